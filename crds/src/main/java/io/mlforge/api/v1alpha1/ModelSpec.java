@@ -1,0 +1,31 @@
+package io.mlforge.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** The model an Endpoint serves: one container (image + model data), or an inference pipeline of 2 to 5 containers. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.image) != has(self.pipeline)",
+        message = "set model.image for a single container or model.pipeline for an inference pipeline, not both")
+@ValidationRule(value = "(has(self.dataUri) ? 1 : 0) + (has(self.fromTrainingJob) ? 1 : 0) + (has(self.fromTuningJob) ? 1 : 0) <= 1",
+        message = "choose at most one model data source: dataUri, fromTrainingJob or fromTuningJob")
+@ValidationRule(value = "!has(self.pipeline) || (!has(self.dataUri) && !has(self.fromTrainingJob) && !has(self.fromTuningJob) && !has(self.environment))",
+        message = "with a pipeline, set model data and environment on its containers")
+@ValidationRule(value = "!has(self.mode) || self.mode == 'SingleModel' || (has(self.dataUri) && !has(self.pipeline))",
+        message = "MultiModel mode serves every model under dataUri, an S3 prefix: set dataUri (pipelines cannot be multi-model)")
+public class ModelSpec extends ModelSource {
+    public enum Mode { SingleModel, MultiModel }
+
+    @Default("SingleModel")
+    @JsonPropertyDescription("SingleModel, or MultiModel: many models under the dataUri prefix served by one container, loaded on demand (SageMaker multi-model endpoints).")
+    public Mode mode;
+
+    @Size(min = 2, max = 5)
+    @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))", message = "pipeline container names must be unique", reason = "FieldValueDuplicate")
+    @JsonPropertyDescription("Inference pipeline: 2 to 5 containers on the same instance, each request passing through them in order.")
+    public List<PipelineContainer> pipeline;
+}

@@ -1,0 +1,52 @@
+package io.mlforge.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/**
+ * Observed state of a TuningJob. Its size is bounded: counters, the best trial and only the most recent trials
+ * (the full trial list lives in the trials' own TrainingJobs), so a long search never outgrows etcd's object limit.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TuningJobStatus {
+    public static final String RUNNING = "Running";
+    public static final String SUCCEEDED = "Succeeded";
+    public static final String FAILED = "Failed";
+
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("Pending, Running, Completed, Failed, Stopping or Stopped.")
+    public TuningPhase phase;
+
+    @JsonPropertyDescription("Conditions: Ready, Running, Succeeded, Failed, Throttled.")
+    public List<Condition> conditions;
+
+    @JsonPropertyDescription("Human-readable summary of the current state.")
+    public String message;
+
+    @JsonPropertyDescription("Why the search ended: MaxTrialsReached, TargetObjectiveReached, NotImproving, Converged, MaxRuntimeExceeded, MaxFailedTrialsExceeded or Stopped.")
+    public String completionReason;
+
+    @JsonPropertyDescription("When the search started (RFC 3339).")
+    public String startTime;
+
+    @JsonPropertyDescription("When the search ended (RFC 3339).")
+    public String completionTime;
+
+    @JsonPropertyDescription("Trials by outcome.")
+    public TrialCounts trialCounts;
+
+    @JsonPropertyDescription("The best trial so far by the objective.")
+    public TrialSummary bestTrial;
+
+    @JsonPropertyDescription("The most recent trials, newest last; at most the operator's configured number.")
+    public List<TrialSummary> trials;
+
+    @JsonPropertyDescription("Index the next trial gets; recorded before the trial is created so a restarted operator never creates it twice.")
+    public Integer nextTrialIndex;
+
+    @JsonPropertyDescription("SageMaker's view of the tuning job (backend SageMaker).")
+    public SageMakerTuningStatus sagemaker;
+}
