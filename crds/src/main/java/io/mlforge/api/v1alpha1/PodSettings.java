@@ -37,7 +37,7 @@ public class PodSettings {
     public String serviceAccountName;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Secrets used to pull the container image from a private registry.")
+    @JsonPropertyDescription("Secrets used to pull the container image from a private registry (core/v1 LocalObjectReference).")
     public List<LocalObjectReference> imagePullSecrets;
 
     @Size(max = 64)

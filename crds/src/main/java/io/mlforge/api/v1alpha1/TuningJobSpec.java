@@ -30,8 +30,8 @@ import java.util.List;
 @ValidationRule(value = "!has(self.hyperband) || self.strategy == 'Hyperband'", message = "hyperband settings apply only to strategy Hyperband")
 @ValidationRule(value = "!has(self.hyperband) || !self.parameters.exists(p, p.name == self.hyperband.resourceParameter)",
         message = "hyperband.resourceParameter is set by the operator per trial and must not also be a tuned parameter")
-@ValidationRule(value = "self.strategy != 'Hyperband' || !has(self.earlyStopping) || self.earlyStopping == 'Off'",
-        message = "Hyperband stops poor trials itself: set earlyStopping to Off")
+@ValidationRule(value = "self.strategy != 'Hyperband' || !has(self.earlyStopping) || self.earlyStopping == 'Disabled'",
+        message = "Hyperband stops poor trials itself: set earlyStopping to Disabled")
 @ValidationRule(value = "!has(self.hyperband) || self.backend != 'SageMaker' || !has(self.hyperband.eta) || self.hyperband.eta == 3",
         message = "SageMaker's Hyperband uses eta 3: remove hyperband.eta or set it to 3")
 @ValidationRule(value = "!has(self.maxTrials) || !has(self.maxParallelTrials) || self.maxParallelTrials <= self.maxTrials",
@@ -104,8 +104,8 @@ public class TuningJobSpec {
     @JsonPropertyDescription("Maximum duration of the whole search in seconds; running trials are then stopped.")
     public Integer maxRuntimeSeconds;
 
-    @Default("Off")
-    @JsonPropertyDescription("Off, or Auto: stop a trial whose best objective so far is worse than the median of completed trials at the same step (the median stopping rule, as SageMaker's Auto).")
+    @Default("Disabled")
+    @JsonPropertyDescription("Disabled (SageMaker's Off), or Auto: stop a trial whose best objective so far is worse than the median of completed trials at the same step (the median stopping rule, as SageMaker's Auto). Not Off: YAML reads an unquoted Off as false.")
     public EarlyStopping earlyStopping;
 
     @JsonPropertyDescription("Conditions that end the search before maxTrials.")
@@ -128,5 +128,5 @@ public class TuningJobSpec {
     public TuningSageMakerSettings sagemaker;
 
     /** Early stopping of unpromising trials. */
-    public enum EarlyStopping { Off, Auto }
+    public enum EarlyStopping { Disabled, Auto }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The API server's structural defaulting and unknown-field check. Defaults are applied where a property is absent
@@ -13,6 +14,8 @@ import java.util.Map;
  * Unknown fields are reported as kubectl's default strict field validation reports them.
  */
 final class StructuralDefaulting {
+    private static final Set<String> ROOT_FIELDS = java.util.Set.of("apiVersion", "kind", "metadata");
+
     private StructuralDefaulting() {
     }
 
@@ -59,8 +62,8 @@ final class StructuralDefaulting {
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String fieldPath = SchemaPath.child(path, field.getKey());
-            if (path.isEmpty() && field.getKey().equals("metadata")) {
-                continue; // ObjectMeta is validated by the API server itself, not by the CRD schema
+            if (path.isEmpty() && ROOT_FIELDS.contains(field.getKey())) {
+                continue; // apiVersion, kind and ObjectMeta are the API server's own, whatever the CRD schema lists
             }
             if (properties != null && properties.has(field.getKey())) {
                 collectUnknownFields(properties.get(field.getKey()), field.getValue(), fieldPath, errors);
