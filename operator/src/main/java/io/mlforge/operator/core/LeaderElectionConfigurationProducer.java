@@ -16,12 +16,12 @@ public class LeaderElectionConfigurationProducer {
     @Produces
     @Dependent
     LeaderElectionConfiguration leaderElectionConfiguration(LeaderElectionSettings settings,
-            @ConfigProperty(name = "mlforge.pod-namespace") Optional<String> podNamespace, LeadershipLossHandler lossHandler) {
-        return configuration(settings, podNamespace, lossHandler::onStopLeading);
+            @ConfigProperty(name = "mlforge.pod-namespace") Optional<String> podNamespace, Leadership leadership) {
+        return configuration(settings, podNamespace, leadership::onStartLeading, leadership::onStopLeading);
     }
 
     static LeaderElectionConfiguration configuration(LeaderElectionSettings settings, Optional<String> podNamespace,
-            Runnable onStopLeading) {
+            Runnable onStartLeading, Runnable onStopLeading) {
         if (!settings.enabled()) {
             return null;
         }
@@ -31,7 +31,7 @@ public class LeaderElectionConfigurationProducer {
                 .withRenewDeadline(settings.renewDeadline())
                 .withRetryPeriod(settings.retryPeriod())
                 .withExitOnStopLeading(false)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onStopLeading, newLeader -> { }));
+                .withLeaderCallbacks(new LeaderCallbacks(onStartLeading, onStopLeading, newLeader -> { }));
         // Unset: JOSDK falls back to the Kubernetes client's namespace (the service account's in a pod).
         settings.leaseNamespace().or(() -> podNamespace).ifPresent(builder::withLeaseNamespace);
         return builder.build();

@@ -19,13 +19,13 @@ class LeaderElectionConfigurationProducerTest {
 
     @Test
     void disabledLeaderElectionProducesNoConfiguration() {
-        assertThat(LeaderElectionConfigurationProducer.configuration(settings(false, Optional.empty()), Optional.of("ns"), () -> { })).isNull();
+        assertThat(LeaderElectionConfigurationProducer.configuration(settings(false, Optional.empty()), Optional.of("ns"), () -> { }, () -> { })).isNull();
     }
 
     @Test
     void enabledLeaderElectionCarriesLeaseAndTiming() {
         LeaderElectionConfiguration configuration = LeaderElectionConfigurationProducer.configuration(
-                settings(true, Optional.of("ops")), Optional.of("mlforge-system"), () -> { });
+                settings(true, Optional.of("ops")), Optional.of("mlforge-system"), () -> { }, () -> { });
         assertThat(configuration.getLeaseName()).isEqualTo("mlforge-operator-leader");
         assertThat(configuration.getLeaseNamespace()).contains("ops");
         assertThat(configuration.getLeaseDuration()).isEqualTo(Duration.ofSeconds(20));
@@ -37,7 +37,7 @@ class LeaderElectionConfigurationProducerTest {
     void losingTheLeaseRunsOurHandlerInsteadOfJosdksExit() {
         boolean[] called = {false};
         LeaderElectionConfiguration configuration = LeaderElectionConfigurationProducer.configuration(
-                settings(true, Optional.empty()), Optional.empty(), () -> called[0] = true);
+                settings(true, Optional.empty()), Optional.empty(), () -> { }, () -> called[0] = true);
         assertThat(configuration.isExitOnStopLeading()).isFalse();
         configuration.getLeaderCallbacks().orElseThrow().onStopLeading();
         assertThat(called[0]).isTrue();
@@ -45,9 +45,9 @@ class LeaderElectionConfigurationProducerTest {
 
     @Test
     void leaseNamespaceDefaultsToThePodNamespace() {
-        assertThat(LeaderElectionConfigurationProducer.configuration(settings(true, Optional.empty()), Optional.of("mlforge-system"), () -> { })
+        assertThat(LeaderElectionConfigurationProducer.configuration(settings(true, Optional.empty()), Optional.of("mlforge-system"), () -> { }, () -> { })
                 .getLeaseNamespace()).contains("mlforge-system");
-        assertThat(LeaderElectionConfigurationProducer.configuration(settings(true, Optional.empty()), Optional.empty(), () -> { })
+        assertThat(LeaderElectionConfigurationProducer.configuration(settings(true, Optional.empty()), Optional.empty(), () -> { }, () -> { })
                 .getLeaseNamespace()).isEmpty();
     }
 }

@@ -26,8 +26,11 @@ class OperatorApplicationTest {
 
     @Test
     void healthEndpointsReportUp() {
+        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'mlforge-operator' }.data.role", equalTo("leader")));
     }
 
     @Test

@@ -1,0 +1,61 @@
+package io.mlforge.operator.core;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import org.junit.jupiter.api.Test;
+
+/** A replica that starts while another holds the lease: ready but idle, then takes over when the lease expires. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = LeaseHeldByAnotherReplicaSetup.class)
+@TestProfile(StandbyReplicaProfile.class)
+class StandbyReplicaTest {
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void standbyIsReadyAndIdleThenTakesOverAnExpiredLease() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'mlforge-operator' }.data.role", equalTo("standby")));
+
+        client.configMaps().inNamespace(OperatorRuntimeProfile.WATCHED).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("while-standby").addToLabels(WatchProbeReconciler.LABEL, "true").endMetadata()
+                .build()).create();
+        // The standby keeps its hands off while the other replica's lease is valid (several retry periods).
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> !seen("while-standby"));
+        assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(StandbyReplicaProfile.OTHER_REPLICA);
+
+        // The other replica dies: its lease is not renewed and runs out.
+        client.leases().inNamespace(OperatorRuntimeProfile.LEASE_NAMESPACE).withName(StandbyReplicaProfile.LEASE).edit(l -> {
+            l.getSpec().setLeaseDurationSeconds(1);
+            l.getSpec().setRenewTime(ZonedDateTime.now().minusMinutes(5));
+            return l;
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen("while-standby"));
+        assertThat(lease().getSpec().getHolderIdentity()).isNotEqualTo(StandbyReplicaProfile.OTHER_REPLICA);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'mlforge-operator' }.data.role", equalTo("leader"));
+    }
+
+    private io.fabric8.kubernetes.api.model.coordination.v1.Lease lease() {
+        return client.leases().inNamespace(OperatorRuntimeProfile.LEASE_NAMESPACE).withName(StandbyReplicaProfile.LEASE).get();
+    }
+
+    private boolean seen(String name) {
+        var cm = client.configMaps().inNamespace(OperatorRuntimeProfile.WATCHED).withName(name).get();
+        return cm != null && cm.getMetadata().getAnnotations() != null
+                && "true".equals(cm.getMetadata().getAnnotations().get(WatchProbeReconciler.SEEN));
+    }
+}
