@@ -1,5 +1,6 @@
 package io.mlforge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -41,6 +42,7 @@ import java.util.List;
         message = "sagemaker.region and sagemaker.endpointName are immutable: an endpoint cannot move or be renamed", reason = "FieldValueForbidden")
 @ValidationRule(value = "has(self.async) == has(oldSelf.async)",
         message = "an endpoint cannot switch between real-time and asynchronous inference: create a new Endpoint", reason = "FieldValueForbidden")
+@JsonClassDescription("The model, its variants and how updates roll out. Changes roll out blue/green; backend, region, endpoint name and sync/async mode are fixed.")
 public class EndpointSpec {
     @Default("Kubernetes")
     @JsonPropertyDescription("Where the model is served: Kubernetes (Deployments and Services in this cluster) or SageMaker (Model, EndpointConfig and Endpoint). Immutable.")

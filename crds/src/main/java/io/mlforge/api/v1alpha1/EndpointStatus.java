@@ -1,5 +1,6 @@
 package io.mlforge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * update until a later update succeeds: the previous version keeps serving), ModelResolved, Throttled.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("Observed state of the Endpoint: phase, conditions, where to send requests, per-variant weights and instances, and the last failed update.")
 public class EndpointStatus {
     public static final String UPDATING = "Updating";
     public static final String UPDATE_FAILED = "UpdateFailed";

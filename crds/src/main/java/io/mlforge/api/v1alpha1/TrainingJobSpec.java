@@ -1,5 +1,6 @@
 package io.mlforge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -46,6 +47,7 @@ import java.util.Map;
 @ValidationRule(value = "self.?sagemaker == oldSelf.?sagemaker && self.?kubernetes == oldSelf.?kubernetes", message = "sagemaker and kubernetes settings are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
 @ValidationRule(value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop) || self.?restartNonce != oldSelf.?restartNonce",
         message = "stop cannot be undone; to run the job again change restartNonce as well", reason = "FieldValueForbidden")
+@JsonClassDescription("What to train and where. What the job runs is fixed at creation; stop, suspend, restartNonce, ttlSecondsAfterFinished and deletionPolicy may change.")
 public class TrainingJobSpec {
     @Default("Kubernetes")
     @JsonPropertyDescription("Where the job runs: Kubernetes (GPU pods in this cluster) or SageMaker (an Amazon SageMaker training job). Immutable.")

@@ -1,5 +1,6 @@
 package io.mlforge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 
 /** Observed state of a TrainingJob. Condition types: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("Observed state of the TrainingJob: phase, conditions, attempts, metrics, artifacts and where to read the logs.")
 public class TrainingJobStatus {
     public static final String RUNNING = "Running";
     public static final String SUCCEEDED = "Succeeded";

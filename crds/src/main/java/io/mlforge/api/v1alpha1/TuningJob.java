@@ -1,5 +1,6 @@
 package io.mlforge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -27,5 +28,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Running", jsonPath = ".status.trialCounts.running", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Failed", jsonPath = ".status.trialCounts.failed", type = AdditionalPrinterColumn.Type.INTEGER, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@JsonClassDescription("TuningJob is a hyperparameter search: trials chosen by MLForge's optimizer and run as child TrainingJobs (backend Kubernetes), or a SageMaker hyperparameter tuning job (backend SageMaker).")
 public class TuningJob extends CustomResource<TuningJobSpec, TuningJobStatus> implements Namespaced {
 }

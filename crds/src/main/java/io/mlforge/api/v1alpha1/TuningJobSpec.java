@@ -1,5 +1,6 @@
 package io.mlforge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -51,6 +52,7 @@ import java.util.List;
 @ValidationRule(value = "self.backend != 'SageMaker' || (self.?maxTrials == oldSelf.?maxTrials && self.?maxParallelTrials == oldSelf.?maxParallelTrials && self.?maxRuntimeSeconds == oldSelf.?maxRuntimeSeconds && self.?completionCriteria == oldSelf.?completionCriteria && self.?sagemaker == oldSelf.?sagemaker)",
         message = "a SageMaker tuning job cannot be changed after creation (only stop and deletionPolicy may change)", reason = "FieldValueForbidden")
 @ValidationRule(value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop)", message = "stop cannot be undone", reason = "FieldValueForbidden")
+@JsonClassDescription("The search: space, objective, strategy, budget and the TrainingJob every trial is made from.")
 public class TuningJobSpec {
     @Default("Kubernetes")
     @JsonPropertyDescription("Who runs the search: Kubernetes (MLForge's optimizer inside the operator; trials are child TrainingJobs on the template's backend) or SageMaker (a SageMaker hyperparameter tuning job; the template must use backend SageMaker). Immutable.")

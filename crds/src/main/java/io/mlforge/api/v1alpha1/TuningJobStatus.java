@@ -1,5 +1,6 @@
 package io.mlforge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * (the full trial list lives in the trials' own TrainingJobs), so a long search never outgrows etcd's object limit.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("Observed state of the TuningJob: phase, conditions, trial counts, the best trial and the most recent trials (bounded).")
 public class TuningJobStatus {
     public static final String RUNNING = "Running";
     public static final String SUCCEEDED = "Succeeded";

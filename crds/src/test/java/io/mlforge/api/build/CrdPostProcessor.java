@@ -1,5 +1,6 @@
 package io.mlforge.api.build;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +22,12 @@ import java.util.stream.Stream;
 /**
  * Build step run right after the fabric8 CRD generator (bound to process-test-classes in crds/pom.xml).
  *
- * <p>The generator sorts additionalPrinterColumns by JSON path, which would make AGE the first column of
- * {@code kubectl get}. This puts them back in the order the kind's class declares them (Phase first, Age last).
+ * <ul>
+ *   <li>The generator sorts additionalPrinterColumns by JSON path, which would make AGE the first column of
+ *       {@code kubectl get}. This puts them back in the order the kind's class declares them (Phase first, Age last).</li>
+ *   <li>The generator ignores {@code @JsonClassDescription}, so {@code kubectl explain trainingjob} (and .spec, .status)
+ *       would show no text. This copies the descriptions of the kind, spec and status classes to those schema nodes.</li>
+ * </ul>
  */
 public final class CrdPostProcessor {
     private static final String API_PACKAGE = "io.mlforge.api.v1alpha1.";
@@ -42,10 +49,34 @@ public final class CrdPostProcessor {
         }
     }
 
+    private static void describeRootSpecAndStatus(ObjectNode crd, Class<?> kindClass) {
+        Type[] specAndStatus = ((ParameterizedType) kindClass.getGenericSuperclass()).getActualTypeArguments();
+        for (JsonNode version : crd.at("/spec/versions")) {
+            ObjectNode schema = (ObjectNode) version.at("/schema/openAPIV3Schema");
+            setDescription(schema, kindClass);
+            setDescription((ObjectNode) schema.at("/properties/spec"), (Class<?>) specAndStatus[0]);
+            setDescription((ObjectNode) schema.at("/properties/status"), (Class<?>) specAndStatus[1]);
+        }
+    }
+
+    private static void setDescription(ObjectNode node, Class<?> type) {
+        JsonClassDescription description = type.getAnnotation(JsonClassDescription.class);
+        if (description == null) {
+            throw new IllegalStateException(type.getName() + " needs @JsonClassDescription: it is what kubectl explain shows");
+        }
+        // Keep "description" first among the node's fields, as the generator does for properties.
+        ObjectNode copy = node.deepCopy();
+        node.removeAll();
+        node.put("description", description.value());
+        node.setAll(copy);
+    }
+
     private static void process(YAMLMapper yaml, Path file) throws IOException, ClassNotFoundException {
         ObjectNode crd = (ObjectNode) yaml.readTree(file.toFile());
         String kind = crd.at("/spec/names/kind").asText();
-        List<String> declaredOrder = Arrays.stream(Class.forName(API_PACKAGE + kind).getAnnotationsByType(AdditionalPrinterColumn.class))
+        Class<?> kindClass = Class.forName(API_PACKAGE + kind);
+        describeRootSpecAndStatus(crd, kindClass);
+        List<String> declaredOrder = Arrays.stream(kindClass.getAnnotationsByType(AdditionalPrinterColumn.class))
                 .map(AdditionalPrinterColumn::name)
                 .toList();
         for (JsonNode version : crd.at("/spec/versions")) {
