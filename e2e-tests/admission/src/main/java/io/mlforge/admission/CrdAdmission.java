@@ -81,7 +81,7 @@ public final class CrdAdmission {
                 .getSchema(found, SchemaValidatorsConfig.builder().build());
         List<String> compileErrors = new ArrayList<>();
         SchemaCelTypes types = new SchemaCelTypes();
-        compileRules(found, "", types, kind, compileErrors);
+        compileRules(found, "", false, types, kind, compileErrors);
         if (!compileErrors.isEmpty()) {
             throw new IllegalArgumentException("CRD " + crd.at("/metadata/name").asText() + " has CEL rules that do not compile:\n"
                     + String.join("\n", compileErrors));
@@ -171,7 +171,11 @@ public final class CrdAdmission {
         };
     }
 
-    private void compileRules(JsonNode node, String path, SchemaCelTypes types, String typeName, List<String> errors) {
+    /**
+     * Compiles the rules of a schema node and its children. {@code underList} marks the part of the schema below an
+     * (atomic) list, whose values cannot be matched with old values: the API server refuses oldSelf there.
+     */
+    private void compileRules(JsonNode node, String path, boolean underList, SchemaCelTypes types, String typeName, List<String> errors) {
         JsonNode validations = node.get("x-kubernetes-validations");
         if (validations != null) {
             CelType selfType = types.typeOf(node, typeName);
@@ -186,6 +190,10 @@ public final class CrdAdmission {
             List<CelRule> compiled = new ArrayList<>();
             for (JsonNode v : validations) {
                 String rule = v.path("rule").asText();
+                if (underList && rule.contains("oldSelf")) {
+                    errors.add(path + ": oldSelf cannot be used on the uncorrelatable portion of the schema (below a list): " + rule);
+                    continue;
+                }
                 try {
                     CelAbstractSyntaxTree ast = compiler.compile(rule).getAst();
                     if (!ast.getResultType().equals(dev.cel.common.types.SimpleType.BOOL)) {
@@ -208,15 +216,15 @@ public final class CrdAdmission {
         if (properties != null) {
             for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
-                compileRules(p.getValue(), SchemaPath.child(path, p.getKey()), types, typeName + "." + p.getKey(), errors);
+                compileRules(p.getValue(), SchemaPath.child(path, p.getKey()), underList, types, typeName + "." + p.getKey(), errors);
             }
         }
         if (node.has("items")) {
-            compileRules(node.get("items"), path + "[*]", types, typeName + ".@items", errors);
+            compileRules(node.get("items"), path + "[*]", true, types, typeName + ".@items", errors);
         }
         JsonNode additional = node.get("additionalProperties");
         if (additional != null && additional.isObject()) {
-            compileRules(additional, path + "[*]", types, typeName + ".@value", errors);
+            compileRules(additional, path + "[*]", underList, types, typeName + ".@value", errors);
         }
     }
 

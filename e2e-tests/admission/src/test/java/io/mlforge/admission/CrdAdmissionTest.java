@@ -143,6 +143,64 @@ class CrdAdmissionTest {
         assertThatThrownBy(() -> CrdAdmission.fromYaml(wrongType)).hasMessageContaining("do not compile");
     }
 
+    private static String crdWithSpec(String specSchema) {
+        return """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gadgets.example.io}
+                spec:
+                  group: example.io
+                  names: {kind: Gadget, plural: gadgets}
+                  scope: Namespaced
+                  versions:
+                  - name: v1
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                """ + specSchema.indent(12);
+    }
+
+    @Test
+    void transitionRulesBelowAListMakeTheCrdUnloadable() {
+        String underList = crdWithSpec("""
+                type: object
+                properties:
+                  parts:
+                    type: array
+                    items:
+                      type: object
+                      x-kubernetes-validations:
+                      - rule: "self.name == oldSelf.name"
+                      properties:
+                        name: {type: string}
+                """);
+        assertThatThrownBy(() -> CrdAdmission.fromYaml(underList)).hasMessageContaining("uncorrelatable");
+        String onMapValue = crdWithSpec("""
+                type: object
+                properties:
+                  parts:
+                    type: object
+                    additionalProperties:
+                      type: string
+                      x-kubernetes-validations:
+                      - rule: "self == oldSelf"
+                """);
+        assertThat(CrdAdmission.fromYaml(onMapValue).ruleCount()).as("map values are correlatable").isEqualTo(1);
+    }
+
+    @Test
+    void rootFieldsAreAlwaysAllowedEvenIfTheSchemaOmitsThem() {
+        CrdAdmission bare = CrdAdmission.fromYaml(crdWithSpec("""
+                type: object
+                properties:
+                  size: {type: integer}
+                """));
+        JsonNode gadget = CrdAdmission.readYaml("apiVersion: example.io/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {size: 1}");
+        assertThat(bare.create(gadget).errors()).isEmpty();
+    }
+
     @Test
     void registryFindsTheAdmissionByApiVersionAndKind() {
         CrdRegistry registry = new CrdRegistry().register(admission);
