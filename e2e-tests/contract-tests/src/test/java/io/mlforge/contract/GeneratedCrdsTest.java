@@ -7,9 +7,7 @@ import io.mlforge.admission.CrdAdmission;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,27 +65,14 @@ class GeneratedCrdsTest {
     }
 
     /** Fields of embedded core/v1 types (affinity, tolerations, env, resources) are described by kubectl explain pod. */
-    private static void collectUndescribed(JsonNode node, String path, List<String> undescribed) {
-        if (node.path("description").asText("").contains("(core/v1")) {
-            return;
-        }
-        JsonNode properties = node.get("properties");
-        if (properties != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> p = it.next();
-                String childPath = path + "." + p.getKey();
-                if (p.getValue().path("description").asText("").isBlank()) {
-                    undescribed.add(childPath);
-                }
-                collectUndescribed(p.getValue(), childPath, undescribed);
+    private static void collectUndescribed(JsonNode root, String rootPath, List<String> undescribed) {
+        SchemaWalk.visit(root, rootPath, (node, path) -> {
+            boolean isProperty = !path.equals(rootPath) && !path.endsWith("[]") && !path.endsWith("{}");
+            if (isProperty && node.path("description").asText("").isBlank()) {
+                undescribed.add(path);
             }
-        }
-        if (node.has("items")) {
-            collectUndescribed(node.get("items"), path + "[]", undescribed);
-        }
-        if (node.path("additionalProperties").isObject()) {
-            collectUndescribed(node.get("additionalProperties"), path + "{}", undescribed);
-        }
+            return !node.path("description").asText("").contains("(core/v1");
+        });
     }
 
     @ParameterizedTest
@@ -99,7 +84,14 @@ class GeneratedCrdsTest {
         assertThat(problems).isEmpty();
     }
 
-    private static void checkStructural(JsonNode node, String path, List<String> problems) {
+    private static void checkStructural(JsonNode root, String rootPath, List<String> problems) {
+        SchemaWalk.visit(root, rootPath, (node, path) -> {
+            checkStructuralNode(node, path, problems);
+            return true;
+        });
+    }
+
+    private static void checkStructuralNode(JsonNode node, String path, List<String> problems) {
         boolean intOrString = node.path("x-kubernetes-int-or-string").asBoolean(false);
         if (!intOrString && !node.has("type")) {
             problems.add(path + ": no type");
@@ -107,41 +99,30 @@ class GeneratedCrdsTest {
         if (node.has("properties") && node.path("additionalProperties").isObject()) {
             problems.add(path + ": both properties and additionalProperties");
         }
+        node.path("properties").fields().forEachRemaining(e -> {
+            if (e.getValue().has("default") && node.path("required").toString().contains("\"" + e.getKey() + "\"")) {
+                problems.add(path + "." + e.getKey() + ": required and defaulted");
+            }
+        });
         JsonNode def = node.get("default");
-        if (def != null) {
-            String type = node.path("type").asText();
-            boolean ok = switch (type) {
-                case "string" -> def.isTextual() && (!node.has("enum")
-                        || StreamSupport.stream(node.get("enum").spliterator(), false).anyMatch(e -> e.equals(def)));
-                case "integer" -> def.isIntegralNumber()
-                        && (!node.has("minimum") || def.asLong() >= node.get("minimum").asLong())
-                        && (!node.has("maximum") || def.asLong() <= node.get("maximum").asLong());
-                case "number" -> def.isNumber();
-                case "boolean" -> def.isBoolean();
-                case "object" -> def.isObject();
-                case "array" -> def.isArray();
-                default -> false;
-            };
-            if (!ok) {
-                problems.add(path + ": default " + def + " does not fit type " + type);
-            }
-            if (node.has("required")) {
-                problems.add(path + ": a defaulted object must not have required fields the default lacks");
-            }
+        if (def == null) {
+            return;
         }
-        if (node.has("properties")) {
-            node.get("properties").fields().forEachRemaining(e -> {
-                checkStructural(e.getValue(), path + "." + e.getKey(), problems);
-                if (e.getValue().has("default") && node.path("required").toString().contains("\"" + e.getKey() + "\"")) {
-                    problems.add(path + "." + e.getKey() + ": required and defaulted");
-                }
-            });
-        }
-        if (node.has("items")) {
-            checkStructural(node.get("items"), path + "[]", problems);
-        }
-        if (node.path("additionalProperties").isObject()) {
-            checkStructural(node.get("additionalProperties"), path + "{}", problems);
+        String type = node.path("type").asText();
+        boolean ok = switch (type) {
+            case "string" -> def.isTextual() && (!node.has("enum")
+                    || StreamSupport.stream(node.get("enum").spliterator(), false).anyMatch(e -> e.equals(def)));
+            case "integer" -> def.isIntegralNumber()
+                    && (!node.has("minimum") || def.asLong() >= node.get("minimum").asLong())
+                    && (!node.has("maximum") || def.asLong() <= node.get("maximum").asLong());
+            case "number" -> def.isNumber();
+            case "boolean" -> def.isBoolean();
+            case "object" -> def.isObject() && !node.has("required");
+            case "array" -> def.isArray();
+            default -> false;
+        };
+        if (!ok) {
+            problems.add(path + ": default " + def + " does not fit its schema");
         }
     }
 

@@ -73,14 +73,10 @@ class InvalidManifestsTest {
         assertThat(messages).hasSizeGreaterThan(60);
     }
 
-    private static void collectRuleMessages(JsonNode node, Set<String> messages) {
-        node.path("x-kubernetes-validations").forEach(v -> messages.add(v.path("message").asText()));
-        node.path("properties").forEach(child -> collectRuleMessages(child, messages));
-        if (node.has("items")) {
-            collectRuleMessages(node.get("items"), messages);
-        }
-        if (node.path("additionalProperties").isObject()) {
-            collectRuleMessages(node.get("additionalProperties"), messages);
-        }
+    private static void collectRuleMessages(JsonNode schema, Set<String> messages) {
+        SchemaWalk.visit(schema, "", (node, path) -> {
+            node.path("x-kubernetes-validations").forEach(v -> messages.add(v.path("message").asText()));
+            return true;
+        });
     }
 }
