@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  *       {@code kubectl get}. This puts them back in the order the kind's class declares them (Phase first, Age last).</li>
  *   <li>The generator ignores {@code @JsonClassDescription}, so {@code kubectl explain trainingjob} (and .spec, .status)
  *       would show no text. This copies the descriptions of the kind, spec and status classes to those schema nodes.</li>
+ *   <li>status.conditions becomes a map list keyed by type, as metav1.Condition lists are (one condition per type).</li>
  * </ul>
  */
 public final class CrdPostProcessor {
@@ -56,6 +57,9 @@ public final class CrdPostProcessor {
             setDescription(schema, kindClass);
             setDescription((ObjectNode) schema.at("/properties/spec"), (Class<?>) specAndStatus[0]);
             setDescription((ObjectNode) schema.at("/properties/status"), (Class<?>) specAndStatus[1]);
+            ObjectNode conditions = (ObjectNode) schema.at("/properties/status/properties/conditions");
+            conditions.put("x-kubernetes-list-type", "map");
+            conditions.putArray("x-kubernetes-list-map-keys").add("type");
         }
     }
 

@@ -173,6 +173,9 @@ class GeneratedCrdsTest {
             assertThat(condition.path("required").toString())
                     .contains("type", "status", "lastTransitionTime", "reason", "message");
             assertThat(condition.at("/properties/observedGeneration/type").asText()).isEqualTo("integer");
+            JsonNode conditions = Repo.generatedCrdTree(file).at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/conditions");
+            assertThat(conditions.path("x-kubernetes-list-type").asText()).isEqualTo("map");
+            assertThat(conditions.path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"type\"]");
             assertThat(condition.at("/properties/status/enum").toString()).isEqualTo("[\"False\",\"True\",\"Unknown\"]");
             assertThat(Repo.generatedCrdTree(file)
                     .at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/observedGeneration/type").asText())
