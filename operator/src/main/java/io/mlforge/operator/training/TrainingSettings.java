@@ -1,0 +1,69 @@
+package io.mlforge.operator.training;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code mlforge.training.*}: how the in-cluster backend builds and watches training pods. */
+@ConfigMapping(prefix = "mlforge.training")
+public interface TrainingSettings {
+    /** Image of the data agent (init and sidecar containers). The Helm chart sets it to the operator's own image. */
+    @WithDefault("ghcr.io/mlforge/mlforge-operator:0.1.0")
+    String dataAgentImage();
+
+    /** Extended resource name of GPUs, unless a job names another. */
+    @WithDefault("nvidia.com/gpu")
+    String gpuResourceName();
+
+    /** Node label that instance types select on. */
+    @WithDefault("node.kubernetes.io/instance-type")
+    String instanceTypeLabel();
+
+    /** Instance type (as in spec.resources.instanceType) to node label value; unlisted types drop their "ml." prefix. */
+    Map<String, String> instanceTypes();
+
+    /** Node labels that select spot capacity for jobs with spot.enabled. */
+    @WithDefault("karpenter.sh/capacity-type=spot")
+    Map<String, String> spotNodeSelector();
+
+    /** Size of /dev/shm when neither the job nor a memory limit says. */
+    @WithDefault("8Gi")
+    String defaultShmSize();
+
+    /** Grace period of training pods: time for the final checkpoint sync and model upload after the trainer exits. */
+    @WithDefault("1800")
+    long terminationGracePeriodSeconds();
+
+    /** How often the sidecar syncs checkpoints to S3. */
+    @WithDefault("60")
+    int checkpointSyncIntervalSeconds();
+
+    /** A pod that cannot be scheduled for this long sets the Unschedulable condition (the job keeps waiting). */
+    @WithDefault("5m")
+    Duration unschedulableAfter();
+
+    /** A container stuck in ImagePullBackOff, CreateContainerConfigError or similar for this long fails the attempt. */
+    @WithDefault("5m")
+    Duration stuckContainerTimeout();
+
+    /** How often the rank-0 trainer log is read for metrics while a job runs. */
+    @WithDefault("30s")
+    Duration metricsPollInterval();
+
+    /** Values kept per metric in status.metricHistory. */
+    @WithDefault("100")
+    int metricHistoryLimit();
+
+    /** Cluster DNS domain, for the pods' search path (algo-N resolves as on SageMaker). */
+    @WithDefault("cluster.local")
+    String clusterDomain();
+
+    /** S3 endpoint for the data agent, for S3-compatible stores (e.g. the sandbox); unset for AWS. */
+    Optional<String> s3Endpoint();
+
+    /** Path-style S3 addressing for the data agent (needed by most S3-compatible stores). */
+    @WithDefault("false")
+    boolean s3PathStyle();
+}

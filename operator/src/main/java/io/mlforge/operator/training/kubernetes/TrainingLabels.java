@@ -1,0 +1,24 @@
+package io.mlforge.operator.training.kubernetes;
+
+/** Labels and annotations on the objects the in-cluster backend creates. */
+public final class TrainingLabels {
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "mlforge-operator";
+    /** UID of the owning TrainingJob: what the operator selects its pods by. */
+    public static final String JOB_UID = "mlforge.io/training-job-uid";
+    /** Name of the owning TrainingJob (truncated to a label value), for people. */
+    public static final String JOB_NAME = "mlforge.io/training-job";
+    public static final String ATTEMPT = "mlforge.io/attempt";
+    public static final String REPLICA_INDEX = "mlforge.io/replica-index";
+
+    public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
+    public static final String KUEUE_POD_GROUP = "kueue.x-k8s.io/pod-group-name";
+    public static final String KUEUE_POD_GROUP_TOTAL = "kueue.x-k8s.io/pod-group-total-count";
+
+    public static final String TRAINER = "trainer";
+    public static final String PREPARE = "data-prepare";
+    public static final String SIDECAR = "data-sync";
+
+    private TrainingLabels() {
+    }
+}
