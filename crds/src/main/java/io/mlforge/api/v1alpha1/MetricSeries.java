@@ -21,5 +21,8 @@ public class MetricSeries {
 
         @JsonPropertyDescription("The value.")
         public Double value;
+
+        @JsonPropertyDescription("When the value was logged (RFC 3339 with the log's sub-second precision).")
+        public String timestamp;
     }
 }

@@ -8,6 +8,12 @@ public final class TrainingJobs {
     private TrainingJobs() {
     }
 
+    /** A TrainingJob manifest as a user applies it (no UID: the API server assigns one). */
+    public static TrainingJob manifest(String name, String specYaml) {
+        String yaml = "apiVersion: mlforge.io/v1alpha1\nkind: TrainingJob\nmetadata:\n  name: " + name + "\nspec:\n" + specYaml.indent(2);
+        return Serialization.unmarshal(yaml, TrainingJob.class);
+    }
+
     /** A TrainingJob in namespace ml with a fixed UID, from the YAML of its spec. */
     public static TrainingJob fromSpec(String name, String specYaml) {
         String yaml = "apiVersion: mlforge.io/v1alpha1\nkind: TrainingJob\nmetadata:\n  name: " + name

@@ -1,0 +1,80 @@
+package io.mlforge.operator.core;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes the status of MLForge resources and makes reconciles read their own writes.
+ *
+ * <p>An informer's cache can lag behind a status the operator has just written; a reconcile that starts from the
+ * older status would repeat decisions and act on them (a second attempt after a failure already recorded). So:
+ * status is written with optimistic locking (PUT of the status subresource with the resourceVersion it was based
+ * on), and the written object is used instead of the cached one until the cache has caught up. Status belongs to
+ * the operator alone, so on a conflict (the user changed the spec meanwhile) the status is applied to the newest
+ * object and written again.
+ */
+@Singleton
+public class StatusWriter {
+    private final Map<String, CustomResource<?, ?>> written = new ConcurrentHashMap<>();
+
+    @Inject
+    KubernetesClient client;
+
+    /** The cached resource, or what this operator last wrote for it if the cache has not seen that yet. */
+    @SuppressWarnings("unchecked")
+    public <R extends CustomResource<?, ?>> R fresh(R cached) {
+        CustomResource<?, ?> last = written.get(cached.getMetadata().getUid());
+        if (last == null) {
+            return cached;
+        }
+        if (isOlder(cached.getMetadata().getResourceVersion(), last.getMetadata().getResourceVersion())) {
+            R copy = (R) client.getKubernetesSerialization().clone(last);
+            // The spec and metadata come from the newest object the operator knows of; only status may be older.
+            return copy;
+        }
+        written.remove(cached.getMetadata().getUid());
+        return cached;
+    }
+
+    /** Writes {@code resource}'s status; returns the stored object. */
+    @SuppressWarnings("unchecked")
+    public <R extends CustomResource<?, ?>> R write(R resource) {
+        R stored;
+        try {
+            stored = client.resource(resource).updateStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            R latest = (R) client.resource(resource).get();
+            if (latest == null) {
+                return resource; // deleted meanwhile
+            }
+            ((CustomResource<Object, Object>) latest).setStatus(resource.getStatus());
+            stored = client.resource(latest).updateStatus();
+        }
+        written.put(stored.getMetadata().getUid(), stored);
+        return stored;
+    }
+
+    public void forget(String uid) {
+        written.remove(uid);
+    }
+
+    /** resourceVersions are opaque, but etcd's (and the test server's) are increasing integers. */
+    static boolean isOlder(String candidate, String reference) {
+        if (candidate == null || reference == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(candidate) < Long.parseLong(reference);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

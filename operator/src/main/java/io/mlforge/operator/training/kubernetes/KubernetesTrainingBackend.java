@@ -1,0 +1,457 @@
+package io.mlforge.operator.training.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.mlforge.api.v1alpha1.Backend;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.LogsPointer;
+import io.mlforge.api.v1alpha1.TrainingAttempt;
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.api.v1alpha1.TrainingJobSpec;
+import io.mlforge.api.v1alpha1.TrainingJobStatus;
+import io.mlforge.api.v1alpha1.TrainingPhase;
+import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.training.TrainingMetrics;
+import io.mlforge.operator.training.TrainingOutcome;
+import io.mlforge.operator.training.TrainingSettings;
+import io.mlforge.operator.training.TrainingStatus;
+import io.mlforge.operator.training.metrics.TrainerLogMetricsCollector;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs TrainingJobs with backend Kubernetes: one attempt at a time, each a planned group of pods. Observes the
+ * current attempt, decides (complete, retry, fail, stop, suspend, enforce the run-time limit, clean up after the
+ * TTL) and acts through {@link TrainingWorkloads}. The status it writes is the whole truth about the job: a
+ * restarted operator continues from it.
+ */
+@Singleton
+public class KubernetesTrainingBackend {
+    public static final String CREATED = "Created";
+    public static final String RETRY = "Retry";
+    public static final String RESUMED = "Resumed";
+    public static final String RESTARTED = "Restarted";
+
+    @Inject
+    TrainingSettings settings;
+
+    @Inject
+    TrainingWorkloads workloads;
+
+    @Inject
+    TrainerLogMetricsCollector logMetrics;
+
+    @Inject
+    TrainingMetrics metrics;
+
+    PodGroupPlanner planner() {
+        return new PodGroupPlanner(settings);
+    }
+
+    AttemptObserver observer() {
+        return new AttemptObserver(settings.unschedulableAfter(), settings.stuckContainerTimeout());
+    }
+
+    /**
+     * One reconcile. {@code cachedPods} are the job's pods from the informer cache (all attempts).
+     */
+    public TrainingOutcome reconcile(TrainingJob job, TrainingJobStatus status, List<Pod> cachedPods, Instant now) {
+        TrainingOutcome outcome = new TrainingOutcome();
+        TrainingJobSpec spec = job.getSpec();
+        String namespace = job.getMetadata().getNamespace();
+        Long generation = job.getMetadata().getGeneration();
+        TrainingAttempt current = current(status);
+
+        if (Boolean.TRUE.equals(spec.stop) && !restartRequested(job, status)) {
+            return stop(job, status, current, now, outcome);
+        }
+        if (isTerminal(status.phase)) {
+            if (restartRequested(job, status)) {
+                status.observedRestartNonce = spec.restartNonce;
+                status.completionTime = null;
+                status.modelArtifacts = null;
+                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUCCEEDED, ConditionStatus.False, "Restarted",
+                        "a new run was requested through restartNonce", generation, now);
+                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.FAILED, ConditionStatus.False, "Restarted",
+                        "a new run was requested through restartNonce", generation, now);
+                startAttempt(job, status, RESTARTED, now, outcome);
+                return outcome;
+            }
+            return cleanUpAfterTtl(job, status, now, outcome);
+        }
+        if (current != null && restartRequested(job, status)) {
+            // A new restartNonce on a running job: replace the current attempt.
+            workloads.stopAttempt(namespace, current.backendName);
+            endAttempt(job, current, TrainingPhase.Stopped, "Restarted", "replaced by a new run (restartNonce changed)", null, now);
+            status.observedRestartNonce = spec.restartNonce;
+            startAttempt(job, status, RESTARTED, now, outcome);
+            return outcome;
+        }
+        if (Boolean.TRUE.equals(spec.suspend)) {
+            return suspend(job, status, current, now, outcome);
+        }
+        if (current == null) {
+            status.observedRestartNonce = spec.restartNonce;
+            startAttempt(job, status, CREATED, now, outcome);
+            return outcome;
+        }
+        if (status.phase == TrainingPhase.Suspended) {
+            status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUSPENDED, ConditionStatus.False, "Resumed",
+                    "spec.suspend is false", generation, now);
+            startAttempt(job, status, RESUMED, now, outcome);
+            return outcome;
+        }
+        if (current.phase == TrainingPhase.Failed) {
+            // A previous reconcile recorded the failure but not the next step (e.g. the operator restarted).
+            return afterFailure(job, status, current, now, outcome);
+        }
+        return observe(job, status, current, cachedPods, now, outcome);
+    }
+
+    private TrainingOutcome observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, List<Pod> cachedPods,
+            Instant now, TrainingOutcome outcome) {
+        TrainingJobSpec spec = job.getSpec();
+        String namespace = job.getMetadata().getNamespace();
+        int expected = instances(spec);
+        List<Pod> pods = cachedPods.stream().filter(p -> current.backendName.equals(label(p, TrainingLabels.ATTEMPT))).toList();
+        if (pods.size() < expected) {
+            pods = workloads.pods(namespace, current.backendName); // the cache may lag behind our own creations
+            if (pods.size() < expected && current.phase == TrainingPhase.Pending) {
+                try {
+                    workloads.create(planner().plan(job, current.number)); // finish a creation an operator restart interrupted
+                } catch (TrainingWorkloads.CreationRefused e) {
+                    return creationRefused(job, status, current, e, now, outcome);
+                }
+                pods = workloads.pods(namespace, current.backendName);
+            }
+        }
+        AttemptObservation observation = observer().observe(pods, expected, retryExitCodes(spec), now);
+        Long generation = job.getMetadata().getGeneration();
+        String rank0 = current.backendName + "-0";
+        switch (observation.state()) {
+            case SUCCEEDED -> {
+                collectMetrics(job, status, namespace, rank0, true, now, outcome);
+                endAttempt(job, current, TrainingPhase.Completed, "Completed", "training finished", 0, now);
+                status.modelArtifacts = observation.modelArtifacts() != null ? observation.modelArtifacts()
+                        : spec.output != null ? PodGroupPlanner.modelArtifactsUri(spec.output, current.backendName) : null;
+                status.completionTime = Timestamps.format(now);
+                status.trainingSeconds = trainingSeconds(status);
+                TrainingStatus.phase(status, TrainingPhase.Completed, "Completed", "training finished"
+                        + (status.modelArtifacts == null ? "" : "; model at " + status.modelArtifacts), generation, now);
+                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.False,
+                        "Scheduled", "", generation, now);
+                metrics.finished(Backend.Kubernetes, TrainingPhase.Completed, duration(status));
+                outcome.requeueAt(ttlDeadline(job, status));
+            }
+            case FAILED -> {
+                collectMetrics(job, status, namespace, rank0, true, now, outcome);
+                AttemptObservation.Failure failure = observation.failure();
+                workloads.stopAttempt(namespace, current.backendName); // gang: the attempt's other pods stop too
+                endAttempt(job, current, TrainingPhase.Failed, failure.reason(), failure.message(), failure.exitCode(), now);
+                current.reason = failure.reason();
+                metrics.attemptFailed(Backend.Kubernetes, failure.reason());
+                outcome.warning("AttemptFailed", "attempt " + current.number + " failed: " + failure.reason() + ": " + failure.message());
+                return afterFailure(job, status, current, now, outcome);
+            }
+            default -> {
+                TrainingPhase phase = switch (observation.state()) {
+                    case RUNNING -> TrainingPhase.Running;
+                    case STARTING -> TrainingPhase.Starting;
+                    default -> TrainingPhase.Pending;
+                };
+                current.phase = phase;
+                if (phase == TrainingPhase.Running && status.startTime == null) {
+                    status.startTime = observation.trainerStartedAt() != null ? observation.trainerStartedAt() : Timestamps.format(now);
+                }
+                String message = switch (phase) {
+                    case Running -> "attempt " + current.number + " is training on " + expected + " pod(s)";
+                    case Starting -> "attempt " + current.number + " is starting" + detail(observation);
+                    default -> "attempt " + current.number + " waits for its pods to be scheduled" + detail(observation);
+                };
+                TrainingStatus.phase(status, phase, phase.name(), message, generation, now);
+                boolean wasUnschedulable = Conditions.isTrue(status.conditions, TrainingJobStatus.UNSCHEDULABLE);
+                if (observation.unschedulable()) {
+                    status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.True,
+                            "Unschedulable", observation.detail(), generation, now);
+                    if (!wasUnschedulable) {
+                        outcome.warning("Unschedulable", observation.detail());
+                    }
+                } else if (wasUnschedulable && phase != TrainingPhase.Pending) {
+                    status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.False,
+                            "Scheduled", "all pods are scheduled", generation, now);
+                }
+                Instant deadline = runtimeDeadline(spec, current);
+                if (deadline != null && !now.isBefore(deadline)) {
+                    return maxRuntimeExceeded(job, status, current, now, outcome);
+                }
+                if (phase == TrainingPhase.Running) {
+                    collectMetrics(job, status, namespace, rank0, false, now, outcome);
+                    outcome.requeueAt(logMetrics.nextReadAt(job));
+                }
+                outcome.requeueAt(deadline);
+                Instant created = Timestamps.parse(current.startTime);
+                if (phase != TrainingPhase.Running && created != null) {
+                    outcome.requeueAt(created.plus(settings.unschedulableAfter()));
+                    outcome.requeueAt(created.plus(settings.stuckContainerTimeout()));
+                }
+            }
+        }
+        return outcome;
+    }
+
+    private static String detail(AttemptObservation observation) {
+        return observation.detail() == null ? "" : " (" + observation.detail() + ")";
+    }
+
+    private TrainingOutcome afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now,
+            TrainingOutcome outcome) {
+        boolean retryable = failed.reason != null && isRetryableReason(job, failed);
+        int failedInRun = failedAttemptsInRun(status);
+        int maxAttempts = maxAttempts(job.getSpec());
+        if (retryable && failedInRun < maxAttempts) {
+            startAttempt(job, status, RETRY, now, outcome);
+            return outcome;
+        }
+        String why = retryable ? failed.message + " (" + failedInRun + " of " + maxAttempts + " attempts failed)" : failed.message;
+        fail(job, status, failed.reason, why, now, outcome);
+        return outcome;
+    }
+
+    /** Whether the recorded failure allows a new attempt: infrastructure causes, or an exit code listed in retry.onExitCodes. */
+    private static boolean isRetryableReason(TrainingJob job, TrainingAttempt failed) {
+        return switch (failed.reason) {
+            case "Evicted", "Preempted", "NodeLost", "NodeShutdown", "NodeAdmission", "PodLost", "PodDeleted", "PodFailed", "Disrupted" -> true;
+            case "Error", "OOMKilled" -> failed.exitCode != null && retryExitCodes(job.getSpec()).contains(failed.exitCode);
+            default -> false;
+        };
+    }
+
+    private TrainingOutcome maxRuntimeExceeded(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now,
+            TrainingOutcome outcome) {
+        workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
+        String message = "attempt " + current.number + " ran longer than stopping.maxRuntimeSeconds ("
+                + job.getSpec().stopping.maxRuntimeSeconds + " s) and was stopped";
+        endAttempt(job, current, TrainingPhase.Failed, "MaxRuntimeExceeded", message, null, now);
+        metrics.attemptFailed(Backend.Kubernetes, "MaxRuntimeExceeded");
+        fail(job, status, "MaxRuntimeExceeded", message, now, outcome);
+        return outcome;
+    }
+
+    private TrainingOutcome creationRefused(TrainingJob job, TrainingJobStatus status, TrainingAttempt current,
+            TrainingWorkloads.CreationRefused e, Instant now, TrainingOutcome outcome) {
+        if (e.permanent()) {
+            workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
+            endAttempt(job, current, TrainingPhase.Failed, "PodRejected", e.getMessage(), null, now);
+            fail(job, status, "PodRejected", e.getMessage(), now, outcome);
+        } else {
+            TrainingStatus.phase(status, TrainingPhase.Pending, "CreationBlocked", e.getMessage(), job.getMetadata().getGeneration(), now);
+            outcome.warning("CreationBlocked", e.getMessage());
+            outcome.requeueAfter(now, Duration.ofSeconds(30));
+        }
+        return outcome;
+    }
+
+    private void fail(TrainingJob job, TrainingJobStatus status, String reason, String message, Instant now, TrainingOutcome outcome) {
+        status.completionTime = Timestamps.format(now);
+        status.trainingSeconds = trainingSeconds(status);
+        TrainingStatus.phase(status, TrainingPhase.Failed, reason, message, job.getMetadata().getGeneration(), now);
+        metrics.finished(Backend.Kubernetes, TrainingPhase.Failed, duration(status));
+        outcome.requeueAt(ttlDeadline(job, status));
+    }
+
+    private TrainingOutcome stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, TrainingOutcome outcome) {
+        if (isTerminal(status.phase)) {
+            return cleanUpAfterTtl(job, status, now, outcome);
+        }
+        String namespace = job.getMetadata().getNamespace();
+        workloads.stopAll(namespace, job.getMetadata().getUid());
+        if (current != null && !isTerminal(current.phase)) {
+            endAttempt(job, current, TrainingPhase.Stopped, "Stopped", "stopped by spec.stop", null, now);
+        }
+        if (workloads.anyRunningPods(namespace, job.getMetadata().getUid())) {
+            TrainingStatus.phase(status, TrainingPhase.Stopping, "Stopping", "waiting for the pods to terminate",
+                    job.getMetadata().getGeneration(), now);
+            outcome.requeueAfter(now, Duration.ofSeconds(5));
+            return outcome;
+        }
+        status.completionTime = Timestamps.format(now);
+        status.trainingSeconds = trainingSeconds(status);
+        TrainingStatus.phase(status, TrainingPhase.Stopped, "Stopped", "stopped by spec.stop", job.getMetadata().getGeneration(), now);
+        metrics.finished(Backend.Kubernetes, TrainingPhase.Stopped, duration(status));
+        return outcome;
+    }
+
+    private TrainingOutcome suspend(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, TrainingOutcome outcome) {
+        if (status.phase == TrainingPhase.Suspended) {
+            return outcome;
+        }
+        if (current != null && !isTerminal(current.phase)) {
+            workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
+            endAttempt(job, current, TrainingPhase.Suspended, "Suspended", "pods removed by spec.suspend", null, now);
+        }
+        Long generation = job.getMetadata().getGeneration();
+        TrainingStatus.phase(status, TrainingPhase.Suspended, "Suspended",
+                "suspended: no pods run until spec.suspend is false; the next attempt resumes from checkpoints", generation, now);
+        status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUSPENDED, ConditionStatus.True, "Suspended",
+                "spec.suspend is true", generation, now);
+        return outcome;
+    }
+
+    private TrainingOutcome cleanUpAfterTtl(TrainingJob job, TrainingJobStatus status, Instant now, TrainingOutcome outcome) {
+        Instant deadline = ttlDeadline(job, status);
+        if (deadline == null) {
+            return outcome;
+        }
+        if (now.isBefore(deadline)) {
+            outcome.requeueAt(deadline);
+            return outcome;
+        }
+        if (workloads.anyPods(job.getMetadata().getNamespace(), job.getMetadata().getUid())) {
+            workloads.deleteAll(job.getMetadata().getNamespace(), job.getMetadata().getUid());
+            outcome.normal("CleanedUp", "pods and Services removed " + job.getSpec().ttlSecondsAfterFinished
+                    + " s after the job finished (ttlSecondsAfterFinished)");
+        }
+        return outcome;
+    }
+
+    private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, TrainingOutcome outcome) {
+        List<TrainingAttempt> attempts = status.attempts == null ? new ArrayList<>() : new ArrayList<>(status.attempts);
+        int number = attempts.size() + 1;
+        PlannedAttempt plan = planner().plan(job, number);
+        TrainingAttempt attempt = new TrainingAttempt();
+        attempt.number = number;
+        attempt.backendName = plan.name();
+        attempt.cause = cause;
+        attempt.phase = TrainingPhase.Pending;
+        attempt.startTime = Timestamps.format(now);
+        attempts.add(attempt);
+        status.attempts = attempts;
+        status.attempt = number;
+        LogsPointer logs = new LogsPointer();
+        logs.command = "kubectl logs -n " + job.getMetadata().getNamespace() + " " + plan.name() + "-0 -c " + TrainingLabels.TRAINER
+                + (plan.pods().size() > 1 ? "   # all hosts: kubectl logs -n " + job.getMetadata().getNamespace() + " -l "
+                + TrainingLabels.ATTEMPT + "=" + plan.name() + " -c " + TrainingLabels.TRAINER + " --prefix" : "");
+        status.logs = logs;
+        try {
+            workloads.create(plan);
+        } catch (TrainingWorkloads.CreationRefused e) {
+            creationRefused(job, status, attempt, e, now, outcome);
+            return;
+        }
+        metrics.attemptStarted(Backend.Kubernetes, cause);
+        String why = switch (cause) {
+            case RETRY -> "retrying after " + status.attempts.get(number - 2).reason;
+            case RESUMED -> "resuming after suspend";
+            case RESTARTED -> "new run (restartNonce)";
+            default -> "first run";
+        };
+        TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", "attempt " + number + " created (" + why + ")",
+                job.getMetadata().getGeneration(), now);
+        outcome.normal("AttemptCreated", "attempt " + number + " (" + plan.name() + "): " + plan.pods().size() + " pod(s), " + why);
+        outcome.requeueAfter(now, settings.unschedulableAfter());
+    }
+
+    private void endAttempt(TrainingJob job, TrainingAttempt attempt, TrainingPhase phase, String reason, String message,
+            Integer exitCode, Instant now) {
+        attempt.phase = phase;
+        attempt.reason = reason;
+        attempt.message = message;
+        attempt.exitCode = exitCode;
+        attempt.completionTime = Timestamps.format(now);
+        Instant start = Timestamps.parse(attempt.startTime);
+        if (start != null) {
+            TrainingJobSpec spec = job.getSpec();
+            int gpus = spec.resources == null || spec.resources.gpusPerInstance == null ? 0 : spec.resources.gpusPerInstance;
+            metrics.gpuTime(Backend.Kubernetes, (double) gpus * instances(spec) * Duration.between(start, now).toSeconds());
+        }
+    }
+
+    private void collectMetrics(TrainingJob job, TrainingJobStatus status, String namespace, String pod, boolean finalRead,
+            Instant now, TrainingOutcome outcome) {
+        Map<String, String> invalid = logMetrics.collect(job, status, namespace, pod, finalRead, now);
+        if (!invalid.isEmpty()) {
+            status.conditions = Conditions.set(status.conditions, TrainingStatus.METRICS, ConditionStatus.False, "InvalidRegex",
+                    "metric definitions that cannot be used: " + invalid, job.getMetadata().getGeneration(), now);
+        }
+    }
+
+    static TrainingAttempt current(TrainingJobStatus status) {
+        return status.attempts == null || status.attempts.isEmpty() ? null : status.attempts.get(status.attempts.size() - 1);
+    }
+
+    private static int failedAttemptsInRun(TrainingJobStatus status) {
+        int failed = 0;
+        for (int i = status.attempts.size() - 1; i >= 0; i--) {
+            TrainingAttempt a = status.attempts.get(i);
+            if (a.phase == TrainingPhase.Failed) {
+                failed++;
+            }
+            if (CREATED.equals(a.cause) || RESTARTED.equals(a.cause)) {
+                break;
+            }
+        }
+        return failed;
+    }
+
+    private static boolean restartRequested(TrainingJob job, TrainingJobStatus status) {
+        return status.attempts != null && !status.attempts.isEmpty()
+                && !Objects.equals(job.getSpec().restartNonce, status.observedRestartNonce);
+    }
+
+    static boolean isTerminal(TrainingPhase phase) {
+        return phase == TrainingPhase.Completed || phase == TrainingPhase.Failed || phase == TrainingPhase.Stopped;
+    }
+
+    private static int instances(TrainingJobSpec spec) {
+        return spec.resources == null || spec.resources.instanceCount == null ? 1 : spec.resources.instanceCount;
+    }
+
+    private static int maxAttempts(TrainingJobSpec spec) {
+        return spec.retry == null || spec.retry.maxAttempts == null ? 3 : spec.retry.maxAttempts;
+    }
+
+    private static List<Integer> retryExitCodes(TrainingJobSpec spec) {
+        return spec.retry == null || spec.retry.onExitCodes == null ? List.of() : spec.retry.onExitCodes;
+    }
+
+    private static Instant runtimeDeadline(TrainingJobSpec spec, TrainingAttempt attempt) {
+        if (spec.stopping == null || spec.stopping.maxRuntimeSeconds == null || attempt.startTime == null) {
+            return null;
+        }
+        return Timestamps.parse(attempt.startTime).plusSeconds(spec.stopping.maxRuntimeSeconds);
+    }
+
+    private static Instant ttlDeadline(TrainingJob job, TrainingJobStatus status) {
+        Integer ttl = job.getSpec().ttlSecondsAfterFinished;
+        Instant done = Timestamps.parse(status.completionTime);
+        return ttl == null || done == null ? null : done.plusSeconds(ttl);
+    }
+
+    private static long trainingSeconds(TrainingJobStatus status) {
+        long total = 0;
+        for (TrainingAttempt a : status.attempts == null ? List.<TrainingAttempt>of() : status.attempts) {
+            Instant start = Timestamps.parse(a.startTime);
+            Instant end = Timestamps.parse(a.completionTime);
+            if (start != null && end != null) {
+                total += Duration.between(start, end).toSeconds();
+            }
+        }
+        return total;
+    }
+
+    private static Duration duration(TrainingJobStatus status) {
+        Instant first = status.attempts == null || status.attempts.isEmpty() ? null : Timestamps.parse(status.attempts.get(0).startTime);
+        Instant end = Timestamps.parse(status.completionTime);
+        return first == null || end == null ? Duration.ZERO : Duration.between(first, end);
+    }
+
+    private static String label(Pod pod, String key) {
+        return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
+    }
+}
