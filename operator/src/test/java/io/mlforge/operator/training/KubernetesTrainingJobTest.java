@@ -388,4 +388,56 @@ class KubernetesTrainingJobTest {
         assertThat(Conditions.find(status.conditions, TrainingJobStatus.UNSCHEDULABLE).message).contains("4 Insufficient nvidia.com/gpu");
         assertThat(status.phase).as("the job keeps waiting for capacity").isEqualTo(TrainingPhase.Pending);
     }
+
+    @Test
+    void metricsAreReadIncrementallyFromTheRank0TrainerLog() {
+        create("metered", """
+                image: registry.example/train:1
+                resources: {instanceCount: 2}
+                metrics:
+                  - {name: "validation:accuracy", regex: "val_acc=([0-9.]+)"}
+                  - {name: "train:loss", regex: "loss=([0-9.]+)"}
+                """);
+        String attempt = attemptName("metered", 1);
+        List<Pod> pods = awaitPods(attempt, 2);
+        String rank0 = attempt + "-0";
+        String logPath = "/api/v1/namespaces/ml/pods/" + rank0 + "/log?pretty=false&container=trainer";
+        server.expect().get().withPath(logPath + "&limitBytes=4194304&timestamps=true").andReturn(200, """
+                2026-11-21T10:00:01.000000100Z epoch 1 loss=0.90 val_acc=0.51
+                2026-11-21T10:00:02.500000000Z epoch 2 loss=0.70 val_acc=0.64
+                """).once();
+        // The next read starts at the last line's second, so the API repeats that line: it must not count twice.
+        server.expect().get().withPath(logPath + "&sinceTime=2026-11-21T10:00:02Z&limitBytes=4194304&timestamps=true").andReturn(200, """
+                2026-11-21T10:00:02.500000000Z epoch 2 loss=0.70 val_acc=0.64
+                2026-11-21T10:00:03.250000000Z epoch 3 loss=0.55 val_acc=0.71
+                2026-11-21T10:00:03.750000000Z checkpoint saved
+                """).always();
+        runAll(pods);
+
+        TrainingJobStatus status = awaitStatus("metered", "three values", s -> s.metricHistory != null
+                && s.metricHistory.stream().anyMatch(m -> m.name.equals("train:loss") && m.points.size() == 3));
+        assertThat(status.metrics).containsEntry("validation:accuracy", 0.71).containsEntry("train:loss", 0.55);
+        var accuracy = status.metricHistory.stream().filter(m -> m.name.equals("validation:accuracy")).findFirst().orElseThrow();
+        assertThat(accuracy.points).extracting(p -> p.step).containsExactly(1L, 2L, 3L);
+        assertThat(accuracy.points).extracting(p -> p.value).containsExactly(0.51, 0.64, 0.71);
+        assertThat(accuracy.points.get(2).timestamp).isEqualTo("2026-11-21T10:00:03.250000000Z");
+        kubelet.exit(NS, pods.get(1).getMetadata().getName(), 0, null);
+        kubelet.exit(NS, rank0, 0, null);
+        TrainingJobStatus done = awaitStatus("metered", "Completed", s -> s.phase == TrainingPhase.Completed);
+        assertThat(done.metrics).containsEntry("validation:accuracy", 0.71);
+    }
+
+    @Test
+    void jobMetricsReachPrometheus() {
+        create("counted", "image: registry.example/train:1\nresources: {gpusPerInstance: 2}");
+        Pod pod = awaitPods(attemptName("counted", 1), 1).get(0);
+        runAll(List.of(pod));
+        kubelet.exit(NS, pod.getMetadata().getName(), 0, null);
+        awaitStatus("counted", "Completed", s -> s.phase == TrainingPhase.Completed);
+        await().atMost(WAIT).untilAsserted(() -> io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("mlforge_trainingjobs{backend=\"Kubernetes\",phase=\"Completed\"}"))
+                .body(org.hamcrest.Matchers.containsString("mlforge_training_attempts_total{backend=\"Kubernetes\",cause=\"Created\"}"))
+                .body(org.hamcrest.Matchers.containsString("mlforge_training_gpu_seconds_total{backend=\"Kubernetes\"}"))
+                .body(org.hamcrest.Matchers.containsString("mlforge_training_job_duration_seconds_count{backend=\"Kubernetes\",outcome=\"Completed\"}")));
+    }
 }
