@@ -31,6 +31,8 @@ import java.util.Map;
         message = "inputMode Pipe and FastFile need backend SageMaker; in the cluster channels are downloaded before training (File)")
 @ValidationRule(value = "!has(self.spot) || !self.spot.enabled || (has(self.spot.maxWaitSeconds) && self.spot.maxWaitSeconds >= (has(self.stopping) && has(self.stopping.maxRuntimeSeconds) ? self.stopping.maxRuntimeSeconds : 86400))",
         message = "spot.enabled needs spot.maxWaitSeconds of at least stopping.maxRuntimeSeconds (86400 when unset): the wait for spot capacity counts against it")
+@ValidationRule(value = "self.backend != 'SageMaker' || ((!has(self.command) || self.command.all(c, size(c) <= 256)) && (!has(self.args) || self.args.all(a, size(a) <= 256)))",
+        message = "backend SageMaker allows at most 256 characters per command and args entry (ContainerEntrypoint, ContainerArguments)")
 @ValidationRule(value = "!has(self.suspend) || !self.suspend || self.backend == 'Kubernetes'",
         message = "suspend needs backend Kubernetes: a SageMaker job cannot be paused (use stop)")
 // Mutability: what the job runs is fixed at creation.
@@ -59,12 +61,12 @@ public class TrainingJobSpec {
     public String image;
 
     @Size(max = 100)
-    @JsonPropertyDescription("Entrypoint of the training container (overrides the image's ENTRYPOINT), e.g. [python, train.py].")
-    public List<@Size(max = 256) String> command;
+    @JsonPropertyDescription("Entrypoint of the training container (overrides the image's ENTRYPOINT), e.g. [python, train.py]. SageMaker allows at most 256 characters per entry.")
+    public List<@Size(max = 32768) String> command;
 
     @Size(max = 100)
-    @JsonPropertyDescription("Arguments to the entrypoint.")
-    public List<@Size(max = 256) String> args;
+    @JsonPropertyDescription("Arguments to the entrypoint. SageMaker allows at most 256 characters per entry; in the cluster an entry may hold an inline script.")
+    public List<@Size(max = 32768) String> args;
 
     @Size(max = 100)
     @JsonPropertyDescription("Environment variables of the training container, portable across backends. For values from Secrets use kubernetes.env.")

@@ -175,14 +175,14 @@ class HelmChartTest {
             assertThat(b.at("/roleRef/kind").asText()).isEqualTo("Role");
         });
         assertThat(roles.get(0).path("rules").toString()).contains("trainingjobs/status");
-        // Node reads stay cluster-scoped (Nodes are not namespaced) and read-only.
-        JsonNode nodeReader = find(objects, "ClusterRole", "mlforge-operator-node-reader").orElseThrow();
-        assertThat(nodeReader.at("/rules/0/verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
+        assertThat(all(objects, "ClusterRole")).as("nothing cluster-wide in namespaced mode").isEmpty();
     }
 
     @Test
-    void nodeReaderCanBeTurnedOff() {
-        assertThat(find(render(c -> c.set("rbac.readNodes", false)), "ClusterRole", "mlforge-operator-node-reader")).isEmpty();
+    void dataAgentRunsFromTheOperatorsImage() {
+        assertThat(env(deployment(render(c -> c.set("image.repository", "registry.example/mlf").set("image.tag", "1.2.3")))))
+                .containsEntry("MLFORGE_TRAINING_DATA_AGENT_IMAGE", "registry.example/mlf:1.2.3");
+        assertThat(env(deployment(render()))).containsEntry("MLFORGE_TRAINING_DATA_AGENT_IMAGE", "ghcr.io/mlforge/mlforge-operator:0.1.0");
     }
 
     @Test

@@ -47,7 +47,8 @@ public final class PodGroupPlanner {
     static final String SHM_VOLUME = "dshm";
     static final String CHECKPOINT_VOLUME = "checkpoints";
     static final String AGENT_MAIN = "io.mlforge.agent.DataAgent";
-    static final List<String> AGENT_COMMAND = List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    /** How pods start the data agent from the operator image (Quarkus fast-jar layout under /deployments). */
+    public static final List<String> AGENT_COMMAND = List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-cp", "/deployments/lib/main/*", AGENT_MAIN);
 
     private final TrainingSettings settings;
