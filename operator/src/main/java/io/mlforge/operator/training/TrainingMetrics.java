@@ -41,7 +41,14 @@ public class TrainingMetrics {
                         .tag("backend", backend.name()).tag("phase", phase.name())
                         .register(registry);
             }
+            // Counters exist from the start at 0, as Prometheus expects.
+            gpuCounter(backend);
         }
+    }
+
+    private Counter gpuCounter(Backend backend) {
+        return Counter.builder("mlforge.training.gpu").description("GPU time of ended training attempts")
+                .baseUnit("seconds").tag("backend", backend.name()).register(registry);
     }
 
     public void phase(String uid, Backend backend, TrainingPhase phase) {
@@ -66,8 +73,7 @@ public class TrainingMetrics {
 
     public void gpuTime(Backend backend, double gpuSeconds) {
         if (gpuSeconds > 0) {
-            Counter.builder("mlforge.training.gpu").description("GPU time of ended training attempts")
-                    .baseUnit("seconds").tag("backend", backend.name()).register(registry).increment(gpuSeconds);
+            gpuCounter(backend).increment(gpuSeconds);
         }
     }
 

@@ -368,7 +368,7 @@ public class KubernetesTrainingBackend {
         if (start != null) {
             TrainingJobSpec spec = job.getSpec();
             int gpus = spec.resources == null || spec.resources.gpusPerInstance == null ? 0 : spec.resources.gpusPerInstance;
-            metrics.gpuTime(Backend.Kubernetes, (double) gpus * instances(spec) * Duration.between(start, now).toSeconds());
+            metrics.gpuTime(Backend.Kubernetes, gpus * instances(spec) * Duration.between(start, now).toMillis() / 1000.0);
         }
     }
 
