@@ -83,8 +83,8 @@ public final class DataAgent {
     /** Writes config files, creates directories, downloads channels and restores checkpoints. */
     public Map<String, Object> prepare() throws IOException {
         SageMakerConfigFiles.write(plan, root.resolve("input/config"));
-        for (String dir : List.of("model", "output/data", "input/data")) {
-            Files.createDirectories(root.resolve(dir));
+        for (String dir : List.of("model", "output", "output/data", "input/data")) {
+            writableByAll(Files.createDirectories(root.resolve(dir)));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         Map<String, Long> downloaded = new LinkedHashMap<>();
@@ -99,13 +99,26 @@ public final class DataAgent {
         result.put("channels", downloaded);
         if (plan.checkpoints() != null && plan.checkpoints().uri().startsWith("s3://")) {
             Path local = Path.of(plan.checkpoints().localPath());
-            Files.createDirectories(local);
+            writableByAll(Files.createDirectories(local));
             S3Location location = S3Location.parse(plan.checkpoints().uri());
             List<String> keys = store.list(new S3Location(location.bucket(), location.prefix()));
             store.download(keys.stream().map(k -> new S3Location(location.bucket(), k)).toList(), location.prefix(), local);
             result.put("checkpointsRestored", keys.size());
         }
         return result;
+    }
+
+    /**
+     * The agent runs as the operator image's user; the trainer may run as any user (root for most SageMaker images,
+     * a fixed non-root user for others). Directories the trainer writes to are therefore writable by everyone, as
+     * they are on SageMaker's instances.
+     */
+    private static void writableByAll(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to widen
+        }
     }
 
     private long downloadChannel(AgentPlan.ChannelPlan channel, Path target) throws IOException {

@@ -125,6 +125,10 @@ class DataAgentS3Test {
         assertThat(Files.readString(checkpoints.resolve("meta/state.json"))).isEqualTo("{}");
         assertThat(ml.resolve("model")).isDirectory();
         assertThat(ml.resolve("output/data")).isDirectory();
+        for (Path writable : List.of(ml.resolve("model"), ml.resolve("output"), ml.resolve("output/data"), checkpoints)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(writable)))
+                    .as("a trainer running as another user writes to %s", writable).isEqualTo("rwxrwxrwx");
+        }
 
         JsonNode hyperparameters = JSON.readTree(ml.resolve("input/config/hyperparameters.json").toFile());
         assertThat(hyperparameters.toString()).isEqualTo("{\"epochs\":\"3\",\"lr\":\"0.01\"}");

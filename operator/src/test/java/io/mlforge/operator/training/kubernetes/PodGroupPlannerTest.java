@@ -155,6 +155,10 @@ class PodGroupPlannerTest {
         assertThat(prepare.getImage()).isEqualTo("registry.example/mlforge-operator:0.1.0");
         assertThat(prepare.getCommand()).endsWith("io.mlforge.agent.DataAgent");
         assertThat(prepare.getArgs()).containsExactly("prepare");
+        assertThat(prepare.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(prepare.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(prepare.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(prepare.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         AgentPlan plan = AgentPlan.fromJson(env(prepare).get(AgentPlan.ENV));
         assertThat(plan.jobName()).isEqualTo(attempt.name());
         assertThat(plan.channels()).extracting(AgentPlan.ChannelPlan::name).containsExactly("train", "val");
