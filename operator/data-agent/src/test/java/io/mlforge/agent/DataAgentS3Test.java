@@ -215,6 +215,20 @@ class DataAgentS3Test {
         assertThat(Files.readString(secondCheckpoints.resolve("shard/rank0.pt"))).isEqualTo("rank 0");
     }
 
+    /** The agent's sidecar mode as its own JVM, as in a pod; output in tmp/sidecar.out, result in tmp/termination-log. */
+    private static Process startSidecar(AgentPlan plan, Path tmp) throws java.io.IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DataAgent.class.getName(), "sidecar")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("sidecar.out").toFile());
+        builder.environment().put(AgentPlan.ENV, plan.toJson());
+        builder.environment().put("MLFORGE_S3_ENDPOINT", endpoint.toString());
+        builder.environment().put("MLFORGE_S3_PATH_STYLE", "true");
+        builder.environment().put("AWS_ACCESS_KEY_ID", "agent-key");
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", "agent-secret");
+        builder.environment().put(DataAgent.TERMINATION_LOG_ENV, tmp.resolve("termination-log").toString());
+        return builder.start();
+    }
+
     @Test
     void sidecarProcessUploadsTheModelWhenStoppedLikeTheKubeletStopsIt(@TempDir Path tmp) throws Exception {
         Path ml = tmp.resolve("ml");
@@ -223,16 +237,7 @@ class DataAgentS3Test {
         Files.writeString(ml.resolve("model/weights.bin"), "final");
         Files.createDirectories(checkpoints);
         Path terminationLog = tmp.resolve("termination-log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DataAgent.class.getName(), "sidecar")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("sidecar.out").toFile());
-        builder.environment().put(AgentPlan.ENV, plan("sidecar", "algo-1", ml, checkpoints, List.of()).toJson());
-        builder.environment().put("MLFORGE_S3_ENDPOINT", endpoint.toString());
-        builder.environment().put("MLFORGE_S3_PATH_STYLE", "true");
-        builder.environment().put("AWS_ACCESS_KEY_ID", "agent-key");
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", "agent-secret");
-        builder.environment().put(DataAgent.TERMINATION_LOG_ENV, terminationLog.toString());
-        Process sidecar = builder.start();
+        Process sidecar = startSidecar(plan("sidecar", "algo-1", ml, checkpoints, List.of()), tmp);
         // While the "trainer" runs, a checkpoint appears and is synced by the periodic loop (1 s).
         Files.writeString(checkpoints.resolve("step-1.pt"), "s1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -256,16 +261,7 @@ class DataAgentS3Test {
         Path terminationLog = tmp.resolve("termination-log");
         AgentPlan plan = new AgentPlan("job-x-1", "algo-1", List.of("algo-1"), null, Map.of(), List.of(), null,
                 new AgentPlan.OutputPlan("s3://no-such-bucket-mlforge/out/model.tar.gz", true), ml.toString(), 1);
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DataAgent.class.getName(), "sidecar").redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("sidecar.out").toFile());
-        builder.environment().put(AgentPlan.ENV, plan.toJson());
-        builder.environment().put("MLFORGE_S3_ENDPOINT", endpoint.toString());
-        builder.environment().put("MLFORGE_S3_PATH_STYLE", "true");
-        builder.environment().put("AWS_ACCESS_KEY_ID", "agent-key");
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", "agent-secret");
-        builder.environment().put(DataAgent.TERMINATION_LOG_ENV, terminationLog.toString());
-        Process sidecar = builder.start();
+        Process sidecar = startSidecar(plan, tmp);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.readString(tmp.resolve("sidecar.out")).contains("syncing checkpoints") && System.nanoTime() < deadline) {
             Thread.sleep(50);
