@@ -3,7 +3,9 @@ package io.mlforge.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
@@ -77,7 +79,15 @@ public final class CrdAdmission {
             throw new IllegalArgumentException("CRD " + crd.at("/metadata/name").asText() + " has no schema for version " + version);
         }
         this.schema = found;
-        this.validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
+        // OpenAPI v3 as the API server reads it: draft-4 keywords; the x-kubernetes-* extensions are not schema
+        // keywords (CEL rules are evaluated below, list types and int-or-string by the structure).
+        JsonMetaSchema openApi = JsonMetaSchema.builder(JsonMetaSchema.getV4().getIri(), JsonMetaSchema.getV4())
+                .keywords(java.util.stream.Stream.of("x-kubernetes-validations", "x-kubernetes-int-or-string",
+                                "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-preserve-unknown-fields",
+                                "x-kubernetes-embedded-resource", "x-kubernetes-map-type")
+                        .map(NonValidationKeyword::new).toList())
+                .build();
+        this.validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(openApi))
                 .getSchema(found, SchemaValidatorsConfig.builder().build());
         List<String> compileErrors = new ArrayList<>();
         SchemaCelTypes types = new SchemaCelTypes();

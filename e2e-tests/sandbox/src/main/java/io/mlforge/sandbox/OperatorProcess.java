@@ -1,0 +1,113 @@
+package io.mlforge.sandbox;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged operator (operator/target/quarkus-app) as a separate process, pointed at the sandbox by kubeconfig. */
+public final class OperatorProcess implements AutoCloseable {
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private OperatorProcess(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /** Starts the operator and waits until it reports ready. */
+    public static OperatorProcess start(Path repoRoot, Path kubeconfig, Map<String, String> env, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        Path jar = repoRoot.resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build the operator first (./mvnw -pl operator -am package -DskipTests)");
+        }
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("KUBECONFIG", kubeconfig.toString());
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().putAll(env);
+        OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
+        operator.awaitReady(timeout);
+        return operator;
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the operator exited with code " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the operator did not become ready within " + timeout + "; see " + log);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory of the operator process in bytes (Linux /proc), or -1. */
+    public long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** CPU time the operator process has used (user + system), from /proc, or null. */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(null);
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(Duration.ofSeconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

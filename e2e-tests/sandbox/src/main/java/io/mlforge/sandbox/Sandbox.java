@@ -1,0 +1,246 @@
+package io.mlforge.sandbox;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.mlforge.sandbox.apiserver.SandboxApiServer;
+import io.mlforge.sandbox.nodes.NodeSimulator;
+import io.mlforge.sandbox.nodes.PodLogs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * MLForge on one machine, without a cluster or an AWS account: the embedded API server (with admission), simulated
+ * GPU nodes, an S3-compatible store, and the packaged operator as a separate process.
+ */
+public final class Sandbox implements AutoCloseable {
+    public static final ResourceDefinitionContext TRAINING_JOBS = crd("trainingjobs", "TrainingJob");
+    public static final ResourceDefinitionContext TUNING_JOBS = crd("tuningjobs", "TuningJob");
+    public static final ResourceDefinitionContext ENDPOINTS = crd("endpoints", "Endpoint");
+    private static final Set<String> TERMINAL = Set.of("Completed", "Failed", "Stopped");
+
+    /**
+     * @param repoRoot     the repository (for operator/target/quarkus-app)
+     * @param workDir      kubeconfig, operator.log
+     * @param nodes        simulated nodes
+     * @param gpusPerNode  GPUs of each
+     * @param speed        time factor (0.1 runs ten times faster than realistic)
+     * @param apiPort      API server port (0: any free port)
+     * @param startOperator whether to start the packaged operator
+     */
+    public record Options(Path repoRoot, Path workDir, int nodes, int gpusPerNode, double speed, int apiPort, boolean startOperator) {
+    }
+
+    private final Options options;
+    private final SandboxApiServer apiServer;
+    private final PodLogs logs = new PodLogs();
+    private final NodeSimulator nodes;
+    private final S3Store s3;
+    private final KubernetesClient client;
+    private final Path kubeconfig;
+    private OperatorProcess operator;
+
+    /** The mock server logs every request through java.util.logging; the sandbox reports what matters itself. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    private Sandbox(Options options) throws Exception {
+        this.options = options;
+        Files.createDirectories(options.workDir());
+        this.apiServer = SandboxApiServer.start(options.apiPort());
+        this.apiServer.dispatcher().setLogSource(logs);
+        this.kubeconfig = apiServer.writeKubeconfig(options.workDir().resolve("kubeconfig"));
+        this.client = apiServer.client();
+        this.nodes = new NodeSimulator(client, logs, Clock.systemUTC(), NodeSimulator.inventory(options.nodes(), options.gpusPerNode()),
+                NodeSimulator.Timing.realistic().scaled(options.speed()), options.speed());
+        this.nodes.start();
+        this.s3 = S3Store.start(0, List.of("mlforge-examples", "bucket"));
+    }
+
+    public static Sandbox start(Options options) throws Exception {
+        Sandbox sandbox = new Sandbox(options);
+        if (options.startOperator()) {
+            sandbox.startOperator();
+        }
+        return sandbox;
+    }
+
+    public void startOperator() throws IOException, InterruptedException {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MLFORGE_TRAINING_S3_ENDPOINT", s3.endpoint());
+        env.put("MLFORGE_TRAINING_S3_PATH_STYLE", "true");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", S3Store.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", S3Store.SECRET_KEY);
+        // Metrics are read from the simulated logs; read them often since simulated epochs are short.
+        env.put("MLFORGE_TRAINING_METRICS_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
+        operator = OperatorProcess.start(options.repoRoot(), kubeconfig, env, options.workDir().resolve("operator.log"), Duration.ofSeconds(120));
+    }
+
+    private static ResourceDefinitionContext crd(String plural, String kind) {
+        return new ResourceDefinitionContext.Builder().withGroup("mlforge.io").withVersion("v1alpha1").withPlural(plural)
+                .withKind(kind).withNamespaced(true).build();
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public SandboxApiServer apiServer() {
+        return apiServer;
+    }
+
+    public NodeSimulator nodes() {
+        return nodes;
+    }
+
+    public OperatorProcess operator() {
+        return operator;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    /** The samples the sandbox can run: TrainingJobs with backend Kubernetes (SageMaker and the other kinds come later). */
+    public static List<Path> runnableSamples(Path samplesDir) throws IOException {
+        List<Path> runnable = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+        try (Stream<Path> files = Files.list(samplesDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                com.fasterxml.jackson.databind.JsonNode doc = yaml.readTree(file.toFile());
+                if ("TrainingJob".equals(doc.path("kind").asText()) && !"SageMaker".equals(doc.at("/spec/backend").asText())) {
+                    runnable.add(file);
+                }
+            }
+        }
+        return runnable;
+    }
+
+    /** Applies a manifest file (create or replace) and returns what it created. */
+    public List<HasMetadata> apply(Path manifest) throws IOException {
+        try (InputStream in = Files.newInputStream(manifest)) {
+            return client.load(in).inNamespace("default").createOrReplace();
+        }
+    }
+
+    public List<GenericKubernetesResource> mlforgeResources() {
+        List<GenericKubernetesResource> all = new ArrayList<>();
+        for (ResourceDefinitionContext context : List.of(TRAINING_JOBS, TUNING_JOBS, ENDPOINTS)) {
+            all.addAll(client.genericKubernetesResources(context).inAnyNamespace().list().getItems());
+        }
+        return all;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (operator != null) {
+            operator.close();
+        }
+        nodes.close();
+        client.close();
+        s3.close();
+        apiServer.close();
+    }
+
+    // ---- the command
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(".").toAbsolutePath().normalize();
+        Path samples = repo.resolve("config/samples");
+        Path workDir = repo.resolve("e2e-tests/sandbox/target/sandbox");
+        boolean exitWhenDone = false;
+        double speed = 0.5;
+        int nodeCount = 4;
+        int gpus = 8;
+        int port = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--samples" -> samples = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--workdir" -> workDir = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--exit-when-done" -> exitWhenDone = true;
+                case "--speed" -> speed = Double.parseDouble(args[++i]);
+                case "--nodes" -> nodeCount = Integer.parseInt(args[++i]);
+                case "--gpus-per-node" -> gpus = Integer.parseInt(args[++i]);
+                case "--api-port" -> port = Integer.parseInt(args[++i]);
+                case "--help" -> {
+                    System.out.println("""
+                            usage: sandbox [--exit-when-done] [--speed 0.5] [--nodes 4] [--gpus-per-node 8] [--api-port 0]
+                                           [--samples config/samples] [--workdir e2e-tests/sandbox/target/sandbox]""");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
+            }
+        }
+        if (!Files.exists(repo.resolve("operator/target/quarkus-app/quarkus-run.jar"))) {
+            repo = repo.getParent().getParent(); // started from e2e-tests/sandbox
+        }
+        System.out.println("Starting the MLForge sandbox: API server, " + nodeCount + " simulated nodes x " + gpus
+                + " GPUs, S3 store, operator ...");
+        Sandbox sandbox = start(new Options(repo, workDir, nodeCount, gpus, speed, port, true));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                sandbox.close();
+            } catch (Exception e) {
+                System.err.println("stopping the sandbox: " + e.getMessage());
+            }
+        }));
+        System.out.println("API server    " + sandbox.apiServer().url() + "   (export KUBECONFIG=" + sandbox.kubeconfig() + ")");
+        System.out.println("S3 store      " + sandbox.s3Endpoint() + "   (access key " + S3Store.ACCESS_KEY + ")");
+        System.out.println("operator      " + sandbox.operator().url("/q/metrics") + "   (log: " + sandbox.operator().log() + ")");
+        List<Path> runnable = runnableSamples(samples);
+        for (Path sample : runnable) {
+            try {
+                sandbox.apply(sample);
+                System.out.println("applied       " + repo.relativize(sample));
+            } catch (KubernetesClientException e) {
+                System.out.println("rejected      " + repo.relativize(sample) + ": " + e.getStatus().getMessage());
+            }
+        }
+        System.out.println();
+        boolean console = System.console() != null;
+        String last = "";
+        while (true) {
+            List<GenericKubernetesResource> resources = sandbox.mlforgeResources();
+            List<ProgressTable.Row> rows = resources.stream().map(ProgressTable::row).toList();
+            String table = ProgressTable.render(rows);
+            if (!table.equals(last)) {
+                System.out.print(console ? "\033[H\033[2J" + table : table + System.lineSeparator());
+                System.out.flush();
+                last = table;
+            }
+            boolean done = !rows.isEmpty() && rows.stream().allMatch(r -> TERMINAL.contains(r.phase()));
+            if (done) {
+                long failed = rows.stream().filter(r -> !r.phase().equals("Completed")).count();
+                System.out.println(rows.size() - failed + " of " + rows.size() + " finished successfully.");
+                if (exitWhenDone) {
+                    System.exit(failed == 0 ? 0 : 1);
+                }
+                System.out.println("The sandbox keeps running for inspection (KUBECONFIG=" + sandbox.kubeconfig()
+                        + "); press Ctrl-C to stop it.");
+                Thread.currentThread().join();
+            }
+            Thread.sleep(1000);
+        }
+    }
+}
