@@ -1,0 +1,219 @@
+package io.mlforge.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end: the packaged operator (operator/target/quarkus-app) as its own process, talking to the sandbox's API
+ * server through a kubeconfig; simulated nodes run the pods. Manifests come from config/samples where one fits.
+ */
+class TrainingJobE2ETest {
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static Sandbox sandbox;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void startSandbox() throws Exception {
+        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e"), 4, 8, 0.2, 0, true));
+        client = sandbox.client();
+    }
+
+    @AfterAll
+    static void stopSandbox() throws Exception {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private static GenericKubernetesResource job(String name) {
+        return client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(name).get();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(String name) {
+        GenericKubernetesResource job = job(name);
+        Object status = job == null ? null : job.getAdditionalProperties().get("status");
+        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static Map<String, Object> awaitStatus(String name, String what, Predicate<Map<String, Object>> condition) {
+        await(name + " " + what).atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> condition.test(status(name)));
+        return status(name);
+    }
+
+    private static Predicate<Map<String, Object>> phase(String phase) {
+        return s -> phase.equals(s.get("phase"));
+    }
+
+    private static void applySample(String file) throws Exception {
+        sandbox.apply(REPO.resolve("config/samples").resolve(file));
+    }
+
+    private static void applyYaml(String yaml) {
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+    }
+
+    private static List<Pod> pods(String job) {
+        return client.pods().inNamespace("default").withLabel("mlforge.io/training-job", job).list().getItems();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void sampleRunsToCompletionWithMetricsFromTheSimulatedLog() throws Exception {
+        applySample("trainingjob-sandbox-trainer.yaml");
+        awaitStatus("sandbox-branin", "Running", phase("Running"));
+        Map<String, Object> done = awaitStatus("sandbox-branin", "Completed", phase("Completed"));
+        Map<String, Object> metrics = (Map<String, Object>) done.get("metrics");
+        // Branin(3.1, 2.3): the final epoch logs the exact value.
+        assertThat(((Number) metrics.get("validation:objective")).doubleValue()).isCloseTo(0.4063, org.assertj.core.data.Offset.offset(1e-3));
+        List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("metricHistory");
+        assertThat(history).isNotEmpty();
+        assertThat(((List<?>) history.get(0).get("points"))).hasSize(12);
+        assertThat(((List<?>) done.get("attempts"))).hasSize(1);
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .filteredOn(e -> "sandbox-branin".equals(e.getInvolvedObject().getName()))
+                .extracting(e -> e.getReason()).contains("AttemptCreated", "Running", "Completed");
+    }
+
+    @Test
+    void twoNodeSampleGivesEachPodItsRankOnSimulatedGpuNodes() throws Exception {
+        applySample("trainingjob-distributed.yaml");
+        awaitStatus("llama-sft-2node", "Completed", phase("Completed"));
+        List<Pod> pods = pods("llama-sft-2node");
+        assertThat(pods).hasSize(2);
+        for (Pod pod : pods) {
+            String rank = pod.getMetadata().getLabels().get("mlforge.io/replica-index");
+            Map<String, String> env = new java.util.HashMap<>();
+            pod.getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+            assertThat(env).containsEntry("RANK", rank).containsEntry("WORLD_SIZE", "2").containsEntry("PET_NPROC_PER_NODE", "8");
+            assertThat(pod.getSpec().getNodeName()).startsWith("sandbox-node-");
+            assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
+        }
+        assertThat(pods.get(0).getSpec().getNodeName()).as("8 GPUs each: one pod per node").isNotEqualTo(pods.get(1).getSpec().getNodeName());
+    }
+
+    @Test
+    void trainerErrorFailsTheJobWithItsMessage() {
+        applyYaml("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: e2e-crash}
+                spec:
+                  image: mlforge/sandbox-trainer:latest
+                  hyperParameters: {epochs: "20"}
+                  kubernetes:
+                    podAnnotations:
+                      sandbox.mlforge.io/fail-after: "2"
+                      sandbox.mlforge.io/exit-code: "3"
+                      sandbox.mlforge.io/termination-message: "RuntimeError: CUDA out of memory (sandbox)"
+                """);
+        Map<String, Object> failed = awaitStatus("e2e-crash", "Failed", phase("Failed"));
+        assertThat((String) failed.get("message")).contains("exited with code 3").contains("RuntimeError: CUDA out of memory (sandbox)");
+        assertThat((List<?>) failed.get("attempts")).as("application errors are not retried").hasSize(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void evictionSampleRecoversWithASecondAttempt() throws Exception {
+        applySample("trainingjob-sandbox-eviction.yaml");
+        Map<String, Object> done = awaitStatus("sandbox-eviction", "Completed", phase("Completed"));
+        List<Map<String, Object>> attempts = (List<Map<String, Object>>) done.get("attempts");
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0)).containsEntry("reason", "Evicted").containsEntry("phase", "Failed");
+        assertThat(attempts.get(1)).containsEntry("cause", "Retry").containsEntry("phase", "Completed");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void nodeLossStartsANewAttempt() {
+        applyYaml("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: e2e-node-loss}
+                spec:
+                  image: mlforge/sandbox-trainer:latest
+                  hyperParameters: {epochs: "15"}
+                  resources: {gpusPerInstance: 2}
+                  kubernetes:
+                    podAnnotations: {sandbox.mlforge.io/node-loss-after: "2"}
+                """);
+        Map<String, Object> done = awaitStatus("e2e-node-loss", "Completed", phase("Completed"));
+        List<Map<String, Object>> attempts = (List<Map<String, Object>>) done.get("attempts");
+        assertThat(attempts.get(0).get("reason")).isIn("NodeLost", "PodLost");
+        assertThat(attempts).hasSize(2);
+    }
+
+    @Test
+    void deletingARunningJobRemovesItsPods() throws Exception {
+        applySample("trainingjob-quickstart.yaml");
+        awaitStatus("quickstart", "Running", phase("Running"));
+        assertThat(pods("quickstart")).isNotEmpty();
+        client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("quickstart").delete();
+        await().atMost(WAIT).until(() -> job("quickstart") == null && pods("quickstart").isEmpty());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void podsThatFitNowhereLeaveTheJobPendingWithTheSchedulersReason() {
+        applyYaml("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: e2e-too-big}
+                spec:
+                  image: mlforge/sandbox-trainer:latest
+                  resources: {gpusPerInstance: 16}
+                """);
+        Map<String, Object> pending = awaitStatus("e2e-too-big", "waiting for capacity",
+                s -> s.get("message") != null && ((String) s.get("message")).contains("Insufficient nvidia.com/gpu"));
+        assertThat(pending.get("phase")).isEqualTo("Pending");
+        assertThat((String) pending.get("message")).contains("0/4 nodes are available");
+    }
+
+    @Test
+    void theSandboxRejectsInvalidManifestsAsAnApiServerDoes() throws Exception {
+        Path invalid = REPO.resolve("config/invalid/trainingjob-sagemaker-without-role.yaml");
+        String expected = Files.readAllLines(invalid).stream().filter(l -> l.startsWith("# expected-error: ")).findFirst().orElseThrow()
+                .substring("# expected-error: ".length());
+        assertThatThrownBy(() -> sandbox.apply(invalid))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains(expected.substring(expected.lastIndexOf(": ") + 2));
+                    assertThat(e.getStatus().getDetails().getCauses()).isNotEmpty();
+                });
+        // Defaults are stored as the API server stores them.
+        applyYaml("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: e2e-defaults}
+                spec: {image: mlforge/sandbox-trainer:latest, suspend: true}
+                """);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) job("e2e-defaults").getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("backend", "Kubernetes").containsEntry("inputMode", "File");
+        // An update that breaks a transition rule is refused too.
+        assertThatThrownBy(() -> client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("e2e-defaults")
+                .edit(j -> {
+                    ((Map<String, Object>) j.getAdditionalProperties().get("spec")).put("image", "other:2");
+                    return j;
+                })).isInstanceOfSatisfying(KubernetesClientException.class,
+                e -> assertThat(e.getStatus().getMessage()).contains("image is immutable"));
+    }
+}
