@@ -48,6 +48,7 @@ public final class Sandbox implements AutoCloseable {
     private final PodLogs logs = new PodLogs();
     private final NodeSimulator nodes;
     private final S3Store s3;
+    private final io.mlforge.sandbox.sagemaker.SageMakerEmulator sagemaker;
     private final KubernetesClient client;
     private final Path kubeconfig;
     private OperatorProcess operator;
@@ -70,6 +71,12 @@ public final class Sandbox implements AutoCloseable {
                 NodeSimulator.Timing.realistic().scaled(options.speed()), options.speed());
         this.nodes.start();
         this.s3 = S3Store.start(0, List.of("mlforge-examples", "bucket"));
+        this.sagemaker = io.mlforge.sandbox.sagemaker.SageMakerEmulator.start(0, Clock.systemUTC(),
+                io.mlforge.sandbox.sagemaker.Timing.realistic().scaled(options.speed()), options.workDir().resolve("sagemaker-requests.jsonl"));
+    }
+
+    public io.mlforge.sandbox.sagemaker.SageMakerEmulator sagemaker() {
+        return sagemaker;
     }
 
     public static Sandbox start(Options options) throws Exception {
@@ -159,6 +166,7 @@ public final class Sandbox implements AutoCloseable {
         nodes.close();
         client.close();
         s3.close();
+        sagemaker.close();
         apiServer.close();
     }
 
@@ -207,6 +215,8 @@ public final class Sandbox implements AutoCloseable {
         }));
         System.out.println("API server    " + sandbox.apiServer().url() + "   (export KUBECONFIG=" + sandbox.kubeconfig() + ")");
         System.out.println("S3 store      " + sandbox.s3Endpoint() + "   (access key " + S3Store.ACCESS_KEY + ")");
+        System.out.println("SageMaker     " + sandbox.sagemaker().endpoint() + "   (AWS SDK or CLI with --endpoint-url; requests logged to "
+                + sandbox.options.workDir().resolve("sagemaker-requests.jsonl") + ")");
         System.out.println("operator      " + sandbox.operator().url("/q/metrics") + "   (log: " + sandbox.operator().log() + ")");
         List<Path> runnable = runnableSamples(samples);
         for (Path sample : runnable) {

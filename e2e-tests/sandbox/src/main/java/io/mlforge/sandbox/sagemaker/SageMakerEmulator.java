@@ -1,0 +1,238 @@
+package io.mlforge.sandbox.sagemaker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Amazon SageMaker (and the Application Auto Scaling calls endpoints need) on a loopback port, speaking the AWS
+ * JSON 1.1 protocol: point an AWS SDK client at it with an endpoint override and any static credentials.
+ * Requests are not authenticated. Every request is appended to a JSON-lines log; throttling, 5xx errors and latency
+ * can be injected at a configured rate.
+ */
+public final class SageMakerEmulator implements AutoCloseable {
+    public static final String ACCOUNT = "123456789012";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What to inject: a share of requests throttled, a share failing with 500, and added latency. */
+    public record Faults(double throttleRate, double errorRate, Duration latency) {
+        public static final Faults NONE = new Faults(0, 0, Duration.ZERO);
+    }
+
+    private final HttpServer server;
+    private final Clock clock;
+    private final String region;
+    private volatile Timing timing;
+    private volatile Faults faults = Faults.NONE;
+    private final Random random;
+    private final BufferedWriter requestLog;
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private volatile int trainingInstanceLimit = 100_000;
+    final TrainingJobStore training = new TrainingJobStore(this);
+    final HostingStore hosting = new HostingStore(this);
+    final TuningJobStore tuning = new TuningJobStore(this, training);
+    final AutoScalingStore autoscaling = new AutoScalingStore(this);
+
+    private SageMakerEmulator(int port, Clock clock, Timing timing, Path requestLog, String region, long seed) throws IOException {
+        this.clock = clock;
+        this.timing = timing;
+        this.region = region;
+        this.random = new Random(seed);
+        Files.createDirectories(requestLog.toAbsolutePath().getParent());
+        this.requestLog = Files.newBufferedWriter(requestLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        this.server.createContext("/", this::handle);
+        this.server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "sagemaker-emulator");
+            t.setDaemon(true);
+            return t;
+        }));
+        this.server.start();
+    }
+
+    public static SageMakerEmulator start(int port, Clock clock, Timing timing, Path requestLog) throws IOException {
+        return new SageMakerEmulator(port, clock, timing, requestLog, "us-east-1", 42);
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void setFaults(Faults faults) {
+        this.faults = faults;
+    }
+
+    public void setTiming(Timing timing) {
+        this.timing = timing;
+    }
+
+    public void setTrainingInstanceLimit(int limit) {
+        this.trainingInstanceLimit = limit;
+    }
+
+    Timing timing() {
+        return timing;
+    }
+
+    int trainingInstanceLimit() {
+        return trainingInstanceLimit;
+    }
+
+    String arn(String resource) {
+        return "arn:aws:sagemaker:" + region + ":" + ACCOUNT + ":" + resource;
+    }
+
+    /** Requests answered, by operation ("CreateTrainingJob", ...), including rejected ones. */
+    public Map<String, Long> requestCounts() {
+        Map<String, Long> result = new TreeMap<>();
+        counts.forEach((k, v) -> result.put(k, v.sum()));
+        return result;
+    }
+
+    public long requestCount() {
+        return counts.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        Instant now = clock.instant();
+        counts.computeIfAbsent(operation, k -> new LongAdder()).increment();
+        int status;
+        String response;
+        String errorType = null;
+        try {
+            if (!faults.latency().isZero()) {
+                Thread.sleep(faults.latency().toMillis());
+            }
+            double roll;
+            synchronized (random) {
+                roll = random.nextDouble();
+            }
+            if (roll < faults.throttleRate()) {
+                throw new AwsError("ThrottlingException", 400, "Rate exceeded");
+            }
+            if (roll < faults.throttleRate() + faults.errorRate()) {
+                throw new AwsError("InternalFailure", 500, "An internal error occurred (sandbox fault)");
+            }
+            JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            response = dispatch(target == null ? "" : target, operation, request, now).toString();
+            status = 200;
+        } catch (AwsError e) {
+            status = e.status();
+            errorType = e.type();
+            ObjectNode error = JSON.createObjectNode();
+            error.put("__type", e.type());
+            error.put("message", e.getMessage());
+            response = error.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = 500;
+            response = "{\"__type\":\"InternalFailure\",\"message\":\"interrupted\"}";
+        } catch (RuntimeException e) {
+            status = 400;
+            errorType = "SerializationException";
+            response = "{\"__type\":\"SerializationException\",\"message\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}";
+        }
+        log(now, target, operation, body, status, errorType);
+        byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private JsonNode dispatch(String target, String operation, JsonNode request, Instant now) {
+        if (target.startsWith("AnyScaleFrontendService.")) {
+            return switch (operation) {
+                case "RegisterScalableTarget" -> autoscaling.registerScalableTarget(request);
+                case "DescribeScalableTargets" -> autoscaling.describeScalableTargets(request);
+                case "DeregisterScalableTarget" -> autoscaling.deregisterScalableTarget(request);
+                case "PutScalingPolicy" -> autoscaling.putScalingPolicy(request);
+                case "DescribeScalingPolicies" -> autoscaling.describeScalingPolicies(request);
+                case "DeleteScalingPolicy" -> autoscaling.deleteScalingPolicy(request);
+                default -> throw new AwsError("UnknownOperationException", 400, "Unknown operation " + operation);
+            };
+        }
+        if (!target.startsWith("SageMaker.")) {
+            throw new AwsError("UnknownOperationException", 400, "Unknown target " + target);
+        }
+        return switch (operation) {
+            case "CreateTrainingJob" -> training.create(request, now, null);
+            case "DescribeTrainingJob" -> training.describe(request, now);
+            case "StopTrainingJob" -> training.stop(request, now);
+            case "ListTrainingJobs" -> training.list(request, now);
+            case "CreateHyperParameterTuningJob" -> tuning.create(request, now);
+            case "DescribeHyperParameterTuningJob" -> tuning.describe(request, now);
+            case "StopHyperParameterTuningJob" -> tuning.stop(request, now);
+            case "ListTrainingJobsForHyperParameterTuningJob" -> tuning.listTrainingJobs(request, now);
+            case "CreateModel" -> hosting.createModel(request, now);
+            case "DescribeModel" -> hosting.describeModel(request);
+            case "DeleteModel" -> hosting.deleteModel(request);
+            case "CreateEndpointConfig" -> hosting.createEndpointConfig(request, now);
+            case "DescribeEndpointConfig" -> hosting.describeEndpointConfig(request);
+            case "DeleteEndpointConfig" -> hosting.deleteEndpointConfig(request);
+            case "CreateEndpoint" -> hosting.createEndpoint(request, now);
+            case "DescribeEndpoint" -> hosting.describeEndpoint(request, now);
+            case "UpdateEndpoint" -> hosting.updateEndpoint(request, now);
+            case "DeleteEndpoint" -> hosting.deleteEndpoint(request, now);
+            default -> throw new AwsError("UnknownOperationException", 400, "The sandbox emulator does not implement " + operation);
+        };
+    }
+
+    private void log(Instant now, String target, String operation, byte[] body, int status, String errorType) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("time", now.toString());
+        line.put("service", target == null ? "" : target.substring(0, Math.max(0, target.indexOf('.'))));
+        line.put("operation", operation);
+        line.put("status", status);
+        if (errorType != null) {
+            line.put("error", errorType);
+        }
+        try {
+            line.set("request", body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
+        } catch (IOException e) {
+            line.put("request", new String(body, StandardCharsets.UTF_8));
+        }
+        synchronized (requestLog) {
+            try {
+                requestLog.write(line.toString());
+                requestLog.newLine();
+                requestLog.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(0);
+        requestLog.close();
+    }
+}
