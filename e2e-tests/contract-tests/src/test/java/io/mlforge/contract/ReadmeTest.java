@@ -17,9 +17,9 @@ class ReadmeTest {
 
     @Test
     void ciRunsExactlyTheReadmeTestCommand() {
-        String quickstart = README.substring(README.indexOf("## Quickstart"), README.indexOf("## The API by example"));
-        Matcher command = Pattern.compile("```bash\\n(.+?)\\n```", Pattern.DOTALL).matcher(quickstart);
-        assertThat(command.find()).as("a bash block in the Quickstart").isTrue();
+        String section = README.substring(README.indexOf("### Build and test"), README.indexOf("## The API by example"));
+        Matcher command = Pattern.compile("```bash\\n(.+?)\\n```", Pattern.DOTALL).matcher(section);
+        assertThat(command.find()).as("a bash block under Build and test").isTrue();
         String testCommand = command.group(1).trim();
         assertThat(testCommand).isEqualTo("./mvnw verify");
         List<String> ciCommands = Repo.read(Repo.root().resolve(".ci/run")).lines()
@@ -27,6 +27,16 @@ class ReadmeTest {
                 .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd ") && !l.startsWith("export "))
                 .toList();
         assertThat(ciCommands).containsExactly(testCommand);
+    }
+
+    @Test
+    void theSandboxIsTheFirstQuickstartCommand() {
+        String quickstart = README.substring(README.indexOf("## Quickstart"), README.indexOf("## The API by example"));
+        Matcher first = Pattern.compile("```bash\\n(.+?)\\n```", Pattern.DOTALL).matcher(quickstart);
+        assertThat(first.find()).isTrue();
+        assertThat(first.group(1).trim()).isEqualTo("./mvnw -Psandbox -DskipTests verify");
+        assertThat(Repo.read(Repo.root().resolve("e2e-tests/sandbox/pom.xml"))).contains("<id>sandbox</id>")
+                .contains("io.mlforge.sandbox.Sandbox");
     }
 
     @Test

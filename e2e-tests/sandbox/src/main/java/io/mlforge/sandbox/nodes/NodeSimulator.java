@@ -78,6 +78,8 @@ public final class NodeSimulator implements AutoCloseable {
         return t;
     });
     private final Map<String, Placement> placements = new ConcurrentHashMap<>();
+    /** GPUs and CPU millis in use per node, kept with the placements. */
+    private final Map<String, long[]> used = new ConcurrentHashMap<>();
     private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
     private final Set<String> pending = new LinkedHashSet<>();
     private final Set<String> reportedUnschedulable = ConcurrentHashMap.newKeySet();
@@ -129,7 +131,7 @@ public final class NodeSimulator implements AutoCloseable {
                     pending.remove(key);
                 }
                 cancelTimers(key);
-                placements.remove(key);
+                release(key);
                 reportedUnschedulable.remove(key);
                 logs.forget(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             }
@@ -205,9 +207,9 @@ public final class NodeSimulator implements AutoCloseable {
                     selectorMismatch++;
                     continue;
                 }
-                int freeGpus = node.gpus() - placements.values().stream().filter(p -> p.node().equals(node.name())).mapToInt(Placement::gpus).sum();
-                long freeCpu = node.cpus() * 1000L - placements.values().stream().filter(p -> p.node().equals(node.name()))
-                        .mapToLong(Placement::cpuMillis).sum();
+                long[] usage = used.getOrDefault(node.name(), new long[2]);
+                long freeGpus = node.gpus() - usage[0];
+                long freeCpu = node.cpus() * 1000L - usage[1];
                 if (freeGpus < gpus) {
                     insufficientGpu++;
                 } else if (freeCpu < cpu) {
@@ -237,7 +239,7 @@ public final class NodeSimulator implements AutoCloseable {
                 }
                 continue;
             }
-            placements.put(key, new Placement(chosen.name(), gpus, cpu));
+            place(key, new Placement(chosen.name(), gpus, cpu));
             reportedUnschedulable.remove(key);
             synchronized (pending) {
                 pending.remove(key);
@@ -246,8 +248,24 @@ public final class NodeSimulator implements AutoCloseable {
         }
     }
 
-    private int freeGpus(NodeSpec node) {
-        return node.gpus() - placements.values().stream().filter(p -> p.node().equals(node.name())).mapToInt(Placement::gpus).sum();
+    private long freeGpus(NodeSpec node) {
+        return node.gpus() - used.getOrDefault(node.name(), new long[2])[0];
+    }
+
+    private synchronized void place(String key, Placement placement) {
+        placements.put(key, placement);
+        long[] usage = used.computeIfAbsent(placement.node(), n -> new long[2]);
+        usage[0] += placement.gpus();
+        usage[1] += placement.cpuMillis();
+    }
+
+    private synchronized void release(String key) {
+        Placement placement = placements.remove(key);
+        if (placement != null) {
+            long[] usage = used.get(placement.node());
+            usage[0] -= placement.gpus();
+            usage[1] -= placement.cpuMillis();
+        }
     }
 
     private static boolean selectorMatches(Pod pod, NodeSpec node) {
@@ -311,7 +329,7 @@ public final class NodeSimulator implements AutoCloseable {
                 return p;
             });
         } catch (KubernetesClientException e) {
-            placements.remove(key(pod));
+            release(key(pod));
             return;
         }
         update(pod, p -> PodStates.scheduled(p, node.name(), now()));
@@ -361,7 +379,7 @@ public final class NodeSimulator implements AutoCloseable {
     private void injectFault(Pod pod, NodeSpec node, Faults faults, Duration at) {
         if (at.equals(faults.evictAfter())) {
             update(pod, p -> PodStates.evicted(p, "The node was low on resource: ephemeral-storage. (sandbox fault)", now()));
-            placements.remove(key(pod));
+            release(key(pod));
         } else if (at.equals(faults.oomAfter())) {
             exit(pod, 137, "OOMKilled", null);
         } else if (at.equals(faults.failAfter())) {
@@ -377,7 +395,7 @@ public final class NodeSimulator implements AutoCloseable {
             logs.append(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), container, now(), message);
         }
         update(pod, p -> PodStates.exited(p, container, code, reason, message, now()));
-        placements.remove(key(pod));
+        release(key(pod));
     }
 
     /** The node disappears: its pods are marked for deletion by the taint manager and deleted; it returns later. */
@@ -395,7 +413,7 @@ public final class NodeSimulator implements AutoCloseable {
                 executor.schedule(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
                         .withName(pod.getMetadata().getName()).delete(), 500, TimeUnit.MILLISECONDS);
             }
-            placements.remove(e.getKey());
+            release(e.getKey());
         }
         executor.schedule(() -> {
             downNodes.remove(node.name());
