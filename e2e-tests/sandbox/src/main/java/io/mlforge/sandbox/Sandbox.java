@@ -174,8 +174,8 @@ public final class Sandbox implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(".").toAbsolutePath().normalize();
-        Path samples = repo.resolve("config/samples");
-        Path workDir = repo.resolve("e2e-tests/sandbox/target/sandbox");
+        Path samples = null;
+        Path workDir = null;
         boolean exitWhenDone = false;
         double speed = 0.5;
         int nodeCount = 4;
@@ -200,9 +200,22 @@ public final class Sandbox implements AutoCloseable {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
             }
         }
-        if (!Files.exists(repo.resolve("operator/target/quarkus-app/quarkus-run.jar"))) {
+        if (!Files.exists(repo.resolve("operator/target/quarkus-app/quarkus-run.jar")) && repo.getParent() != null
+                && Files.exists(repo.getParent().getParent().resolve("operator/target/quarkus-app/quarkus-run.jar"))) {
             repo = repo.getParent().getParent(); // started from e2e-tests/sandbox
         }
+        samples = samples == null ? repo.resolve("config/samples") : samples;
+        workDir = workDir == null ? repo.resolve("e2e-tests/sandbox/target/sandbox") : workDir;
+        try {
+            run(repo, samples, workDir, nodeCount, gpus, speed, port, exitWhenDone);
+        } catch (Exception e) {
+            System.err.println("The sandbox failed: " + e);
+            System.exit(2);
+        }
+    }
+
+    private static void run(Path repo, Path samples, Path workDir, int nodeCount, int gpus, double speed, int port, boolean exitWhenDone)
+            throws Exception {
         System.out.println("Starting the MLForge sandbox: API server, " + nodeCount + " simulated nodes x " + gpus
                 + " GPUs, S3 store, operator ...");
         Sandbox sandbox = start(new Options(repo, workDir, nodeCount, gpus, speed, port, true));
