@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.mlforge.sandbox.apiserver.SandboxApiServer;
 import io.mlforge.sandbox.nodes.NodeSimulator;
 import io.mlforge.sandbox.nodes.PodLogs;
+import io.mlforge.sandbox.sagemaker.SageMakerEmulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -181,6 +182,9 @@ public final class Sandbox implements AutoCloseable {
         int nodeCount = 4;
         int gpus = 8;
         int port = 0;
+        double throttle = 0;
+        double errors = 0;
+        long latency = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -191,10 +195,14 @@ public final class Sandbox implements AutoCloseable {
                 case "--nodes" -> nodeCount = Integer.parseInt(args[++i]);
                 case "--gpus-per-node" -> gpus = Integer.parseInt(args[++i]);
                 case "--api-port" -> port = Integer.parseInt(args[++i]);
+                case "--sagemaker-throttle-rate" -> throttle = Double.parseDouble(args[++i]);
+                case "--sagemaker-error-rate" -> errors = Double.parseDouble(args[++i]);
+                case "--sagemaker-latency-ms" -> latency = Long.parseLong(args[++i]);
                 case "--help" -> {
                     System.out.println("""
                             usage: sandbox [--exit-when-done] [--speed 0.5] [--nodes 4] [--gpus-per-node 8] [--api-port 0]
-                                           [--samples config/samples] [--workdir e2e-tests/sandbox/target/sandbox]""");
+                                           [--samples config/samples] [--workdir e2e-tests/sandbox/target/sandbox]
+                                           [--sagemaker-throttle-rate 0.3] [--sagemaker-error-rate 0.05] [--sagemaker-latency-ms 100]""");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -206,19 +214,21 @@ public final class Sandbox implements AutoCloseable {
         }
         samples = samples == null ? repo.resolve("config/samples") : samples;
         workDir = workDir == null ? repo.resolve("e2e-tests/sandbox/target/sandbox") : workDir;
+        SageMakerEmulator.Faults faults = new SageMakerEmulator.Faults(throttle, errors, java.time.Duration.ofMillis(latency));
         try {
-            run(repo, samples, workDir, nodeCount, gpus, speed, port, exitWhenDone);
+            run(repo, samples, workDir, nodeCount, gpus, speed, port, exitWhenDone, faults);
         } catch (Exception e) {
             System.err.println("The sandbox failed: " + e);
             System.exit(2);
         }
     }
 
-    private static void run(Path repo, Path samples, Path workDir, int nodeCount, int gpus, double speed, int port, boolean exitWhenDone)
-            throws Exception {
+    private static void run(Path repo, Path samples, Path workDir, int nodeCount, int gpus, double speed, int port, boolean exitWhenDone,
+            SageMakerEmulator.Faults faults) throws Exception {
         System.out.println("Starting the MLForge sandbox: API server, " + nodeCount + " simulated nodes x " + gpus
                 + " GPUs, S3 store, operator ...");
         Sandbox sandbox = start(new Options(repo, workDir, nodeCount, gpus, speed, port, true));
+        sandbox.sagemaker().setFaults(faults);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 sandbox.close();
