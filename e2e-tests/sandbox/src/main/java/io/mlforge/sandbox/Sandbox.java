@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.mlforge.sandbox.apiserver.SandboxApiServer;
 import io.mlforge.sandbox.nodes.NodeSimulator;
 import io.mlforge.sandbox.nodes.PodLogs;
-import io.mlforge.sandbox.sagemaker.SageMakerEmulator;
+import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public final class Sandbox implements AutoCloseable {
     private final PodLogs logs = new PodLogs();
     private final NodeSimulator nodes;
     private final S3Store s3;
-    private final io.mlforge.sandbox.sagemaker.SageMakerEmulator sagemaker;
+    private final io.mlforge.sagemaker.emulator.SageMakerEmulator sagemaker;
     private final KubernetesClient client;
     private final Path kubeconfig;
     private OperatorProcess operator;
@@ -72,11 +72,11 @@ public final class Sandbox implements AutoCloseable {
                 NodeSimulator.Timing.realistic().scaled(options.speed()), options.speed());
         this.nodes.start();
         this.s3 = S3Store.start(0, List.of("mlforge-examples", "bucket"));
-        this.sagemaker = io.mlforge.sandbox.sagemaker.SageMakerEmulator.start(0, Clock.systemUTC(),
-                io.mlforge.sandbox.sagemaker.Timing.realistic().scaled(options.speed()), options.workDir().resolve("sagemaker-requests.jsonl"));
+        this.sagemaker = io.mlforge.sagemaker.emulator.SageMakerEmulator.start(0, Clock.systemUTC(),
+                io.mlforge.sagemaker.emulator.Timing.realistic().scaled(options.speed()), options.workDir().resolve("sagemaker-requests.jsonl"));
     }
 
-    public io.mlforge.sandbox.sagemaker.SageMakerEmulator sagemaker() {
+    public io.mlforge.sagemaker.emulator.SageMakerEmulator sagemaker() {
         return sagemaker;
     }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlforge.kubesim.PodStates;
+import io.mlforge.sagemaker.emulator.SyntheticTrainer;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -357,8 +358,8 @@ public final class NodeSimulator implements AutoCloseable {
         }
         Container trainer = pod.getSpec().getContainers().get(0);
         logs.append(ns, name, trainer.getName(), started, "sandbox: running " + trainer.getImage() + " on " + node.name()
-                + (SandboxTrainer.isSandboxTrainer(trainer.getImage()) ? "" : " (simulated as a default learning curve)"));
-        List<String> lines = SandboxTrainer.epochs(trainer.getImage(), env(trainer, "SM_HPS"));
+                + (SyntheticTrainer.isSyntheticTrainer(trainer.getImage()) ? "" : " (simulated as a default learning curve)"));
+        List<String> lines = SyntheticTrainer.epochs(trainer.getImage(), env(trainer, "SM_HPS"));
         Duration end = timing.epoch().multipliedBy(lines.size());
         Duration fault = earliest(faults.evictAfter(), faults.oomAfter(), faults.failAfter(), faults.nodeLossAfter());
         for (int i = 0; i < lines.size(); i++) {

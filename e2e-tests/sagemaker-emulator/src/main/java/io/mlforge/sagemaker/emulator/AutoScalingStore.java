@@ -1,4 +1,4 @@
-package io.mlforge.sandbox.sagemaker;
+package io.mlforge.sagemaker.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

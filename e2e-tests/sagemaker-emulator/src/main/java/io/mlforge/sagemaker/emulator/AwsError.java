@@ -1,4 +1,4 @@
-package io.mlforge.sandbox.sagemaker;
+package io.mlforge.sagemaker.emulator;
 
 /** An error in AWS JSON 1.1 shape: {"__type": type, "message": message} with an HTTP status. */
 public final class AwsError extends RuntimeException {

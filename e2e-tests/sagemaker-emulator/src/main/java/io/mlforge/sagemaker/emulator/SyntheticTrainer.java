@@ -1,4 +1,4 @@
-package io.mlforge.sandbox.nodes;
+package io.mlforge.sagemaker.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,21 +13,21 @@ import java.util.Locale;
  * final value over {@code epochs} (or num_round) epochs. Other images follow the default learning curve for 10 epochs.
  * Every epoch prints one line that the samples' metric regexes match.
  */
-public final class SandboxTrainer {
+public final class SyntheticTrainer {
     public static final String IMAGE = "mlforge/sandbox-trainer";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SandboxTrainer() {
+    private SyntheticTrainer() {
     }
 
-    public static boolean isSandboxTrainer(String image) {
+    public static boolean isSyntheticTrainer(String image) {
         return image != null && (image.equals(IMAGE) || image.startsWith(IMAGE + ":") || image.startsWith(IMAGE + "@"));
     }
 
     /** The log lines of a run, one per epoch. {@code hyperParametersJson} is SM_HPS. */
     public static List<String> epochs(String image, String hyperParametersJson) {
         JsonNode hp = parse(hyperParametersJson);
-        boolean sandboxImage = isSandboxTrainer(image);
+        boolean sandboxImage = isSyntheticTrainer(image);
         int epochs = sandboxImage ? (int) number(hp, "epochs", number(hp, "num_round", 10)) : 10;
         epochs = Math.max(1, Math.min(epochs, 1000));
         String objective = sandboxImage ? hp.path("objective").asText("curve") : "curve";

@@ -1,12 +1,10 @@
-package io.mlforge.sandbox;
+package io.mlforge.sagemaker.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlforge.sandbox.sagemaker.SageMakerEmulator;
-import io.mlforge.sandbox.sagemaker.Timing;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

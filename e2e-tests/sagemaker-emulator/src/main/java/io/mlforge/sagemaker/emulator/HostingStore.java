@@ -1,6 +1,6 @@
-package io.mlforge.sandbox.sagemaker;
+package io.mlforge.sagemaker.emulator;
 
-import static io.mlforge.sandbox.sagemaker.TrainingJobStore.seconds;
+import static io.mlforge.sagemaker.emulator.TrainingJobStore.seconds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

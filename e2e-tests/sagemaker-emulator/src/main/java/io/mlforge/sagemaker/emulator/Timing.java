@@ -1,4 +1,4 @@
-package io.mlforge.sandbox.sagemaker;
+package io.mlforge.sagemaker.emulator;
 
 import java.time.Duration;
 

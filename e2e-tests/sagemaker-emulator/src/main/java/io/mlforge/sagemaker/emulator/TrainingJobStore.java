@@ -1,10 +1,10 @@
-package io.mlforge.sandbox.sagemaker;
+package io.mlforge.sagemaker.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlforge.sandbox.nodes.SandboxTrainer;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +115,7 @@ final class TrainingJobStore {
             }
         }
         String image = algorithm.path("TrainingImage").asText(algorithm.path("AlgorithmName").asText());
-        List<String> lines = SandboxTrainer.epochs(image, hps == null ? "{}" : hps.toString());
+        List<String> lines = SyntheticTrainer.epochs(image, hps == null ? "{}" : hps.toString());
         String arn = emulator.arn("training-job/" + name.toLowerCase());
         jobs.put(name, new Job(name, arn, request.deepCopy(), now, fault, lines, tuningJob));
         ObjectNode response = JSON.createObjectNode();
