@@ -269,13 +269,20 @@ public final class NodeSimulator implements AutoCloseable {
         }
     }
 
-    private static boolean selectorMatches(Pod pod, NodeSpec node) {
+    private final Map<String, Map<String, String>> nodeLabels = new ConcurrentHashMap<>();
+
+    private boolean selectorMatches(Pod pod, NodeSpec node) {
         Map<String, String> selector = pod.getSpec().getNodeSelector();
-        if (selector == null) {
+        if (selector == null || selector.isEmpty()) {
             return true;
         }
-        Map<String, String> labels = labels(node);
-        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        Map<String, String> labels = nodeLabels.computeIfAbsent(node.name(), n -> labels(node));
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, String> labels(NodeSpec node) {
