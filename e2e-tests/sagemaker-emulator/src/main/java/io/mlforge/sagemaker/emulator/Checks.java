@@ -41,6 +41,20 @@ final class Checks {
         }
     }
 
+    /** One page of a list operation: MaxResults (default 10) items from NextToken on, and the next token if more remain. */
+    static com.fasterxml.jackson.databind.node.ObjectNode page(java.util.List<? extends JsonNode> items, JsonNode request, String field) {
+        range(request.get("MaxResults"), "maxResults", 1, 100);
+        int max = request.path("MaxResults").asInt(10);
+        int offset = request.hasNonNull("NextToken") ? Integer.parseInt(request.get("NextToken").asText()) : 0;
+        com.fasterxml.jackson.databind.node.ObjectNode response = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode page = response.putArray(field);
+        items.stream().skip(offset).limit(max).forEach(page::add);
+        if (offset + max < items.size()) {
+            response.put("NextToken", Integer.toString(offset + max));
+        }
+        return response;
+    }
+
     static void role(JsonNode request, String field, String path) {
         String role = required(request, field, path).asText();
         if (!ROLE.matcher(role).matches()) {

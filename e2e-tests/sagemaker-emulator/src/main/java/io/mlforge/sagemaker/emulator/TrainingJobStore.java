@@ -304,9 +304,6 @@ final class TrainingJobStore {
         String nameContains = request.path("NameContains").asText(null);
         Double createdAfter = request.hasNonNull("CreationTimeAfter") ? request.get("CreationTimeAfter").asDouble() : null;
         Double modifiedAfter = request.hasNonNull("LastModifiedTimeAfter") ? request.get("LastModifiedTimeAfter").asDouble() : null;
-        int max = request.path("MaxResults").asInt(10);
-        Checks.range(request.get("MaxResults"), "maxResults", 1, 100);
-        int offset = request.hasNonNull("NextToken") ? Integer.parseInt(request.get("NextToken").asText()) : 0;
         boolean ascending = "Ascending".equals(request.path("SortOrder").asText("Descending"));
         List<ObjectNode> summaries = new ArrayList<>();
         for (Job job : jobs.values()) {
@@ -330,13 +327,7 @@ final class TrainingJobStore {
         if (!ascending) {
             java.util.Collections.reverse(summaries);
         }
-        ObjectNode response = JSON.createObjectNode();
-        ArrayNode page = response.putArray("TrainingJobSummaries");
-        summaries.stream().skip(offset).limit(max).forEach(page::add);
-        if (offset + max < summaries.size()) {
-            response.put("NextToken", Integer.toString(offset + max));
-        }
-        return response;
+        return Checks.page(summaries, request, "TrainingJobSummaries");
     }
 
     List<Job> byTuningJob(String tuningJob) {

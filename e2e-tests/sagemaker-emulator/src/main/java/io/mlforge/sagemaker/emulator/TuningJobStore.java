@@ -234,15 +234,7 @@ final class TuningJobStore {
         for (TrainingJobStore.Job trial : training.byTuningJob(t.name)) {
             summaries.add(summary(trial, objective, now));
         }
-        int max = request.path("MaxResults").asInt(10);
-        int offset = request.hasNonNull("NextToken") ? Integer.parseInt(request.get("NextToken").asText()) : 0;
-        ObjectNode response = JSON.createObjectNode();
-        ArrayNode page = response.putArray("TrainingJobSummaries");
-        summaries.stream().skip(offset).limit(max).forEach(page::add);
-        if (offset + max < summaries.size()) {
-            response.put("NextToken", Integer.toString(offset + max));
-        }
-        return response;
+        return Checks.page(summaries, request, "TrainingJobSummaries");
     }
 
     ObjectNode stop(JsonNode request, Instant now) {
