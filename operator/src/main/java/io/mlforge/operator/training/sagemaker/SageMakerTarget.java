@@ -1,0 +1,8 @@
+package io.mlforge.operator.training.sagemaker;
+
+/**
+ * Where a SageMaker call goes: a region, and optionally a role the operator assumes first (another account).
+ * Rate limits, clients and batch polls are per target.
+ */
+public record SageMakerTarget(String region, String assumeRoleArn) {
+}
