@@ -26,12 +26,29 @@ import software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus;
 /** The SDK implementation against the SageMaker emulator over HTTP, with requests from the real mapping. */
 class AwsSageMakerTrainingServiceTest {
     private static final SageMakerTarget US_EAST_1 = new SageMakerTarget("us-east-1", null);
+    private final java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+    private final Clock clock = new Clock() {
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    };
     private SageMakerEmulator emulator;
     private AwsSageMakerTrainingService service;
 
     @BeforeEach
     void start(@TempDir Path tmp) throws Exception {
-        emulator = SageMakerEmulator.start(0, Clock.systemUTC(), Timing.realistic().scaled(0.01), tmp.resolve("requests.jsonl"));
+        emulator = SageMakerEmulator.start(0, clock, Timing.realistic(), tmp.resolve("requests.jsonl"));
         service = new AwsSageMakerTrainingService(Optional.of(URI.create(emulator.endpoint())),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")));
     }
@@ -59,10 +76,10 @@ class AwsSageMakerTrainingServiceTest {
     }
 
     @Test
-    void createsDescribesListsAndAdoptsInsteadOfDuplicating() throws Exception {
+    void createsDescribesListsAndAdoptsInsteadOfDuplicating() {
         TrainingJob job = xgboost();
         String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), 1);
-        Instant before = Instant.now().minusSeconds(1);
+        Instant before = now.get().minusSeconds(1);
         assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1))).isTrue();
         assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1)))
                 .as("a second create of the same deterministic name adopts the existing job").isFalse();
@@ -74,14 +91,13 @@ class AwsSageMakerTrainingServiceTest {
         assertThat(service.modifiedSince(US_EAST_1, before)).extracting(s -> s.trainingJobName()).containsExactly(name);
         assertThat(service.describe(US_EAST_1, "no-such-job")).isEmpty();
 
-        Thread.sleep(300); // 1% of realistic timing: the job completes within a fraction of a second
+        now.updateAndGet(t -> t.plusSeconds(60));
         assertThat(service.describe(US_EAST_1, name).orElseThrow().trainingJobStatus()).isEqualTo(TrainingJobStatus.COMPLETED);
         service.stop(US_EAST_1, name); // already ended: nothing to do, no error
     }
 
     @Test
     void stopEndsARunningJob() {
-        emulator.setTiming(Timing.realistic());
         TrainingJob job = xgboost();
         String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), 1);
         service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1));
