@@ -95,6 +95,10 @@ public final class Sandbox implements AutoCloseable {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", S3Store.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", S3Store.SECRET_KEY);
+        env.put("MLFORGE_SAGEMAKER_ENDPOINT_OVERRIDE", sagemaker.endpoint());
+        // Simulated SageMaker jobs are short: poll for changes every second or two instead of 10 to 45 s.
+        env.put("MLFORGE_SAGEMAKER_MIN_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
+        env.put("MLFORGE_SAGEMAKER_MAX_POLL_INTERVAL", options.speed() < 1 ? "2s" : "15s");
         // Metrics are read from the simulated logs; read them often since simulated epochs are short.
         env.put("MLFORGE_TRAINING_METRICS_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
         operator = OperatorProcess.start(options.repoRoot(), kubeconfig, env, options.workDir().resolve("operator.log"), Duration.ofSeconds(120));
@@ -129,14 +133,14 @@ public final class Sandbox implements AutoCloseable {
         return s3.endpoint();
     }
 
-    /** The samples the sandbox can run: TrainingJobs with backend Kubernetes (SageMaker and the other kinds come later). */
+    /** The samples the sandbox can run: TrainingJobs of both backends (the other kinds come with their controllers). */
     public static List<Path> runnableSamples(Path samplesDir) throws IOException {
         List<Path> runnable = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
         try (Stream<Path> files = Files.list(samplesDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 com.fasterxml.jackson.databind.JsonNode doc = yaml.readTree(file.toFile());
-                if ("TrainingJob".equals(doc.path("kind").asText()) && !"SageMaker".equals(doc.at("/spec/backend").asText())) {
+                if ("TrainingJob".equals(doc.path("kind").asText())) {
                     runnable.add(file);
                 }
             }

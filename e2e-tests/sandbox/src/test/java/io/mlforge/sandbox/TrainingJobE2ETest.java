@@ -94,6 +94,29 @@ class TrainingJobE2ETest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void sageMakerSpotSampleRunsOnTheEmulatorAsOneSageMakerJob() throws Exception {
+        long createsBefore = sandbox.sagemaker().requestCounts().getOrDefault("CreateTrainingJob", 0L);
+        applySample("trainingjob-sagemaker-spot.yaml");
+        Map<String, Object> running = awaitStatus("bert-spot", "Running", phase("Running"));
+        assertThat((Map<String, Object>) running.get("sagemaker")).containsEntry("trainingJobStatus", "InProgress");
+        Map<String, Object> done = awaitStatus("bert-spot", "Completed", phase("Completed"));
+        Map<String, Object> sm = (Map<String, Object>) done.get("sagemaker");
+        String name = (String) sm.get("trainingJobName");
+        assertThat(sm).containsEntry("trainingJobStatus", "Completed").containsEntry("region", "us-east-1");
+        assertThat(done.get("modelArtifacts")).isEqualTo("s3://mlforge-examples/models/" + name + "/output/model.tar.gz");
+        // Managed spot: the emulator bills 30 % of the training time (at least a second), the savings follow.
+        double training = ((Number) done.get("trainingSeconds")).doubleValue();
+        double billable = ((Number) done.get("billableSeconds")).doubleValue();
+        assertThat(billable).isLessThan(training);
+        assertThat(((Number) done.get("spotSavingsPercent")).doubleValue())
+                .isCloseTo(100 * (1 - billable / training), org.assertj.core.data.Offset.offset(0.1));
+        assertThat((Map<String, Object>) done.get("logs")).containsEntry("cloudWatchLogGroup", "/aws/sagemaker/TrainingJobs");
+        assertThat(pods("bert-spot")).isEmpty();
+        assertThat(sandbox.sagemaker().requestCounts().get("CreateTrainingJob") - createsBefore).isEqualTo(1);
+    }
+
+    @Test
     void twoNodeSampleGivesEachPodItsRankOnSimulatedGpuNodes() throws Exception {
         applySample("trainingjob-distributed.yaml");
         awaitStatus("llama-sft-2node", "Completed", phase("Completed"));

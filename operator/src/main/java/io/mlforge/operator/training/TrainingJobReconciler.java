@@ -22,6 +22,10 @@ import io.mlforge.operator.training.kubernetes.KubernetesTrainingBackend;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
 import io.mlforge.operator.training.kubernetes.TrainingWorkloads;
 import io.mlforge.operator.training.metrics.TrainerLogMetricsCollector;
+import io.mlforge.operator.training.sagemaker.SageMakerTrainingBackend;
+import io.mlforge.operator.training.sagemaker.SageMakerWatcher;
+import java.time.Duration;
+import software.amazon.awssdk.core.exception.SdkException;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,6 +45,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
 
     @Inject
     KubernetesTrainingBackend kubernetes;
+
+    @Inject
+    SageMakerTrainingBackend sagemaker;
+
+    @Inject
+    SageMakerWatcher sagemakerWatcher;
 
     @Inject
     TrainingWorkloads workloads;
@@ -68,7 +78,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
                 .withLabelSelector(TrainingLabels.MANAGED_BY + "=" + TrainingLabels.MANAGED_BY_VALUE)
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        return List.of(new InformerEventSource<>(pods, context), sagemakerWatcher.eventSource());
     }
 
     @Override
@@ -84,10 +94,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
             if (backend == Backend.Kubernetes) {
                 outcome = kubernetes.reconcile(job, status, List.copyOf(context.getSecondaryResources(Pod.class)), now);
             } else {
-                outcome = new TrainingOutcome();
-                TrainingStatus.phase(status, TrainingPhase.Pending, "BackendUnavailable",
-                        "backend SageMaker is not available in this version of the operator; the job waits and is not run",
-                        job.getMetadata().getGeneration(), now);
+                outcome = sagemaker.reconcile(job, status, now);
             }
             status.observedGeneration = job.getMetadata().getGeneration();
             recordEvents(job, before, status, outcome);
@@ -131,11 +138,26 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
 
     @Override
     public DeleteControl cleanup(TrainingJob job, Context<TrainingJob> context) {
+        if (job.getSpec().backend == Backend.SageMaker) {
+            boolean released;
+            try {
+                released = sagemaker.release(job);
+            } catch (SdkException e) {
+                LOG.warnf("deleting: SageMaker call failed, retrying: %s", e.getMessage());
+                events.warning(job, "BackendError", "cannot stop the SageMaker job yet: " + e.getMessage());
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
+            }
+            if (!released) {
+                events.normal(job, "Stopping", "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)");
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+            }
+        }
         workloads.deleteAll(job.getMetadata().getNamespace(), job.getMetadata().getUid());
         logMetrics.forget(job);
         metrics.forget(job.getMetadata().getUid());
         statusWriter.forget(job.getMetadata().getUid());
-        events.normal(job, "Deleted", "pods and Services removed");
+        events.normal(job, "Deleted", job.getSpec().backend == Backend.SageMaker ? "SageMaker job released (deletionPolicy)"
+                : "pods and Services removed");
         return DeleteControl.defaultDelete();
     }
 }

@@ -11,6 +11,7 @@ import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingMetrics;
 import io.mlforge.operator.training.TrainingOutcome;
 import io.mlforge.operator.training.TrainingSettings;
@@ -20,7 +21,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,10 +33,10 @@ import java.util.Objects;
  */
 @Singleton
 public class KubernetesTrainingBackend {
-    public static final String CREATED = "Created";
-    public static final String RETRY = "Retry";
-    public static final String RESUMED = "Resumed";
-    public static final String RESTARTED = "Restarted";
+    public static final String CREATED = TrainingAttempts.CREATED;
+    public static final String RETRY = TrainingAttempts.RETRY;
+    public static final String RESUMED = TrainingAttempts.RESUMED;
+    public static final String RESTARTED = TrainingAttempts.RESTARTED;
 
     @Inject
     TrainingSettings settings;
@@ -146,7 +146,7 @@ public class KubernetesTrainingBackend {
                         + (status.modelArtifacts == null ? "" : "; model at " + status.modelArtifacts), generation, now);
                 status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.False,
                         "Scheduled", "", generation, now);
-                metrics.finished(Backend.Kubernetes, TrainingPhase.Completed, duration(status));
+                metrics.finished(Backend.Kubernetes, TrainingPhase.Completed, TrainingAttempts.duration(status));
                 outcome.requeueAt(ttlDeadline(job, status));
             }
             case FAILED -> {
@@ -212,7 +212,7 @@ public class KubernetesTrainingBackend {
     private TrainingOutcome afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now,
             TrainingOutcome outcome) {
         boolean retryable = failed.reason != null && isRetryableReason(job, failed);
-        int failedInRun = failedAttemptsInRun(status);
+        int failedInRun = TrainingAttempts.failedInRun(status);
         int maxAttempts = maxAttempts(job.getSpec());
         if (retryable && failedInRun < maxAttempts) {
             startAttempt(job, status, RETRY, now, outcome);
@@ -261,7 +261,7 @@ public class KubernetesTrainingBackend {
         status.completionTime = Timestamps.format(now);
         status.trainingSeconds = trainingSeconds(status);
         TrainingStatus.phase(status, TrainingPhase.Failed, reason, message, job.getMetadata().getGeneration(), now);
-        metrics.finished(Backend.Kubernetes, TrainingPhase.Failed, duration(status));
+        metrics.finished(Backend.Kubernetes, TrainingPhase.Failed, TrainingAttempts.duration(status));
         outcome.requeueAt(ttlDeadline(job, status));
     }
 
@@ -283,7 +283,7 @@ public class KubernetesTrainingBackend {
         status.completionTime = Timestamps.format(now);
         status.trainingSeconds = trainingSeconds(status);
         TrainingStatus.phase(status, TrainingPhase.Stopped, "Stopped", "stopped by spec.stop", job.getMetadata().getGeneration(), now);
-        metrics.finished(Backend.Kubernetes, TrainingPhase.Stopped, duration(status));
+        metrics.finished(Backend.Kubernetes, TrainingPhase.Stopped, TrainingAttempts.duration(status));
         return outcome;
     }
 
@@ -321,18 +321,9 @@ public class KubernetesTrainingBackend {
     }
 
     private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, TrainingOutcome outcome) {
-        List<TrainingAttempt> attempts = status.attempts == null ? new ArrayList<>() : new ArrayList<>(status.attempts);
-        int number = attempts.size() + 1;
+        int number = TrainingAttempts.next(status);
         PlannedAttempt plan = planner().plan(job, number);
-        TrainingAttempt attempt = new TrainingAttempt();
-        attempt.number = number;
-        attempt.backendName = plan.name();
-        attempt.cause = cause;
-        attempt.phase = TrainingPhase.Pending;
-        attempt.startTime = Timestamps.format(now);
-        attempts.add(attempt);
-        status.attempts = attempts;
-        status.attempt = number;
+        TrainingAttempt attempt = TrainingAttempts.append(status, number, plan.name(), cause, now);
         LogsPointer logs = new LogsPointer();
         logs.command = "kubectl logs -n " + job.getMetadata().getNamespace() + " " + plan.name() + "-0 -c " + TrainingLabels.TRAINER
                 + (plan.pods().size() > 1 ? "   # all hosts: kubectl logs -n " + job.getMetadata().getNamespace() + " -l "
@@ -382,22 +373,9 @@ public class KubernetesTrainingBackend {
     }
 
     static TrainingAttempt current(TrainingJobStatus status) {
-        return status.attempts == null || status.attempts.isEmpty() ? null : status.attempts.get(status.attempts.size() - 1);
+        return TrainingAttempts.current(status);
     }
 
-    private static int failedAttemptsInRun(TrainingJobStatus status) {
-        int failed = 0;
-        for (int i = status.attempts.size() - 1; i >= 0; i--) {
-            TrainingAttempt a = status.attempts.get(i);
-            if (a.phase == TrainingPhase.Failed) {
-                failed++;
-            }
-            if (CREATED.equals(a.cause) || RESTARTED.equals(a.cause)) {
-                break;
-            }
-        }
-        return failed;
-    }
 
     private static boolean restartRequested(TrainingJob job, TrainingJobStatus status) {
         return status.attempts != null && !status.attempts.isEmpty()
@@ -405,7 +383,7 @@ public class KubernetesTrainingBackend {
     }
 
     static boolean isTerminal(TrainingPhase phase) {
-        return phase == TrainingPhase.Completed || phase == TrainingPhase.Failed || phase == TrainingPhase.Stopped;
+        return TrainingAttempts.isTerminal(phase);
     }
 
     private static int instances(TrainingJobSpec spec) {
@@ -445,11 +423,6 @@ public class KubernetesTrainingBackend {
         return total;
     }
 
-    private static Duration duration(TrainingJobStatus status) {
-        Instant first = status.attempts == null || status.attempts.isEmpty() ? null : Timestamps.parse(status.attempts.get(0).startTime);
-        Instant end = Timestamps.parse(status.completionTime);
-        return first == null || end == null ? Duration.ZERO : Duration.between(first, end);
-    }
 
     private static String label(Pod pod, String key) {
         return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);

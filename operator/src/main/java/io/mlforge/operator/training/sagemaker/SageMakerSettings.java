@@ -1,0 +1,29 @@
+package io.mlforge.operator.training.sagemaker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code mlforge.sagemaker.*}: how the operator reaches and watches SageMaker. */
+@ConfigMapping(prefix = "mlforge.sagemaker")
+public interface SageMakerSettings {
+    /** Region for resources that name none. */
+    @WithDefault("us-east-1")
+    String defaultRegion();
+
+    /** Send SageMaker calls here instead of AWS (the sandbox's emulator, a VPC endpoint). */
+    Optional<String> endpointOverride();
+
+    /** Shortest interval between two batch polls of one account and region (while jobs change). */
+    @WithDefault("10s")
+    Duration minPollInterval();
+
+    /** Longest interval between two batch polls (while nothing changes); bounds the status lag. */
+    @WithDefault("45s")
+    Duration maxPollInterval();
+
+    /** Deletion policy of resources that name none: Stop or Retain. */
+    @WithDefault("Stop")
+    String defaultDeletionPolicy();
+}

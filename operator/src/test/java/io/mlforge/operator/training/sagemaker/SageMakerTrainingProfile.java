@@ -1,0 +1,19 @@
+package io.mlforge.operator.training.sagemaker;
+
+import io.mlforge.operator.training.TrainingProfile;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
+import java.util.Map;
+
+/** {@link TrainingProfile} plus the SageMaker emulator. */
+public class SageMakerTrainingProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return new TrainingProfile().getConfigOverrides();
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(SageMakerEmulatorResource.class));
+    }
+}
