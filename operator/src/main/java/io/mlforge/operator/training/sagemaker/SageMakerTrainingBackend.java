@@ -42,7 +42,9 @@ import software.amazon.awssdk.services.sagemaker.model.MetricData;
 @Singleton
 public class SageMakerTrainingBackend {
     public static final String LOG_GROUP = "/aws/sagemaker/TrainingJobs";
-    /** True while SageMaker refuses calls (throttling, quota, unreachable); the reconcile retries with backoff. */
+    /** True while SageMaker answers ThrottlingException (after the SDK's own retries); the reconcile backs off. */
+    public static final String THROTTLED = "Throttled";
+    /** True while SageMaker calls fail otherwise (HTTP 5xx, unreachable, expired credentials); the reconcile retries. */
     public static final String BACKEND_ERROR = "BackendError";
 
     @Inject
@@ -67,9 +69,11 @@ public class SageMakerTrainingBackend {
         TrainingOutcome outcome = new TrainingOutcome();
         try {
             decide(job, status, now, outcome);
-            if (Conditions.isTrue(status.conditions, BACKEND_ERROR)) {
-                status.conditions = Conditions.set(status.conditions, BACKEND_ERROR, ConditionStatus.False, "Reachable",
-                        "SageMaker answers", job.getMetadata().getGeneration(), now);
+            for (String type : new String[] {THROTTLED, BACKEND_ERROR}) {
+                if (Conditions.isTrue(status.conditions, type)) {
+                    status.conditions = Conditions.set(status.conditions, type, ConditionStatus.False, "Answering",
+                            "SageMaker answers again", job.getMetadata().getGeneration(), now);
+                }
             }
         } catch (SdkException e) {
             backendError(job, status, e, now, outcome);
@@ -318,10 +322,11 @@ public class SageMakerTrainingBackend {
     private void backendError(TrainingJob job, TrainingJobStatus status, SdkException e, Instant now, TrainingOutcome outcome) {
         String message = "SageMaker call failed, retrying: " + (e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage());
         boolean throttled = e instanceof AwsServiceException a && a.isThrottlingException();
-        if (!Conditions.isTrue(status.conditions, BACKEND_ERROR)) {
-            outcome.warning(throttled ? "Throttled" : "BackendError", message);
+        String type = throttled ? THROTTLED : BACKEND_ERROR;
+        if (!Conditions.isTrue(status.conditions, type)) {
+            outcome.warning(type, message);
         }
-        status.conditions = Conditions.set(status.conditions, BACKEND_ERROR, ConditionStatus.True, throttled ? "Throttled" : "CallFailed",
+        status.conditions = Conditions.set(status.conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed",
                 message, job.getMetadata().getGeneration(), now);
         outcome.requeueAfter(now, settings.minPollInterval());
     }

@@ -159,6 +159,35 @@ class SageMakerTrainingJobTest {
     }
 
     @Test
+    void spotInterruptionsThatOutlastTheMaxWaitStartANewAttempt() {
+        create("xgb-spot", spec("retry: {maxAttempts: 2}\nstopping: {maxRuntimeSeconds: 3600}\nspot: {enabled: true, maxWaitSeconds: 3600}\n"
+                + sagemakerSettings(", tags: {sandbox.mlforge.io/fault: interrupt}")));
+        TrainingJobStatus failed = awaitStatus("xgb-spot", "failed", s -> s.phase == TrainingPhase.Failed);
+        assertThat(failed.attempts).extracting(a -> a.reason).containsExactly("SpotInterrupted", "SpotInterrupted");
+        assertThat(failed.attempts).extracting(a -> a.cause).containsExactly("Created", "Retry");
+        assertThat(describe(failed.attempts.get(1).backendName).secondaryStatusAsString()).isEqualTo("MaxWaitTimeExceeded");
+        assertThat(failed.message).contains("spot capacity").contains("2 of 2 attempts failed");
+    }
+
+    @Test
+    void reapplyingAFinishedJobCreatesNoNewSageMakerJob() {
+        create("xgb-reapply", spec(sagemakerSettings("")));
+        TrainingJobStatus done = awaitStatus("xgb-reapply", "completed", s -> s.phase == TrainingPhase.Completed);
+        long creates = calls("CreateTrainingJob");
+        long describes = calls("DescribeTrainingJob");
+        TrainingJob again = TrainingJobs.manifest("xgb-reapply", spec(sagemakerSettings("")));
+        again.getMetadata().setNamespace(NS);
+        client.resource(again).createOr(existing -> existing.update());
+        await().pollDelay(Duration.ofSeconds(4)).atMost(WAIT).until(() -> true);
+        assertThat(calls("CreateTrainingJob")).isEqualTo(creates);
+        assertThat(job("xgb-reapply").getStatus().attempts).hasSize(1);
+        assertThat(job("xgb-reapply").getStatus().phase).isEqualTo(TrainingPhase.Completed);
+        // A finished job is no longer watched: re-applying it (a reconcile) describes nothing.
+        assertThat(calls("DescribeTrainingJob")).isEqualTo(describes);
+        assertThat(done.attempts.get(0).backendName).isEqualTo(job("xgb-reapply").getStatus().attempts.get(0).backendName);
+    }
+
+    @Test
     void algorithmErrorsFailWithoutRetry() {
         create("xgb-error", spec(sagemakerSettings(", tags: {sandbox.mlforge.io/fault: fail}")));
         TrainingJobStatus failed = awaitStatus("xgb-error", "failed", s -> s.phase == TrainingPhase.Failed);
@@ -200,17 +229,17 @@ class SageMakerTrainingJobTest {
         SageMakerEmulatorResource.emulator.setFaults(new SageMakerEmulator.Faults(1.0, 0, Duration.ZERO));
         try {
             create("xgb-throttled", spec(sagemakerSettings("")));
-            TrainingJobStatus throttled = awaitStatus("xgb-throttled", "BackendError",
-                    s -> Conditions.isTrue(s.conditions, SageMakerTrainingBackend.BACKEND_ERROR));
-            assertThat(Conditions.find(throttled.conditions, SageMakerTrainingBackend.BACKEND_ERROR).reason).isEqualTo("Throttled");
-            assertThat(Conditions.find(throttled.conditions, SageMakerTrainingBackend.BACKEND_ERROR).message).contains("ThrottlingException");
+            TrainingJobStatus throttled = awaitStatus("xgb-throttled", "Throttled",
+                    s -> Conditions.isTrue(s.conditions, SageMakerTrainingBackend.THROTTLED));
+            assertThat(Conditions.find(throttled.conditions, SageMakerTrainingBackend.THROTTLED).reason).isEqualTo("ThrottlingException");
+            assertThat(Conditions.find(throttled.conditions, SageMakerTrainingBackend.THROTTLED).message).contains("Rate exceeded");
             assertThat(throttled.phase).isNotIn(TrainingPhase.Failed, TrainingPhase.Completed);
         } finally {
             SageMakerEmulatorResource.emulator.setFaults(SageMakerEmulator.Faults.NONE);
         }
         TrainingJobStatus done = awaitStatus("xgb-throttled", "completed", s -> s.phase == TrainingPhase.Completed);
         assertThat(done.attempts).hasSize(1);
-        assertThat(Conditions.isTrue(done.conditions, SageMakerTrainingBackend.BACKEND_ERROR)).isFalse();
+        assertThat(Conditions.isTrue(done.conditions, SageMakerTrainingBackend.THROTTLED)).isFalse();
         String prefix = done.attempts.get(0).backendName;
         assertThat(sagemaker.listTrainingJobs(r -> r.nameContains(prefix).maxResults(100)).trainingJobSummaries()).hasSize(1);
         assertThat(eventReasons("xgb-throttled")).contains("Throttled");
