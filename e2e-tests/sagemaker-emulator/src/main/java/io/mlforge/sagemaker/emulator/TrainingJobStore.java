@@ -129,6 +129,9 @@ final class TrainingJobStore {
 
     /** Every step the job has gone through by {@code now}. */
     List<Step> steps(Job job, Instant now) {
+        if (now.isBefore(job.created)) {
+            now = job.created; // a concurrent request created the job after this request read the clock
+        }
         Timing t = emulator.timing();
         List<Step> steps = new ArrayList<>();
         Instant at = job.created;

@@ -105,6 +105,16 @@ class SageMakerEmulatorTest {
     }
 
     @Test
+    void aRequestThatReadTheClockBeforeAConcurrentCreateStillSeesTheNewJobAsStarting() {
+        // Concurrent requests: one creates a job after another read the clock; the other then looks at that job.
+        advance(10);
+        sagemaker.createTrainingJob(xgboost("created-later").build());
+        advance(-10);
+        sagemaker.createTrainingJob(xgboost("created-earlier").build()); // counts running jobs, including created-later
+        assertThat(describe("created-later").secondaryStatus()).isEqualTo(SecondaryStatus.STARTING);
+    }
+
+    @Test
     void trainingJobGoesThroughSageMakersStatusSequence() {
         String arn = sagemaker.createTrainingJob(xgboost("xgb-1").build()).trainingJobArn();
         assertThat(arn).isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:training-job/xgb-1");

@@ -274,7 +274,9 @@ public class SageMakerTrainingBackend {
         Long generation = job.getMetadata().getGeneration();
         if (current != null && !TrainingAttempts.isTerminal(current.phase)) {
             SageMakerTarget target = target(job);
-            service.stop(target, current.backendName);
+            if (current.phase != TrainingPhase.Stopping) {
+                service.stop(target, current.backendName); // once: later reconciles only look whether it stopped
+            }
             Optional<DescribeTrainingJobResponse> d = service.describe(target, current.backendName);
             d.ifPresent(r -> record(status, target, r));
             SageMakerJobState state = d.map(SageMakerJobState::of).orElse(null);
