@@ -8,14 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,23 +42,7 @@ import software.amazon.awssdk.services.sagemaker.model.TrainingJobSummary;
 /** The emulator through the real AWS SDK clients over HTTP. */
 class SageMakerEmulatorTest {
     private static final String ROLE = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-21T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:00:00Z"));
     private SageMakerEmulator emulator;
     private SageMakerClient sagemaker;
     private Path requestLog;
@@ -86,7 +66,7 @@ class SageMakerEmulatorTest {
     }
 
     private void advance(long seconds) {
-        now.updateAndGet(t -> t.plusSeconds(seconds));
+        clock.advance(Duration.ofSeconds(seconds));
     }
 
     private static CreateTrainingJobRequest.Builder xgboost(String name) {
@@ -204,7 +184,7 @@ class SageMakerEmulatorTest {
             sagemaker.createTrainingJob(xgboost("batch-" + i).build());
             advance(1);
         }
-        Instant checkpoint = now.get();
+        Instant checkpoint = clock.instant();
         advance(30); // all completed by now
         sagemaker.createTrainingJob(xgboost("late").build());
         List<TrainingJobSummary> inProgress = sagemaker.listTrainingJobs(r -> r.statusEquals(TrainingJobStatus.IN_PROGRESS)).trainingJobSummaries();

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.training.TrainingJobs;
+import io.mlforge.sagemaker.emulator.ManualClock;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sagemaker.emulator.Timing;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,23 +26,7 @@ import software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus;
 /** The SDK implementation against the SageMaker emulator over HTTP, with requests from the real mapping. */
 class AwsSageMakerTrainingServiceTest {
     private static final SageMakerTarget US_EAST_1 = new SageMakerTarget("us-east-1", null);
-    private final java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.now());
     private SageMakerEmulator emulator;
     private AwsSageMakerTrainingService service;
 
@@ -79,7 +63,7 @@ class AwsSageMakerTrainingServiceTest {
     void createsDescribesListsAndAdoptsInsteadOfDuplicating() {
         TrainingJob job = xgboost();
         String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), 1);
-        Instant before = now.get().minusSeconds(1);
+        Instant before = clock.instant().minusSeconds(1);
         assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1))).isTrue();
         assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1)))
                 .as("a second create of the same deterministic name adopts the existing job").isFalse();
@@ -91,7 +75,7 @@ class AwsSageMakerTrainingServiceTest {
         assertThat(service.modifiedSince(US_EAST_1, before)).extracting(s -> s.trainingJobName()).containsExactly(name);
         assertThat(service.describe(US_EAST_1, "no-such-job")).isEmpty();
 
-        now.updateAndGet(t -> t.plusSeconds(60));
+        clock.advance(Duration.ofSeconds(60));
         assertThat(service.describe(US_EAST_1, name).orElseThrow().trainingJobStatus()).isEqualTo(TrainingJobStatus.COMPLETED);
         service.stop(US_EAST_1, name); // already ended: nothing to do, no error
     }
