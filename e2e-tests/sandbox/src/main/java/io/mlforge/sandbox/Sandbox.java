@@ -104,6 +104,14 @@ public final class Sandbox implements AutoCloseable {
         operator = OperatorProcess.start(options.repoRoot(), kubeconfig, env, options.workDir().resolve("operator.log"), Duration.ofSeconds(120));
     }
 
+    /** Kills the operator process (SIGKILL: no shutdown hooks, as a crashed or evicted pod); startOperator() starts a new one. */
+    public void killOperator() throws InterruptedException {
+        if (operator != null) {
+            operator.kill();
+            operator = null;
+        }
+    }
+
     private static ResourceDefinitionContext crd(String plural, String kind) {
         return new ResourceDefinitionContext.Builder().withGroup("mlforge.io").withVersion("v1alpha1").withPlural(plural)
                 .withKind(kind).withNamespaced(true).build();

@@ -14,6 +14,7 @@ public final class TrainingOutcome {
 
     private final List<EventNote> events = new ArrayList<>();
     private Instant requeueAt;
+    private boolean now;
 
     public void normal(String reason, String message) {
         events.add(new EventNote(false, reason, message));
@@ -34,12 +35,20 @@ public final class TrainingOutcome {
         requeueAt(now.plus(delay));
     }
 
+    /** Look again right after this reconcile's status is written (a step that must be recorded before the next). */
+    public void requeueNow() {
+        now = true;
+    }
+
     public List<EventNote> events() {
         return events;
     }
 
-    /** Delay until the requested look, at least one second; empty when nothing is due. */
+    /** Delay until the requested look, at least one second unless asked now; empty when nothing is due. */
     public Optional<Duration> requeueDelay(Instant now) {
+        if (this.now) {
+            return Optional.of(Duration.ofMillis(10));
+        }
         if (requeueAt == null) {
             return Optional.empty();
         }

@@ -47,6 +47,8 @@ public final class SageMakerEmulator implements AutoCloseable {
     private volatile Faults faults = Faults.NONE;
     private final Random random;
     private final BufferedWriter requestLog;
+    private final Path requestLogPath;
+    private final Map<String, Duration> responseDelays = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private volatile int trainingInstanceLimit = 100_000;
     final TrainingJobStore training = new TrainingJobStore(this);
@@ -60,6 +62,7 @@ public final class SageMakerEmulator implements AutoCloseable {
         this.region = region;
         this.random = new Random(seed);
         Files.createDirectories(requestLog.toAbsolutePath().getParent());
+        this.requestLogPath = requestLog;
         this.requestLog = Files.newBufferedWriter(requestLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
@@ -82,6 +85,33 @@ public final class SageMakerEmulator implements AutoCloseable {
 
     public void setFaults(Faults faults) {
         this.faults = faults;
+    }
+
+    /**
+     * Holds the answers to {@code operation} for {@code delay} after the request took effect (zero: no delay). With
+     * it a test stops the operator between a call that went through and the operator learning that it did.
+     */
+    public void setResponseDelay(String operation, Duration delay) {
+        if (delay.isZero()) {
+            responseDelays.remove(operation);
+        } else {
+            responseDelays.put(operation, delay);
+        }
+    }
+
+    /** The request log so far: one JSON object per request (time, service, operation, status, error, request). */
+    public java.util.List<JsonNode> requestLog() {
+        synchronized (requestLog) {
+            try {
+                java.util.List<JsonNode> lines = new java.util.ArrayList<>();
+                for (String line : Files.readAllLines(requestLogPath, StandardCharsets.UTF_8)) {
+                    lines.add(JSON.readTree(line));
+                }
+                return lines;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     public void setTiming(Timing timing) {
@@ -158,6 +188,14 @@ public final class SageMakerEmulator implements AutoCloseable {
             response = "{\"__type\":\"SerializationException\",\"message\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}";
         }
         log(now, target, operation, body, status, errorType);
+        Duration delay = responseDelays.get(operation);
+        if (delay != null) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
         exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());

@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.core.aws.AdaptiveRateLimiter;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,20 +26,45 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 
 /**
  * {@link SageMakerTrainingService} through the AWS SDK v2: one client per region and assumed role, credentials from
- * the default chain (IRSA, EKS Pod Identity, environment) or an assumed role on top of it.
+ * the default chain (IRSA, EKS Pod Identity, environment) or an assumed role on top of it. Every call passes the
+ * client-side {@link AdaptiveRateLimiter} of its account and region, which slows down when SageMaker throttles.
  */
 public final class AwsSageMakerTrainingService implements SageMakerTrainingService, AutoCloseable {
     private final Optional<URI> endpointOverride;
     private final Map<SageMakerTarget, SageMakerClient> clients = new ConcurrentHashMap<>();
     private final AwsCredentialsProvider baseCredentials;
+    private final AdaptiveRateLimiter limiter;
 
-    public AwsSageMakerTrainingService(Optional<URI> endpointOverride, AwsCredentialsProvider baseCredentials) {
+    public AwsSageMakerTrainingService(Optional<URI> endpointOverride, AwsCredentialsProvider baseCredentials, AdaptiveRateLimiter limiter) {
         this.endpointOverride = endpointOverride;
         this.baseCredentials = baseCredentials;
+        this.limiter = limiter;
     }
 
-    public static AwsSageMakerTrainingService withDefaultCredentials(Optional<URI> endpointOverride) {
-        return new AwsSageMakerTrainingService(endpointOverride, DefaultCredentialsProvider.builder().build());
+    public static AwsSageMakerTrainingService withDefaultCredentials(Optional<URI> endpointOverride, AdaptiveRateLimiter limiter) {
+        return new AwsSageMakerTrainingService(endpointOverride, DefaultCredentialsProvider.builder().build(), limiter);
+    }
+
+    /** Rate-limit key: the account (through the assumed role, if any) and the region. */
+    static String limitKey(SageMakerTarget target) {
+        return "SageMaker " + target.region() + (target.assumeRoleArn() == null ? "" : " as " + target.assumeRoleArn());
+    }
+
+    private <T> T call(SageMakerTarget target, Supplier<T> call) {
+        String key = limitKey(target);
+        limiter.acquire(key);
+        try {
+            T result = call.get();
+            limiter.succeeded(key);
+            return result;
+        } catch (AwsServiceException e) {
+            if (e.isThrottlingException()) {
+                limiter.throttled(key);
+            } else {
+                limiter.succeeded(key); // answered (an error about the request, not about the rate)
+            }
+            throw e;
+        }
     }
 
     SageMakerClient client(SageMakerTarget target) {
@@ -62,19 +90,18 @@ public final class AwsSageMakerTrainingService implements SageMakerTrainingServi
     }
 
     @Override
-    public boolean create(SageMakerTarget target, CreateTrainingJobRequest request) {
+    public Optional<String> create(SageMakerTarget target, CreateTrainingJobRequest request) {
         try {
-            client(target).createTrainingJob(request);
-            return true;
+            return Optional.of(call(target, () -> client(target).createTrainingJob(request)).trainingJobArn());
         } catch (ResourceInUseException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
     @Override
     public Optional<DescribeTrainingJobResponse> describe(SageMakerTarget target, String name) {
         try {
-            return Optional.of(client(target).describeTrainingJob(r -> r.trainingJobName(name)));
+            return Optional.of(call(target, () -> client(target).describeTrainingJob(r -> r.trainingJobName(name))));
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
@@ -83,7 +110,9 @@ public final class AwsSageMakerTrainingService implements SageMakerTrainingServi
     @Override
     public void stop(SageMakerTarget target, String name) {
         try {
-            client(target).stopTrainingJob(r -> r.trainingJobName(name));
+            call(target, () -> client(target).stopTrainingJob(r -> r.trainingJobName(name)));
+        } catch (ResourceNotFoundException e) {
+            // never created (the operator stopped between recording and creating it): nothing to stop
         } catch (SageMakerException e) {
             boolean alreadyEnded = e.statusCode() == 400 && e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
                     && e.awsErrorDetails().errorMessage().contains("the training job is in status");
@@ -95,8 +124,15 @@ public final class AwsSageMakerTrainingService implements SageMakerTrainingServi
 
     @Override
     public List<TrainingJobSummary> modifiedSince(SageMakerTarget target, Instant since) {
-        return client(target).listTrainingJobsPaginator(r -> r.lastModifiedTimeAfter(since).maxResults(100)).trainingJobSummaries()
-                .stream().toList();
+        List<TrainingJobSummary> result = new java.util.ArrayList<>();
+        String token = null;
+        do {
+            String page = token;
+            var response = call(target, () -> client(target).listTrainingJobs(r -> r.lastModifiedTimeAfter(since).maxResults(100).nextToken(page)));
+            result.addAll(response.trainingJobSummaries());
+            token = response.nextToken();
+        } while (token != null);
+        return result;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.core.aws.AdaptiveRateLimiter;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -9,6 +10,7 @@ public class SageMakerServiceProducer {
     @Produces
     @Singleton
     SageMakerTrainingService sageMakerTrainingService(SageMakerSettings settings) {
-        return AwsSageMakerTrainingService.withDefaultCredentials(settings.endpointOverride().map(URI::create));
+        return AwsSageMakerTrainingService.withDefaultCredentials(settings.endpointOverride().map(URI::create),
+                AdaptiveRateLimiter.of(settings.maxCallsPerSecond()));
     }
 }

@@ -23,6 +23,13 @@ public interface SageMakerSettings {
     @WithDefault("45s")
     Duration maxPollInterval();
 
+    /**
+     * Client-side limit of SageMaker calls per second per account and region (all resources together). It halves
+     * on every ThrottlingException and grows back while calls succeed.
+     */
+    @WithDefault("20")
+    double maxCallsPerSecond();
+
     /** Deletion policy of resources that name none: Stop or Retain. */
     @WithDefault("Stop")
     String defaultDeletionPolicy();

@@ -14,6 +14,7 @@ import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.core.aws.RateLimitedException;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingMetrics;
 import io.mlforge.operator.training.TrainingOutcome;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobResponse;
@@ -42,7 +44,10 @@ import software.amazon.awssdk.services.sagemaker.model.MetricData;
 @Singleton
 public class SageMakerTrainingBackend {
     public static final String LOG_GROUP = "/aws/sagemaker/TrainingJobs";
-    /** True while SageMaker answers ThrottlingException (after the SDK's own retries); the reconcile backs off. */
+    /**
+     * True while SageMaker answers ThrottlingException (after the SDK's own retries) or the client-side limit of the
+     * account and region backs off; the reconcile comes back after the backoff.
+     */
     public static final String THROTTLED = "Throttled";
     /** True while SageMaker calls fail otherwise (HTTP 5xx, unreachable, expired credentials); the reconcile retries. */
     public static final String BACKEND_ERROR = "BackendError";
@@ -75,7 +80,7 @@ public class SageMakerTrainingBackend {
                             "SageMaker answers again", job.getMetadata().getGeneration(), now);
                 }
             }
-        } catch (SdkException e) {
+        } catch (SdkException | RateLimitedException e) {
             backendError(job, status, e, now, outcome);
         }
         return outcome;
@@ -122,6 +127,10 @@ public class SageMakerTrainingBackend {
             afterFailure(job, status, current, now, outcome); // the failure was recorded, the next step was not
             return;
         }
+        if (!created(status, current)) {
+            create(job, status, current, now, outcome); // the intent is in status: create (or adopt) exactly that job
+            return;
+        }
         observe(job, status, current, now, outcome);
     }
 
@@ -137,16 +146,16 @@ public class SageMakerTrainingBackend {
         Optional<DescribeTrainingJobResponse> described;
         try {
             described = service.describe(target, current.backendName);
-        } catch (SdkException e) {
+        } catch (SdkException | RateLimitedException e) {
             watcher.markChanged(current.backendName);
             throw e;
         }
         if (described.isEmpty()) {
-            // Recorded in status but unknown to SageMaker: the operator stopped between writing status and creating.
-            if (createIfAbsent(job, status, current, now, outcome)) {
-                outcome.normal("SageMakerJobCreated", "created " + current.backendName + " (its creation had been interrupted)");
-            }
-            outcome.requeueAfter(now, settings.minPollInterval());
+            // Confirmed once, unknown now: create it again under the same name at the next reconcile.
+            watcher.untrack(current.backendName);
+            status.sagemaker.trainingJobArn = null;
+            outcome.warning("SageMakerJobMissing", "SageMaker no longer knows " + current.backendName + "; creating it again");
+            outcome.requeueNow();
             return;
         }
         DescribeTrainingJobResponse d = described.get();
@@ -212,6 +221,11 @@ public class SageMakerTrainingBackend {
         };
     }
 
+    /**
+     * Records a new attempt and its SageMaker job name in status without creating the job: the status is written
+     * first, the next reconcile creates the job ({@link #create}). An operator that stops in between finds the name
+     * in status and creates (or, if the create went through, adopts) that one job, never a second.
+     */
     private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, TrainingOutcome outcome) {
         int number = TrainingAttempts.next(status);
         TrainingAttempt attempt = TrainingAttempts.append(status, number,
@@ -222,30 +236,34 @@ public class SageMakerTrainingBackend {
         status.sagemaker.trainingJobName = attempt.backendName;
         status.sagemaker.region = target.region();
         metrics.attemptStarted(Backend.SageMaker, cause);
-        createIfAbsent(job, status, attempt, now, outcome); // on a transient error the next reconcile creates it
-        if (attempt.phase == TrainingPhase.Failed) {
-            return; // rejected: reported by createIfAbsent
-        }
-        String why = switch (cause) {
-            case TrainingAttempts.RETRY -> "retrying after " + status.attempts.get(number - 2).reason;
+        TrainingStatus.phase(status, TrainingPhase.Pending, "CreatingSageMakerJob", "attempt " + number + ": creating SageMaker job "
+                + attempt.backendName + " in " + target.region() + " (" + why(status, attempt) + ")", job.getMetadata().getGeneration(), now);
+        outcome.requeueNow();
+    }
+
+    private static String why(TrainingJobStatus status, TrainingAttempt attempt) {
+        return switch (attempt.cause) {
+            case TrainingAttempts.RETRY -> "retrying after " + status.attempts.get(attempt.number - 2).reason;
             case TrainingAttempts.RESTARTED -> "new run (restartNonce)";
             default -> "first run";
         };
-        TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", "attempt " + number + " created as SageMaker job "
-                + attempt.backendName + " in " + target.region() + " (" + why + ")", job.getMetadata().getGeneration(), now);
-        outcome.normal("AttemptCreated", "attempt " + number + ": SageMaker training job " + attempt.backendName + " in "
-                + target.region() + ", " + why);
+    }
+
+    /** Whether SageMaker confirmed the creation of the attempt's job (its ARN is known). */
+    private static boolean created(TrainingJobStatus status, TrainingAttempt attempt) {
+        return status.sagemaker != null && attempt.backendName.equals(status.sagemaker.trainingJobName) && status.sagemaker.trainingJobArn != null;
     }
 
     /**
-     * Creates the attempt's SageMaker job unless it exists (adopted). A request SageMaker rejects as invalid fails
-     * the attempt with reason CreateRejected and SageMaker's message; other errors propagate and are retried.
+     * Creates the job recorded in status; if it exists (created before a restart) it is adopted. A request SageMaker
+     * rejects as invalid fails the attempt with reason CreateRejected and SageMaker's message; other errors
+     * propagate and the next reconcile tries again.
      */
-    private boolean createIfAbsent(TrainingJob job, TrainingJobStatus status, TrainingAttempt attempt, Instant now, TrainingOutcome outcome) {
+    private void create(TrainingJob job, TrainingJobStatus status, TrainingAttempt attempt, Instant now, TrainingOutcome outcome) {
         SageMakerTarget target = target(job);
-        boolean created;
+        Optional<String> arn;
         try {
-            created = service.create(target, CreateTrainingJobMapping.request(job, attempt.backendName, attempt.number));
+            arn = service.create(target, CreateTrainingJobMapping.request(job, attempt.backendName, attempt.number));
         } catch (AwsServiceException e) {
             if (isRejection(e)) {
                 String message = "SageMaker rejected CreateTrainingJob: " + errorMessage(e);
@@ -253,12 +271,23 @@ public class SageMakerTrainingBackend {
                 status.completionTime = Timestamps.format(now);
                 TrainingStatus.phase(status, TrainingPhase.Failed, "CreateRejected", message, job.getMetadata().getGeneration(), now);
                 outcome.warning("CreateRejected", message);
-                return false;
+                return;
             }
             throw e;
         }
+        String how;
+        if (arn.isPresent()) {
+            status.sagemaker.trainingJobArn = arn.get();
+            how = "created";
+        } else {
+            service.describe(target, attempt.backendName).ifPresent(d -> record(status, target, d));
+            how = "adopted (created before the operator restarted)";
+        }
         watcher.track(target, attempt.backendName, ResourceID.fromResource(job));
-        return created;
+        String message = "attempt " + attempt.number + ": SageMaker training job " + attempt.backendName + " in " + target.region() + " "
+                + how + ", " + why(status, attempt);
+        TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", message, job.getMetadata().getGeneration(), now);
+        outcome.normal(arn.isPresent() ? "AttemptCreated" : "AttemptAdopted", message);
     }
 
     private static boolean isRejection(AwsServiceException e) {
@@ -321,16 +350,22 @@ public class SageMakerTrainingBackend {
         return ended;
     }
 
-    private void backendError(TrainingJob job, TrainingJobStatus status, SdkException e, Instant now, TrainingOutcome outcome) {
-        String message = "SageMaker call failed, retrying: " + (e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage());
-        boolean throttled = e instanceof AwsServiceException a && a.isThrottlingException();
+    private void backendError(TrainingJob job, TrainingJobStatus status, RuntimeException e, Instant now, TrainingOutcome outcome) {
+        boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
+        String message = e instanceof RateLimitedException ? "SageMaker throttled calls: " + e.getMessage()
+                : "SageMaker call failed, retrying: " + (e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage());
         String type = throttled ? THROTTLED : BACKEND_ERROR;
         if (!Conditions.isTrue(status.conditions, type)) {
             outcome.warning(type, message);
         }
         status.conditions = Conditions.set(status.conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed",
                 message, job.getMetadata().getGeneration(), now);
-        outcome.requeueAfter(now, settings.minPollInterval());
+        if (e instanceof RateLimitedException limited) {
+            // come back when the backoff ends, plus up to a second of jitter so waiting reconciles do not return together
+            outcome.requeueAfter(now, limited.retryAfter().plusMillis(ThreadLocalRandom.current().nextLong(1000)));
+        } else {
+            outcome.requeueAfter(now, settings.minPollInterval());
+        }
     }
 
     private static String errorMessage(AwsServiceException e) {
@@ -395,8 +430,4 @@ public class SageMakerTrainingBackend {
         attempt.message = message;
         attempt.completionTime = Timestamps.format(now);
     }
-
-
-
-
 }

@@ -13,10 +13,10 @@ import software.amazon.awssdk.services.sagemaker.model.TrainingJobSummary;
  */
 public interface SageMakerTrainingService {
     /**
-     * Creates a training job. Returns false when a job of that name exists already: names are deterministic, so
-     * that is this operator's own job from before a restart, to be adopted, never created twice.
+     * Creates a training job and returns its ARN. Returns empty when a job of that name exists already: names are
+     * deterministic, so that is this operator's own job from before a restart, to be adopted, never created twice.
      */
-    boolean create(SageMakerTarget target, CreateTrainingJobRequest request);
+    Optional<String> create(SageMakerTarget target, CreateTrainingJobRequest request);
 
     /** The job's description, or empty if SageMaker does not know it. */
     Optional<DescribeTrainingJobResponse> describe(SageMakerTarget target, String name);

@@ -9,6 +9,7 @@ import io.mlforge.operator.training.TrainingJobs;
 import io.mlforge.sagemaker.emulator.ManualClock;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sagemaker.emulator.Timing;
+import io.mlforge.operator.core.aws.AdaptiveRateLimiter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class AwsSageMakerTrainingServiceTest {
     void start(@TempDir Path tmp) throws Exception {
         emulator = SageMakerEmulator.start(0, clock, Timing.realistic(), tmp.resolve("requests.jsonl"));
         service = new AwsSageMakerTrainingService(Optional.of(URI.create(emulator.endpoint())),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")));
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")), AdaptiveRateLimiter.of(50));
     }
 
     @AfterEach
@@ -64,9 +65,9 @@ class AwsSageMakerTrainingServiceTest {
         TrainingJob job = xgboost();
         String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), 1);
         Instant before = clock.instant().minusSeconds(1);
-        assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1))).isTrue();
+        assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1))).get().asString().endsWith(name.toLowerCase());
         assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1)))
-                .as("a second create of the same deterministic name adopts the existing job").isFalse();
+                .as("a second create of the same deterministic name adopts the existing job").isEmpty();
         assertThat(emulator.requestCounts()).containsEntry("CreateTrainingJob", 2L);
         assertThat(service.describe(US_EAST_1, name)).hasValueSatisfying(d -> {
             assertThat(d.trainingJobStatus()).isEqualTo(TrainingJobStatus.IN_PROGRESS);

@@ -1,0 +1,153 @@
+package io.mlforge.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.sagemaker.emulator.SageMakerEmulator;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backend SageMaker under failure, end to end: the packaged operator (a process) against the sandbox's API server
+ * and the SageMaker emulator, both over HTTP; assertions on the emulator's request log.
+ */
+class SageMakerTrainingE2ETest {
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static Sandbox sandbox;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void startSandbox() throws Exception {
+        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-sagemaker"), 1, 1, 0.2, 0, true));
+        client = sandbox.client();
+    }
+
+    @AfterAll
+    static void stopSandbox() throws Exception {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private static String manifest(String name, int epochs) {
+        return """
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: %s, namespace: default}
+                spec:
+                  backend: SageMaker
+                  image: mlforge/sandbox-trainer
+                  hyperParameters: {epochs: "%d", lr: "0.02"}
+                  resources: {instanceType: ml.m5.xlarge, instanceCount: 1, volumeSizeGB: 5}
+                  output: {uri: "s3://mlforge-examples/models/"}
+                  metrics: [{name: val_loss, regex: "val_loss=([0-9.]+)"}]
+                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                """.formatted(name, epochs);
+    }
+
+    private static void apply(String yaml) {
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(String name) {
+        GenericKubernetesResource job = client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(name).get();
+        Object status = job == null ? null : job.getAdditionalProperties().get("status");
+        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static Map<String, Object> awaitStatus(String name, String what, Predicate<Map<String, Object>> condition) {
+        await(name + " " + what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> condition.test(status(name)));
+        return status(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Map<String, Object> status, String field) {
+        Object value = status.get(field);
+        return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    private static List<JsonNode> requests(String operation, String jobName) {
+        return sandbox.sagemaker().requestLog().stream().filter(r -> operation.equals(r.path("operation").asText()))
+                .filter(r -> jobName == null || jobName.equals(r.at("/request/TrainingJobName").asText())).toList();
+    }
+
+    @Test
+    void anOperatorKilledBetweenCreateAndItsStatusWriteAdoptsTheJobInsteadOfCreatingASecond() throws Exception {
+        SageMakerEmulator emulator = sandbox.sagemaker();
+        String name;
+        emulator.setResponseDelay("CreateTrainingJob", Duration.ofSeconds(60));
+        try {
+            apply(manifest("crash-between", 5));
+            // The intent (attempt 1 and its SageMaker job name) is in status before CreateTrainingJob is sent.
+            Map<String, Object> intent = awaitStatus("crash-between", "intent recorded", s -> !list(s, "attempts").isEmpty());
+            name = (String) list(intent, "attempts").get(0).get("backendName");
+            await("CreateTrainingJob received").atMost(Duration.ofSeconds(30)).until(() -> !requests("CreateTrainingJob", name).isEmpty());
+            // SageMaker created the job; the operator has not heard back, so its status cannot say so.
+            assertThat(requests("CreateTrainingJob", name)).singleElement().satisfies(r -> assertThat(r.path("status").asInt()).isEqualTo(200));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sm = (Map<String, Object>) status("crash-between").get("sagemaker");
+            assertThat(sm).containsEntry("trainingJobName", name).doesNotContainKey("trainingJobArn");
+            sandbox.killOperator();
+        } finally {
+            emulator.setResponseDelay("CreateTrainingJob", Duration.ZERO);
+        }
+        sandbox.startOperator();
+
+        Map<String, Object> done = awaitStatus("crash-between", "Completed", s -> "Completed".equals(s.get("phase")));
+        assertThat(list(done, "attempts")).hasSize(1);
+        assertThat(requests("CreateTrainingJob", name)).as("the restarted operator's create was answered ResourceInUse and adopted")
+                .extracting(r -> r.path("status").asInt() + " " + r.path("error").asText()).containsExactly("200 ", "400 ResourceInUse");
+        assertThat(requests("CreateTrainingJob", null).stream().filter(r -> r.at("/request/TrainingJobName").asText().startsWith("crash-between-")))
+                .as("no other job for this resource").hasSize(2);
+        assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "crash-between".equals(e.getInvolvedObject().getName())).map(Event::getReason)).contains("AttemptAdopted");
+    }
+
+    @Test
+    void twoHundredJobsAllFinishWhileThirtyPercentOfSageMakerCallsAreThrottled() {
+        SageMakerEmulator emulator = sandbox.sagemaker();
+        long throttledBefore = sandbox.sagemaker().requestLog().stream().filter(r -> "ThrottlingException".equals(r.path("error").asText())).count();
+        List<String> names = IntStream.range(0, 200).mapToObj(i -> String.format("throttled-%03d", i)).toList();
+        emulator.setFaults(new SageMakerEmulator.Faults(0.3, 0, Duration.ZERO));
+        try {
+            names.forEach(n -> apply(manifest(n, 3)));
+            await("200 jobs Completed").atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> client
+                    .genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").list().getItems().stream()
+                    .filter(j -> j.getMetadata().getName().startsWith("throttled-"))
+                    .filter(j -> j.getAdditionalProperties().get("status") instanceof Map<?, ?> s && "Completed".equals(s.get("phase")))
+                    .count() == names.size());
+        } finally {
+            emulator.setFaults(SageMakerEmulator.Faults.NONE);
+        }
+        long throttled = emulator.requestLog().stream().filter(r -> "ThrottlingException".equals(r.path("error").asText())).count() - throttledBefore;
+        assertThat(throttled).as("the emulator throttled calls").isGreaterThan(100);
+        Set<String> withThrottledCondition = names.stream().filter(n -> list(status(n), "conditions").stream()
+                .anyMatch(c -> "Throttled".equals(c.get("type")))).collect(Collectors.toSet());
+        assertThat(withThrottledCondition).as("jobs that reported Throttled while backing off").isNotEmpty();
+        for (String n : names) {
+            Map<String, Object> s = status(n);
+            assertThat(list(s, "attempts")).as(n + ": one attempt").hasSize(1);
+            assertThat(list(s, "conditions")).as(n + ": Throttled is over").noneMatch(c -> "Throttled".equals(c.get("type")) && "True".equals(c.get("status")));
+        }
+        List<JsonNode> creates = requests("CreateTrainingJob", null).stream()
+                .filter(r -> r.at("/request/TrainingJobName").asText().startsWith("throttled-") && r.path("status").asInt() == 200).toList();
+        assertThat(creates).as("exactly one SageMaker job per TrainingJob").hasSize(200);
+        System.out.printf("throttling e2e: %d calls throttled, %d of 200 jobs reported Throttled%n", throttled, withThrottledCondition.size());
+    }
+}

@@ -1,0 +1,142 @@
+package io.mlforge.operator.core.aws;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * Client-side rate limit of AWS calls, one token bucket per account and region (the key). The bucket refills at a
+ * rate that halves on every ThrottlingException and grows back by a tenth of the maximum on each successful call
+ * (additive increase, multiplicative decrease, as the AWS SDKs' adaptive retry mode). After a throttle, calls wait a
+ * "full jitter" exponential backoff: a uniformly random time up to {@code base × 2^n} (capped), n counting the
+ * throttles in a row, so many reconcilers hitting one limit spread out instead of retrying in lockstep.
+ *
+ * <p>{@link #acquire} never blocks for long: when the next token is more than {@code maxWait} away it throws
+ * {@link RateLimitedException} with the time to come back, and the caller reports Throttled and requeues.
+ */
+public final class AdaptiveRateLimiter {
+    /** Limits: maximum (and initial) rate in calls per second, floor of the rate, backoff base and cap, longest wait. */
+    public record Limits(double maxRate, double minRate, Duration backoffBase, Duration backoffCap, Duration maxWait) {
+        public static Limits of(double callsPerSecond) {
+            return new Limits(callsPerSecond, Math.min(0.5, callsPerSecond), Duration.ofMillis(500), Duration.ofSeconds(30),
+                    Duration.ofSeconds(1));
+        }
+    }
+
+    /** Sleeps the calling thread; a test substitutes one that advances a manual clock. */
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private static final class Bucket {
+        double rate;
+        double tokens;
+        Instant refilled;
+        Instant backoffUntil = Instant.EPOCH;
+        int throttlesInARow;
+    }
+
+    private final Limits limits;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Sleeper sleeper;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public AdaptiveRateLimiter(Limits limits, Clock clock, RandomGenerator random, Sleeper sleeper) {
+        this.limits = limits;
+        this.clock = clock;
+        this.random = random;
+        this.sleeper = sleeper;
+    }
+
+    public static AdaptiveRateLimiter of(double callsPerSecond) {
+        return new AdaptiveRateLimiter(Limits.of(callsPerSecond), Clock.systemUTC(), RandomGenerator.getDefault(),
+                d -> Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000)));
+    }
+
+    /** Takes a token for one call under {@code key}, waiting up to maxWait for it; else throws RateLimitedException. */
+    public void acquire(String key) {
+        Duration wait;
+        Bucket bucket = buckets.computeIfAbsent(key, k -> newBucket());
+        synchronized (bucket) {
+            Instant now = clock.instant();
+            refill(bucket, now);
+            if (now.isBefore(bucket.backoffUntil)) {
+                throw new RateLimitedException(key, Duration.between(now, bucket.backoffUntil), bucket.rate);
+            }
+            bucket.tokens -= 1; // reserve now; a negative balance is the wait of this caller
+            wait = bucket.tokens >= 0 ? Duration.ZERO : Duration.ofNanos((long) (-bucket.tokens / bucket.rate * 1e9));
+            if (wait.compareTo(limits.maxWait()) > 0) {
+                bucket.tokens += 1;
+                throw new RateLimitedException(key, wait, bucket.rate);
+            }
+        }
+        if (!wait.isZero()) {
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RateLimitedException(key, wait, rate(key));
+            }
+        }
+    }
+
+    /** The service accepted a call: the rate grows back towards the maximum. */
+    public void succeeded(String key) {
+        Bucket bucket = buckets.computeIfAbsent(key, k -> newBucket());
+        synchronized (bucket) {
+            bucket.throttlesInARow = 0;
+            bucket.rate = Math.min(limits.maxRate(), bucket.rate + limits.maxRate() / 10);
+        }
+    }
+
+    /** The service answered ThrottlingException: halve the rate and back off for a jittered, growing time. */
+    public Duration throttled(String key) {
+        Bucket bucket = buckets.computeIfAbsent(key, k -> newBucket());
+        synchronized (bucket) {
+            Instant now = clock.instant();
+            refill(bucket, now);
+            bucket.rate = Math.max(limits.minRate(), bucket.rate / 2);
+            bucket.tokens = Math.min(bucket.tokens, 0);
+            long ceiling = Math.min(limits.backoffCap().toMillis(),
+                    limits.backoffBase().toMillis() << Math.min(20, bucket.throttlesInARow));
+            bucket.throttlesInARow++;
+            Duration backoff = Duration.ofMillis((long) (random.nextDouble() * ceiling));
+            Instant until = now.plus(backoff);
+            if (until.isAfter(bucket.backoffUntil)) {
+                bucket.backoffUntil = until;
+            }
+            return backoff;
+        }
+    }
+
+    /** The current rate of a key in calls per second. */
+    public double rate(String key) {
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            return limits.maxRate();
+        }
+        synchronized (bucket) {
+            return bucket.rate;
+        }
+    }
+
+    private Bucket newBucket() {
+        Bucket bucket = new Bucket();
+        bucket.rate = limits.maxRate();
+        bucket.tokens = Math.max(1, limits.maxRate());
+        bucket.refilled = clock.instant();
+        return bucket;
+    }
+
+    private void refill(Bucket bucket, Instant now) {
+        double elapsed = Duration.between(bucket.refilled, now).toNanos() / 1e9;
+        if (elapsed > 0) {
+            bucket.tokens = Math.min(Math.max(1, bucket.rate), bucket.tokens + elapsed * bucket.rate);
+            bucket.refilled = now;
+        }
+    }
+}
