@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -30,11 +26,13 @@ class SageMakerTrainingE2ETest {
     private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
     private static Sandbox sandbox;
     private static KubernetesClient client;
+    private static SandboxTrainingJobs jobs;
 
     @BeforeAll
     static void startSandbox() throws Exception {
         sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-sagemaker"), 1, 1, 0.2, 0, true));
         client = sandbox.client();
+        jobs = new SandboxTrainingJobs(client);
     }
 
     @AfterAll
@@ -42,44 +40,6 @@ class SageMakerTrainingE2ETest {
         if (sandbox != null) {
             sandbox.close();
         }
-    }
-
-    private static String manifest(String name, int epochs) {
-        return """
-                apiVersion: mlforge.io/v1alpha1
-                kind: TrainingJob
-                metadata: {name: %s, namespace: default}
-                spec:
-                  backend: SageMaker
-                  image: mlforge/sandbox-trainer
-                  hyperParameters: {epochs: "%d", lr: "0.02"}
-                  resources: {instanceType: ml.m5.xlarge, instanceCount: 1, volumeSizeGB: 5}
-                  output: {uri: "s3://mlforge-examples/models/"}
-                  metrics: [{name: val_loss, regex: "val_loss=([0-9.]+)"}]
-                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
-                """.formatted(name, epochs);
-    }
-
-    private static void apply(String yaml) {
-        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> status(String name) {
-        GenericKubernetesResource job = client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(name).get();
-        Object status = job == null ? null : job.getAdditionalProperties().get("status");
-        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    private static Map<String, Object> awaitStatus(String name, String what, Predicate<Map<String, Object>> condition) {
-        await(name + " " + what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> condition.test(status(name)));
-        return status(name);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Map<String, Object> status, String field) {
-        Object value = status.get(field);
-        return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
     private static List<JsonNode> requests(String operation, String jobName) {
@@ -93,15 +53,15 @@ class SageMakerTrainingE2ETest {
         String name;
         emulator.setResponseDelay("CreateTrainingJob", Duration.ofSeconds(60));
         try {
-            apply(manifest("crash-between", 5));
+            jobs.apply(SandboxTrainingJobs.sageMaker("crash-between", 1, 5));
             // The intent (attempt 1 and its SageMaker job name) is in status before CreateTrainingJob is sent.
-            Map<String, Object> intent = awaitStatus("crash-between", "intent recorded", s -> !list(s, "attempts").isEmpty());
-            name = (String) list(intent, "attempts").get(0).get("backendName");
+            Map<String, Object> intent = jobs.awaitStatus("crash-between", "intent recorded", s -> !SandboxTrainingJobs.list(s, "attempts").isEmpty());
+            name = (String) SandboxTrainingJobs.list(intent, "attempts").get(0).get("backendName");
             await("CreateTrainingJob received").atMost(Duration.ofSeconds(30)).until(() -> !requests("CreateTrainingJob", name).isEmpty());
             // SageMaker created the job; the operator has not heard back, so its status cannot say so.
             assertThat(requests("CreateTrainingJob", name)).singleElement().satisfies(r -> assertThat(r.path("status").asInt()).isEqualTo(200));
             @SuppressWarnings("unchecked")
-            Map<String, Object> sm = (Map<String, Object>) status("crash-between").get("sagemaker");
+            Map<String, Object> sm = (Map<String, Object>) jobs.status("crash-between").get("sagemaker");
             assertThat(sm).containsEntry("trainingJobName", name).doesNotContainKey("trainingJobArn");
             sandbox.killOperator();
         } finally {
@@ -109,8 +69,8 @@ class SageMakerTrainingE2ETest {
         }
         sandbox.startOperator();
 
-        Map<String, Object> done = awaitStatus("crash-between", "Completed", s -> "Completed".equals(s.get("phase")));
-        assertThat(list(done, "attempts")).hasSize(1);
+        Map<String, Object> done = jobs.awaitStatus("crash-between", "Completed", s -> "Completed".equals(s.get("phase")));
+        assertThat(SandboxTrainingJobs.list(done, "attempts")).hasSize(1);
         assertThat(requests("CreateTrainingJob", name)).as("the restarted operator's create was answered ResourceInUse and adopted")
                 .extracting(r -> r.path("status").asInt() + " " + r.path("error").asText()).containsExactly("200 ", "400 ResourceInUse");
         assertThat(requests("CreateTrainingJob", null).stream().filter(r -> r.at("/request/TrainingJobName").asText().startsWith("crash-between-")))
@@ -126,7 +86,7 @@ class SageMakerTrainingE2ETest {
         List<String> names = IntStream.range(0, 200).mapToObj(i -> String.format("throttled-%03d", i)).toList();
         emulator.setFaults(new SageMakerEmulator.Faults(0.3, 0, Duration.ZERO));
         try {
-            names.forEach(n -> apply(manifest(n, 3)));
+            names.forEach(n -> jobs.apply(SandboxTrainingJobs.sageMaker(n, 1, 3)));
             await("200 jobs Completed").atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> client
                     .genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").list().getItems().stream()
                     .filter(j -> j.getMetadata().getName().startsWith("throttled-"))
@@ -137,13 +97,13 @@ class SageMakerTrainingE2ETest {
         }
         long throttled = emulator.requestLog().stream().filter(r -> "ThrottlingException".equals(r.path("error").asText())).count() - throttledBefore;
         assertThat(throttled).as("the emulator throttled calls").isGreaterThan(100);
-        Set<String> withThrottledCondition = names.stream().filter(n -> list(status(n), "conditions").stream()
+        Set<String> withThrottledCondition = names.stream().filter(n -> SandboxTrainingJobs.list(jobs.status(n), "conditions").stream()
                 .anyMatch(c -> "Throttled".equals(c.get("type")))).collect(Collectors.toSet());
         assertThat(withThrottledCondition).as("jobs that reported Throttled while backing off").isNotEmpty();
         for (String n : names) {
-            Map<String, Object> s = status(n);
-            assertThat(list(s, "attempts")).as(n + ": one attempt").hasSize(1);
-            assertThat(list(s, "conditions")).as(n + ": Throttled is over").noneMatch(c -> "Throttled".equals(c.get("type")) && "True".equals(c.get("status")));
+            Map<String, Object> s = jobs.status(n);
+            assertThat(SandboxTrainingJobs.list(s, "attempts")).as(n + ": one attempt").hasSize(1);
+            assertThat(SandboxTrainingJobs.list(s, "conditions")).as(n + ": Throttled is over").noneMatch(c -> "Throttled".equals(c.get("type")) && "True".equals(c.get("status")));
         }
         List<JsonNode> creates = requests("CreateTrainingJob", null).stream()
                 .filter(r -> r.at("/request/TrainingJobName").asText().startsWith("throttled-") && r.path("status").asInt() == 200).toList();

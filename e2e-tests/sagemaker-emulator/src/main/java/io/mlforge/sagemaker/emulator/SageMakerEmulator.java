@@ -26,7 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Amazon SageMaker (and the Application Auto Scaling calls endpoints need) on a loopback port, speaking the AWS
+ * Amazon SageMaker (with the Application Auto Scaling calls endpoints need and the CloudWatch Logs of training
+ * jobs) on a loopback port, speaking the AWS
  * JSON 1.1 protocol: point an AWS SDK client at it with an endpoint override and any static credentials.
  * Requests are not authenticated. Every request is appended to a JSON-lines log; throttling, 5xx errors and latency
  * can be injected at a configured rate.
@@ -55,6 +56,7 @@ public final class SageMakerEmulator implements AutoCloseable {
     final HostingStore hosting = new HostingStore(this);
     final TuningJobStore tuning = new TuningJobStore(this, training);
     final AutoScalingStore autoscaling = new AutoScalingStore(this);
+    final TrainingLogStore logs = new TrainingLogStore(this, training);
 
     private SageMakerEmulator(int port, Clock clock, Timing timing, Path requestLog, String region, long seed) throws IOException {
         this.clock = clock;
@@ -215,6 +217,14 @@ public final class SageMakerEmulator implements AutoCloseable {
                 case "DescribeScalingPolicies" -> autoscaling.describeScalingPolicies(request);
                 case "DeleteScalingPolicy" -> autoscaling.deleteScalingPolicy(request);
                 default -> throw new AwsError("UnknownOperationException", 400, "Unknown operation " + operation);
+            };
+        }
+        if (target.startsWith("Logs_20140328.")) {
+            return switch (operation) {
+                case "DescribeLogStreams" -> logs.describeLogStreams(request, now);
+                case "GetLogEvents" -> logs.getLogEvents(request, now);
+                case "FilterLogEvents" -> logs.filterLogEvents(request, now);
+                default -> throw new AwsError("UnknownOperationException", 400, "The sandbox emulator does not implement " + operation);
             };
         }
         if (!target.startsWith("SageMaker.")) {

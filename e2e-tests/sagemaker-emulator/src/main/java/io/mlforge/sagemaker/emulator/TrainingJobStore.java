@@ -333,6 +333,10 @@ final class TrainingJobStore {
         return Checks.page(summaries, request, "TrainingJobSummaries");
     }
 
+    java.util.Collection<Job> all() {
+        return jobs.values();
+    }
+
     List<Job> byTuningJob(String tuningJob) {
         return jobs.values().stream().filter(j -> tuningJob.equals(j.tuningJob)).sorted(Comparator.comparing(j -> j.name)).toList();
     }
