@@ -25,6 +25,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -120,7 +121,9 @@ public class SageMakerTrainingBackend {
         }
         if (current == null) {
             status.observedRestartNonce = spec.restartNonce;
-            startAttempt(job, status, TrainingAttempts.CREATED, now, outcome);
+            if (preflight(job, status, now, outcome)) {
+                startAttempt(job, status, TrainingAttempts.CREATED, now, outcome);
+            }
             return;
         }
         if (current.phase == TrainingPhase.Failed) {
@@ -239,6 +242,23 @@ public class SageMakerTrainingBackend {
         TrainingStatus.phase(status, TrainingPhase.Pending, "CreatingSageMakerJob", "attempt " + number + ": creating SageMaker job "
                 + attempt.backendName + " in " + target.region() + " (" + why(status, attempt) + ")", job.getMetadata().getGeneration(), now);
         outcome.requeueNow();
+    }
+
+    /**
+     * Checks the request SageMaker would get for shape problems the CRD cannot express; with any, the TrainingJob
+     * fails with reason PreflightFailed naming each, and nothing is sent. Returns whether it passed.
+     */
+    private boolean preflight(TrainingJob job, TrainingJobStatus status, Instant now, TrainingOutcome outcome) {
+        String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), TrainingAttempts.next(status));
+        List<String> problems = SageMakerPreflight.problems(target(job).region(), CreateTrainingJobMapping.request(job, name, TrainingAttempts.next(status)));
+        if (problems.isEmpty()) {
+            return true;
+        }
+        String message = "SageMaker would reject this job: " + String.join("; ", problems);
+        status.completionTime = Timestamps.format(now);
+        TrainingStatus.phase(status, TrainingPhase.Failed, "PreflightFailed", message, job.getMetadata().getGeneration(), now);
+        outcome.warning("PreflightFailed", message);
+        return false;
     }
 
     private static String why(TrainingJobStatus status, TrainingAttempt attempt) {

@@ -255,4 +255,24 @@ class SageMakerTrainingJobTest {
         assertThat(failed.message).contains("ValidationException").contains("MaxWaitTimeInSeconds");
         assertThat(eventReasons("xgb-rejected")).contains("CreateRejected");
     }
+
+    @Test
+    void preflightFailsAJobSageMakerWouldRejectWithoutCallingIt() {
+        long creates = calls("CreateTrainingJob");
+        StringBuilder tags = new StringBuilder(", tags: {");
+        for (int i = 0; i < 48; i++) {
+            tags.append(i == 0 ? "" : ", ").append("k").append(i).append(": v");
+        }
+        create("xgb-preflight", spec(sagemakerSettings(tags.append("}").toString())));
+        TrainingJobStatus failed = awaitStatus("xgb-preflight", "failed", s -> s.phase == TrainingPhase.Failed);
+        assertThat(failed.conditions).anySatisfy(c -> {
+            assertThat(c.type).isEqualTo("Failed");
+            assertThat(c.reason).isEqualTo("PreflightFailed");
+        });
+        assertThat(failed.message).isEqualTo("SageMaker would reject this job: sagemaker.tags: 48 tags plus the operator's 4"
+                + " (mlforge.io/namespace, name, uid, attempt) exceed SageMaker's limit of 50 per job");
+        assertThat(failed.attempts).isNullOrEmpty();
+        assertThat(eventReasons("xgb-preflight")).contains("PreflightFailed");
+        assertThat(calls("CreateTrainingJob")).as("nothing sent to SageMaker").isEqualTo(creates);
+    }
 }
