@@ -53,6 +53,7 @@ public final class Sandbox implements AutoCloseable {
     private final KubernetesClient client;
     private final Path kubeconfig;
     private OperatorProcess operator;
+    private final Map<String, String> operatorEnvironment = new LinkedHashMap<>();
 
     /** The mock server logs every request through java.util.logging; the sandbox reports what matters itself. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -101,7 +102,13 @@ public final class Sandbox implements AutoCloseable {
         env.put("MLFORGE_SAGEMAKER_MAX_POLL_INTERVAL", options.speed() < 1 ? "2s" : "15s");
         // Metrics are read from the simulated logs; read them often since simulated epochs are short.
         env.put("MLFORGE_TRAINING_METRICS_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
+        env.putAll(operatorEnvironment);
         operator = OperatorProcess.start(options.repoRoot(), kubeconfig, env, options.workDir().resolve("operator.log"), Duration.ofSeconds(120));
+    }
+
+    /** Environment for the operator process that overrides the sandbox's (set before {@link #startOperator}). */
+    public Map<String, String> operatorEnvironment() {
+        return operatorEnvironment;
     }
 
     /** Kills the operator process (SIGKILL: no shutdown hooks, as a crashed or evicted pod); startOperator() starts a new one. */

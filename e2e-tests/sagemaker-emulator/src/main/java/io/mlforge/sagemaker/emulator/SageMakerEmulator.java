@@ -101,6 +101,17 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
     }
 
+    /** When a training job ended (Completed, Failed or Stopped) by the emulator's clock; empty while it runs or is unknown. */
+    public java.util.Optional<Instant> trainingJobEnd(String name) {
+        TrainingJobStore.Job job = training.all().stream().filter(j -> j.name.equals(name)).findFirst().orElse(null);
+        if (job == null) {
+            return java.util.Optional.empty();
+        }
+        TrainingJobStore.Step step = training.current(job, clock.instant());
+        return step.status().equals("InProgress") || step.status().equals("Stopping") ? java.util.Optional.empty()
+                : java.util.Optional.of(step.start());
+    }
+
     /** The request log so far: one JSON object per request (time, service, operation, status, error, request). */
     public java.util.List<JsonNode> requestLog() {
         synchronized (requestLog) {

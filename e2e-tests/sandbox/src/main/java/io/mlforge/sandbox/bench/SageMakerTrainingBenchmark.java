@@ -9,9 +9,16 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +27,10 @@ import java.util.function.Predicate;
 /**
  * SageMaker API calls the operator makes for N concurrent SageMaker TrainingJobs, counted by the emulator: calls
  * during their creation, per running job-hour while they all train (measured over a window), and while they are all
- * finished. The sandbox runs at speed 1 with poll intervals of 5 to 15 s (production defaults are 10 to 45 s, so the
- * figure is an upper bound). Prints "name: value" lines and writes a JSON summary.
+ * finished; and the status lag: how long after SageMaker reports a job Completed its TrainingJob says so. Then half
+ * the jobs are stopped through the spec (one StopTrainingJob each) and half complete on their own. The operator
+ * runs with the production defaults (poll 10 s to 45 s, 20 calls/s per account and region). Prints "name: value"
+ * lines and writes a JSON summary.
  *
  * <p>Run: {@code ./mvnw -Pbenchmark-sagemaker -DskipTests verify -Dbenchmark.jobs=1000}
  */
@@ -42,11 +51,32 @@ public final class SageMakerTrainingBenchmark {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("jobs", jobs);
         figures.put("window_seconds", windowSeconds);
-        try (Sandbox sandbox = Sandbox.start(new Sandbox.Options(repo, out.resolve("sagemaker"), 4, 8, 1.0, 0, true))) {
+        try (Sandbox sandbox = Sandbox.start(new Sandbox.Options(repo, out.resolve("sagemaker"), 4, 8, 1.0, 0, false))) {
+            sandbox.operatorEnvironment().put("MLFORGE_SAGEMAKER_MIN_POLL_INTERVAL", "10s");
+            sandbox.operatorEnvironment().put("MLFORGE_SAGEMAKER_MAX_POLL_INTERVAL", "45s");
+            sandbox.startOperator();
             sandbox.sagemaker().setTrainingInstanceLimit(Integer.MAX_VALUE);
             KubernetesClient client = sandbox.client();
             SharedIndexInformer<GenericKubernetesResource> trainingJobs =
                     client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").inform();
+            Map<String, Instant> seenCompleted = new ConcurrentHashMap<>();
+            trainingJobs.addEventHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(GenericKubernetesResource job) {
+                    onUpdate(null, job);
+                }
+
+                @Override
+                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource job) {
+                    if (phase("Completed").test(job)) {
+                        seenCompleted.putIfAbsent(job.getMetadata().getName(), Instant.now());
+                    }
+                }
+
+                @Override
+                public void onDelete(GenericKubernetesResource job, boolean unknown) {
+                }
+            });
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(16);
             for (int i = 0; i < jobs; i++) {
@@ -70,8 +100,11 @@ public final class SageMakerTrainingBenchmark {
             figures.put("calls_in_window", during);
             figures.put("calls_per_running_job_hour", round(total(during) / (jobs * window / 3600.0)));
 
-            // Finished jobs: stop them all (one StopTrainingJob each), then count calls once all are Stopped.
+            // Half the jobs are stopped through the spec (one StopTrainingJob each), half complete on their own.
             for (GenericKubernetesResource job : trainingJobs.getStore().list()) {
+                if (index(job) % 2 == 1) {
+                    continue;
+                }
                 client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(job.getMetadata().getName())
                         .edit(j -> {
                             @SuppressWarnings("unchecked")
@@ -80,7 +113,18 @@ public final class SageMakerTrainingBenchmark {
                             return j;
                         });
             }
-            waitFor(trainingJobs, jobs, "Stopped", System.nanoTime());
+            waitFor(trainingJobs, jobs / 2 + jobs % 2, "Stopped", System.nanoTime());
+            waitFor(trainingJobs, jobs / 2, "Completed", System.nanoTime());
+            figures.put("stop_calls", diff(sandbox.sagemaker().requestCounts(), startup).getOrDefault("StopTrainingJob", 0L));
+            // Status lag: from SageMaker's TrainingEndTime to the TrainingJob's phase Completed (seen by an informer).
+            List<Double> lags = new ArrayList<>();
+            seenCompleted.forEach((name, seen) -> sandbox.sagemaker().trainingJobEnd(attemptName(trainingJobs, name))
+                    .ifPresent(end -> lags.add(Duration.between(end, seen).toMillis() / 1000.0)));
+            Collections.sort(lags);
+            figures.put("status_lag_jobs_measured", lags.size());
+            figures.put("status_lag_p50_seconds", round(percentile(lags, 0.50)));
+            figures.put("status_lag_p95_seconds", round(percentile(lags, 0.95)));
+            figures.put("status_lag_max_seconds", round(lags.isEmpty() ? Double.NaN : lags.get(lags.size() - 1)));
             Thread.sleep(5000);
             Map<String, Long> finishedStart = sandbox.sagemaker().requestCounts();
             Thread.sleep(60_000);
@@ -108,6 +152,23 @@ public final class SageMakerTrainingBenchmark {
                   output: {uri: "s3://bucket/bench/"}
                   sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
                 """.formatted(i, epochs);
+    }
+
+    private static int index(GenericKubernetesResource job) {
+        String name = job.getMetadata().getName();
+        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+    }
+
+    /** The SageMaker job name of a TrainingJob's current attempt. */
+    @SuppressWarnings("unchecked")
+    private static String attemptName(SharedIndexInformer<GenericKubernetesResource> jobs, String name) {
+        GenericKubernetesResource job = jobs.getStore().getByKey("default/" + name);
+        Map<String, Object> status = (Map<String, Object>) job.getAdditionalProperties().get("status");
+        return (String) ((Map<String, Object>) status.get("sagemaker")).get("trainingJobName");
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
     }
 
     private static Predicate<GenericKubernetesResource> phase(String phase) {
