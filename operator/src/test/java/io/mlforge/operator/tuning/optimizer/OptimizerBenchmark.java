@@ -1,0 +1,128 @@
+package io.mlforge.operator.tuning.optimizer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Optimizer quality on standard problems: simple regret (best so far − optimum) after 10/20/30/50/100 evaluations,
+ * median and IQR over 20 seeds, sequential and with 4 parallel slots (the oldest running trial finishes first; the
+ * others are pending when the next is suggested), and evaluations until within 1 % of the optimum (regret 0.01 for
+ * problems whose optimum is 0). Random search gets up to 20,000 evaluations for that last figure. Prints
+ * {@code name: value} lines and writes target/optimizer-benchmark.json.
+ *
+ * <p>Run: {@code ./mvnw -pl operator test -Dtest=OptimizerBenchmark -Dbenchmark.optimizer=true}
+ */
+@EnabledIfSystemProperty(named = "benchmark.optimizer", matches = "true")
+class OptimizerBenchmark {
+    static final int SEEDS = Integer.getInteger("benchmark.seeds", 20);
+    static final int[] CHECKPOINTS = {10, 20, 30, 50, 100};
+    static final int RANDOM_BUDGET_FOR_TOLERANCE = 20_000;
+
+    /** One run: the best-so-far regret after each evaluation. */
+    static double[] run(TestFunctions problem, Suggester suggester, long seed, int budget, int parallel) {
+        double[] regret = new double[budget];
+        List<Observation> completed = new ArrayList<>();
+        Deque<Map<String, String>> running = new ArrayDeque<>();
+        double best = Double.POSITIVE_INFINITY;
+        long index = 0;
+        for (int evaluation = 0; evaluation < budget; evaluation++) {
+            while (running.size() < parallel && index < budget) {
+                List<Map<String, String>> next = suggester.suggest(new SuggestionRequest(completed, List.copyOf(running), 1, seed, index));
+                if (next.isEmpty()) {
+                    break;
+                }
+                running.addLast(next.get(0));
+                index++;
+            }
+            Map<String, String> done = running.pollFirst();
+            double value = problem.objective().applyAsDouble(done);
+            completed.add(new Observation(done, value));
+            best = Math.min(best, value);
+            regret[evaluation] = best - problem.optimum();
+        }
+        return regret;
+    }
+
+    /** Linear interpolation between order statistics; infinite (never reached) when either neighbour is. */
+    static double percentile(double[] sorted, double p) {
+        double position = p * (sorted.length - 1);
+        int lower = (int) Math.floor(position);
+        int upper = Math.min(sorted.length - 1, lower + 1);
+        if (Double.isInfinite(sorted[upper])) {
+            return position == lower ? sorted[lower] : Double.POSITIVE_INFINITY;
+        }
+        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+    }
+
+    static int evaluationsToTolerance(double[] regret, double tolerance) {
+        for (int i = 0; i < regret.length; i++) {
+            if (regret[i] <= tolerance) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void benchmark() throws Exception {
+        List<TestFunctions> problems = List.of(TestFunctions.branin(), TestFunctions.hartmann6(), TestFunctions.mixed(), TestFunctions.logScaled());
+        Map<String, Function<TestFunctions, Suggester>> strategies = new LinkedHashMap<>();
+        strategies.put("random", p -> new RandomSuggester(p.space(), false));
+        strategies.put("bayesian", p -> new BayesianSuggester(p.space(), null));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        String only = System.getProperty("benchmark.problem");
+        for (TestFunctions problem : problems) {
+            if (only != null && !only.equals(problem.name())) {
+                continue;
+            }
+            for (var strategy : strategies.entrySet()) {
+                for (int parallel : new int[] {1, 4}) {
+                    if (strategy.getKey().equals("random") && parallel == 4) {
+                        continue; // random search does not depend on parallelism
+                    }
+                    String key = problem.name() + "." + strategy.getKey() + "." + (parallel == 1 ? "sequential" : "parallel4");
+                    boolean random = strategy.getKey().equals("random");
+                    int budget = random ? RANDOM_BUDGET_FOR_TOLERANCE : problem.budget();
+                    double[][] runs = new double[SEEDS][];
+                    long start = System.nanoTime();
+                    for (int seed = 0; seed < SEEDS; seed++) {
+                        runs[seed] = run(problem, strategy.getValue().apply(problem), seed + 1, budget, random ? 1 : parallel);
+                    }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    Map<String, Object> figures = new LinkedHashMap<>();
+                    for (int checkpoint : CHECKPOINTS) {
+                        if (checkpoint > problem.budget()) {
+                            continue;
+                        }
+                        double[] at = Arrays.stream(runs).mapToDouble(r -> r[checkpoint - 1]).sorted().toArray();
+                        figures.put("regret_median_at_" + checkpoint, percentile(at, 0.5));
+                        figures.put("regret_iqr_at_" + checkpoint, List.of(percentile(at, 0.25), percentile(at, 0.75)));
+                    }
+                    double[] reach = Arrays.stream(runs).mapToDouble(r -> {
+                        int n = evaluationsToTolerance(r, problem.tolerance());
+                        return n < 0 ? Double.POSITIVE_INFINITY : n;
+                    }).sorted().toArray();
+                    figures.put("evaluations_to_1pct_median", percentile(reach, 0.5));
+                    figures.put("runs_reaching_1pct", Arrays.stream(reach).filter(Double::isFinite).count());
+                    figures.put("seconds", Math.round(seconds * 10) / 10.0);
+                    summary.put(key, figures);
+                    figures.forEach((name, value) -> System.out.println(key + "." + name + ": " + value));
+                }
+            }
+        }
+        Path file = Path.of("target/optimizer-benchmark.json");
+        Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        System.out.println("summary: " + file.toAbsolutePath());
+    }
+}

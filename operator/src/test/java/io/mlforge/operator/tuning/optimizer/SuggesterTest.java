@@ -1,0 +1,90 @@
+package io.mlforge.operator.tuning.optimizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SuggesterTest {
+    private static List<Observation> observe(TestFunctions f, List<Map<String, String>> configs) {
+        return configs.stream().map(c -> new Observation(c, f.objective().applyAsDouble(c))).toList();
+    }
+
+    @Test
+    void randomAndSobolAreReproducibleBySeedAndDifferAcrossSeeds() {
+        SearchSpace space = TestFunctions.branin().space();
+        for (boolean quasi : new boolean[] {false, true}) {
+            RandomSuggester random = new RandomSuggester(space, quasi);
+            var a = random.suggest(new SuggestionRequest(List.of(), List.of(), 5, 42, 0));
+            var b = new RandomSuggester(space, quasi).suggest(new SuggestionRequest(List.of(), List.of(), 5, 42, 0));
+            var c = random.suggest(new SuggestionRequest(List.of(), List.of(), 5, 43, 0));
+            assertThat(a).isEqualTo(b).doesNotContainAnyElementsOf(c).doesNotHaveDuplicates();
+            // trial i gets the same values whether suggested alone or in a batch
+            assertThat(random.suggest(new SuggestionRequest(List.of(), List.of(), 1, 42, 3))).containsExactly(a.get(3));
+        }
+    }
+
+    @Test
+    void bayesianSuggestionsAreReproducibleGivenTheSameHistoryAndSeed() {
+        TestFunctions f = TestFunctions.branin();
+        List<Observation> history = observe(f, new RandomSuggester(f.space(), true).suggest(new SuggestionRequest(List.of(), List.of(), 8, 7, 0)));
+        var first = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(), 2, 7, 8));
+        var second = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(), 2, 7, 8));
+        assertThat(first).isEqualTo(second).hasSize(2);
+    }
+
+    @Test
+    void parallelSuggestionsDoNotCollapseOntoOnePoint() {
+        TestFunctions f = TestFunctions.branin();
+        List<Observation> history = observe(f, new RandomSuggester(f.space(), true).suggest(new SuggestionRequest(List.of(), List.of(), 10, 3, 0)));
+        List<Map<String, String>> batch = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(), 4, 3, 10));
+        assertThat(batch).hasSize(4).doesNotHaveDuplicates();
+        double minDistance = Double.MAX_VALUE;
+        for (int i = 0; i < batch.size(); i++) {
+            for (int j = i + 1; j < batch.size(); j++) {
+                double[] a = f.space().encode(batch.get(i));
+                double[] b = f.space().encode(batch.get(j));
+                minDistance = Math.min(minDistance, Math.hypot(a[0] - b[0], a[1] - b[1]));
+            }
+        }
+        assertThat(minDistance).as("kriging believer: each pending point lowers the acquisition around it").isGreaterThan(0.01);
+        // a running trial is taken into account the same way: the next suggestion avoids it
+        List<Map<String, String>> next = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(batch.get(0)), 1, 3, 11));
+        assertThat(next.get(0)).isNotEqualTo(batch.get(0));
+    }
+
+    @Test
+    void bayesianBeatsRandomOnBraninWithinThirtyEvaluations() {
+        TestFunctions f = TestFunctions.branin();
+        double bayes = best(f, new BayesianSuggester(f.space(), null), 30);
+        double random = best(f, new RandomSuggester(f.space(), false), 30);
+        assertThat(bayes - f.optimum()).isLessThan(0.05).isLessThan(random - f.optimum());
+    }
+
+    @Test
+    void aFiniteSpaceIsNeverSuggestedTwiceAndRunsOut() {
+        TestFunctions mixed = TestFunctions.mixed();
+        SearchSpace small = SearchSpace.of(List.of(TestFunctions.categorical("a", "x", "y"), TestFunctions.categorical("b", "p", "q")));
+        BayesianSuggester bayes = new BayesianSuggester(small, 2);
+        List<Observation> done = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            var c = bayes.suggest(new SuggestionRequest(done, List.of(), 1, 1, i));
+            assertThat(c).hasSize(1);
+            done.add(new Observation(c.get(0), i));
+        }
+        assertThat(done.stream().map(Observation::parameters)).doesNotHaveDuplicates();
+        assertThat(bayes.suggest(new SuggestionRequest(done, List.of(), 1, 1, 4))).isEmpty();
+        assertThat(mixed.space().size()).isEqualTo(3);
+    }
+
+    private static double best(TestFunctions f, Suggester s, int budget) {
+        List<Observation> done = new ArrayList<>();
+        for (int i = 0; i < budget; i++) {
+            Map<String, String> c = s.suggest(new SuggestionRequest(done, List.of(), 1, 11, i)).get(0);
+            done.add(new Observation(c, f.objective().applyAsDouble(c)));
+        }
+        return done.stream().mapToDouble(Observation::value).min().orElseThrow();
+    }
+}
