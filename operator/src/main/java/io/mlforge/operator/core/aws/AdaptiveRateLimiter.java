@@ -59,17 +59,27 @@ public final class AdaptiveRateLimiter {
 
     /** Takes a token for one call under {@code key}, waiting up to maxWait for it; else throws RateLimitedException. */
     public void acquire(String key) {
+        acquire(key, limits.maxWait());
+    }
+
+    /**
+     * Takes a token, waiting up to {@code maxWait} (a caller that may block, such as the one thread polling for
+     * changes of every job, waits its turn instead of being refused while reconciles use the budget).
+     */
+    public void acquire(String key, Duration maxWait) {
         Duration wait;
         Bucket bucket = buckets.computeIfAbsent(key, k -> newBucket());
         synchronized (bucket) {
             Instant now = clock.instant();
             refill(bucket, now);
-            if (now.isBefore(bucket.backoffUntil)) {
-                throw new RateLimitedException(key, Duration.between(now, bucket.backoffUntil), bucket.rate);
+            Duration backoff = now.isBefore(bucket.backoffUntil) ? Duration.between(now, bucket.backoffUntil) : Duration.ZERO;
+            if (backoff.compareTo(maxWait) > 0) {
+                throw new RateLimitedException(key, backoff, bucket.rate);
             }
             bucket.tokens -= 1; // reserve now; a negative balance is the wait of this caller
             wait = bucket.tokens >= 0 ? Duration.ZERO : Duration.ofNanos((long) (-bucket.tokens / bucket.rate * 1e9));
-            if (wait.compareTo(limits.maxWait()) > 0) {
+            wait = wait.compareTo(backoff) < 0 ? backoff : wait;
+            if (wait.compareTo(maxWait) > 0) {
                 bucket.tokens += 1;
                 throw new RateLimitedException(key, wait, bucket.rate);
             }

@@ -50,9 +50,20 @@ public final class AwsSageMakerTrainingService implements SageMakerTrainingServi
         return "SageMaker " + target.region() + (target.assumeRoleArn() == null ? "" : " as " + target.assumeRoleArn());
     }
 
+    /** Batch polls wait their turn this long rather than be refused: one of them covers every job of the account. */
+    private static final java.time.Duration POLL_MAX_WAIT = java.time.Duration.ofSeconds(30);
+
     private <T> T call(SageMakerTarget target, Supplier<T> call) {
+        return call(target, null, call);
+    }
+
+    private <T> T call(SageMakerTarget target, java.time.Duration maxWait, Supplier<T> call) {
         String key = limitKey(target);
-        limiter.acquire(key);
+        if (maxWait == null) {
+            limiter.acquire(key);
+        } else {
+            limiter.acquire(key, maxWait);
+        }
         try {
             T result = call.get();
             limiter.succeeded(key);
@@ -128,7 +139,7 @@ public final class AwsSageMakerTrainingService implements SageMakerTrainingServi
         String token = null;
         do {
             String page = token;
-            var response = call(target, () -> client(target).listTrainingJobs(r -> r.lastModifiedTimeAfter(since).maxResults(100).nextToken(page)));
+            var response = call(target, POLL_MAX_WAIT, () -> client(target).listTrainingJobs(r -> r.lastModifiedTimeAfter(since).maxResults(100).nextToken(page)));
             result.addAll(response.trainingJobSummaries());
             token = response.nextToken();
         } while (token != null);

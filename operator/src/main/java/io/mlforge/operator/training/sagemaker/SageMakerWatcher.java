@@ -35,7 +35,10 @@ public class SageMakerWatcher {
 
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
+    /** When each target's last successful poll started: the next lists changes since then (minus skew). */
     private final Map<SageMakerTarget, Instant> lastPoll = new ConcurrentHashMap<>();
+    /** After a failed poll: not before this. */
+    private final Map<SageMakerTarget, Instant> retryAt = new ConcurrentHashMap<>();
     private final Map<SageMakerTarget, Duration> interval = new ConcurrentHashMap<>();
     private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -116,21 +119,22 @@ public class SageMakerWatcher {
         return changed.remove(name);
     }
 
-    private void pollDue() {
+    void pollDue() {
         Instant now = clock.instant();
         for (SageMakerTarget target : tracked.values().stream().map(Tracked::target).distinct().toList()) {
             Instant last = lastPoll.getOrDefault(target, Instant.EPOCH);
             Duration wait = interval.getOrDefault(target, settings.minPollInterval());
-            if (now.isBefore(last.plus(wait))) {
+            if (now.isBefore(last.plus(wait)) || now.isBefore(retryAt.getOrDefault(target, Instant.EPOCH))) {
                 continue;
             }
             try {
                 poll(target, last, now);
+                retryAt.remove(target);
             } catch (RuntimeException e) {
-                // Throttled or unreachable: back off to the longest interval; reconciles report the condition.
+                // Throttled or unreachable: try again after the shortest interval, still listing from the last
+                // successful poll so that no change in between is missed; reconciles report the condition.
                 LOG.warnf("polling SageMaker in %s failed: %s", target.region(), e.getMessage());
-                interval.put(target, settings.maxPollInterval());
-                lastPoll.put(target, now.minus(settings.maxPollInterval()).plus(wait));
+                retryAt.put(target, now.plus(settings.minPollInterval()));
             }
         }
     }

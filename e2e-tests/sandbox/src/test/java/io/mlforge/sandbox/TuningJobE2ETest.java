@@ -1,0 +1,244 @@
+package io.mlforge.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TuningJobs with backend Kubernetes (the operator's own optimizer) end to end: the packaged operator against the
+ * sandbox; trials are child TrainingJobs run by simulated pods (or the SageMaker emulator) whose synthetic trainer
+ * computes the objective from the trial's hyperparameters.
+ */
+class TuningJobE2ETest {
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static Sandbox sandbox;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void startSandbox() throws Exception {
+        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-tuning"), 4, 8, 0.2, 0, true));
+        client = sandbox.client();
+    }
+
+    @AfterAll
+    static void stopSandbox() throws Exception {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private static void apply(String yaml) {
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(String name) {
+        GenericKubernetesResource job = client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName(name).get();
+        Object status = job == null ? null : job.getAdditionalProperties().get("status");
+        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static Map<String, Object> await(String name, String what, Predicate<Map<String, Object>> condition, Duration timeout) {
+        org.awaitility.Awaitility.await(name + " " + what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> condition.test(status(name)));
+        return status(name);
+    }
+
+    private static List<GenericKubernetesResource> trials(String tuningJob) {
+        return client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withLabel("mlforge.io/tuning-job", tuningJob)
+                .list().getItems().stream().sorted(Comparator.comparing(t -> t.getMetadata().getName())).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o, String field) {
+        return (Map<String, Object>) ((Map<String, Object>) o).get(field);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Double objective(GenericKubernetesResource trial, String metric) {
+        Object status = trial.getAdditionalProperties().get("status");
+        Object metrics = status instanceof Map<?, ?> s ? s.get("metrics") : null;
+        return metrics instanceof Map<?, ?> m && m.get(metric) instanceof Number n ? n.doubleValue() : null;
+    }
+
+    private static String template(String hyperParameters, String extra) {
+        return """
+                  trainingJobTemplate:
+                    spec:
+                      image: mlforge/sandbox-trainer:latest
+                      hyperParameters: %s
+                      resources: {instanceCount: 1}
+                      metrics:
+                        - {name: "validation:objective", regex: "objective=([-0-9.]+)"}
+                        - {name: "val_loss", regex: "val_loss=([0-9.]+)"}
+                %s""".formatted(hyperParameters, extra);
+    }
+
+    @Test
+    void bayesianSampleFindsAGoodBraninPointAndReportsTheBestTrial() throws Exception {
+        sandbox.apply(REPO.resolve("config/samples/tuningjob-sandbox-branin.yaml"));
+        Map<String, Object> done = await("branin-bayes", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(4));
+        assertThat(done.get("completionReason")).isEqualTo("MaxTrialsReached");
+        List<GenericKubernetesResource> trials = trials("branin-bayes");
+        assertThat(trials).hasSize(16);
+        assertThat(trials).extracting(t -> t.getMetadata().getName()).allMatch(n -> n.matches("branin-bayes-0(0[0-9]|1[0-5])-[0-9a-f]{6}"));
+        double best = trials.stream().map(t -> objective(t, "validation:objective")).filter(java.util.Objects::nonNull)
+                .mapToDouble(Double::doubleValue).min().orElseThrow();
+        Map<String, Object> bestTrial = map(done, "bestTrial");
+        assertThat(((Number) bestTrial.get("objectiveValue")).doubleValue()).isEqualTo(best);
+        assertThat(best).as("Branin's minimum is 0.397887; random points average ~50").isLessThan(3.0);
+        assertThat(map(done, "trialCounts")).containsEntry("succeeded", 16).containsEntry("running", 0);
+        assertThat((List<?>) done.get("trials")).hasSizeLessThanOrEqualTo(20);
+        assertThat((List<?>) done.get("conditions")).anySatisfy(c -> assertThat((Map<String, Object>) c).containsEntry("type", "Ready").containsEntry("status", "True"));
+    }
+
+    @Test
+    void medianRuleStopsTrialsThatFallBehind() {
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TuningJob
+                metadata: {name: lr-median, namespace: default}
+                spec:
+                  strategy: Random
+                  objective: {metricName: val_loss, type: Minimize}
+                  parameters:
+                    - {name: lr, type: Continuous, min: 0.00001, max: 1, scaling: Logarithmic}
+                  maxTrials: 12
+                  maxParallelTrials: 3
+                  earlyStopping: Auto
+                  randomSeed: 3
+                """ + template("{epochs: \"60\"}", ""));
+        Map<String, Object> done = await("lr-median", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(5));
+        assertThat(((Number) map(done, "trialCounts").get("stoppedEarly")).intValue()).as("trials stopped by the median rule").isPositive();
+        assertThat(trials("lr-median")).filteredOn(t -> "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
+                .isNotEmpty();
+        assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
+                && "TrialStoppedEarly".equals(e.getReason()));
+    }
+
+    @Test
+    void gridRunsEveryCombination() {
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TuningJob
+                metadata: {name: grid-xy, namespace: default}
+                spec:
+                  strategy: Grid
+                  objective: {metricName: "validation:objective", type: Minimize}
+                  parameters:
+                    - {name: x1, type: Integer, min: 2, max: 4}
+                    - {name: x2, type: Categorical, values: ["1", "3"]}
+                  maxParallelTrials: 3
+                """ + template("{objective: branin, epochs: \"3\"}", ""));
+        Map<String, Object> done = await("grid-xy", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(3));
+        assertThat(trials("grid-xy")).hasSize(6).extracting(t -> t.getMetadata().getAnnotations().get("mlforge.io/trial-parameters"))
+                .containsExactlyInAnyOrder("{\"x1\":\"2\",\"x2\":\"1\"}", "{\"x1\":\"2\",\"x2\":\"3\"}", "{\"x1\":\"3\",\"x2\":\"1\"}",
+                        "{\"x1\":\"3\",\"x2\":\"3\"}", "{\"x1\":\"4\",\"x2\":\"1\"}", "{\"x1\":\"4\",\"x2\":\"3\"}");
+        assertThat(map(done, "bestTrial").get("parameters")).isEqualTo(Map.of("x1", "3", "x2", "3"));
+    }
+
+    @Test
+    void hyperbandPromotesTheBestToLongerRuns() {
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TuningJob
+                metadata: {name: hb-lr, namespace: default}
+                spec:
+                  strategy: Hyperband
+                  hyperband: {resourceParameter: epochs, minResource: 1, maxResource: 9, eta: 3}
+                  objective: {metricName: val_loss, type: Minimize}
+                  parameters:
+                    - {name: lr, type: Continuous, min: 0.00001, max: 1, scaling: Logarithmic}
+                  maxTrials: 22
+                  maxParallelTrials: 3
+                  randomSeed: 5
+                """ + template("{}", ""));
+        await("hb-lr", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(4));
+        List<GenericKubernetesResource> trials = trials("hb-lr");
+        assertThat(trials).hasSize(22);
+        // R = 9, eta = 3: bracket s=2 (9,1)(3,3)(1,9), s=1 (5,3)(1,9), s=0 (3,9); promotions run as soon as a top third exists
+        Map<String, Long> perRung = trials.stream().collect(java.util.stream.Collectors.groupingBy(
+                t -> t.getMetadata().getAnnotations().get("mlforge.io/hyperband"), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        assertThat(perRung).containsEntry("0/2/0", 9L).containsEntry("0/2/1", 3L).containsEntry("0/2/2", 1L);
+        for (GenericKubernetesResource t : trials) {
+            String position = t.getMetadata().getAnnotations().get("mlforge.io/hyperband");
+            String expectedEpochs = switch (position.substring(2)) {
+                case "2/0" -> "1";
+                case "2/1", "1/0" -> "3";
+                default -> "9";
+            };
+            assertThat(hyperParameters(t)).as(position).containsEntry("epochs", expectedEpochs);
+        }
+        // the rung-2 trial runs a configuration of rung 1, which ran one of rung 0
+        String top = trials.stream().filter(t -> "0/2/2".equals(t.getMetadata().getAnnotations().get("mlforge.io/hyperband"))).findFirst()
+                .orElseThrow().getMetadata().getAnnotations().get("mlforge.io/trial-parameters");
+        assertThat(trials).filteredOn(t -> "0/2/1".equals(t.getMetadata().getAnnotations().get("mlforge.io/hyperband")))
+                .extracting(t -> t.getMetadata().getAnnotations().get("mlforge.io/trial-parameters")).contains(top);
+    }
+
+    @Test
+    void trialsCanRunOnSageMakerAndDeletingTheSearchDeletesItsTrials() {
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TuningJob
+                metadata: {name: sm-trials, namespace: default}
+                spec:
+                  strategy: Random
+                  objective: {metricName: val_loss, type: Minimize}
+                  parameters:
+                    - {name: lr, type: Continuous, min: 0.001, max: 0.1, scaling: Logarithmic}
+                  maxTrials: 3
+                  maxParallelTrials: 3
+                  trainingJobTemplate:
+                    spec:
+                      backend: SageMaker
+                      image: mlforge/sandbox-trainer
+                      hyperParameters: {epochs: "4"}
+                      resources: {instanceType: ml.m5.xlarge, instanceCount: 1}
+                      output: {uri: "s3://mlforge-examples/tuning/"}
+                      metrics: [{name: val_loss, regex: "val_loss=([0-9.]+)"}]
+                      sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                """);
+        Map<String, Object> done = await("sm-trials", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(3));
+        assertThat(map(done, "trialCounts")).containsEntry("succeeded", 3);
+        assertThat(sandbox.sagemaker().requestCounts().get("CreateTrainingJob")).isGreaterThanOrEqualTo(3);
+
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TuningJob
+                metadata: {name: to-delete, namespace: default}
+                spec:
+                  strategy: Random
+                  objective: {metricName: val_loss, type: Minimize}
+                  parameters:
+                    - {name: lr, type: Continuous, min: 0.001, max: 0.1}
+                  maxTrials: 4
+                  maxParallelTrials: 2
+                """ + template("{epochs: \"500\"}", ""));
+        await("to-delete", "running 2 trials", s -> s.get("trialCounts") instanceof Map<?, ?> c && Integer.valueOf(2).equals(c.get("running")),
+                Duration.ofMinutes(1));
+        org.awaitility.Awaitility.await("trial pods").atMost(Duration.ofSeconds(60)).until(() -> !client.pods().inNamespace("default")
+                .withLabel("mlforge.io/training-job").list().getItems().stream().filter(p -> p.getMetadata().getName().startsWith("to-delete-")).toList().isEmpty());
+        client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("to-delete").delete();
+        org.awaitility.Awaitility.await("search and trials gone").atMost(Duration.ofSeconds(60)).until(() -> trials("to-delete").isEmpty()
+                && client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("to-delete").get() == null
+                && client.pods().inNamespace("default").list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith("to-delete-")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> hyperParameters(GenericKubernetesResource trial) {
+        return (Map<String, Object>) ((Map<String, Object>) trial.getAdditionalProperties().get("spec")).get("hyperParameters");
+    }
+}

@@ -1,0 +1,71 @@
+package io.mlforge.operator.tuning;
+
+import io.mlforge.api.v1alpha1.Condition;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.TrialCounts;
+import io.mlforge.api.v1alpha1.TrialPhase;
+import io.mlforge.api.v1alpha1.TrialSummary;
+import io.mlforge.api.v1alpha1.TuningJobSpec;
+import io.mlforge.api.v1alpha1.TuningJobStatus;
+import io.mlforge.api.v1alpha1.TuningPhase;
+import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.Timestamps;
+import java.time.Instant;
+import java.util.List;
+
+/** Writes a TuningJob's status from its trials and plan: counters, best trial, the last trials (bounded), phase, conditions. */
+public final class TuningStatus {
+    private TuningStatus() {
+    }
+
+    public static void update(TuningJobSpec spec, TuningJobStatus status, List<Trial> trials, TuningPlan plan, int trialLimit, Long generation,
+            Instant now) {
+        if (status.startTime == null) {
+            status.startTime = Timestamps.format(now);
+        }
+        int created = plan.create.isEmpty() ? 0 : plan.create.get(plan.create.size() - 1).index() + 1;
+        status.nextTrialIndex = Math.max(status.nextTrialIndex == null ? 0 : status.nextTrialIndex,
+                Math.max(created, trials.stream().mapToInt(Trial::index).max().orElse(-1) + 1));
+        TrialCounts counts = new TrialCounts();
+        counts.total = trials.size() + plan.create.size();
+        counts.running = (int) trials.stream().filter(Trial::active).count() + plan.create.size();
+        counts.succeeded = (int) trials.stream().filter(t -> t.phase() == TrialPhase.Succeeded).count();
+        counts.failed = (int) trials.stream().filter(t -> t.phase() == TrialPhase.Failed).count();
+        counts.stoppedEarly = (int) trials.stream().filter(t -> t.phase() == TrialPhase.StoppedEarly).count();
+        counts.stopped = (int) trials.stream().filter(t -> t.phase() == TrialPhase.Stopped).count();
+        status.trialCounts = counts;
+        status.bestTrial = TuningPlanner.best(spec, trials).map(TuningStatus::summary).orElse(null);
+        status.trials = trials.subList(Math.max(0, trials.size() - trialLimit), trials.size()).stream().map(TuningStatus::summary).toList();
+        status.completionReason = plan.completionReason;
+        if (plan.phase != TuningPhase.Running && plan.phase != TuningPhase.Stopping && status.completionTime == null) {
+            status.completionTime = Timestamps.format(now);
+        }
+        status.phase = plan.phase;
+        status.message = plan.message;
+        boolean completed = plan.phase == TuningPhase.Completed;
+        String reason = plan.completionReason == null ? plan.phase.name() : plan.completionReason;
+        status.conditions = Conditions.set(status.conditions, Condition.READY, completed ? ConditionStatus.True : ConditionStatus.False, reason,
+                plan.message, generation, now);
+        status.conditions = Conditions.set(status.conditions, TuningJobStatus.RUNNING,
+                plan.phase == TuningPhase.Running ? ConditionStatus.True : ConditionStatus.False, reason, plan.message, generation, now);
+        if (completed) {
+            status.conditions = Conditions.set(status.conditions, TuningJobStatus.SUCCEEDED, ConditionStatus.True, reason, plan.message, generation, now);
+        }
+        if (plan.phase == TuningPhase.Failed) {
+            status.conditions = Conditions.set(status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, plan.message, generation, now);
+        }
+    }
+
+    static TrialSummary summary(Trial t) {
+        TrialSummary s = new TrialSummary();
+        s.index = t.index();
+        s.name = t.name();
+        s.phase = t.phase();
+        s.parameters = t.parameters();
+        s.objectiveValue = t.objective();
+        s.reason = t.reason();
+        s.startTime = t.startTime();
+        s.completionTime = t.completionTime();
+        return s;
+    }
+}

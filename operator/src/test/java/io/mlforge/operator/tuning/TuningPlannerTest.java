@@ -1,0 +1,183 @@
+package io.mlforge.operator.tuning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlforge.api.v1alpha1.CompletionCriteria;
+import io.mlforge.api.v1alpha1.HyperbandConfig;
+import io.mlforge.api.v1alpha1.ParameterType;
+import io.mlforge.api.v1alpha1.TrialPhase;
+import io.mlforge.api.v1alpha1.TuningJobSpec;
+import io.mlforge.api.v1alpha1.TuningJobStatus;
+import io.mlforge.api.v1alpha1.TuningObjective;
+import io.mlforge.api.v1alpha1.TuningParameter;
+import io.mlforge.api.v1alpha1.TuningPhase;
+import io.mlforge.api.v1alpha1.TuningStrategy;
+import io.mlforge.operator.tuning.optimizer.SearchSpace;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TuningPlannerTest {
+    static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+
+    static TuningJobSpec spec(TuningStrategy strategy) {
+        TuningJobSpec spec = new TuningJobSpec();
+        TuningParameter lr = new TuningParameter();
+        lr.name = "lr";
+        lr.type = ParameterType.Continuous;
+        lr.min = 0.001;
+        lr.max = 0.1;
+        spec.parameters = List.of(lr);
+        spec.objective = new TuningObjective();
+        spec.objective.metricName = "val_loss";
+        spec.objective.type = TuningObjective.Direction.Minimize;
+        spec.strategy = strategy;
+        spec.maxTrials = 5;
+        spec.maxParallelTrials = 3;
+        spec.randomSeed = 7;
+        spec.earlyStopping = TuningJobSpec.EarlyStopping.Disabled;
+        return spec;
+    }
+
+    static Trial trial(int index, TrialPhase phase, Double objective, List<Double> curve) {
+        return new Trial(index, "t-" + index, Map.of("lr", "0.0" + (index + 1)), phase, objective, curve, null, null,
+                "2026-11-21T09:0" + index + ":00Z", null);
+    }
+
+    static TuningPlan plan(TuningJobSpec spec, TuningJobStatus status, List<Trial> trials) {
+        SearchSpace space = SearchSpace.of(spec.parameters);
+        return TuningPlanner.plan(spec, status, trials, List.of(), SuggesterFactory.of(spec, space), space, NOW);
+    }
+
+    @Test
+    void aNewSearchFillsItsParallelSlots() {
+        TuningPlan plan = plan(spec(TuningStrategy.Random), new TuningJobStatus(), List.of());
+        assertThat(plan.create).extracting(TuningPlan.NewTrial::index).containsExactly(0, 1, 2);
+        assertThat(plan.create).extracting(t -> t.parameters().keySet()).allSatisfy(k -> assertThat(k).containsExactly("lr"));
+        assertThat(plan.phase).isEqualTo(TuningPhase.Running);
+    }
+
+    @Test
+    void freeSlotsGetTheNextIndicesUpToMaxTrials() {
+        TuningJobStatus status = new TuningJobStatus();
+        status.nextTrialIndex = 4;
+        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 1.0, List.of()), trial(1, TrialPhase.Running, null, List.of()),
+                trial(2, TrialPhase.Succeeded, 2.0, List.of()), trial(3, TrialPhase.Failed, null, List.of()));
+        TuningPlan plan = plan(spec(TuningStrategy.Random), status, trials);
+        assertThat(plan.create).extracting(TuningPlan.NewTrial::index).as("two slots free, one trial of the budget left").containsExactly(4);
+    }
+
+    @Test
+    void theMedianRuleStopsARunningTrialBehindTheCompletedOnes() {
+        TuningJobSpec spec = spec(TuningStrategy.Random);
+        spec.earlyStopping = TuningJobSpec.EarlyStopping.Auto;
+        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 0.5, List.of(2.0, 1.0, 0.5)),
+                trial(1, TrialPhase.Succeeded, 0.6, List.of(2.0, 1.2, 0.6)), trial(2, TrialPhase.Succeeded, 0.4, List.of(1.8, 0.9, 0.4)),
+                trial(3, TrialPhase.Running, null, List.of(5.0, 4.0, 3.9)), trial(4, TrialPhase.Running, null, List.of(1.0, 0.8, 0.7)));
+        TuningPlan plan = plan(spec, new TuningJobStatus(), trials);
+        assertThat(plan.stop).extracting(TuningPlan.Stop::name, TuningPlan.Stop::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("t-3", "MedianRule"));
+    }
+
+    @Test
+    void reachingTheTargetStopsTheRestAndCompletes() {
+        TuningJobSpec spec = spec(TuningStrategy.Random);
+        spec.completionCriteria = new CompletionCriteria();
+        spec.completionCriteria.targetObjectiveValue = 0.3;
+        List<Trial> trials = new ArrayList<>(List.of(trial(0, TrialPhase.Succeeded, 0.25, List.of()), trial(1, TrialPhase.Running, null, List.of())));
+        TuningPlan ending = plan(spec, new TuningJobStatus(), trials);
+        assertThat(ending.completionReason).isEqualTo("TargetObjectiveReached");
+        assertThat(ending.phase).isEqualTo(TuningPhase.Stopping);
+        assertThat(ending.stop).extracting(TuningPlan.Stop::name).containsExactly("t-1");
+        assertThat(ending.create).isEmpty();
+        trials.set(1, trial(1, TrialPhase.Stopped, null, List.of()));
+        TuningJobStatus status = new TuningJobStatus();
+        status.completionReason = ending.completionReason;
+        assertThat(plan(spec, status, trials).phase).isEqualTo(TuningPhase.Completed);
+    }
+
+    @Test
+    void noImprovementForNTrialsEndsTheSearch() {
+        TuningJobSpec spec = spec(TuningStrategy.Random);
+        spec.maxTrials = 100;
+        spec.completionCriteria = new CompletionCriteria();
+        spec.completionCriteria.maxTrialsWithoutImprovement = 3;
+        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 0.2, List.of()), trial(1, TrialPhase.Succeeded, 0.5, List.of()),
+                trial(2, TrialPhase.Succeeded, 0.4, List.of()));
+        assertThat(plan(spec, new TuningJobStatus(), trials).completionReason).isNull();
+        List<Trial> more = new ArrayList<>(trials);
+        more.add(trial(3, TrialPhase.Succeeded, 0.3, List.of()));
+        assertThat(plan(spec, new TuningJobStatus(), more).completionReason).isEqualTo("NotImproving");
+    }
+
+    @Test
+    void theBudgetEndsTheSearchOnceAllTrialsFinished() {
+        List<Trial> trials = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            trials.add(trial(i, i == 4 ? TrialPhase.Running : TrialPhase.Succeeded, i == 4 ? null : 1.0 + i, List.of()));
+        }
+        assertThat(plan(spec(TuningStrategy.Random), new TuningJobStatus(), trials).completionReason).isNull();
+        trials.set(4, trial(4, TrialPhase.Succeeded, 0.5, List.of()));
+        TuningPlan done = plan(spec(TuningStrategy.Random), new TuningJobStatus(), trials);
+        assertThat(done.completionReason).isEqualTo("MaxTrialsReached");
+        assertThat(done.phase).isEqualTo(TuningPhase.Completed);
+        assertThat(TuningPlanner.best(spec(TuningStrategy.Random), trials)).hasValueSatisfying(b -> assertThat(b.index()).isEqualTo(4));
+    }
+
+    @Test
+    void tooManyFailuresFailTheSearch() {
+        TuningJobSpec spec = spec(TuningStrategy.Random);
+        spec.maxFailedTrials = 1;
+        List<Trial> trials = List.of(trial(0, TrialPhase.Failed, null, List.of()), trial(1, TrialPhase.Failed, null, List.of()));
+        TuningPlan plan = plan(spec, new TuningJobStatus(), trials);
+        assertThat(plan.completionReason).isEqualTo("MaxFailedTrialsExceeded");
+        assertThat(plan.phase).isEqualTo(TuningPhase.Failed);
+    }
+
+    @Test
+    void maximisingPicksTheLargestObjective() {
+        TuningJobSpec spec = spec(TuningStrategy.Random);
+        spec.objective.type = TuningObjective.Direction.Maximize;
+        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 0.7, List.of()), trial(1, TrialPhase.Succeeded, 0.9, List.of()));
+        assertThat(TuningPlanner.best(spec, trials)).hasValueSatisfying(b -> assertThat(b.objective()).isEqualTo(0.9));
+    }
+
+    @Test
+    void hyperbandStartsBottomRungTrialsWithTheirResourceThenPromotesTheBest() {
+        TuningJobSpec spec = spec(TuningStrategy.Hyperband);
+        spec.maxTrials = 50;
+        spec.maxParallelTrials = 3;
+        spec.hyperband = new HyperbandConfig();
+        spec.hyperband.resourceParameter = "epochs";
+        spec.hyperband.maxResource = 9;
+        TuningPlan first = plan(spec, new TuningJobStatus(), List.of());
+        assertThat(first.create).extracting(t -> t.extraHyperParameters().get("epochs")).containsExactly("1", "1", "1");
+        assertThat(first.create).extracting(t -> t.annotations().get(TuningLabels.HYPERBAND)).containsOnly("0/2/0");
+        List<Trial> trials = new ArrayList<>();
+        double[] values = {0.9, 0.3, 0.6};
+        for (int i = 0; i < 3; i++) {
+            var t = first.create.get(i);
+            trials.add(new Trial(i, "t-" + i, t.parameters(), TrialPhase.Succeeded, values[i], List.of(), null, null, null, new int[] {0, 2, 0}));
+        }
+        TuningPlan second = plan(spec, new TuningJobStatus(), trials);
+        assertThat(second.create.get(0).parameters()).as("the best of three moves up a rung").isEqualTo(first.create.get(1).parameters());
+        assertThat(second.create.get(0).extraHyperParameters()).containsEntry("epochs", "3");
+        assertThat(second.create.get(0).annotations()).containsEntry(TuningLabels.HYPERBAND, "0/2/1");
+        assertThat(second.create.subList(1, 3)).extracting(t -> t.annotations().get(TuningLabels.HYPERBAND)).containsOnly("0/2/0");
+    }
+
+    @Test
+    void gridRunsEveryCombinationAndNoMore() {
+        TuningJobSpec spec = spec(TuningStrategy.Grid);
+        TuningParameter depth = new TuningParameter();
+        depth.name = "depth";
+        depth.type = ParameterType.Integer;
+        depth.min = 1.0;
+        depth.max = 2.0;
+        spec.parameters = List.of(depth);
+        spec.maxTrials = null;
+        TuningPlan plan = plan(spec, new TuningJobStatus(), List.of());
+        assertThat(plan.create).extracting(TuningPlan.NewTrial::parameters).containsExactly(Map.of("depth", "1"), Map.of("depth", "2"));
+    }
+}
