@@ -237,6 +237,66 @@ class TuningJobE2ETest {
                 && client.pods().inNamespace("default").list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith("to-delete-")));
     }
 
+    private static final String SAGEMAKER_SEARCH = """
+            apiVersion: mlforge.io/v1alpha1
+            kind: TuningJob
+            metadata: {name: %s, namespace: default}
+            spec:
+              backend: SageMaker
+              strategy: Random
+              objective: {metricName: val_loss, type: Minimize}
+              parameters:
+                - {name: lr, type: Continuous, min: 0.001, max: 0.1, scaling: Logarithmic}
+                - {name: layers, type: Integer, min: 1, max: 4}
+              maxTrials: %d
+              maxParallelTrials: 2
+              randomSeed: 11
+              trainingJobTemplate:
+                spec:
+                  backend: SageMaker
+                  image: mlforge/sandbox-trainer
+                  hyperParameters: {epochs: "%d"}
+                  resources: {instanceType: ml.m5.xlarge, instanceCount: 1}
+                  output: {uri: "s3://mlforge-examples/tuning/"}
+                  metrics: [{name: val_loss, regex: "val_loss=([0-9.]+)"}]
+                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+            """;
+
+    private static long tuningCalls(String operation) {
+        return sandbox.sagemaker().requestLog().stream().filter(r -> operation.equals(r.path("operation").asText())).count();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void backendSageMakerRunsOneSageMakerTuningJobAndReportsItsBestTrial() {
+        long createsBefore = tuningCalls("CreateHyperParameterTuningJob");
+        apply(SAGEMAKER_SEARCH.formatted("sm-search", 4, 3));
+        Map<String, Object> done = await("sm-search", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(3));
+        Map<String, Object> sm = map(done, "sagemaker");
+        assertThat((String) sm.get("tuningJobName")).matches("sm-search-[0-9a-f]{6}").hasSizeLessThanOrEqualTo(32);
+        assertThat(sm).containsEntry("tuningJobStatus", "Completed");
+        assertThat(map(done, "trialCounts")).containsEntry("succeeded", 4).containsEntry("running", 0);
+        List<Map<String, Object>> trials = (List<Map<String, Object>>) done.get("trials");
+        assertThat(trials).hasSize(4).allSatisfy(t -> assertThat((Map<String, Object>) t.get("parameters")).containsKeys("lr", "layers"));
+        double best = trials.stream().mapToDouble(t -> ((Number) t.get("objectiveValue")).doubleValue()).min().orElseThrow();
+        assertThat(((Number) map(done, "bestTrial").get("objectiveValue")).doubleValue()).isEqualTo(best);
+        assertThat(done.get("completionReason")).isEqualTo("MaxTrialsReached");
+        // re-applying the same TuningJob changes nothing on SageMaker
+        apply(SAGEMAKER_SEARCH.formatted("sm-search", 4, 3));
+        assertThat(tuningCalls("CreateHyperParameterTuningJob") - createsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void deletingARunningSageMakerSearchStopsItsTuningJob() {
+        apply(SAGEMAKER_SEARCH.formatted("sm-delete", 10, 400));
+        await("sm-delete", "Running", s -> "Running".equals(s.get("phase")), Duration.ofMinutes(1));
+        client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("sm-delete").delete();
+        org.awaitility.Awaitility.await("deleted after SageMaker stopped it").atMost(Duration.ofSeconds(60))
+                .until(() -> client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("sm-delete").get() == null);
+        assertThat(sandbox.sagemaker().requestLog()).filteredOn(r -> "StopHyperParameterTuningJob".equals(r.path("operation").asText()))
+                .extracting(r -> r.at("/request/HyperParameterTuningJobName").asText()).anyMatch(n -> n.startsWith("sm-delete-"));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> hyperParameters(GenericKubernetesResource trial) {
         return (Map<String, Object>) ((Map<String, Object>) trial.getAdditionalProperties().get("spec")).get("hyperParameters");

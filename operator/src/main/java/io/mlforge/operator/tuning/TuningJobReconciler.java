@@ -35,10 +35,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import io.mlforge.operator.tuning.sagemaker.SageMakerTuningBackend;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Reconciles TuningJobs with backend Kubernetes (the operator's own optimizer): reads the trials from their
+ * Reconciles TuningJobs. Backend SageMaker goes to {@link SageMakerTuningBackend}. Backend Kubernetes (the
+ * operator's own optimizer): reads the trials from their
  * TrainingJobs, asks {@link TuningPlanner} what to do, creates and stops trials, and writes status. Trials are named
  * deterministically by index, so a restarted operator finds them instead of creating them again. A finalizer
  * deletes the trials (which stop their pods or SageMaker jobs) when the TuningJob is deleted.
@@ -63,6 +66,9 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
     @Inject
     Clock clock;
 
+    @Inject
+    SageMakerTuningBackend sagemaker;
+
     /** One suggester per search: the Bayesian one keeps its last hyperparameter fit as the next fit's start. */
     private final Map<String, Suggester> suggesters = new ConcurrentHashMap<>();
 
@@ -83,13 +89,18 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         TuningJobStatus status = before == null ? new TuningJobStatus() : client.getKubernetesSerialization().clone(before);
         Long generation = job.getMetadata().getGeneration();
         if (job.getSpec().backend == Backend.SageMaker) {
-            status.phase = TuningPhase.Pending;
-            status.message = "backend SageMaker (a SageMaker hyperparameter tuning job) is not available in this version of the operator;"
-                    + " use backend Kubernetes, whose trials may themselves run on SageMaker (trainingJobTemplate.spec.backend)";
-            status.conditions = io.mlforge.operator.core.Conditions.set(status.conditions, io.mlforge.api.v1alpha1.Condition.READY,
-                    io.mlforge.api.v1alpha1.ConditionStatus.False, "BackendNotAvailable", status.message, generation, now);
+            Optional<Duration> next = sagemaker.reconcile(job, status, now, (warning, note) -> {
+                if (warning) {
+                    events.warning(job, note[0], note[1]);
+                } else {
+                    events.normal(job, note[0], note[1]);
+                }
+            });
+            recordEvents(job, before, status, List.of());
             write(job, before, status);
-            return UpdateControl.noUpdate();
+            UpdateControl<TuningJob> control = UpdateControl.noUpdate();
+            next.ifPresent(d -> control.rescheduleAfter(d.isZero() ? Duration.ofMillis(10) : d));
+            return control;
         }
         SearchSpace space = SearchSpace.of(job.getSpec().parameters);
         List<TrainingJob> children = new ArrayList<>(context.getSecondaryResources(TrainingJob.class));
@@ -193,7 +204,18 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
     public DeleteControl cleanup(TuningJob job, Context<TuningJob> context) {
         suggesters.remove(job.getMetadata().getUid());
         statusWriter.forget(job.getMetadata().getUid());
-        if (job.getSpec().backend != Backend.SageMaker) {
+        if (job.getSpec().backend == Backend.SageMaker) {
+            try {
+                if (!sagemaker.release(job)) {
+                    events.normal(job, "Stopping", "waiting for SageMaker to stop the tuning job before the resource goes (deletionPolicy Stop)");
+                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+                }
+            } catch (SdkException | io.mlforge.operator.core.aws.RateLimitedException e) {
+                events.warning(job, "BackendError", "cannot stop the SageMaker tuning job yet: " + e.getMessage());
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
+            }
+            events.normal(job, "Deleted", "SageMaker tuning job released (deletionPolicy)");
+        } else {
             client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
                     .withLabel(TuningLabels.TUNING_JOB, io.mlforge.operator.core.ResourceNames.labelValue(job.getMetadata().getName())).delete();
             events.normal(job, "Deleted", "trials deleted (each stops its pods or SageMaker job)");

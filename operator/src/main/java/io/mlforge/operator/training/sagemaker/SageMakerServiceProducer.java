@@ -2,15 +2,29 @@ package io.mlforge.operator.training.sagemaker;
 
 import io.mlforge.operator.core.aws.AdaptiveRateLimiter;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.net.URI;
 
-/** The SDK-backed SageMaker service, with the configured endpoint override (if any). */
+/** The SDK-backed SageMaker service (training and tuning share its clients and rate limit), with the configured endpoint override. */
 public class SageMakerServiceProducer {
     @Produces
     @Singleton
-    SageMakerTrainingService sageMakerTrainingService(SageMakerSettings settings) {
-        return AwsSageMakerTrainingService.withDefaultCredentials(settings.endpointOverride().map(URI::create),
+    @Typed(AwsSageMakerService.class)
+    AwsSageMakerService awsSageMakerService(SageMakerSettings settings) {
+        return AwsSageMakerService.withDefaultCredentials(settings.endpointOverride().map(URI::create),
                 AdaptiveRateLimiter.of(settings.maxCallsPerSecond()));
+    }
+
+    @Produces
+    @Singleton
+    SageMakerTrainingService sageMakerTrainingService(AwsSageMakerService service) {
+        return service;
+    }
+
+    @Produces
+    @Singleton
+    SageMakerTuningService sageMakerTuningService(AwsSageMakerService service) {
+        return service;
     }
 }

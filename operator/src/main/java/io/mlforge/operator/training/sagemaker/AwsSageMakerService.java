@@ -15,7 +15,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.CreateHyperParameterTuningJobRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateTrainingJobRequest;
+import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
 import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.ResourceInUseException;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
@@ -29,20 +32,20 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * the default chain (IRSA, EKS Pod Identity, environment) or an assumed role on top of it. Every call passes the
  * client-side {@link AdaptiveRateLimiter} of its account and region, which slows down when SageMaker throttles.
  */
-public final class AwsSageMakerTrainingService implements SageMakerTrainingService, AutoCloseable {
+public final class AwsSageMakerService implements SageMakerTrainingService, SageMakerTuningService, AutoCloseable {
     private final Optional<URI> endpointOverride;
     private final Map<SageMakerTarget, SageMakerClient> clients = new ConcurrentHashMap<>();
     private final AwsCredentialsProvider baseCredentials;
     private final AdaptiveRateLimiter limiter;
 
-    public AwsSageMakerTrainingService(Optional<URI> endpointOverride, AwsCredentialsProvider baseCredentials, AdaptiveRateLimiter limiter) {
+    public AwsSageMakerService(Optional<URI> endpointOverride, AwsCredentialsProvider baseCredentials, AdaptiveRateLimiter limiter) {
         this.endpointOverride = endpointOverride;
         this.baseCredentials = baseCredentials;
         this.limiter = limiter;
     }
 
-    public static AwsSageMakerTrainingService withDefaultCredentials(Optional<URI> endpointOverride, AdaptiveRateLimiter limiter) {
-        return new AwsSageMakerTrainingService(endpointOverride, DefaultCredentialsProvider.builder().build(), limiter);
+    public static AwsSageMakerService withDefaultCredentials(Optional<URI> endpointOverride, AdaptiveRateLimiter limiter) {
+        return new AwsSageMakerService(endpointOverride, DefaultCredentialsProvider.builder().build(), limiter);
     }
 
     /** Rate-limit key: the account (through the assumed role, if any) and the region. */
@@ -144,6 +147,43 @@ public final class AwsSageMakerTrainingService implements SageMakerTrainingServi
             token = response.nextToken();
         } while (token != null);
         return result;
+    }
+
+    @Override
+    public Optional<String> createTuning(SageMakerTarget target, CreateHyperParameterTuningJobRequest request) {
+        try {
+            return Optional.of(call(target, () -> client(target).createHyperParameterTuningJob(request)).hyperParameterTuningJobArn());
+        } catch (ResourceInUseException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<DescribeHyperParameterTuningJobResponse> describeTuning(SageMakerTarget target, String name) {
+        try {
+            return Optional.of(call(target, () -> client(target).describeHyperParameterTuningJob(r -> r.hyperParameterTuningJobName(name))));
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<HyperParameterTrainingJobSummary> trials(SageMakerTarget target, String name, int limit) {
+        return call(target, () -> client(target).listTrainingJobsForHyperParameterTuningJob(r -> r.hyperParameterTuningJobName(name)
+                .sortBy("CreationTime").sortOrder("Descending").maxResults(Math.min(100, limit)))).trainingJobSummaries();
+    }
+
+    @Override
+    public void stopTuning(SageMakerTarget target, String name) {
+        try {
+            call(target, () -> client(target).stopHyperParameterTuningJob(r -> r.hyperParameterTuningJobName(name)));
+        } catch (ResourceNotFoundException e) {
+            // never created: nothing to stop
+        } catch (SageMakerException e) {
+            if (e.statusCode() != 400 || e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -25,16 +25,16 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus;
 
 /** The SDK implementation against the SageMaker emulator over HTTP, with requests from the real mapping. */
-class AwsSageMakerTrainingServiceTest {
+class AwsSageMakerServiceTest {
     private static final SageMakerTarget US_EAST_1 = new SageMakerTarget("us-east-1", null);
     private final ManualClock clock = new ManualClock(Instant.now());
     private SageMakerEmulator emulator;
-    private AwsSageMakerTrainingService service;
+    private AwsSageMakerService service;
 
     @BeforeEach
     void start(@TempDir Path tmp) throws Exception {
         emulator = SageMakerEmulator.start(0, clock, Timing.realistic(), tmp.resolve("requests.jsonl"));
-        service = new AwsSageMakerTrainingService(Optional.of(URI.create(emulator.endpoint())),
+        service = new AwsSageMakerService(Optional.of(URI.create(emulator.endpoint())),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")), AdaptiveRateLimiter.of(50));
     }
 

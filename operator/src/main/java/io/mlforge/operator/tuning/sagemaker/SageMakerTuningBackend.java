@@ -1,0 +1,303 @@
+package io.mlforge.operator.tuning.sagemaker;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.api.v1alpha1.Condition;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.JobDeletionPolicy;
+import io.mlforge.api.v1alpha1.SageMakerTuningStatus;
+import io.mlforge.api.v1alpha1.TrialCounts;
+import io.mlforge.api.v1alpha1.TrialPhase;
+import io.mlforge.api.v1alpha1.TrialSummary;
+import io.mlforge.api.v1alpha1.TuningJob;
+import io.mlforge.api.v1alpha1.TuningJobStatus;
+import io.mlforge.api.v1alpha1.TuningPhase;
+import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.training.sagemaker.SageMakerSettings;
+import io.mlforge.operator.training.sagemaker.SageMakerTarget;
+import io.mlforge.operator.training.sagemaker.SageMakerTuningService;
+import io.mlforge.operator.tuning.TuningSettings;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
+
+/**
+ * Runs TuningJobs with backend SageMaker as one SageMaker hyperparameter tuning job: the name (from name and UID,
+ * within 32 characters) is written to status before CreateHyperParameterTuningJob, so a restarted operator adopts
+ * the job instead of creating a second. Status comes from DescribeHyperParameterTuningJob (counters, best trial,
+ * completion details) and, when the counters move, the latest trials; the describe interval grows while nothing
+ * changes. spec.stop and deletion (deletionPolicy Stop) stop the tuning job and its trials.
+ */
+@Singleton
+public class SageMakerTuningBackend {
+    @Inject
+    SageMakerTuningService service;
+
+    @Inject
+    SageMakerSettings settings;
+
+    @Inject
+    TuningSettings tuningSettings;
+
+    @Inject
+    KubernetesClient client;
+
+    private final Map<String, Duration> intervals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    SageMakerTarget target(TuningJob job) {
+        var sm = job.getSpec().trainingJobTemplate.spec.sagemaker;
+        return new SageMakerTarget(sm == null || sm.region == null ? settings.defaultRegion() : sm.region, sm == null ? null : sm.assumeRoleArn);
+    }
+
+    /**
+     * One step; returns when to look again (empty: never, the job ended). {@code events} receives (warning?, reason
+     * + message) notes.
+     */
+    public Optional<Duration> reconcile(TuningJob job, TuningJobStatus status, Instant now, BiConsumer<Boolean, String[]> events) {
+        Long generation = job.getMetadata().getGeneration();
+        try {
+            Optional<Duration> next = step(job, status, now, events);
+            for (String type : new String[] {"Throttled", "BackendError"}) {
+                if (Conditions.isTrue(status.conditions, type)) {
+                    status.conditions = Conditions.set(status.conditions, type, ConditionStatus.False, "Answering", "SageMaker answers again", generation, now);
+                }
+            }
+            return next;
+        } catch (SdkException | RateLimitedException e) {
+            boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
+            String type = throttled ? "Throttled" : "BackendError";
+            String message = "SageMaker call failed, retrying: " + e.getMessage();
+            if (!Conditions.isTrue(status.conditions, type)) {
+                events.accept(true, new String[] {type, message});
+            }
+            status.conditions = Conditions.set(status.conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed",
+                    message, generation, now);
+            return Optional.of(e instanceof RateLimitedException r ? r.retryAfter().plusSeconds(1) : settings.minPollInterval());
+        }
+    }
+
+    private Optional<Duration> step(TuningJob job, TuningJobStatus status, Instant now, BiConsumer<Boolean, String[]> events) {
+        Long generation = job.getMetadata().getGeneration();
+        SageMakerTarget target = target(job);
+        if (status.sagemaker == null || status.sagemaker.tuningJobName == null) {
+            Optional<List<String>> parents = parents(job);
+            if (parents.isEmpty()) {
+                phase(status, TuningPhase.Pending, "WaitingForParents", "waiting for the warm-start parents " + job.getSpec().warmStart.parents
+                        + " to finish on SageMaker", generation, now);
+                return Optional.of(Duration.ofSeconds(30));
+            }
+            status.sagemaker = new SageMakerTuningStatus();
+            status.sagemaker.tuningJobName = CreateTuningJobMapping.tuningJobName(job.getMetadata().getName(), job.getMetadata().getUid());
+            status.sagemaker.region = target.region();
+            status.startTime = Timestamps.format(now);
+            phase(status, TuningPhase.Pending, "CreatingSageMakerTuningJob", "creating SageMaker tuning job " + status.sagemaker.tuningJobName
+                    + " in " + target.region(), generation, now);
+            return Optional.of(Duration.ZERO); // the name is written first; the next step creates exactly that job
+        }
+        String name = status.sagemaker.tuningJobName;
+        if (status.sagemaker.tuningJobArn == null) {
+            if (Boolean.TRUE.equals(job.getSpec().stop)) {
+                phase(status, TuningPhase.Stopped, "Stopped", "stopped before SageMaker started it", generation, now);
+                status.completionReason = "Stopped";
+                return Optional.empty();
+            }
+            try {
+                Optional<String> arn = service.createTuning(target, CreateTuningJobMapping.request(job, parents(job).orElse(List.of())));
+                if (arn.isPresent()) {
+                    status.sagemaker.tuningJobArn = arn.get();
+                    events.accept(false, new String[] {"SageMakerTuningJobCreated", "created SageMaker tuning job " + name + " in " + target.region()});
+                } else {
+                    service.describeTuning(target, name).ifPresent(d -> status.sagemaker.tuningJobArn = d.hyperParameterTuningJobArn());
+                    events.accept(false, new String[] {"SageMakerTuningJobAdopted", "adopted SageMaker tuning job " + name + " (created before a restart)"});
+                }
+            } catch (AwsServiceException e) {
+                String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+                if (e.statusCode() == 400 && List.of("ValidationException", "ResourceLimitExceeded", "AccessDeniedException").contains(code)) {
+                    String message = "SageMaker rejected CreateHyperParameterTuningJob: " + code + ": " + e.awsErrorDetails().errorMessage();
+                    status.completionReason = "CreateRejected";
+                    status.completionTime = Timestamps.format(now);
+                    phase(status, TuningPhase.Failed, "CreateRejected", message, generation, now);
+                    events.accept(true, new String[] {"CreateRejected", message});
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            phase(status, TuningPhase.Running, "Created", "SageMaker tuning job " + name + " created", generation, now);
+            return Optional.of(settings.minPollInterval());
+        }
+        boolean ended = List.of("Completed", "Failed", "Stopped").contains(String.valueOf(status.sagemaker.tuningJobStatus));
+        if (ended) {
+            return Optional.empty();
+        }
+        if (Boolean.TRUE.equals(job.getSpec().stop) && !"Stopping".equals(status.sagemaker.tuningJobStatus)) {
+            service.stopTuning(target, name);
+            status.sagemaker.tuningJobStatus = "Stopping";
+            phase(status, TuningPhase.Stopping, "Stopping", "stopping SageMaker tuning job " + name + " and its trials", generation, now);
+            return Optional.of(settings.minPollInterval());
+        }
+        Optional<DescribeHyperParameterTuningJobResponse> described = service.describeTuning(target, name);
+        if (described.isEmpty()) {
+            status.sagemaker.tuningJobArn = null; // unknown to SageMaker now: create it again under the same name
+            return Optional.of(Duration.ZERO);
+        }
+        boolean changed = record(job, status, described.get(), target, now);
+        String uid = job.getMetadata().getUid();
+        Duration interval = changed ? settings.minPollInterval()
+                : Duration.ofMillis(Math.min(settings.maxPollInterval().toMillis(),
+                        (long) (intervals.getOrDefault(uid, settings.minPollInterval()).toMillis() * 1.5)));
+        intervals.put(uid, interval);
+        return List.of(TuningPhase.Completed, TuningPhase.Failed, TuningPhase.Stopped).contains(status.phase) ? Optional.empty() : Optional.of(interval);
+    }
+
+    /** Copies SageMaker's view into status; returns whether anything changed. */
+    private boolean record(TuningJob job, TuningJobStatus status, DescribeHyperParameterTuningJobResponse d, SageMakerTarget target, Instant now) {
+        Long generation = job.getMetadata().getGeneration();
+        String before = String.valueOf(status.sagemaker.tuningJobStatus) + status.trialCounts;
+        status.sagemaker.tuningJobStatus = d.hyperParameterTuningJobStatusAsString();
+        status.sagemaker.failureReason = d.failureReason();
+        var c = d.trainingJobStatusCounters();
+        TrialCounts counts = new TrialCounts();
+        if (c != null) {
+            counts.succeeded = c.completed();
+            counts.running = c.inProgress();
+            counts.failed = c.nonRetryableError() + c.retryableError();
+            counts.stopped = c.stopped();
+            counts.total = c.completed() + c.inProgress() + counts.failed + c.stopped();
+            counts.stoppedEarly = 0;
+        }
+        boolean countsChanged = !String.valueOf(counts).equals(String.valueOf(status.trialCounts)) || status.trials == null;
+        status.trialCounts = counts;
+        if (d.bestTrainingJob() != null) {
+            status.bestTrial = summary(d.bestTrainingJob());
+        }
+        if (countsChanged) {
+            List<TrialSummary> trials = new ArrayList<>(service.trials(target, status.sagemaker.tuningJobName, tuningSettings.statusTrialLimit())
+                    .stream().map(SageMakerTuningBackend::summary).toList());
+            java.util.Collections.reverse(trials); // newest last
+            status.trials = trials;
+            status.trialCounts.stoppedEarly = (int) trials.stream().filter(t -> t.phase == TrialPhase.StoppedEarly).count();
+        }
+        String name = status.sagemaker.tuningJobName;
+        switch (status.sagemaker.tuningJobStatus) {
+            case "Completed" -> {
+                var details = d.tuningJobCompletionDetails();
+                status.completionReason = details != null && details.convergenceDetectedTime() != null ? "Converged"
+                        : details != null && details.numberOfTrainingJobsObjectiveNotImproving() != null && job.getSpec().completionCriteria != null
+                                && job.getSpec().completionCriteria.maxTrialsWithoutImprovement != null
+                                && details.numberOfTrainingJobsObjectiveNotImproving() >= job.getSpec().completionCriteria.maxTrialsWithoutImprovement
+                                ? "NotImproving" : "MaxTrialsReached";
+                status.completionTime = Timestamps.format(d.hyperParameterTuningEndTime() != null ? d.hyperParameterTuningEndTime() : now);
+                phase(status, TuningPhase.Completed, status.completionReason, "SageMaker tuning job " + name + " completed"
+                        + (status.bestTrial == null ? "" : "; best " + status.bestTrial.name + " = " + status.bestTrial.objectiveValue), generation, now);
+            }
+            case "Failed" -> {
+                status.completionReason = "Failed";
+                status.completionTime = Timestamps.format(now);
+                phase(status, TuningPhase.Failed, "SageMakerTuningJobFailed", "SageMaker tuning job " + name + " failed: " + d.failureReason(), generation, now);
+            }
+            case "Stopped" -> {
+                status.completionReason = "Stopped";
+                status.completionTime = Timestamps.format(now);
+                phase(status, TuningPhase.Stopped, "Stopped", "SageMaker tuning job " + name + " stopped", generation, now);
+            }
+            case "Stopping" -> phase(status, TuningPhase.Stopping, "Stopping", "SageMaker is stopping " + name, generation, now);
+            default -> phase(status, TuningPhase.Running, "InProgress", status.trialCounts.running + " trial(s) running, "
+                    + status.trialCounts.total + " started" + (status.bestTrial == null ? "" : ", best " + status.bestTrial.objectiveValue), generation, now);
+        }
+        return !before.equals(String.valueOf(status.sagemaker.tuningJobStatus) + status.trialCounts);
+    }
+
+    static TrialSummary summary(HyperParameterTrainingJobSummary s) {
+        TrialSummary t = new TrialSummary();
+        t.name = s.trainingJobName();
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (s.hasTunedHyperParameters()) {
+            parameters.putAll(s.tunedHyperParameters());
+        }
+        t.parameters = parameters;
+        t.objectiveValue = s.finalHyperParameterTuningJobObjectiveMetric() == null ? null
+                : s.finalHyperParameterTuningJobObjectiveMetric().value().doubleValue();
+        t.phase = switch (s.trainingJobStatusAsString()) {
+            case "Completed" -> TrialPhase.Succeeded;
+            case "Failed" -> TrialPhase.Failed;
+            case "Stopped" -> s.trainingEndTime() != null && "Succeeded".equals(s.objectiveStatusAsString()) ? TrialPhase.StoppedEarly : TrialPhase.Stopped;
+            default -> TrialPhase.Running;
+        };
+        t.reason = s.failureReason();
+        t.startTime = s.trainingStartTime() == null ? null : Timestamps.format(s.trainingStartTime());
+        t.completionTime = s.trainingEndTime() == null ? null : Timestamps.format(s.trainingEndTime());
+        return t;
+    }
+
+    /** SageMaker names of the warm-start parents, or empty while one has not finished (or has no SageMaker job). */
+    private Optional<List<String>> parents(TuningJob job) {
+        var warm = job.getSpec().warmStart;
+        if (warm == null || warm.parents == null) {
+            return Optional.of(List.of());
+        }
+        List<String> names = new ArrayList<>();
+        for (String parent : warm.parents) {
+            TuningJob p = client.resources(TuningJob.class).inNamespace(job.getMetadata().getNamespace()).withName(parent).get();
+            if (p == null || p.getStatus() == null || p.getStatus().sagemaker == null || p.getStatus().sagemaker.tuningJobName == null
+                    || !List.of(TuningPhase.Completed, TuningPhase.Stopped).contains(p.getStatus().phase)) {
+                return Optional.empty();
+            }
+            names.add(p.getStatus().sagemaker.tuningJobName);
+        }
+        return Optional.of(names);
+    }
+
+    private static void phase(TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
+        status.phase = phase;
+        status.message = message;
+        boolean completed = phase == TuningPhase.Completed;
+        status.conditions = Conditions.set(status.conditions, Condition.READY, completed ? ConditionStatus.True : ConditionStatus.False, reason,
+                message, generation, now);
+        status.conditions = Conditions.set(status.conditions, TuningJobStatus.RUNNING, phase == TuningPhase.Running ? ConditionStatus.True
+                : ConditionStatus.False, reason, message, generation, now);
+        if (completed) {
+            status.conditions = Conditions.set(status.conditions, TuningJobStatus.SUCCEEDED, ConditionStatus.True, reason, message, generation, now);
+        }
+        if (phase == TuningPhase.Failed) {
+            status.conditions = Conditions.set(status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, message, generation, now);
+        }
+    }
+
+    /** Deletion: with policy Stop the tuning job is stopped and the resource waits until it ended; Retain leaves it. */
+    public boolean release(TuningJob job) {
+        TuningJobStatus status = job.getStatus();
+        if (status == null || status.sagemaker == null || status.sagemaker.tuningJobName == null) {
+            return true;
+        }
+        JobDeletionPolicy policy = job.getSpec().deletionPolicy != null ? job.getSpec().deletionPolicy
+                : JobDeletionPolicy.valueOf(settings.defaultDeletionPolicy());
+        intervals.remove(job.getMetadata().getUid());
+        if (policy == JobDeletionPolicy.Retain) {
+            return true;
+        }
+        SageMakerTarget target = target(job);
+        String name = status.sagemaker.tuningJobName;
+        Optional<DescribeHyperParameterTuningJobResponse> d = service.describeTuning(target, name);
+        if (d.isEmpty()) {
+            return true;
+        }
+        String state = d.get().hyperParameterTuningJobStatusAsString();
+        if (state.equals("InProgress")) {
+            service.stopTuning(target, name);
+            return false;
+        }
+        return !state.equals("Stopping");
+    }
+}
