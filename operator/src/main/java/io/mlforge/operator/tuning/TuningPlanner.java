@@ -8,6 +8,7 @@ import io.mlforge.api.v1alpha1.TuningObjective;
 import io.mlforge.api.v1alpha1.TuningPhase;
 import io.mlforge.api.v1alpha1.TuningStrategy;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.tuning.optimizer.BayesianSuggester;
 import io.mlforge.operator.tuning.optimizer.Hyperband;
 import io.mlforge.operator.tuning.optimizer.MedianStoppingRule;
 import io.mlforge.operator.tuning.optimizer.Observation;
@@ -58,7 +59,8 @@ public final class TuningPlanner {
             Suggester suggester, SearchSpace space, Instant now) {
         TuningPlan plan = new TuningPlan();
         List<Trial> active = trials.stream().filter(Trial::active).toList();
-        String ended = status.completionReason != null ? status.completionReason : completion(spec, status, trials, space, now);
+        String ended = status.completionReason != null ? status.completionReason : completion(spec, status, trials, space, now,
+                suggester instanceof BayesianSuggester bayesian && bayesian.converged());
         if (ended != null) {
             plan.completionReason = ended;
             for (Trial t : active) {
@@ -101,7 +103,7 @@ public final class TuningPlanner {
     }
 
     /** Why the search ends now, or null. */
-    static String completion(TuningJobSpec spec, TuningJobStatus status, List<Trial> trials, SearchSpace space, Instant now) {
+    static String completion(TuningJobSpec spec, TuningJobStatus status, List<Trial> trials, SearchSpace space, Instant now, boolean converged) {
         if (Boolean.TRUE.equals(spec.stop)) {
             return "Stopped";
         }
@@ -126,6 +128,9 @@ public final class TuningPlanner {
         if (spec.maxRuntimeSeconds != null && status.startTime != null
                 && !now.isBefore(Timestamps.parse(status.startTime).plus(Duration.ofSeconds(spec.maxRuntimeSeconds)))) {
             return "MaxRuntimeExceeded";
+        }
+        if (criteria != null && Boolean.TRUE.equals(criteria.stopOnConvergence) && converged) {
+            return "Converged";
         }
         int created = Math.max(status.nextTrialIndex == null ? 0 : status.nextTrialIndex, trials.size());
         if (created >= budget(spec, space) && trials.stream().noneMatch(Trial::active)) {

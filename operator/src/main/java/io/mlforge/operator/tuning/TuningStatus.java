@@ -40,19 +40,23 @@ public final class TuningStatus {
         if (plan.phase != TuningPhase.Running && plan.phase != TuningPhase.Stopping && status.completionTime == null) {
             status.completionTime = Timestamps.format(now);
         }
-        status.phase = plan.phase;
-        status.message = plan.message;
-        boolean completed = plan.phase == TuningPhase.Completed;
-        String reason = plan.completionReason == null ? plan.phase.name() : plan.completionReason;
+        phase(status, plan.phase, plan.completionReason == null ? plan.phase.name() : plan.completionReason, plan.message, generation, now);
+    }
+
+    /** Sets phase and message, and the conditions that follow: Ready (Completed), Running, Succeeded, Failed. */
+    public static void phase(TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
+        status.phase = phase;
+        status.message = message;
+        boolean completed = phase == TuningPhase.Completed;
         status.conditions = Conditions.set(status.conditions, Condition.READY, completed ? ConditionStatus.True : ConditionStatus.False, reason,
-                plan.message, generation, now);
+                message, generation, now);
         status.conditions = Conditions.set(status.conditions, TuningJobStatus.RUNNING,
-                plan.phase == TuningPhase.Running ? ConditionStatus.True : ConditionStatus.False, reason, plan.message, generation, now);
+                phase == TuningPhase.Running ? ConditionStatus.True : ConditionStatus.False, reason, message, generation, now);
         if (completed) {
-            status.conditions = Conditions.set(status.conditions, TuningJobStatus.SUCCEEDED, ConditionStatus.True, reason, plan.message, generation, now);
+            status.conditions = Conditions.set(status.conditions, TuningJobStatus.SUCCEEDED, ConditionStatus.True, reason, message, generation, now);
         }
-        if (plan.phase == TuningPhase.Failed) {
-            status.conditions = Conditions.set(status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, plan.message, generation, now);
+        if (phase == TuningPhase.Failed) {
+            status.conditions = Conditions.set(status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, message, generation, now);
         }
     }
 

@@ -50,6 +50,7 @@ public final class SageMakerEmulator implements AutoCloseable {
     private final BufferedWriter requestLog;
     private final Path requestLogPath;
     private final Map<String, Duration> responseDelays = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> throttleNext = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private volatile int trainingInstanceLimit = 100_000;
     final TrainingJobStore training = new TrainingJobStore(this);
@@ -110,6 +111,11 @@ public final class SageMakerEmulator implements AutoCloseable {
         TrainingJobStore.Step step = training.current(job, clock.instant());
         return step.status().equals("InProgress") || step.status().equals("Stopping") ? java.util.Optional.empty()
                 : java.util.Optional.of(step.start());
+    }
+
+    /** Answers the next {@code count} requests of {@code operation} with ThrottlingException. */
+    public void throttleNext(String operation, int count) {
+        throttleNext.put(operation, new java.util.concurrent.atomic.AtomicInteger(count));
     }
 
     /** The request log so far: one JSON object per request (time, service, operation, status, error, request). */
@@ -175,7 +181,8 @@ public final class SageMakerEmulator implements AutoCloseable {
             synchronized (random) {
                 roll = random.nextDouble();
             }
-            if (roll < faults.throttleRate()) {
+            var throttle = throttleNext.get(operation);
+            if (roll < faults.throttleRate() || (throttle != null && throttle.getAndDecrement() > 0)) {
                 throw new AwsError("ThrottlingException", 400, "Rate exceeded");
             }
             if (roll < faults.throttleRate() + faults.errorRate()) {

@@ -325,6 +325,10 @@ public class SageMakerTrainingBackend {
             SageMakerTarget target = target(job);
             if (current.phase != TrainingPhase.Stopping) {
                 service.stop(target, current.backendName); // once: later reconciles only look whether it stopped
+                // recorded at once, so that a failing describe below (throttled) does not lead to a second stop
+                current.phase = TrainingPhase.Stopping;
+                TrainingStatus.phase(status, TrainingPhase.Stopping, "Stopping", "asked SageMaker to stop " + current.backendName,
+                        generation, now);
             }
             Optional<DescribeTrainingJobResponse> d = service.describe(target, current.backendName);
             d.ifPresent(r -> record(status, target, r));
@@ -362,10 +366,12 @@ public class SageMakerTrainingBackend {
             return true;
         }
         SageMakerTarget target = target(job);
-        service.stop(target, current.backendName);
-        boolean ended = service.describe(target, current.backendName).map(d -> SageMakerJobState.of(d).ended()).orElse(true);
+        Optional<DescribeTrainingJobResponse> d = service.describe(target, current.backendName);
+        boolean ended = d.map(r -> SageMakerJobState.of(r).ended()).orElse(true);
         if (ended) {
             watcher.untrack(current.backendName);
+        } else if (d.get().trainingJobStatus() == software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus.IN_PROGRESS) {
+            service.stop(target, current.backendName); // only while it runs: once Stopping, deletion just waits
         }
         return ended;
     }

@@ -30,7 +30,11 @@ public final class BayesianSuggester implements Suggester {
 
     private final SearchSpace space;
     private final int initialTrials;
+    /** Below this expected improvement, relative to the range of objective values seen, the search counts as converged. */
+    static final double CONVERGED_RELATIVE_IMPROVEMENT = 1e-4;
+
     private GaussianProcess.Hyperparameters lastFit;
+    private volatile double lastRelativeImprovement = Double.NaN;
 
     public BayesianSuggester(SearchSpace space, Integer initialTrials) {
         this.space = space;
@@ -69,11 +73,20 @@ public final class BayesianSuggester implements Suggester {
         return result;
     }
 
+    /**
+     * Whether the last model-based suggestion expected to improve on the best trial by less than
+     * {@value #CONVERGED_RELATIVE_IMPROVEMENT} of the range of objective values seen (completionCriteria.stopOnConvergence).
+     */
+    public boolean converged() {
+        return lastRelativeImprovement < CONVERGED_RELATIVE_IMPROVEMENT;
+    }
+
     private GaussianProcess fit(List<Observation> completed) {
         List<Observation> data = thin(completed);
         double[][] x = data.stream().map(o -> space.features(o.parameters())).toArray(double[][]::new);
         double[] y = data.stream().mapToDouble(Observation::value).toArray();
-        GaussianProcess gp = GaussianProcess.fit(x, y, lastFit, 300);
+        // with a previous fit to start from, one shorter search suffices (the model changes little per trial)
+        GaussianProcess gp = GaussianProcess.fit(x, y, lastFit, lastFit == null ? 300 : 150);
         lastFit = gp.theta;
         return gp;
     }
@@ -169,6 +182,14 @@ public final class BayesianSuggester implements Suggester {
             if (refined != null && (winner == null || refined.value() > winner.value())) {
                 winner = refined;
             }
+        }
+        if (winner != null) {
+            double spread = 0;
+            for (double v : model.y) {
+                spread = Math.max(spread, Math.abs(v - incumbent));
+            }
+            // both in the model's standardised units: EI relative to the spread of the observed values
+            lastRelativeImprovement = spread > 0 ? Math.exp(winner.value()) / spread : 0;
         }
         return winner == null ? null : winner.config();
     }

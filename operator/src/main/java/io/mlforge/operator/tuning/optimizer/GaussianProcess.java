@@ -19,7 +19,7 @@ import org.hipparchus.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
  * Gaussian-process regression with a Matérn 5/2 kernel and one length scale per feature (ARD), on standardised
  * observations. Hyperparameters (signal variance, length scales, noise variance; optimised in log space) are the
  * maximum a posteriori estimate: log marginal likelihood plus weak priors (Gamma(3, 6) on length scales, log-normal
- * on signal and noise), maximised by BOBYQA from the previous estimate and from a default start.
+ * on signal and noise), maximised by BOBYQA from the previous estimate (else from a default start).
  */
 final class GaussianProcess {
     /** log σ², log ℓ_1..ℓ_d, log σ_n². */
@@ -91,7 +91,7 @@ final class GaussianProcess {
         double[] best = null;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (Hyperparameters start : previous == null || previous.log().length != d + 2
-                ? new Hyperparameters[] {Hyperparameters.initial(d)} : new Hyperparameters[] {previous, Hyperparameters.initial(d)}) {
+                ? new Hyperparameters[] {Hyperparameters.initial(d)} : new Hyperparameters[] {previous}) {
             double[] x0 = clamp(start.log(), lower, upper);
             double[] bestHere = x0.clone();
             double[] bestHereValue = {logPosterior(x, y, x0)};

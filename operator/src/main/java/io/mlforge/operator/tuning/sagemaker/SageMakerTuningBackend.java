@@ -18,6 +18,7 @@ import io.mlforge.operator.training.sagemaker.SageMakerSettings;
 import io.mlforge.operator.training.sagemaker.SageMakerTarget;
 import io.mlforge.operator.training.sagemaker.SageMakerTuningService;
 import io.mlforge.operator.tuning.TuningSettings;
+import io.mlforge.operator.tuning.TuningStatus;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -260,19 +261,7 @@ public class SageMakerTuningBackend {
     }
 
     private static void phase(TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
-        status.phase = phase;
-        status.message = message;
-        boolean completed = phase == TuningPhase.Completed;
-        status.conditions = Conditions.set(status.conditions, Condition.READY, completed ? ConditionStatus.True : ConditionStatus.False, reason,
-                message, generation, now);
-        status.conditions = Conditions.set(status.conditions, TuningJobStatus.RUNNING, phase == TuningPhase.Running ? ConditionStatus.True
-                : ConditionStatus.False, reason, message, generation, now);
-        if (completed) {
-            status.conditions = Conditions.set(status.conditions, TuningJobStatus.SUCCEEDED, ConditionStatus.True, reason, message, generation, now);
-        }
-        if (phase == TuningPhase.Failed) {
-            status.conditions = Conditions.set(status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, message, generation, now);
-        }
+        TuningStatus.phase(status, phase, reason, message, generation, now);
     }
 
     /** Deletion: with policy Stop the tuning job is stopped and the resource waits until it ended; Retain leaves it. */

@@ -275,4 +275,20 @@ class SageMakerTrainingJobTest {
         assertThat(eventReasons("xgb-preflight")).contains("PreflightFailed");
         assertThat(calls("CreateTrainingJob")).as("nothing sent to SageMaker").isEqualTo(creates);
     }
+
+    @Test
+    void aStopWhoseFollowingDescribeIsThrottledIsNotSentTwice() {
+        create("xgb-stop-throttled", longSpec(sagemakerSettings("")));
+        TrainingJobStatus running = awaitStatus("xgb-stop-throttled", "running", s -> s.phase == TrainingPhase.Running);
+        String name = running.attempts.get(0).backendName;
+        SageMakerEmulatorResource.emulator.throttleNext("DescribeTrainingJob", 12);
+        client.resources(TrainingJob.class).inNamespace(NS).withName("xgb-stop-throttled").edit(j -> {
+            j.getSpec().stop = true;
+            return j;
+        });
+        awaitStatus("xgb-stop-throttled", "stopped", s -> s.phase == TrainingPhase.Stopped);
+        assertThat(SageMakerEmulatorResource.emulator.requestLog()).filteredOn(r -> "StopTrainingJob".equals(r.path("operation").asText())
+                && name.equals(r.at("/request/TrainingJobName").asText())).as("one StopTrainingJob, answered 200").singleElement()
+                .satisfies(r -> assertThat(r.path("status").asInt()).isEqualTo(200));
+    }
 }

@@ -125,4 +125,30 @@ class OptimizerBenchmark {
         Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         System.out.println("summary: " + file.toAbsolutePath());
     }
+
+    /** Suggestion time of the Bayesian optimizer with 750 finished trials and 4 running (6 parameters, Hartmann-6). */
+    @Test
+    void suggestionTimeWith750Trials() {
+        TestFunctions f = TestFunctions.hartmann6();
+        List<Observation> history = new ArrayList<>();
+        RandomSuggester random = new RandomSuggester(f.space(), true);
+        for (Map<String, String> c : random.suggest(new SuggestionRequest(List.of(), List.of(), 754, 1, 0))) {
+            history.add(new Observation(c, f.objective().applyAsDouble(c)));
+        }
+        List<Map<String, String>> pending = history.subList(750, 754).stream().map(Observation::parameters).toList();
+        history = new ArrayList<>(history.subList(0, 750));
+        BayesianSuggester bayes = new BayesianSuggester(f.space(), null);
+        double[] millis = new double[20];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            Map<String, String> next = bayes.suggest(new SuggestionRequest(history, pending, 1, 1, 754 + i)).get(0);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+            history.add(new Observation(next, f.objective().applyAsDouble(next)));
+        }
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        System.out.println("suggestion_ms_with_750_trials.p50: " + Math.round(percentile(sorted, 0.5)));
+        System.out.println("suggestion_ms_with_750_trials.p95: " + Math.round(percentile(sorted, 0.95)));
+        System.out.println("suggestion_ms_with_750_trials.max: " + Math.round(sorted[sorted.length - 1]));
+    }
 }

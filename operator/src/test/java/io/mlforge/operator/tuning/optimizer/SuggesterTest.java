@@ -87,4 +87,22 @@ class SuggesterTest {
         }
         return done.stream().mapToDouble(Observation::value).min().orElseThrow();
     }
+
+    @Test
+    void convergesOnceTheModelExpectsNoFurtherImprovement() {
+        SearchSpace line = SearchSpace.of(List.of(TestFunctions.numeric("x", io.mlforge.api.v1alpha1.ParameterType.Continuous, 0, 1,
+                io.mlforge.api.v1alpha1.ParameterScaling.Linear)));
+        BayesianSuggester bayes = new BayesianSuggester(line, 3);
+        List<Observation> done = new ArrayList<>();
+        boolean convergedEarly = false;
+        for (int i = 0; i < 40 && !bayes.converged(); i++) {
+            Map<String, String> c = bayes.suggest(new SuggestionRequest(done, List.of(), 1, 5, i)).get(0);
+            double x = Double.parseDouble(c.get("x"));
+            done.add(new Observation(c, (x - 0.3) * (x - 0.3)));
+            convergedEarly |= i < 5 && bayes.converged();
+        }
+        assertThat(convergedEarly).as("not during the initial design").isFalse();
+        assertThat(bayes.converged()).as("a smooth one-dimensional bowl is settled within 40 trials").isTrue();
+        assertThat(done.stream().mapToDouble(Observation::value).min().orElseThrow()).isLessThan(1e-4);
+    }
 }
