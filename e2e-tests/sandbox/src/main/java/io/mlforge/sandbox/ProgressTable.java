@@ -19,6 +19,9 @@ public final class ProgressTable {
                 ? (Map<String, Object>) m : Map.of();
         String phase = String.valueOf(status.getOrDefault("phase", "-"));
         String attempt = status.containsKey("attempt") ? String.valueOf(status.get("attempt")) : "-";
+        if (status.get("trialCounts") instanceof Map<?, ?> counts) {
+            attempt = counts.get("succeeded") + "/" + counts.get("total") + " trials";
+        }
         String metric = "-";
         if (status.get("metrics") instanceof Map<?, ?> metrics && !metrics.isEmpty()) {
             Map.Entry<?, ?> last = new ArrayList<>(metrics.entrySet()).get(metrics.size() - 1);

@@ -148,14 +148,14 @@ public final class Sandbox implements AutoCloseable {
         return s3.endpoint();
     }
 
-    /** The samples the sandbox can run: TrainingJobs of both backends (the other kinds come with their controllers). */
+    /** The samples the sandbox can run: TrainingJobs and TuningJobs of both backends (Endpoints come with their controller). */
     public static List<Path> runnableSamples(Path samplesDir) throws IOException {
         List<Path> runnable = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
         try (Stream<Path> files = Files.list(samplesDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 com.fasterxml.jackson.databind.JsonNode doc = yaml.readTree(file.toFile());
-                if ("TrainingJob".equals(doc.path("kind").asText())) {
+                if ("TrainingJob".equals(doc.path("kind").asText()) || "TuningJob".equals(doc.path("kind").asText())) {
                     runnable.add(file);
                 }
             }
@@ -273,7 +273,9 @@ public final class Sandbox implements AutoCloseable {
         boolean console = System.console() != null;
         String last = "";
         while (true) {
-            List<GenericKubernetesResource> resources = sandbox.mlforgeResources();
+            // a TuningJob's row stands for its trials (their TrainingJobs are labelled mlforge.io/tuning-job)
+            List<GenericKubernetesResource> resources = sandbox.mlforgeResources().stream()
+                    .filter(r -> r.getMetadata().getLabels() == null || !r.getMetadata().getLabels().containsKey("mlforge.io/tuning-job")).toList();
             List<ProgressTable.Row> rows = resources.stream().map(ProgressTable::row).toList();
             String table = ProgressTable.render(rows);
             if (!table.equals(last)) {

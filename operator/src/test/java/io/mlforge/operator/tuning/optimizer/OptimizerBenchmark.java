@@ -151,4 +151,88 @@ class OptimizerBenchmark {
         System.out.println("suggestion_ms_with_750_trials.p95: " + Math.round(percentile(sorted, 0.95)));
         System.out.println("suggestion_ms_with_750_trials.max: " + Math.round(sorted[sorted.length - 1]));
     }
+
+    /** Learning-curve problem: loss after r of R epochs approaches the configuration's final loss. */
+    static double curve(Map<String, String> c, int r, int maxResource) {
+        double decades = Math.log10(Double.parseDouble(c.get("lr")) / 0.01);
+        double offset = switch (c.get("width")) {
+            case "256" -> 0.0;
+            case "128" -> 0.02;
+            default -> 0.05;
+        };
+        double target = 0.05 + 0.3 * decades * decades + offset;
+        return r >= maxResource ? target : target + (2 + target) * Math.exp(-3.0 * r / maxResource);
+    }
+
+    /**
+     * Hyperband against Random on the learning-curve problem, by total epochs: the regret of the best configuration
+     * run at the full 81 epochs after 500/1000/2000/4000 epochs spent (one slot), and the epochs until within 0.01.
+     */
+    @Test
+    void hyperbandByTotalEpochs() {
+        SearchSpace space = SearchSpace.of(List.of(TestFunctions.numeric("lr", io.mlforge.api.v1alpha1.ParameterType.Continuous, 1e-5, 1,
+                io.mlforge.api.v1alpha1.ParameterScaling.Logarithmic), TestFunctions.categorical("width", "64", "128", "256")));
+        int maxResource = 81;
+        int budget = 8000;
+        int[] checkpoints = {500, 1000, 2000, 4000, 8000};
+        for (String strategy : List.of("random", "hyperband")) {
+            double[][] regretAt = new double[checkpoints.length][SEEDS];
+            double[] reach = new double[SEEDS];
+            for (int seed = 0; seed < SEEDS; seed++) {
+                RandomSuggester random = new RandomSuggester(space, false);
+                Hyperband hyperband = new Hyperband(1, maxResource, 3);
+                List<Hyperband.Trial> trials = new ArrayList<>();
+                Map<String, Map<String, String>> configs = new LinkedHashMap<>();
+                int spent = 0;
+                double best = Double.POSITIVE_INFINITY;
+                reach[seed] = Double.POSITIVE_INFINITY;
+                for (long index = 0; spent < budget; index++) {
+                    Map<String, String> config;
+                    int resource;
+                    Hyperband.Decision d = null;
+                    if (strategy.equals("random")) {
+                        config = random.suggest(new SuggestionRequest(List.of(), List.of(), 1, seed + 1, index)).get(0);
+                        resource = maxResource;
+                    } else {
+                        d = hyperband.next(trials);
+                        config = d.isNew() ? random.suggest(new SuggestionRequest(List.of(), List.of(), 1, seed + 1, index)).get(0)
+                                : configs.get(d.promote());
+                        resource = d.resource();
+                    }
+                    double value = curve(config, resource, maxResource);
+                    String key = config.toString();
+                    configs.put(key, config);
+                    if (d != null) {
+                        for (int i = 0; i < trials.size(); i++) {
+                            Hyperband.Trial t = trials.get(i);
+                            if (!d.isNew() && t.round() == d.round() && t.bracket() == d.bracket() && t.rung() == d.rung() - 1 && t.configuration().equals(key)) {
+                                trials.set(i, new Hyperband.Trial(t.round(), t.bracket(), t.rung(), t.configuration(), t.value(), true, true));
+                            }
+                        }
+                        trials.add(new Hyperband.Trial(d.round(), d.bracket(), d.rung(), key, value, true, false));
+                    }
+                    for (int k = 0; k < checkpoints.length; k++) {
+                        if (spent < checkpoints[k] && spent + resource >= checkpoints[k]) {
+                            regretAt[k][seed] = best - 0.05;
+                        }
+                    }
+                    spent += resource;
+                    if (resource >= maxResource && value < best) {
+                        best = value;
+                    }
+                    if (best - 0.05 <= 0.01 && Double.isInfinite(reach[seed])) {
+                        reach[seed] = spent;
+                    }
+                }
+            }
+            for (int k = 0; k < checkpoints.length; k++) {
+                double[] sorted = regretAt[k].clone();
+                Arrays.sort(sorted);
+                System.out.println("learning-curve." + strategy + ".regret_median_at_" + checkpoints[k] + "_epochs: " + percentile(sorted, 0.5));
+            }
+            double[] sorted = reach.clone();
+            Arrays.sort(sorted);
+            System.out.println("learning-curve." + strategy + ".epochs_to_regret_0.01_median: " + percentile(sorted, 0.5));
+        }
+    }
 }
