@@ -180,4 +180,23 @@ class TuningPlannerTest {
         TuningPlan plan = plan(spec, new TuningJobStatus(), List.of());
         assertThat(plan.create).extracting(TuningPlan.NewTrial::parameters).containsExactly(Map.of("depth", "1"), Map.of("depth", "2"));
     }
+
+    @Test
+    void warmStartObservationsLetTheModelChooseFromTheFirstTrial() {
+        TuningJobSpec spec = spec(TuningStrategy.Bayesian);
+        spec.maxParallelTrials = 1;
+        SearchSpace space = SearchSpace.of(spec.parameters);
+        // the parents found that lr near 0.02 is best (objective (log10(lr/0.02))^2)
+        List<io.mlforge.operator.tuning.optimizer.Observation> parents = new ArrayList<>();
+        for (double lr : new double[] {0.001, 0.003, 0.01, 0.015, 0.03, 0.06, 0.1}) {
+            double v = Math.pow(Math.log10(lr / 0.02), 2);
+            parents.add(new io.mlforge.operator.tuning.optimizer.Observation(Map.of("lr", Double.toString(lr)), v));
+        }
+        TuningPlan cold = TuningPlanner.plan(spec, new TuningJobStatus(), List.of(), List.of(), SuggesterFactory.of(spec, space), space, NOW);
+        TuningPlan warm = TuningPlanner.plan(spec, new TuningJobStatus(), List.of(), parents, SuggesterFactory.of(spec, space), space, NOW);
+        double coldLr = Double.parseDouble(cold.create.get(0).parameters().get("lr"));
+        double warmLr = Double.parseDouble(warm.create.get(0).parameters().get("lr"));
+        assertThat(warmLr).as("the first trial goes where the parents' results point").isBetween(0.01, 0.04);
+        assertThat(warmLr).as("not the quasi-random first point of a cold start").isNotEqualTo(coldLr);
+    }
 }
