@@ -102,6 +102,11 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
     }
 
+    /** Makes a training job finish training at {@code at} (then upload and complete), earlier than its epochs would. */
+    public void finishTrainingAt(String name, Instant at) {
+        training.get(name).finishTrainingAt = at;
+    }
+
     /** When a training job ended (Completed, Failed or Stopped) by the emulator's clock; empty while it runs or is unknown. */
     public java.util.Optional<Instant> trainingJobEnd(String name) {
         TrainingJobStore.Job job = training.all().stream().filter(j -> j.name.equals(name)).findFirst().orElse(null);

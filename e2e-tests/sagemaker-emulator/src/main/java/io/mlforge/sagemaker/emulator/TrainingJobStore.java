@@ -39,6 +39,8 @@ final class TrainingJobStore {
         final String fault;
         final List<String> logLines;
         volatile Instant stopRequested;
+        /** When set, training ends at this time (uploading, then Completed) instead of after all its epochs. */
+        volatile Instant finishTrainingAt;
         final String tuningJob;
 
         Job(String name, String arn, ObjectNode request, Instant created, String fault, List<String> logLines, String tuningJob) {
@@ -157,6 +159,9 @@ final class TrainingJobStore {
             return cutAt(stop(job, steps), now);
         }
         at = at.plus(training);
+        if (job.finishTrainingAt != null && job.finishTrainingAt.isBefore(at)) {
+            at = job.finishTrainingAt.isAfter(steps.get(steps.size() - 1).start()) ? job.finishTrainingAt : steps.get(steps.size() - 1).start();
+        }
         steps.add(new Step("InProgress", "Uploading", "Uploading generated training model", at));
         at = at.plus(t.upload());
         steps.add(new Step("Completed", "Completed", "Training job completed", at));
