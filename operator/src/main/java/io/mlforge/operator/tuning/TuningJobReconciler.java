@@ -104,7 +104,7 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         }
         SearchSpace space = SearchSpace.of(job.getSpec().parameters);
         List<TrainingJob> children = new ArrayList<>(context.getSecondaryResources(TrainingJob.class));
-        List<Trial> trials = TrialObserver.observe(children, job.getSpec().objective.metricName);
+        List<Trial> trials = withUnseen(job, status, children);
         Optional<List<Observation>> warmStart = WarmStart.observations(client, job);
         if (warmStart.isEmpty()) {
             status.phase = TuningPhase.Pending;
@@ -138,6 +138,33 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
             control.rescheduleAfter(Duration.between(now, deadline).plusSeconds(1));
         }
         return control;
+    }
+
+    /**
+     * The trials, including those the status records but the informer has not delivered yet (read directly); a trial
+     * that does not exist at all (deleted, or its creation failed) counts as a failed trial, so the search goes on.
+     */
+    private List<Trial> withUnseen(TuningJob job, TuningJobStatus status, List<TrainingJob> children) {
+        String metric = job.getSpec().objective.metricName;
+        List<Trial> trials = new ArrayList<>(TrialObserver.observe(children, metric));
+        int recorded = status.nextTrialIndex == null ? 0 : status.nextTrialIndex;
+        java.util.Set<Integer> seen = new java.util.HashSet<>(trials.stream().map(Trial::index).toList());
+        List<TrainingJob> late = new ArrayList<>();
+        for (int i = 0; i < recorded; i++) {
+            if (seen.contains(i)) {
+                continue;
+            }
+            String name = TrialFactory.name(job, i);
+            TrainingJob child = client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(name).get();
+            if (child != null) {
+                late.add(child);
+            } else {
+                trials.add(new Trial(i, name, Map.of(), io.mlforge.api.v1alpha1.TrialPhase.Failed, null, List.of(), "TrialMissing", null, null, null));
+            }
+        }
+        trials.addAll(TrialObserver.observe(late, metric));
+        trials.sort(java.util.Comparator.comparingInt(Trial::index));
+        return trials;
     }
 
     private void create(TuningJob job, TuningPlan.NewTrial t) {

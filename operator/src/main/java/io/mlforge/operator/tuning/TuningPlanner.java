@@ -78,9 +78,11 @@ public final class TuningPlanner {
         int running = active.size() - plan.stop.size();
         int nextIndex = Math.max(status.nextTrialIndex == null ? 0 : status.nextTrialIndex,
                 trials.stream().mapToInt(Trial::index).max().orElse(-1) + 1);
-        int slots = Math.min(spec.maxParallelTrials == null ? 1 : spec.maxParallelTrials, Integer.MAX_VALUE) - running;
+        int slots = (spec.maxParallelTrials == null ? 1 : spec.maxParallelTrials) - running;
         int remaining = budget(spec, space) - nextIndex;
-        int count = Math.max(0, Math.min(slots, remaining));
+        // Trials recorded in status but not yet seen (the cache lags behind a create) count as running: until they
+        // show up nothing new starts, so maxParallelTrials holds and Hyperband never promotes a configuration twice.
+        int count = unseen(status, trials) > 0 ? 0 : Math.max(0, Math.min(slots, remaining));
         if (count > 0) {
             if (spec.strategy == TuningStrategy.Hyperband) {
                 hyperband(spec, trials, suggester, nextIndex, count, plan);
@@ -133,10 +135,16 @@ public final class TuningPlanner {
             return "Converged";
         }
         int created = Math.max(status.nextTrialIndex == null ? 0 : status.nextTrialIndex, trials.size());
-        if (created >= budget(spec, space) && trials.stream().noneMatch(Trial::active)) {
+        if (created >= budget(spec, space) && trials.stream().noneMatch(Trial::active) && unseen(status, trials) == 0) {
             return "MaxTrialsReached";
         }
         return null;
+    }
+
+    /** Trials the status says were created that the observed list does not hold (yet). */
+    static int unseen(TuningJobStatus status, List<Trial> trials) {
+        int recorded = status.nextTrialIndex == null ? 0 : status.nextTrialIndex;
+        return recorded - (int) trials.stream().filter(t -> t.index() < recorded).count();
     }
 
     private static void medianRule(TuningJobSpec spec, List<Trial> trials, TuningPlan plan) {

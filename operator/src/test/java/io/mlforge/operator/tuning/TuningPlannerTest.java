@@ -199,4 +199,16 @@ class TuningPlannerTest {
         assertThat(warmLr).as("the first trial goes where the parents' results point").isBetween(0.01, 0.04);
         assertThat(warmLr).as("not the quasi-random first point of a cold start").isNotEqualTo(coldLr);
     }
+
+    @Test
+    void trialsRecordedButNotYetSeenCountAsRunning() {
+        TuningJobStatus status = new TuningJobStatus();
+        status.nextTrialIndex = 3; // trials 0..2 were created; the cache shows only trial 0 so far
+        TuningJobSpec spec = spec(TuningStrategy.Random);
+        spec.maxTrials = 3;
+        TuningPlan plan = plan(spec, status, List.of(trial(0, TrialPhase.Succeeded, 1.0, List.of())));
+        assertThat(plan.create).as("no trial beyond maxParallelTrials").isEmpty();
+        assertThat(plan.completionReason).as("the budget is spent but two trials have not been seen finishing").isNull();
+        assertThat(plan.phase).isEqualTo(TuningPhase.Running);
+    }
 }

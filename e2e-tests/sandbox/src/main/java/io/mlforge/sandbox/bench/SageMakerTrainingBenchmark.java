@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * finished; and the status lag: how long after SageMaker reports a job Completed its TrainingJob says so. After the
  * window half the jobs are stopped through the spec (one StopTrainingJob each) and half finish on SageMaker at times
  * spread over a minute. The operator
- * runs with the production defaults (poll 10 s to 45 s, 20 calls/s per account and region). Prints "name: value"
+ * runs with the production defaults (poll 10 s to 30 s, 20 calls/s per account and region). Prints "name: value"
  * lines and writes a JSON summary.
  *
  * <p>Run: {@code ./mvnw -Pbenchmark-sagemaker -DskipTests verify -Dbenchmark.jobs=1000}
@@ -54,7 +54,7 @@ public final class SageMakerTrainingBenchmark {
         figures.put("window_seconds", windowSeconds);
         try (Sandbox sandbox = Sandbox.start(new Sandbox.Options(repo, out.resolve("sagemaker"), 4, 8, 1.0, 0, false))) {
             sandbox.operatorEnvironment().put("MLFORGE_SAGEMAKER_MIN_POLL_INTERVAL", "10s");
-            sandbox.operatorEnvironment().put("MLFORGE_SAGEMAKER_MAX_POLL_INTERVAL", "45s");
+            sandbox.operatorEnvironment().put("MLFORGE_SAGEMAKER_MAX_POLL_INTERVAL", "30s");
             sandbox.startOperator();
             sandbox.sagemaker().setTrainingInstanceLimit(Integer.MAX_VALUE);
             KubernetesClient client = sandbox.client();

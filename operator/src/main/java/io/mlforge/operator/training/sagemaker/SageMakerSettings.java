@@ -20,7 +20,7 @@ public interface SageMakerSettings {
     Duration minPollInterval();
 
     /** Longest interval between two batch polls (while nothing changes); bounds the status lag. */
-    @WithDefault("45s")
+    @WithDefault("30s")
     Duration maxPollInterval();
 
     /**
