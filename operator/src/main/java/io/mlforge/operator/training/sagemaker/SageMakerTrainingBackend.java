@@ -323,21 +323,31 @@ public class SageMakerTrainingBackend {
         Long generation = job.getMetadata().getGeneration();
         if (current != null && !TrainingAttempts.isTerminal(current.phase)) {
             SageMakerTarget target = target(job);
+            watcher.track(target, current.backendName, ResourceID.fromResource(job)); // after a restart too
             if (current.phase != TrainingPhase.Stopping) {
                 service.stop(target, current.backendName); // once: later reconciles only look whether it stopped
-                // recorded at once, so that a failing describe below (throttled) does not lead to a second stop
+                // recorded at once, so that a failing call below (throttled) does not lead to a second stop
                 current.phase = TrainingPhase.Stopping;
                 TrainingStatus.phase(status, TrainingPhase.Stopping, "Stopping", "asked SageMaker to stop " + current.backendName,
                         generation, now);
+                if (created(status, current)) {
+                    return; // the batch poll says when SageMaker has stopped it: no describe per job on a timer
+                }
+            } else if (!watcher.takeChanged(current.backendName)) {
+                return; // nothing new since the last look
             }
-            Optional<DescribeTrainingJobResponse> d = service.describe(target, current.backendName);
+            Optional<DescribeTrainingJobResponse> d;
+            try {
+                d = service.describe(target, current.backendName);
+            } catch (SdkException | RateLimitedException e) {
+                watcher.markChanged(current.backendName);
+                throw e;
+            }
             d.ifPresent(r -> record(status, target, r));
             SageMakerJobState state = d.map(SageMakerJobState::of).orElse(null);
             if (state != null && !state.ended()) {
-                current.phase = TrainingPhase.Stopping;
                 TrainingStatus.phase(status, TrainingPhase.Stopping, "Stopping", "waiting for SageMaker to stop " + current.backendName,
                         generation, now);
-                outcome.requeueAfter(now, settings.minPollInterval());
                 return;
             }
             watcher.untrack(current.backendName);
