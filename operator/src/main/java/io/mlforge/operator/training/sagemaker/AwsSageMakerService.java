@@ -15,7 +15,12 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateHyperParameterTuningJobRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
+import software.amazon.awssdk.services.sagemaker.model.DeploymentConfig;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemaker.model.CreateTrainingJobRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
@@ -32,7 +37,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * the default chain (IRSA, EKS Pod Identity, environment) or an assumed role on top of it. Every call passes the
  * client-side {@link AdaptiveRateLimiter} of its account and region, which slows down when SageMaker throttles.
  */
-public final class AwsSageMakerService implements SageMakerTrainingService, SageMakerTuningService, AutoCloseable {
+public final class AwsSageMakerService implements SageMakerTrainingService, SageMakerTuningService, SageMakerHostingService, AutoCloseable {
     private final Optional<URI> endpointOverride;
     private final Map<SageMakerTarget, SageMakerClient> clients = new ConcurrentHashMap<>();
     private final AwsCredentialsProvider baseCredentials;
@@ -181,6 +186,93 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
             // never created: nothing to stop
         } catch (SageMakerException e) {
             if (e.statusCode() != 400 || e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+        }
+    }
+
+    /** SageMaker answers an existing or missing hosting object with a ValidationException ("already existing", "Could not find"). */
+    private static boolean validationSaying(SageMakerException e, String text) {
+        return e.statusCode() == 400 && e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                && e.awsErrorDetails().errorMessage().contains(text);
+    }
+
+    @Override
+    public boolean createModel(SageMakerTarget target, CreateModelRequest request) {
+        try {
+            call(target, () -> client(target).createModel(request));
+            return true;
+        } catch (SageMakerException e) {
+            if (validationSaying(e, "already exist")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean createEndpointConfig(SageMakerTarget target, CreateEndpointConfigRequest request) {
+        try {
+            call(target, () -> client(target).createEndpointConfig(request));
+            return true;
+        } catch (SageMakerException e) {
+            if (validationSaying(e, "already exist")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<DescribeEndpointResponse> describeEndpoint(SageMakerTarget target, String name) {
+        try {
+            return Optional.of(call(target, () -> client(target).describeEndpoint(r -> r.endpointName(name))));
+        } catch (SageMakerException e) {
+            if (validationSaying(e, "Could not find")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String createEndpoint(SageMakerTarget target, String name, String configName, List<Tag> tags) {
+        return call(target, () -> client(target).createEndpoint(r -> r.endpointName(name).endpointConfigName(configName).tags(tags))).endpointArn();
+    }
+
+    @Override
+    public void updateEndpoint(SageMakerTarget target, String name, String configName, DeploymentConfig deployment) {
+        call(target, () -> client(target).updateEndpoint(r -> r.endpointName(name).endpointConfigName(configName).deploymentConfig(deployment)));
+    }
+
+    @Override
+    public void deleteEndpoint(SageMakerTarget target, String name) {
+        try {
+            call(target, () -> client(target).deleteEndpoint(r -> r.endpointName(name)));
+        } catch (SageMakerException e) {
+            if (!validationSaying(e, "Could not find")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void deleteEndpointConfig(SageMakerTarget target, String name) {
+        try {
+            call(target, () -> client(target).deleteEndpointConfig(r -> r.endpointConfigName(name)));
+        } catch (SageMakerException e) {
+            if (!validationSaying(e, "Could not find")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void deleteModel(SageMakerTarget target, String name) {
+        try {
+            call(target, () -> client(target).deleteModel(r -> r.modelName(name)));
+        } catch (SageMakerException e) {
+            if (!validationSaying(e, "Could not find")) {
                 throw e;
             }
         }

@@ -27,4 +27,10 @@ public class SageMakerServiceProducer {
     SageMakerTuningService sageMakerTuningService(AwsSageMakerService service) {
         return service;
     }
+
+    @Produces
+    @Singleton
+    SageMakerHostingService sageMakerHostingService(AwsSageMakerService service) {
+        return service;
+    }
 }

@@ -1,0 +1,179 @@
+package io.mlforge.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Endpoints with backend SageMaker end to end: the packaged operator against the sandbox's API server and the
+ * SageMaker emulator; assertions on status and on the emulator's request log.
+ */
+class EndpointE2ETest {
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Set<String> WRITES = Set.of("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "UpdateEndpoint", "DeleteEndpoint",
+            "DeleteEndpointConfig", "DeleteModel");
+    private static Sandbox sandbox;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void startSandbox() throws Exception {
+        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-endpoints"), 1, 1, 0.2, 0, true));
+        client = sandbox.client();
+    }
+
+    @AfterAll
+    static void stopSandbox() throws Exception {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private static void apply(String yaml) {
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(String name) {
+        GenericKubernetesResource e = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName(name).get();
+        Object status = e == null ? null : e.getAdditionalProperties().get("status");
+        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static Map<String, Object> await(String name, String what, Predicate<Map<String, Object>> condition) {
+        org.awaitility.Awaitility.await(name + " " + what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> condition.test(status(name)));
+        return status(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> sm(Map<String, Object> status) {
+        return (Map<String, Object>) status.get("sagemaker");
+    }
+
+    private static Predicate<Map<String, Object>> inServiceWith(String dataUriPart) {
+        return s -> "InService".equals(s.get("phase")) && s.get("sagemaker") != null && sm(s).get("pendingEndpointConfigName") == null;
+    }
+
+    private static List<JsonNode> writes(String endpointName) {
+        return sandbox.sagemaker().requestLog().stream().filter(r -> WRITES.contains(r.path("operation").asText()))
+                .filter(r -> r.path("request").toString().contains(endpointName)).toList();
+    }
+
+    private static String endpoint(String name, String image, String dataUri, String extra) {
+        return """
+                apiVersion: mlforge.io/v1alpha1
+                kind: Endpoint
+                metadata: {name: %s, namespace: default}
+                spec:
+                  backend: SageMaker
+                  model: {image: "%s", dataUri: "%s"}
+                  variants:
+                    - {name: primary, instanceType: ml.m5.large, instanceCount: 2, weight: 0.8}
+                    - {name: canary, instanceType: ml.m5.large, instanceCount: 1, weight: 0.2}
+                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                %s""".formatted(name, image, dataUri, extra);
+    }
+
+    static final String XGB = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void realTimeEndpointUpdatesBlueGreenAndCollectsTheOldConfig() throws Exception {
+        apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v1/model.tar.gz",
+                "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
+        Map<String, Object> first = await("churn", "InService", inServiceWith("v1"));
+        String firstConfig = (String) sm(first).get("endpointConfigName");
+        assertThat(sm(first)).containsEntry("endpointName", "default-churn").containsEntry("endpointStatus", "InService");
+        assertThat(first.get("url")).isEqualTo("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/default-churn/invocations");
+        assertThat((List<Map<String, Object>>) first.get("variants")).extracting(v -> v.get("name") + "=" + v.get("currentWeight"))
+                .containsExactly("primary=0.8", "canary=0.2");
+
+        // re-applying the same spec writes nothing to SageMaker
+        int writesBefore = writes("default-churn").size();
+        apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v1/model.tar.gz",
+                "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
+        Thread.sleep(3000);
+        assertThat(writes("default-churn")).hasSize(writesBefore);
+
+        // a new model: new model + config, UpdateEndpoint with the canary policy, then the old config is deleted
+        apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v2/model.tar.gz",
+                "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
+        Map<String, Object> second = await("churn", "updated", s -> inServiceWith("v2").test(s) && !firstConfig.equals(sm(s).get("endpointConfigName")));
+        String secondConfig = (String) sm(second).get("endpointConfigName");
+        List<JsonNode> update = sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())).toList();
+        assertThat(update).last().satisfies(r -> {
+            assertThat(r.at("/request/EndpointConfigName").asText()).isEqualTo(secondConfig);
+            assertThat(r.at("/request/DeploymentConfig/BlueGreenUpdatePolicy/TrafficRoutingConfiguration/Type").asText()).isEqualTo("CANARY");
+        });
+        org.awaitility.Awaitility.await("old config deleted").atMost(Duration.ofSeconds(30)).until(() -> sandbox.sagemaker().requestLog().stream()
+                .anyMatch(r -> "DeleteEndpointConfig".equals(r.path("operation").asText()) && firstConfig.equals(r.at("/request/EndpointConfigName").asText())));
+    }
+
+    @Test
+    void aFailedUpdateIsImpossibleToMissAndTheOldVersionKeepsServing() {
+        apply(endpoint("fraud", XGB, "s3://mlforge-examples/fraud/v1/model.tar.gz", ""));
+        Map<String, Object> serving = await("fraud", "InService", inServiceWith("v1"));
+        String good = (String) sm(serving).get("endpointConfigName");
+        apply(endpoint("fraud", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-fail:1", "s3://mlforge-examples/fraud/v2/model.tar.gz", ""));
+        Map<String, Object> failed = await("fraud", "UpdateFailed", s -> s.get("failedUpdate") != null);
+        assertThat(sm(failed)).containsEntry("endpointConfigName", good);
+        assertThat(failed.get("phase")).isEqualTo("InService");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> conditions = (List<Map<String, Object>>) failed.get("conditions");
+        assertThat(conditions).anySatisfy(c -> assertThat(c).containsEntry("type", "UpdateFailed")
+                .containsEntry("status", "True").containsEntry("reason", "UpdateRolledBack"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> failedUpdate = (Map<String, Object>) failed.get("failedUpdate");
+        assertThat((String) failedUpdate.get("reason")).contains("ping health check");
+        long updates = sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
+                && "default-fraud".equals(r.at("/request/EndpointName").asText())).count();
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
+                && "default-fraud".equals(r.at("/request/EndpointName").asText())).count()).as("the failed config is not retried").isEqualTo(updates);
+    }
+
+    @Test
+    void serverlessAndAsyncSamplesGoInService() throws Exception {
+        sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-serverless.yaml"));
+        sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-async.yaml"));
+        await("sentiment-serverless", "InService", s -> "InService".equals(s.get("phase")));
+        String asyncName = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").list().getItems().stream()
+                .map(e -> e.getMetadata().getName()).filter(n -> !n.equals("sentiment-serverless") && !n.startsWith("churn") && !n.startsWith("fraud")
+                        && !n.startsWith("gone")).findFirst().orElseThrow();
+        await(asyncName, "InService", s -> "InService".equals(s.get("phase")));
+        assertThat(sandbox.sagemaker().requestLog()).anySatisfy(r -> {
+            assertThat(r.path("operation").asText()).isEqualTo("CreateEndpointConfig");
+            assertThat(r.at("/request/ProductionVariants/0/ServerlessConfig/MemorySizeInMB").asInt()).isEqualTo(5120);
+        });
+        assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "CreateEndpointConfig".equals(r.path("operation").asText())
+                && r.at("/request/AsyncInferenceConfig/OutputConfig/S3OutputPath").asText().startsWith("s3://"));
+    }
+
+    @Test
+    void deletingAnEndpointDeletesItsEndpointConfigAndModels() {
+        apply(endpoint("gone", XGB, "s3://mlforge-examples/gone/model.tar.gz", ""));
+        Map<String, Object> serving = await("gone", "InService", inServiceWith("gone"));
+        String config = (String) sm(serving).get("endpointConfigName");
+        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("gone").delete();
+        org.awaitility.Awaitility.await("gone").atMost(Duration.ofSeconds(60))
+                .until(() -> client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("gone").get() == null);
+        List<String> deletes = sandbox.sagemaker().requestLog().stream().filter(r -> r.path("operation").asText().startsWith("Delete"))
+                .filter(r -> r.path("request").toString().contains("default-gone")).map(r -> r.path("operation").asText()).distinct().toList();
+        assertThat(deletes).contains("DeleteEndpoint", "DeleteEndpointConfig", "DeleteModel");
+        assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "DeleteEndpointConfig".equals(r.path("operation").asText())
+                && config.equals(r.at("/request/EndpointConfigName").asText()));
+    }
+}

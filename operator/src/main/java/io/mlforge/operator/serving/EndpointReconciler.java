@@ -1,0 +1,124 @@
+package io.mlforge.operator.serving;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.mlforge.api.v1alpha1.Backend;
+import io.mlforge.api.v1alpha1.Condition;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.EndpointStatus;
+import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.EventRecorder;
+import io.mlforge.operator.core.StatusWriter;
+import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.serving.sagemaker.SageMakerEndpointBackend;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Reconciles Endpoints: resolves the models (TrainingJob / TuningJob references wait with condition ModelResolved
+ * until their artifacts exist), hands the endpoint to its backend and writes status. A finalizer lets deletion
+ * remove what the endpoint created (per deletionPolicy).
+ */
+@ControllerConfiguration(name = EndpointReconciler.NAME)
+public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoint> {
+    public static final String NAME = "endpoint";
+    private static final Logger LOG = Logger.getLogger(EndpointReconciler.class);
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    StatusWriter statusWriter;
+
+    @Inject
+    EventRecorder events;
+
+    @Inject
+    SageMakerEndpointBackend sagemaker;
+
+    @Inject
+    Clock clock;
+
+    @Override
+    public UpdateControl<Endpoint> reconcile(Endpoint cached, Context<Endpoint> context) {
+        Endpoint endpoint = statusWriter.fresh(cached);
+        Instant now = clock.instant();
+        EndpointStatus before = endpoint.getStatus();
+        EndpointStatus status = before == null ? new EndpointStatus() : client.getKubernetesSerialization().clone(before);
+        Long generation = endpoint.getMetadata().getGeneration();
+        UpdateControl<Endpoint> control = UpdateControl.noUpdate();
+        if (endpoint.getSpec().backend != Backend.SageMaker) {
+            String message = "backend Kubernetes (Deployments, Services, autoscalers in the cluster) is not available in this version of the"
+                    + " operator; use backend SageMaker";
+            status.message = message;
+            status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, "BackendNotAvailable", message, generation, now);
+        } else {
+            ModelResolver.Result models = ModelResolver.resolve(client, endpoint);
+            if (!models.resolvedAll()) {
+                status.message = models.waitingMessage();
+                status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.False, models.waitingReason(),
+                        models.waitingMessage(), generation, now);
+                if (status.phase == null) {
+                    status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, models.waitingReason(),
+                            models.waitingMessage(), generation, now);
+                }
+                control.rescheduleAfter(Duration.ofSeconds(15));
+            } else {
+                status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
+                status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
+                        "every variant has a model", generation, now);
+                Duration next = sagemaker.reconcile(endpoint, status, models.models(), now, (warning, note) -> {
+                    if (warning) {
+                        events.warning(endpoint, note[0], note[1]);
+                    } else {
+                        events.normal(endpoint, note[0], note[1]);
+                    }
+                });
+                control.rescheduleAfter(next.isZero() ? Duration.ofMillis(10) : next);
+            }
+        }
+        if (status.phase != null && (before == null || before.phase != status.phase)) {
+            events.normal(endpoint, status.phase.name(), status.message);
+            LOG.infof("%s/%s phase %s -> %s: %s", endpoint.getMetadata().getNamespace(), endpoint.getMetadata().getName(),
+                    before == null ? null : before.phase, status.phase, status.message);
+        }
+        status.observedGeneration = generation;
+        if (!Objects.equals(json(before), json(status))) {
+            endpoint.setStatus(status);
+            statusWriter.write(endpoint);
+        }
+        return control;
+    }
+
+    private String json(Object o) {
+        return o == null ? null : client.getKubernetesSerialization().asJson(o);
+    }
+
+    @Override
+    public DeleteControl cleanup(Endpoint endpoint, Context<Endpoint> context) {
+        statusWriter.forget(endpoint.getMetadata().getUid());
+        if (endpoint.getSpec().backend == Backend.SageMaker) {
+            try {
+                if (!sagemaker.release(endpoint)) {
+                    events.normal(endpoint, "Deleting", "waiting for SageMaker to delete the endpoint before its config and models");
+                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+                }
+            } catch (SdkException | RateLimitedException e) {
+                events.warning(endpoint, "BackendError", "cannot delete the SageMaker endpoint yet: " + e.getMessage());
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
+            }
+        }
+        return DeleteControl.defaultDelete();
+    }
+}

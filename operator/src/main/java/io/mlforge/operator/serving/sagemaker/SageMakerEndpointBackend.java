@@ -1,0 +1,302 @@
+package io.mlforge.operator.serving.sagemaker;
+
+import io.mlforge.api.v1alpha1.Condition;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.EndpointPhase;
+import io.mlforge.api.v1alpha1.EndpointStatus;
+import io.mlforge.api.v1alpha1.FailedUpdate;
+import io.mlforge.api.v1alpha1.ModelSpec;
+import io.mlforge.api.v1alpha1.ResourceDeletionPolicy;
+import io.mlforge.api.v1alpha1.SageMakerEndpointStatus;
+import io.mlforge.api.v1alpha1.VariantStatus;
+import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.training.sagemaker.SageMakerHostingService;
+import io.mlforge.operator.training.sagemaker.SageMakerSettings;
+import io.mlforge.operator.training.sagemaker.SageMakerTarget;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
+
+/**
+ * One Endpoint on SageMaker: Models and an EndpointConfig with content-hash names ({@link SageMakerEndpointPlan}),
+ * created once (known names are not created again, so re-applying an unchanged spec writes nothing), the endpoint
+ * created or rolled to the planned config with UpdateEndpoint (blue/green per spec.deployment) only while SageMaker
+ * says InService. An update SageMaker rolls back leaves the previous config serving and sets UpdateFailed with the
+ * service's reason; that config is not retried until the spec changes. After a successful update the previous
+ * config and models no longer used are deleted. The endpoint changed or deleted outside MLForge is put back.
+ * Describes back off from 10 s while it changes to 5 min while it is stable.
+ */
+@Singleton
+public class SageMakerEndpointBackend {
+    static final Duration STABLE_MAX = Duration.ofMinutes(5);
+
+    @Inject
+    SageMakerHostingService service;
+
+    @Inject
+    SageMakerSettings settings;
+
+    private final Map<String, Duration> intervals = new ConcurrentHashMap<>();
+
+    SageMakerTarget target(Endpoint endpoint) {
+        var sm = endpoint.getSpec().sagemaker;
+        return new SageMakerTarget(sm.region == null ? settings.defaultRegion() : sm.region, sm.assumeRoleArn);
+    }
+
+    /** One step; returns when to look again. {@code events} receives (warning?, {reason, message}). */
+    public Duration reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now,
+            BiConsumer<Boolean, String[]> events) {
+        Long generation = endpoint.getMetadata().getGeneration();
+        try {
+            Duration next = step(endpoint, status, models, now, events);
+            for (String type : new String[] {"Throttled", "BackendError"}) {
+                if (Conditions.isTrue(status.conditions, type)) {
+                    status.conditions = Conditions.set(status.conditions, type, ConditionStatus.False, "Answering", "SageMaker answers again", generation, now);
+                }
+            }
+            return next;
+        } catch (SdkException | RateLimitedException e) {
+            boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
+            String type = throttled ? "Throttled" : "BackendError";
+            String message = "SageMaker call failed, retrying: " + e.getMessage();
+            if (!Conditions.isTrue(status.conditions, type)) {
+                events.accept(true, new String[] {type, message});
+            }
+            status.conditions = Conditions.set(status.conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed",
+                    message, generation, now);
+            return e instanceof RateLimitedException r ? r.retryAfter().plusSeconds(1) : settings.minPollInterval();
+        }
+    }
+
+    private Duration step(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, BiConsumer<Boolean, String[]> events) {
+        Long generation = endpoint.getMetadata().getGeneration();
+        SageMakerTarget target = target(endpoint);
+        SageMakerEndpointPlan.Plan plan = SageMakerEndpointPlan.plan(endpoint, models);
+        String planned = plan.endpointConfig().endpointConfigName();
+        if (status.sagemaker == null || status.sagemaker.endpointName == null) {
+            status.sagemaker = new SageMakerEndpointStatus();
+            status.sagemaker.endpointName = plan.endpointName();
+            status.sagemaker.region = target.region();
+            status.sagemaker.invocationUrl = "https://runtime.sagemaker." + target.region() + ".amazonaws.com/endpoints/" + plan.endpointName()
+                    + "/invocations";
+            phase(status, EndpointPhase.Creating, "Creating", "creating SageMaker endpoint " + plan.endpointName(), generation, now);
+            return Duration.ZERO; // the name is recorded before anything is created
+        }
+        SageMakerEndpointStatus sm = status.sagemaker;
+        status.url = sm.invocationUrl;
+        var described = service.describeEndpoint(target, sm.endpointName);
+        boolean failedBefore = failedUpdateIs(status, planned);
+        if (described.isEmpty()) {
+            ensureConfig(target, plan, sm);
+            if (sm.endpointArn != null) {
+                events.accept(true, new String[] {"DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again"});
+            }
+            sm.endpointArn = service.createEndpoint(target, sm.endpointName, planned, plan.endpointConfig().tags());
+            sm.pendingEndpointConfigName = planned;
+            sm.endpointStatus = "Creating";
+            phase(status, EndpointPhase.Creating, "Creating", "SageMaker is creating endpoint " + sm.endpointName + " with " + planned, generation, now);
+            return settings.minPollInterval();
+        }
+        DescribeEndpointResponse d = described.get();
+        sm.endpointArn = d.endpointArn();
+        sm.endpointStatus = d.endpointStatusAsString();
+        variants(endpoint, status, d);
+        switch (sm.endpointStatus) {
+            case "Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting", "UpdateRollbackFailed" -> {
+                EndpointPhase phase = switch (sm.endpointStatus) {
+                    case "Creating" -> EndpointPhase.Creating;
+                    case "RollingBack", "UpdateRollbackFailed" -> EndpointPhase.RollingBack;
+                    case "Deleting" -> EndpointPhase.Deleting;
+                    default -> EndpointPhase.Updating;
+                };
+                phase(status, phase, sm.endpointStatus, "SageMaker endpoint " + sm.endpointName + " is " + sm.endpointStatus
+                        + (sm.pendingEndpointConfigName == null ? "" : " (to " + sm.pendingEndpointConfigName + ")"), generation, now);
+                return settings.minPollInterval();
+            }
+            case "Failed" -> {
+                String reason = d.failureReason();
+                if (!planned.equals(d.endpointConfigName()) && !failedBefore) {
+                    // a failed endpoint cannot be updated: delete it, the next step creates it with the new config
+                    service.deleteEndpoint(target, sm.endpointName);
+                    phase(status, EndpointPhase.Deleting, "RecreatingFailedEndpoint", "deleting failed endpoint " + sm.endpointName
+                            + " to create it with " + planned, generation, now);
+                    return settings.minPollInterval();
+                }
+                failed(status, d.endpointConfigName(), reason, generation, now, events);
+                phase(status, EndpointPhase.Failed, "EndpointFailed", "SageMaker endpoint " + sm.endpointName + " failed: " + reason, generation, now);
+                return STABLE_MAX;
+            }
+            default -> {
+                // InService
+            }
+        }
+        String serving = d.endpointConfigName();
+        String pending = sm.pendingEndpointConfigName;
+        String previous = sm.endpointConfigName;
+        if (pending != null && !pending.equals(serving)) {
+            // the update (or creation) to `pending` did not take: SageMaker rolled back to `serving`
+            failed(status, pending, d.failureReason(), generation, now, events);
+            sm.pendingEndpointConfigName = null;
+        }
+        sm.endpointConfigName = serving;
+        if (pending != null && pending.equals(serving)) {
+            sm.pendingEndpointConfigName = null;
+            status.lastUpdateTime = Timestamps.format(now);
+            status.failedUpdate = null;
+            status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.False, "UpdateSucceeded",
+                    serving + " is in service", generation, now);
+            if (previous != null && !previous.equals(serving)) {
+                collect(target, previous, sm.modelNames, plan);
+                events.accept(false, new String[] {"Updated", "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; "
+                        + previous + " deleted"});
+            }
+        }
+        if (!planned.equals(serving) && !(failedUpdateIs(status, planned))) {
+            if (previous != null && !Objects.equals(previous, serving) && pending == null) {
+                events.accept(true, new String[] {"DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
+                        + " outside MLForge; rolling it back to the spec"});
+            }
+            ensureConfig(target, plan, sm);
+            service.updateEndpoint(target, sm.endpointName, planned, plan.deployment());
+            sm.pendingEndpointConfigName = planned;
+            intervals.remove(endpoint.getMetadata().getUid());
+            phase(status, EndpointPhase.Updating, "Updating", "rolling SageMaker endpoint " + sm.endpointName + " from " + serving + " to "
+                    + planned + " (" + (endpoint.getSpec().deployment == null || endpoint.getSpec().deployment.strategy == null ? "AllAtOnce"
+                    : endpoint.getSpec().deployment.strategy) + ")", generation, now);
+            events.accept(false, new String[] {"Updating", "UpdateEndpoint " + sm.endpointName + " to " + planned});
+            return settings.minPollInterval();
+        }
+        sm.modelNames = plan.modelNameByVariant().values().stream().distinct().toList();
+        status.servingSpecHash = hashOf(serving);
+        String message = status.failedUpdate != null ? "in service with " + serving + "; the update to spec " + status.failedUpdate.specHash
+                + " failed and is not retried until the spec changes" : "in service with " + serving;
+        phase(status, EndpointPhase.InService, status.failedUpdate != null ? "UpdateFailed" : "InService", message, generation, now);
+        Duration last = intervals.getOrDefault(endpoint.getMetadata().getUid(), settings.minPollInterval());
+        Duration next = Duration.ofMillis(Math.min(STABLE_MAX.toMillis(), last.toMillis() * 2));
+        intervals.put(endpoint.getMetadata().getUid(), next);
+        return next;
+    }
+
+    /** Creates the planned models and config unless SageMaker has them (their names are content hashes). */
+    private void ensureConfig(SageMakerTarget target, SageMakerEndpointPlan.Plan plan, SageMakerEndpointStatus sm) {
+        for (var model : plan.models()) {
+            service.createModel(target, model);
+        }
+        service.createEndpointConfig(target, plan.endpointConfig());
+    }
+
+    /** Deletes the config no longer in service and the models it used that the plan no longer uses. */
+    private void collect(SageMakerTarget target, String oldConfig, List<String> oldModels, SageMakerEndpointPlan.Plan plan) {
+        service.deleteEndpointConfig(target, oldConfig);
+        Set<String> inUse = new HashSet<>(plan.modelNameByVariant().values());
+        for (String m : oldModels == null ? List.<String>of() : oldModels) {
+            if (!inUse.contains(m)) {
+                service.deleteModel(target, m);
+            }
+        }
+    }
+
+    /** The content hash at the end of a config name. */
+    static String hashOf(String configName) {
+        return configName.substring(configName.lastIndexOf('-') + 1);
+    }
+
+    private static boolean failedUpdateIs(EndpointStatus status, String configName) {
+        return status.failedUpdate != null && hashOf(configName).equals(status.failedUpdate.specHash);
+    }
+
+    private static void failed(EndpointStatus status, String config, String reason, Long generation, Instant now, BiConsumer<Boolean, String[]> events) {
+        boolean known = failedUpdateIs(status, config);
+        FailedUpdate f = new FailedUpdate();
+        f.specHash = hashOf(config);
+        f.generation = generation;
+        f.reason = reason == null ? "SageMaker did not put the new configuration in service" : reason;
+        f.time = known ? status.failedUpdate.time : Timestamps.format(now);
+        String message = "the update to " + config + " (generation " + generation + ") failed; the previous version keeps serving: " + f.reason;
+        f.message = message;
+        status.failedUpdate = f;
+        status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.True, "UpdateRolledBack", message,
+                generation, now);
+        if (!known) {
+            events.accept(true, new String[] {"UpdateFailed", message});
+        }
+    }
+
+    private static void variants(Endpoint endpoint, EndpointStatus status, DescribeEndpointResponse d) {
+        if (!d.hasProductionVariants()) {
+            return;
+        }
+        List<VariantStatus> variants = new ArrayList<>();
+        int ready = 0;
+        for (ProductionVariantSummary v : d.productionVariants()) {
+            VariantStatus s = new VariantStatus();
+            s.name = v.variantName();
+            s.currentWeight = v.currentWeight() == null ? null : v.currentWeight().doubleValue();
+            s.desiredWeight = v.desiredWeight() == null ? null : v.desiredWeight().doubleValue();
+            s.readyInstances = v.currentInstanceCount();
+            s.desiredInstances = v.desiredInstanceCount();
+            if (v.currentServerlessConfig() != null || (v.currentInstanceCount() != null && v.currentInstanceCount() > 0)) {
+                ready++;
+            }
+            variants.add(s);
+        }
+        status.variants = variants;
+        status.readyVariants = ready + "/" + endpoint.getSpec().variants.size();
+    }
+
+    static void phase(EndpointStatus status, EndpointPhase phase, String reason, String message, Long generation, Instant now) {
+        status.phase = phase;
+        status.message = message;
+        status.conditions = Conditions.set(status.conditions, Condition.READY, phase == EndpointPhase.InService ? ConditionStatus.True
+                : ConditionStatus.False, reason, message, generation, now);
+        status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATING, phase == EndpointPhase.Updating || phase == EndpointPhase.Creating
+                || phase == EndpointPhase.RollingBack ? ConditionStatus.True : ConditionStatus.False, reason, message, generation, now);
+    }
+
+    /**
+     * Deletion: policy Delete (default) deletes the endpoint, then, once SageMaker has removed it, its config and
+     * models; Retain leaves them. Returns true when the resource may go.
+     */
+    public boolean release(Endpoint endpoint) {
+        EndpointStatus status = endpoint.getStatus();
+        intervals.remove(endpoint.getMetadata().getUid());
+        if (status == null || status.sagemaker == null || status.sagemaker.endpointName == null
+                || endpoint.getSpec().deletionPolicy == ResourceDeletionPolicy.Retain) {
+            return true;
+        }
+        SageMakerTarget target = target(endpoint);
+        SageMakerEndpointStatus sm = status.sagemaker;
+        var d = service.describeEndpoint(target, sm.endpointName);
+        if (d.isPresent()) {
+            if (!"Deleting".equals(d.get().endpointStatusAsString())) {
+                service.deleteEndpoint(target, sm.endpointName);
+            }
+            return false;
+        }
+        for (String config : new String[] {sm.endpointConfigName, sm.pendingEndpointConfigName}) {
+            if (config != null) {
+                service.deleteEndpointConfig(target, config);
+            }
+        }
+        for (String model : sm.modelNames == null ? List.<String>of() : sm.modelNames) {
+            service.deleteModel(target, model);
+        }
+        return true;
+    }
+}
