@@ -247,8 +247,9 @@ public class SageMakerEndpointBackend {
         for (ProductionVariantSummary v : d.productionVariants()) {
             VariantStatus s = new VariantStatus();
             s.name = v.variantName();
-            s.currentWeight = v.currentWeight() == null ? null : v.currentWeight().doubleValue();
-            s.desiredWeight = v.desiredWeight() == null ? null : v.desiredWeight().doubleValue();
+            // SageMaker's weights are floats: 0.8f is reported as 0.8, not 0.800000011920929
+            s.currentWeight = v.currentWeight() == null ? null : Double.parseDouble(v.currentWeight().toString());
+            s.desiredWeight = v.desiredWeight() == null ? null : Double.parseDouble(v.desiredWeight().toString());
             s.readyInstances = v.currentInstanceCount();
             s.desiredInstances = v.desiredInstanceCount();
             if (v.currentServerlessConfig() != null || (v.currentInstanceCount() != null && v.currentInstanceCount() > 0)) {
