@@ -176,4 +176,31 @@ class EndpointE2ETest {
         assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "DeleteEndpointConfig".equals(r.path("operation").asText())
                 && config.equals(r.at("/request/EndpointConfigName").asText()));
     }
+
+    @Test
+    void theRealTimeSampleScalesThroughApplicationAutoScaling() throws Exception {
+        sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-realtime.yaml"));
+        await("fraud-realtime", "InService", s -> "InService".equals(s.get("phase")));
+        Predicate<JsonNode> ours = r -> r.at("/request/ResourceId").asText().startsWith("endpoint/default-fraud-realtime/");
+        org.awaitility.Awaitility.await("scaling applied").atMost(Duration.ofSeconds(30)).until(() -> sandbox.sagemaker().requestLog().stream()
+                .anyMatch(r -> "PutScalingPolicy".equals(r.path("operation").asText()) && ours.test(r)));
+        JsonNode target = sandbox.sagemaker().requestLog().stream().filter(r -> "RegisterScalableTarget".equals(r.path("operation").asText()))
+                .filter(ours).findFirst().orElseThrow().path("request");
+        assertThat(target.path("ResourceId").asText()).isEqualTo("endpoint/default-fraud-realtime/variant/primary");
+        assertThat(target.path("ScalableDimension").asText()).isEqualTo("sagemaker:variant:DesiredInstanceCount");
+        assertThat(target.path("MinCapacity").asInt()).isEqualTo(2);
+        assertThat(target.path("MaxCapacity").asInt()).isEqualTo(8);
+        JsonNode policy = sandbox.sagemaker().requestLog().stream().filter(r -> "PutScalingPolicy".equals(r.path("operation").asText()))
+                .filter(ours).findFirst().orElseThrow().path("request").path("TargetTrackingScalingPolicyConfiguration");
+        assertThat(policy.path("TargetValue").asDouble()).isEqualTo(1000.0);
+        assertThat(policy.at("/PredefinedMetricSpecification/PredefinedMetricType").asText()).isEqualTo("SageMakerVariantInvocationsPerInstance");
+        assertThat(policy.path("ScaleInCooldown").asInt()).isEqualTo(300);
+        assertThat(policy.path("ScaleOutCooldown").asInt()).isEqualTo(60);
+        JsonNode config = sandbox.sagemaker().requestLog().stream().filter(r -> "CreateEndpointConfig".equals(r.path("operation").asText())
+                && r.at("/request/EndpointConfigName").asText().startsWith("default-fraud-realtime-")).findFirst().orElseThrow().path("request");
+        assertThat(config.at("/DataCaptureConfig/InitialSamplingPercentage").asInt()).isEqualTo(20);
+        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("fraud-realtime").delete();
+        org.awaitility.Awaitility.await("deregistered").atMost(Duration.ofSeconds(60)).until(() -> sandbox.sagemaker().requestLog().stream()
+                .anyMatch(r -> "DeregisterScalableTarget".equals(r.path("operation").asText()) && ours.test(r)));
+    }
 }

@@ -13,6 +13,8 @@ import io.mlforge.api.v1alpha1.VariantStatus;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.api.v1alpha1.Variant;
+import io.mlforge.operator.training.sagemaker.ApplicationAutoScalingService;
 import io.mlforge.operator.training.sagemaker.SageMakerHostingService;
 import io.mlforge.operator.training.sagemaker.SageMakerSettings;
 import io.mlforge.operator.training.sagemaker.SageMakerTarget;
@@ -51,6 +53,12 @@ public class SageMakerEndpointBackend {
 
     @Inject
     SageMakerSettings settings;
+
+    @Inject
+    ApplicationAutoScalingService autoscaling;
+
+    /** Autoscaling last applied per endpoint (UID → plan); after a restart it is applied once more (upserts). */
+    private final Map<String, String> appliedScaling = new ConcurrentHashMap<>();
 
     private final Map<String, Duration> intervals = new ConcurrentHashMap<>();
 
@@ -184,6 +192,7 @@ public class SageMakerEndpointBackend {
         }
         sm.modelNames = plan.modelNameByVariant().values().stream().distinct().toList();
         status.servingSpecHash = hashOf(serving);
+        scale(endpoint, target, sm.endpointName, events);
         String message = status.failedUpdate != null ? "in service with " + serving + "; the update to spec " + status.failedUpdate.specHash
                 + " failed and is not retried until the spec changes" : "in service with " + serving;
         phase(status, EndpointPhase.InService, status.failedUpdate != null ? "UpdateFailed" : "InService", message, generation, now);
@@ -191,6 +200,38 @@ public class SageMakerEndpointBackend {
         Duration next = Duration.ofMillis(Math.min(STABLE_MAX.toMillis(), last.toMillis() * 2));
         intervals.put(endpoint.getMetadata().getUid(), next);
         return next;
+    }
+
+    /**
+     * Registers each autoscaled variant with Application Auto Scaling and puts its target-tracking policy, and removes
+     * the scalable targets of variants that no longer autoscale; only when the autoscaling spec changed.
+     */
+    private void scale(Endpoint endpoint, SageMakerTarget target, String endpointName, BiConsumer<Boolean, String[]> events) {
+        List<EndpointAutoscalingPlan.VariantScaling> plan = EndpointAutoscalingPlan.plan(endpoint, endpointName);
+        String key = plan.stream().map(v -> v.target().toString() + v.policy().toString()).toList().toString();
+        String uid = endpoint.getMetadata().getUid();
+        String previous = appliedScaling.get(uid);
+        if (key.equals(previous)) {
+            return;
+        }
+        Set<String> scaled = new HashSet<>();
+        for (EndpointAutoscalingPlan.VariantScaling v : plan) {
+            autoscaling.registerScalableTarget(target, v.target());
+            autoscaling.putScalingPolicy(target, v.policy());
+            scaled.add(v.resourceId());
+        }
+        if (previous != null) {
+            for (Variant v : endpoint.getSpec().variants) {
+                String id = EndpointAutoscalingPlan.resourceId(endpointName, v.name);
+                if (!scaled.contains(id) && previous.contains(id)) {
+                    autoscaling.deregisterScalableTarget(target, id);
+                }
+            }
+        }
+        appliedScaling.put(uid, key);
+        if (!plan.isEmpty()) {
+            events.accept(false, new String[] {"AutoscalingApplied", plan.size() + " variant(s) scale on invocations per instance"});
+        }
     }
 
     /** Creates the planned models and config unless SageMaker has them (their names are content hashes). */
@@ -283,9 +324,13 @@ public class SageMakerEndpointBackend {
         }
         SageMakerTarget target = target(endpoint);
         SageMakerEndpointStatus sm = status.sagemaker;
+        appliedScaling.remove(endpoint.getMetadata().getUid());
         var d = service.describeEndpoint(target, sm.endpointName);
         if (d.isPresent()) {
             if (!"Deleting".equals(d.get().endpointStatusAsString())) {
+                for (var v : EndpointAutoscalingPlan.plan(endpoint, sm.endpointName)) {
+                    autoscaling.deregisterScalableTarget(target, v.resourceId());
+                }
                 service.deleteEndpoint(target, sm.endpointName);
             }
             return false;

@@ -97,7 +97,8 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
         });
     }
 
-    private AwsCredentialsProvider credentials(SageMakerTarget target) {
+    /** Credentials for a target: the default chain, or a role assumed on top of it (also used by autoscaling). */
+    AwsCredentialsProvider credentials(SageMakerTarget target) {
         if (target.assumeRoleArn() == null) {
             return baseCredentials;
         }

@@ -33,4 +33,11 @@ public class SageMakerServiceProducer {
     SageMakerHostingService sageMakerHostingService(AwsSageMakerService service) {
         return service;
     }
+
+    @Produces
+    @Singleton
+    ApplicationAutoScalingService applicationAutoScalingService(AwsSageMakerService service, SageMakerSettings settings) {
+        return new AwsApplicationAutoScalingService(settings.endpointOverride().map(URI::create), service::credentials,
+                AdaptiveRateLimiter.of(settings.maxCallsPerSecond()));
+    }
 }

@@ -1,0 +1,56 @@
+package io.mlforge.operator.serving.sagemaker;
+
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.Variant;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.applicationautoscaling.model.MetricType;
+import software.amazon.awssdk.services.applicationautoscaling.model.PolicyType;
+import software.amazon.awssdk.services.applicationautoscaling.model.PredefinedMetricSpecification;
+import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingScalingPolicyConfiguration;
+
+/**
+ * Autoscaling of a SageMaker endpoint's variants through Application Auto Scaling (pure): per variant with
+ * spec.autoscaling a scalable target (instance count between min and max) and a target-tracking policy on
+ * SageMakerVariantInvocationsPerInstance with the cooldowns.
+ */
+public final class EndpointAutoscalingPlan {
+    /** What one variant needs. */
+    public record VariantScaling(String resourceId, RegisterScalableTargetRequest target, PutScalingPolicyRequest policy) {
+    }
+
+    private EndpointAutoscalingPlan() {
+    }
+
+    public static String resourceId(String endpointName, String variant) {
+        return "endpoint/" + endpointName + "/variant/" + variant;
+    }
+
+    public static List<VariantScaling> plan(Endpoint endpoint, String endpointName) {
+        List<VariantScaling> result = new ArrayList<>();
+        for (Variant v : endpoint.getSpec().variants) {
+            if (v.autoscaling == null || v.serverless != null) {
+                continue;
+            }
+            String resourceId = resourceId(endpointName, v.name);
+            RegisterScalableTargetRequest target = RegisterScalableTargetRequest.builder().serviceNamespace(ServiceNamespace.SAGEMAKER)
+                    .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+                    .minCapacity(v.autoscaling.minInstances).maxCapacity(v.autoscaling.maxInstances).build();
+            PutScalingPolicyRequest policy = PutScalingPolicyRequest.builder().policyName(endpointName + "-" + v.name + "-invocations")
+                    .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
+                    .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).policyType(PolicyType.TARGET_TRACKING_SCALING)
+                    .targetTrackingScalingPolicyConfiguration(TargetTrackingScalingPolicyConfiguration.builder()
+                            .targetValue(v.autoscaling.targetInvocationsPerInstance)
+                            .predefinedMetricSpecification(PredefinedMetricSpecification.builder()
+                                    .predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE).build())
+                            .scaleInCooldown(v.autoscaling.scaleInCooldownSeconds).scaleOutCooldown(v.autoscaling.scaleOutCooldownSeconds).build())
+                    .build();
+            result.add(new VariantScaling(resourceId, target, policy));
+        }
+        return result;
+    }
+}
