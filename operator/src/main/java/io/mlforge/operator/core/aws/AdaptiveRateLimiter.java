@@ -94,6 +94,26 @@ public final class AdaptiveRateLimiter {
         }
     }
 
+    /**
+     * Runs one AWS call under {@code key}'s limit (waiting up to {@code maxWait}, null: the default) and adapts the rate
+     * to the answer: throttling slows it down, any other answer counts as accepted.
+     */
+    public <T> T call(String key, Duration maxWait, java.util.function.Supplier<T> call) {
+        acquire(key, maxWait == null ? limits.maxWait() : maxWait);
+        try {
+            T result = call.get();
+            succeeded(key);
+            return result;
+        } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+            if (e.isThrottlingException()) {
+                throttled(key);
+            } else {
+                succeeded(key); // answered (an error about the request, not about the rate)
+            }
+            throw e;
+        }
+    }
+
     /** The service accepted a call: the rate grows back towards the maximum. */
     public void succeeded(String key) {
         Bucket bucket = buckets.computeIfAbsent(key, k -> newBucket());

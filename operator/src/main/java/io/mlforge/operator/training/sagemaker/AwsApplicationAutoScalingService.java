@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -41,18 +40,8 @@ public final class AwsApplicationAutoScalingService implements ApplicationAutoSc
     }
 
     private <T> T call(SageMakerTarget target, Supplier<T> call) {
-        String key = "ApplicationAutoScaling " + target.region() + (target.assumeRoleArn() == null ? "" : " as " + target.assumeRoleArn());
-        limiter.acquire(key);
-        try {
-            T result = call.get();
-            limiter.succeeded(key);
-            return result;
-        } catch (AwsServiceException e) {
-            if (e.isThrottlingException()) {
-                limiter.throttled(key);
-            }
-            throw e;
-        }
+        return limiter.call("ApplicationAutoScaling " + target.region() + (target.assumeRoleArn() == null ? "" : " as " + target.assumeRoleArn()),
+                null, call);
     }
 
     @Override

@@ -66,24 +66,7 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
     }
 
     private <T> T call(SageMakerTarget target, java.time.Duration maxWait, Supplier<T> call) {
-        String key = limitKey(target);
-        if (maxWait == null) {
-            limiter.acquire(key);
-        } else {
-            limiter.acquire(key, maxWait);
-        }
-        try {
-            T result = call.get();
-            limiter.succeeded(key);
-            return result;
-        } catch (AwsServiceException e) {
-            if (e.isThrottlingException()) {
-                limiter.throttled(key);
-            } else {
-                limiter.succeeded(key); // answered (an error about the request, not about the rate)
-            }
-            throw e;
-        }
+        return limiter.call(limitKey(target), maxWait, call);
     }
 
     SageMakerClient client(SageMakerTarget target) {
