@@ -203,4 +203,44 @@ class EndpointE2ETest {
         org.awaitility.Awaitility.await("deregistered").atMost(Duration.ofSeconds(60)).until(() -> sandbox.sagemaker().requestLog().stream()
                 .anyMatch(r -> "DeregisterScalableTarget".equals(r.path("operation").asText()) && ours.test(r)));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aModelFromATrainingJobWaitsForItThenServesItsArtifacts() {
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: Endpoint
+                metadata: {name: from-training, namespace: default}
+                spec:
+                  backend: SageMaker
+                  model: {image: "%s", fromTrainingJob: xgb-for-serving}
+                  variants:
+                    - {name: primary, instanceType: ml.m5.large, instanceCount: 1}
+                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                """.formatted(XGB));
+        Map<String, Object> waiting = await("from-training", "waiting", s -> s.get("conditions") != null);
+        assertThat((List<Map<String, Object>>) waiting.get("conditions")).anySatisfy(c -> assertThat(c).containsEntry("type", "ModelResolved")
+                .containsEntry("status", "False").containsEntry("reason", "TrainingJobNotFound"));
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: xgb-for-serving, namespace: default}
+                spec:
+                  backend: SageMaker
+                  image: mlforge/sandbox-trainer
+                  hyperParameters: {epochs: "3"}
+                  resources: {instanceType: ml.m5.xlarge, instanceCount: 1}
+                  output: {uri: "s3://mlforge-examples/models/"}
+                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                """);
+        Map<String, Object> serving = await("from-training", "InService", s -> "InService".equals(s.get("phase")));
+        GenericKubernetesResource job = client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("xgb-for-serving").get();
+        String artifacts = (String) ((Map<String, Object>) job.getAdditionalProperties().get("status")).get("modelArtifacts");
+        assertThat((List<Map<String, Object>>) serving.get("resolvedModels")).singleElement().satisfies(r -> {
+            assertThat(r).containsEntry("variant", "primary").containsEntry("dataUri", artifacts);
+            assertThat((String) r.get("source")).isEqualTo("TrainingJob/xgb-for-serving");
+        });
+        assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
+                && artifacts.equals(r.at("/request/PrimaryContainer/ModelDataUrl").asText()));
+    }
 }

@@ -50,6 +50,34 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
     @Inject
     Clock clock;
 
+    /** TrainingJobs and TuningJobs that Endpoints name as model sources: their changes re-resolve those Endpoints. */
+    @Override
+    public java.util.List<io.javaoperatorsdk.operator.processing.event.source.EventSource<?, Endpoint>> prepareEventSources(
+            io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<Endpoint> context) {
+        var trainingJobs = io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration
+                .from(io.mlforge.api.v1alpha1.TrainingJob.class, Endpoint.class)
+                .withSecondaryToPrimaryMapper(job -> referencing(context, job.getMetadata().getNamespace(), job.getMetadata().getName(), false))
+                .build();
+        var tuningJobs = io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration
+                .from(io.mlforge.api.v1alpha1.TuningJob.class, Endpoint.class)
+                .withSecondaryToPrimaryMapper(job -> referencing(context, job.getMetadata().getNamespace(), job.getMetadata().getName(), true))
+                .build();
+        return java.util.List.of(new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(trainingJobs, context),
+                new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(tuningJobs, context));
+    }
+
+    private static java.util.Set<io.javaoperatorsdk.operator.processing.event.ResourceID> referencing(
+            io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<Endpoint> context, String namespace, String name, boolean tuning) {
+        return context.getPrimaryCache().list(namespace).filter(e -> {
+            java.util.List<io.mlforge.api.v1alpha1.ModelSource> sources = new java.util.ArrayList<>();
+            if (e.getSpec().model != null) {
+                sources.add(e.getSpec().model);
+            }
+            e.getSpec().variants.stream().filter(v -> v.model != null).forEach(v -> sources.add(v.model));
+            return sources.stream().anyMatch(m -> name.equals(tuning ? m.fromTuningJob : m.fromTrainingJob));
+        }).map(io.javaoperatorsdk.operator.processing.event.ResourceID::fromResource).collect(java.util.stream.Collectors.toSet());
+    }
+
     @Override
     public UpdateControl<Endpoint> reconcile(Endpoint cached, Context<Endpoint> context) {
         Endpoint endpoint = statusWriter.fresh(cached);
@@ -73,7 +101,7 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
                     status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, models.waitingReason(),
                             models.waitingMessage(), generation, now);
                 }
-                control.rescheduleAfter(Duration.ofSeconds(15));
+                control.rescheduleAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
             } else {
                 status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
                 status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
