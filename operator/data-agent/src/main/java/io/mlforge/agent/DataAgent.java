@@ -32,6 +32,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  */
 public final class DataAgent {
     static final String TERMINATION_LOG_ENV = "MLFORGE_TERMINATION_LOG";
+    static final String MODEL_URI_ENV = "MLFORGE_MODEL_URI";
+    static final String MODEL_DIR_ENV = "MLFORGE_MODEL_DIR";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AgentPlan plan;
@@ -49,8 +51,26 @@ public final class DataAgent {
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[0] : "";
         Path terminationLog = Path.of(System.getenv().getOrDefault(TERMINATION_LOG_ENV, "/dev/termination-log"));
+        if (mode.equals("model")) {
+            // serving pods: the model for /opt/ml/model (SageMaker's serving contract), before the server starts
+            String uri = System.getenv(MODEL_URI_ENV);
+            Path dir = Path.of(System.getenv().getOrDefault(MODEL_DIR_ENV, "/opt/ml/model"));
+            String endpoint = System.getenv("MLFORGE_S3_ENDPOINT");
+            try (ObjectStore store = ObjectStore.connect(System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
+                    endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
+                    Boolean.parseBoolean(System.getenv().getOrDefault("MLFORGE_S3_PATH_STYLE", "false")))) {
+                long files = downloadModel(store, uri, dir);
+                report(terminationLog, Map.of("model", uri, "files", files));
+                System.out.println("model " + uri + ": " + files + " files in " + dir);
+                System.exit(0);
+            } catch (Exception e) {
+                report(terminationLog, Map.of("error", describe(e)));
+                System.err.println("model download failed: " + describe(e));
+                System.exit(1);
+            }
+        }
         if (!mode.equals("prepare") && !mode.equals("sidecar")) {
-            System.err.println("usage: DataAgent prepare|sidecar (plan in $" + AgentPlan.ENV + ")");
+            System.err.println("usage: DataAgent prepare|sidecar (plan in $" + AgentPlan.ENV + ") | model ($" + MODEL_URI_ENV + ", $" + MODEL_DIR_ENV + ")");
             System.exit(2);
         }
         String planJson = System.getenv(AgentPlan.ENV);
@@ -78,6 +98,53 @@ public final class DataAgent {
             }
         }
         agent.runSidecar(terminationLog);
+    }
+
+    /**
+     * A serving model: an object ending in .tar.gz (SageMaker's model.tar.gz) is unpacked into {@code dir}; another
+     * object is copied there; a prefix (multi-model endpoints) is copied with its layout. Returns the files written.
+     */
+    public static long downloadModel(ObjectStore store, String uri, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        S3Location location = S3Location.parse(uri);
+        if (location.key().endsWith(".tar.gz") || location.key().endsWith(".tgz")) {
+            Path archive = Files.createTempFile("model", ".tar.gz");
+            try {
+                String parent = location.key().contains("/") ? location.key().substring(0, location.key().lastIndexOf('/') + 1) : "";
+                Path staging = Files.createTempDirectory("model");
+                store.download(List.of(location), parent, staging);
+                Files.move(staging.resolve(location.key().substring(parent.length())), archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                long files = 0;
+                try (var in = new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(Files.newInputStream(archive));
+                        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
+                    TarArchiveEntry entry;
+                    while ((entry = tar.getNextEntry()) != null) {
+                        Path target = dir.resolve(entry.getName()).normalize();
+                        if (!target.startsWith(dir)) {
+                            throw new IOException("archive entry escapes the model directory: " + entry.getName());
+                        }
+                        if (entry.isDirectory()) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.createDirectories(target.getParent());
+                            Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                            files++;
+                        }
+                    }
+                }
+                return files;
+            } finally {
+                Files.deleteIfExists(archive);
+            }
+        }
+        List<String> keys = store.list(location);
+        if (keys.isEmpty()) {
+            throw new IOException("no model at " + uri);
+        }
+        String base = keys.size() == 1 && keys.get(0).equals(location.key()) && location.key().contains("/")
+                ? location.key().substring(0, location.key().lastIndexOf('/') + 1) : location.key();
+        store.download(keys.stream().map(k -> new S3Location(location.bucket(), k)).toList(), base, dir);
+        return keys.size();
     }
 
     /** Writes config files, creates directories, downloads channels and restores checkpoints. */

@@ -271,4 +271,34 @@ class DataAgentS3Test {
         assertThat(sidecar.exitValue()).isEqualTo(1);
         assertThat(JSON.readTree(Files.readString(terminationLog)).path("error").asText()).containsIgnoringCase("bucket");
     }
+
+    @Test
+    void servingPodsGetTheModelUnpackedAsSageMakerDoes(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gzip = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
+                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gzip)) {
+            for (String[] file : new String[][] {{"xgboost-model", "booster"}, {"code/inference.py", "def model_fn(d): pass"}}) {
+                byte[] content = file[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(file[0]);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+        s3.putObject(r -> r.bucket(BUCKET).key("serving/churn/output/model.tar.gz"), RequestBody.fromBytes(bytes.toByteArray()));
+        put("serving/multi/a.tar.gz", "A");
+        put("serving/multi/b.tar.gz", "B");
+        try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
+            Path model = tmp.resolve("model");
+            assertThat(DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/churn/output/model.tar.gz", model)).isEqualTo(2);
+            assertThat(java.nio.file.Files.readString(model.resolve("xgboost-model"))).isEqualTo("booster");
+            assertThat(java.nio.file.Files.readString(model.resolve("code/inference.py"))).startsWith("def model_fn");
+            Path multi = tmp.resolve("multi");
+            assertThat(DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/multi/", multi)).isEqualTo(2);
+            assertThat(java.nio.file.Files.readString(multi.resolve("a.tar.gz"))).isEqualTo("A");
+            assertThatThrownBy(() -> DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/none/", tmp.resolve("none")))
+                    .hasMessageContaining("no model at s3://" + BUCKET + "/serving/none/");
+        }
+    }
 }
