@@ -243,4 +243,60 @@ class EndpointE2ETest {
         assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
                 && artifacts.equals(r.at("/request/PrimaryContainer/ModelDataUrl").asText()));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void inClusterEndpointWithTwoWeightedVariantsBecomesReadyScalesAndRollsANewModel() throws Exception {
+        sandbox.apply(REPO.resolve("config/samples/endpoint-weighted-variants.yaml"));
+        Map<String, Object> ready = await("churn-model", "InService", s -> "InService".equals(s.get("phase")));
+        assertThat(ready.get("url")).isEqualTo("http://churn-model.default.svc:8080/invocations");
+        assertThat(ready.get("readyVariants")).isEqualTo("2/2");
+        assertThat((List<Map<String, Object>>) ready.get("variants")).extracting(v -> v.get("name") + " desired=" + v.get("desiredWeight")
+                + " current=" + v.get("currentWeight") + " ready=" + v.get("readyInstances"))
+                .containsExactly("stable desired=0.9 current=0.667 ready=2", "candidate desired=0.1 current=0.333 ready=1");
+        var stable = client.apps().deployments().inNamespace("default").withName("churn-model-stable").get();
+        var pod = stable.getSpec().getTemplate().getSpec();
+        assertThat(pod.getInitContainers()).singleElement().satisfies(c -> {
+            assertThat(c.getArgs()).containsExactly("model");
+            assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getValue()).isEqualTo("s3://mlforge-examples/churn/models/v3/model.tar.gz"));
+        });
+        assertThat(pod.getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
+        assertThat(pod.getContainers().get(0).getArgs()).containsExactly("serve");
+        assertThat(pod.getServiceAccountName()).isEqualTo("model-reader");
+        assertThat(stable.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(client.services().inNamespace("default").withLabel("mlforge.io/endpoint", "churn-model").list().getItems())
+                .extracting(x -> x.getMetadata().getName()).containsExactlyInAnyOrder("churn-model", "churn-model-stable", "churn-model-candidate");
+        var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("default").withName("churn-model-stable").get();
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
+
+        // the autoscaler scales the stable variant: the operator keeps its count
+        client.apps().deployments().inNamespace("default").withName("churn-model-stable").edit(d -> {
+            d.getSpec().setReplicas(4);
+            return d;
+        });
+        Map<String, Object> scaled = await("churn-model", "scaled", s -> ((List<Map<String, Object>>) s.get("variants")).stream()
+                .anyMatch(v -> "stable".equals(v.get("name")) && Integer.valueOf(4).equals(v.get("readyInstances"))));
+        assertThat((List<Map<String, Object>>) scaled.get("variants")).extracting(v -> v.get("currentWeight")).containsExactly(0.8, 0.2);
+
+        // a new model for the candidate rolls its Deployment only
+        String stableHash = stable.getSpec().getTemplate().getMetadata().getAnnotations().get("mlforge.io/model-hash");
+        var endpoint = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("churn-model").get();
+        Map<String, Object> spec = (Map<String, Object>) endpoint.getAdditionalProperties().get("spec");
+        Map<String, Object> candidate = ((List<Map<String, Object>>) spec.get("variants")).get(1);
+        ((Map<String, Object>) candidate.get("model")).put("dataUri", "s3://mlforge-examples/churn/models/v5/model.tar.gz");
+        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").resource(endpoint).update();
+        org.awaitility.Awaitility.await("candidate rolled").atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace("default")
+                .withName("churn-model-candidate").get().getSpec().getTemplate().getSpec().getInitContainers().get(0).getEnv().stream()
+                .anyMatch(e -> "s3://mlforge-examples/churn/models/v5/model.tar.gz".equals(e.getValue())));
+        assertThat(client.apps().deployments().inNamespace("default").withName("churn-model-stable").get().getSpec().getTemplate().getMetadata()
+                .getAnnotations().get("mlforge.io/model-hash")).isEqualTo(stableHash);
+        assertThat(client.apps().deployments().inNamespace("default").withName("churn-model-stable").get().getSpec().getReplicas()).isEqualTo(4);
+        await("churn-model", "InService again", s -> "InService".equals(s.get("phase")));
+
+        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("churn-model").delete();
+        org.awaitility.Awaitility.await("objects removed").atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace("default")
+                .withLabel("mlforge.io/endpoint", "churn-model").list().getItems().isEmpty()
+                && client.services().inNamespace("default").withLabel("mlforge.io/endpoint", "churn-model").list().getItems().isEmpty());
+    }
 }

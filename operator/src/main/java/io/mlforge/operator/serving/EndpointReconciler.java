@@ -16,6 +16,7 @@ import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.EventRecorder;
 import io.mlforge.operator.core.StatusWriter;
 import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.serving.kubernetes.KubernetesEndpointBackend;
 import io.mlforge.operator.serving.sagemaker.SageMakerEndpointBackend;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -48,6 +49,9 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
     SageMakerEndpointBackend sagemaker;
 
     @Inject
+    KubernetesEndpointBackend kubernetes;
+
+    @Inject
     Clock clock;
 
     /** TrainingJobs and TuningJobs that Endpoints name as model sources: their changes re-resolve those Endpoints. */
@@ -62,8 +66,14 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
                 .from(io.mlforge.api.v1alpha1.TuningJob.class, Endpoint.class)
                 .withSecondaryToPrimaryMapper(job -> referencing(context, job.getMetadata().getNamespace(), job.getMetadata().getName(), true))
                 .build();
+        var deployments = io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration
+                .from(io.fabric8.kubernetes.api.model.apps.Deployment.class, Endpoint.class)
+                .withLabelSelector(io.mlforge.operator.serving.kubernetes.ServingPlanner.ENDPOINT_LABEL)
+                .withSecondaryToPrimaryMapper(io.javaoperatorsdk.operator.processing.event.source.informer.Mappers.fromOwnerReferences(Endpoint.class))
+                .build();
         return java.util.List.of(new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(trainingJobs, context),
-                new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(tuningJobs, context));
+                new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(tuningJobs, context),
+                new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(deployments, context));
     }
 
     private static java.util.Set<io.javaoperatorsdk.operator.processing.event.ResourceID> referencing(
@@ -86,35 +96,30 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
         EndpointStatus status = before == null ? new EndpointStatus() : client.getKubernetesSerialization().clone(before);
         Long generation = endpoint.getMetadata().getGeneration();
         UpdateControl<Endpoint> control = UpdateControl.noUpdate();
-        if (endpoint.getSpec().backend != Backend.SageMaker) {
-            String message = "backend Kubernetes (Deployments, Services, autoscalers in the cluster) is not available in this version of the"
-                    + " operator; use backend SageMaker";
-            status.message = message;
-            status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, "BackendNotAvailable", message, generation, now);
-        } else {
-            ModelResolver.Result models = ModelResolver.resolve(client, endpoint);
-            if (!models.resolvedAll()) {
-                status.message = models.waitingMessage();
-                status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.False, models.waitingReason(),
+        ModelResolver.Result models = ModelResolver.resolve(client, endpoint);
+        if (!models.resolvedAll()) {
+            status.message = models.waitingMessage();
+            status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.False, models.waitingReason(),
+                    models.waitingMessage(), generation, now);
+            if (status.phase == null) {
+                status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, models.waitingReason(),
                         models.waitingMessage(), generation, now);
-                if (status.phase == null) {
-                    status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, models.waitingReason(),
-                            models.waitingMessage(), generation, now);
-                }
-                control.rescheduleAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
-            } else {
-                status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
-                status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
-                        "every variant has a model", generation, now);
-                Duration next = sagemaker.reconcile(endpoint, status, models.models(), now, (warning, note) -> {
-                    if (warning) {
-                        events.warning(endpoint, note[0], note[1]);
-                    } else {
-                        events.normal(endpoint, note[0], note[1]);
-                    }
-                });
-                control.rescheduleAfter(next.isZero() ? Duration.ofMillis(10) : next);
             }
+            control.rescheduleAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
+        } else {
+            status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
+            status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
+                    "every variant has a model", generation, now);
+            java.util.function.BiConsumer<Boolean, String[]> notes = (warning, note) -> {
+                if (warning) {
+                    events.warning(endpoint, note[0], note[1]);
+                } else {
+                    events.normal(endpoint, note[0], note[1]);
+                }
+            };
+            Duration next = endpoint.getSpec().backend == Backend.SageMaker ? sagemaker.reconcile(endpoint, status, models.models(), now, notes)
+                    : kubernetes.reconcile(endpoint, status, models.models(), now, notes);
+            control.rescheduleAfter(next.isZero() ? Duration.ofMillis(10) : next);
         }
         if (status.phase != null && (before == null || before.phase != status.phase)) {
             events.normal(endpoint, status.phase.name(), status.message);
@@ -146,6 +151,8 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
                 events.warning(endpoint, "BackendError", "cannot delete the SageMaker endpoint yet: " + e.getMessage());
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
             }
+        } else {
+            kubernetes.release(endpoint);
         }
         return DeleteControl.defaultDelete();
     }

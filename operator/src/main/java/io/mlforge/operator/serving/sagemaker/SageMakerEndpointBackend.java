@@ -302,7 +302,7 @@ public class SageMakerEndpointBackend {
         status.readyVariants = ready + "/" + endpoint.getSpec().variants.size();
     }
 
-    static void phase(EndpointStatus status, EndpointPhase phase, String reason, String message, Long generation, Instant now) {
+    public static void phase(EndpointStatus status, EndpointPhase phase, String reason, String message, Long generation, Instant now) {
         status.phase = phase;
         status.message = message;
         status.conditions = Conditions.set(status.conditions, Condition.READY, phase == EndpointPhase.InService ? ConditionStatus.True

@@ -403,8 +403,8 @@ public final class PodGroupPlanner {
     }
 
     /** pvc://claim/path split into claim and path (without leading or trailing slash). */
-    record ClaimPath(String claim, String path) {
-        static ClaimPath parse(String uri) {
+    public record ClaimPath(String claim, String path) {
+        public static ClaimPath parse(String uri) {
             String rest = uri.substring("pvc://".length());
             int slash = rest.indexOf('/');
             if (slash < 0) {

@@ -1,0 +1,151 @@
+package io.mlforge.operator.serving.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.EndpointPhase;
+import io.mlforge.api.v1alpha1.EndpointStatus;
+import io.mlforge.api.v1alpha1.ModelSpec;
+import io.mlforge.api.v1alpha1.Variant;
+import io.mlforge.api.v1alpha1.VariantStatus;
+import io.mlforge.operator.core.ResourceNames;
+import io.mlforge.operator.serving.sagemaker.SageMakerEndpointBackend;
+import io.mlforge.operator.training.TrainingSettings;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * One Endpoint in the cluster: applies {@link ServingPlanner}'s objects (an object is written only when its desired
+ * content changed: the hash of what the operator wants rides along in an annotation, so the API server's defaults
+ * never cause an update), removes those of variants that went away, and reports readiness and weights from the
+ * Deployments. Without a Gateway API route, requests to the endpoint's Service spread over all ready pods, so the
+ * effective weight of a variant is its share of ready replicas (status.variants[].currentWeight).
+ */
+@Singleton
+public class KubernetesEndpointBackend {
+    static final String DESIRED_HASH = "mlforge.io/desired-hash";
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    TrainingSettings training;
+
+    public Duration reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, BiConsumer<Boolean, String[]> events) {
+        ServingPlanner.Desired desired = ServingPlanner.plan(endpoint, models, new ServingPlanner.Settings(training.dataAgentImage(),
+                training.gpuResourceName(), training.s3Endpoint(), training.s3PathStyle()));
+        String ns = endpoint.getMetadata().getNamespace();
+        String label = ResourceNames.labelValue(endpoint.getMetadata().getName());
+        boolean changed = false;
+        for (Deployment d : desired.deployments()) {
+            changed |= apply(d, Deployment.class);
+        }
+        for (Service s : desired.services()) {
+            changed |= apply(s, Service.class);
+        }
+        for (HorizontalPodAutoscaler h : desired.autoscalers()) {
+            changed |= apply(h, HorizontalPodAutoscaler.class);
+        }
+        Set<String> wanted = desired.deployments().stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet());
+        for (Deployment d : client.apps().deployments().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).list().getItems()) {
+            if (!wanted.contains(d.getMetadata().getName())) {
+                client.resource(d).delete();
+                client.services().inNamespace(ns).withName(d.getMetadata().getName()).delete();
+                client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(d.getMetadata().getName()).delete();
+                events.accept(false, new String[] {"VariantRemoved", d.getMetadata().getName() + " removed"});
+            }
+        }
+        Set<String> autoscaled = desired.autoscalers().stream().map(h -> h.getMetadata().getName()).collect(Collectors.toSet());
+        for (HorizontalPodAutoscaler h : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
+                .withLabel(ServingPlanner.ENDPOINT_LABEL, label).list().getItems()) {
+            if (!autoscaled.contains(h.getMetadata().getName())) {
+                client.resource(h).delete();
+            }
+        }
+        return report(endpoint, status, desired, changed, now);
+    }
+
+    /** Creates the object, or replaces it when the operator's desired content changed; returns whether it wrote. */
+    private <T extends HasMetadata> boolean apply(T desired, Class<T> type) {
+        String hash = ServingPlanner.hash(client.getKubernetesSerialization().asJson(desired));
+        desired.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
+        T existing = client.resources(type).inNamespace(desired.getMetadata().getNamespace()).withName(desired.getMetadata().getName()).get();
+        if (existing == null) {
+            client.resource(desired).create();
+            return true;
+        }
+        if (hash.equals(existing.getMetadata().getAnnotations() == null ? null : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
+            return false;
+        }
+        if (desired instanceof Deployment d && existing instanceof Deployment e && d.getMetadata().getAnnotations().containsKey(ServingPlanner.AUTOSCALED)) {
+            d.getSpec().setReplicas(e.getSpec().getReplicas()); // the autoscaler owns the replica count
+        }
+        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+        client.resource(desired).update();
+        return true;
+    }
+
+    private Duration report(Endpoint endpoint, EndpointStatus status, ServingPlanner.Desired desired, boolean changed, Instant now) {
+        Long generation = endpoint.getMetadata().getGeneration();
+        String ns = endpoint.getMetadata().getNamespace();
+        List<VariantStatus> variants = new ArrayList<>();
+        int readyVariants = 0;
+        int totalReady = 0;
+        boolean rolling = changed;
+        double weightSum = endpoint.getSpec().variants.stream().mapToDouble(v -> v.weight == null ? 1.0 : v.weight).sum();
+        for (Variant v : endpoint.getSpec().variants) {
+            Deployment d = client.apps().deployments().inNamespace(ns).withName(ServingPlanner.variantName(endpoint, v.name)).get();
+            VariantStatus s = new VariantStatus();
+            s.name = v.name;
+            s.desiredWeight = Math.round((v.weight == null ? 1.0 : v.weight) / weightSum * 1000) / 1000.0;
+            s.desiredInstances = d == null || d.getSpec().getReplicas() == null ? v.instanceCount : d.getSpec().getReplicas();
+            s.readyInstances = d == null || d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+            boolean current = d != null && d.getStatus() != null && d.getStatus().getObservedGeneration() != null
+                    && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+                    && (d.getStatus().getUpdatedReplicas() == null || s.desiredInstances == null || d.getStatus().getUpdatedReplicas() >= s.desiredInstances);
+            rolling |= !current;
+            if (s.readyInstances > 0 && s.desiredInstances != null && s.readyInstances >= s.desiredInstances) {
+                readyVariants++;
+            }
+            totalReady += s.readyInstances;
+            variants.add(s);
+        }
+        for (VariantStatus s : variants) {
+            s.currentWeight = totalReady == 0 ? 0.0 : Math.round((double) s.readyInstances / totalReady * 1000) / 1000.0;
+        }
+        status.variants = variants;
+        status.readyVariants = readyVariants + "/" + variants.size();
+        String service = ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63);
+        status.url = "http://" + service + "." + ns + ".svc:" + ServingPlanner.port(endpoint) + "/invocations";
+        boolean allReady = readyVariants == variants.size();
+        EndpointPhase phase = allReady && !rolling ? EndpointPhase.InService
+                : status.phase == null || status.phase == EndpointPhase.Creating ? EndpointPhase.Creating : EndpointPhase.Updating;
+        String message = switch (phase) {
+            case InService -> readyVariants + " of " + variants.size() + " variants ready at " + status.url;
+            case Creating -> "waiting for " + (variants.size() - readyVariants) + " variant(s) to become ready";
+            default -> "rolling out the new spec; ready pods keep serving";
+        };
+        SageMakerEndpointBackend.phase(status, phase, phase.name(), message, generation, now);
+        return phase == EndpointPhase.InService ? Duration.ofMinutes(10) : Duration.ofSeconds(5);
+    }
+
+    /** Deletion: the objects are owned by the Endpoint; they are deleted here too (without relying on the garbage collector). */
+    public void release(Endpoint endpoint) {
+        String ns = endpoint.getMetadata().getNamespace();
+        String label = ResourceNames.labelValue(endpoint.getMetadata().getName());
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
+        client.apps().deployments().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
+        client.services().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
+    }
+}

@@ -1,0 +1,216 @@
+package io.mlforge.operator.serving.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.EndpointKubernetesSettings;
+import io.mlforge.api.v1alpha1.ModelSpec;
+import io.mlforge.api.v1alpha1.Variant;
+import io.mlforge.operator.core.ResourceNames;
+import io.mlforge.operator.training.kubernetes.PodGroupPlanner;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The in-cluster objects of an Endpoint (pure): per variant a Deployment — the data agent's init container puts the
+ * model into /opt/ml/model (pvc:// is mounted instead), the serving container runs the image with "serve" on port
+ * 8080 and is ready when GET /ping answers (SageMaker's serving contract, so SageMaker serving images run unchanged),
+ * rolling updates never take a ready pod away before its replacement is ready — a Service per variant, a Service
+ * for the endpoint that selects every variant (traffic in proportion to ready replicas), and a
+ * HorizontalPodAutoscaler per autoscaled variant (CPU utilisation, scale-in stabilisation = scaleInCooldownSeconds).
+ */
+public final class ServingPlanner {
+    public static final String ENDPOINT_LABEL = "mlforge.io/endpoint";
+    public static final String VARIANT_LABEL = "mlforge.io/variant";
+    public static final String MODEL_HASH = "mlforge.io/model-hash";
+    /** On Deployments whose replica count a HorizontalPodAutoscaler owns. */
+    public static final String AUTOSCALED = "mlforge.io/autoscaled";
+    static final String MODEL_DIR = "/opt/ml/model";
+
+    /** Operator settings the objects depend on. */
+    public record Settings(String dataAgentImage, String gpuResourceName, Optional<String> s3Endpoint, boolean s3PathStyle) {
+    }
+
+    /** The desired objects. */
+    public record Desired(List<Deployment> deployments, List<Service> services, List<HorizontalPodAutoscaler> autoscalers) {
+    }
+
+    private ServingPlanner() {
+    }
+
+    public static String variantName(Endpoint e, String variant) {
+        return ResourceNames.truncatedLabel(e.getMetadata().getName() + "-" + variant, 63);
+    }
+
+    public static int port(Endpoint e) {
+        EndpointKubernetesSettings k = e.getSpec().kubernetes;
+        return k == null || k.port == null ? 8080 : k.port;
+    }
+
+    public static Desired plan(Endpoint endpoint, Map<String, ModelSpec> models, Settings settings) {
+        List<Deployment> deployments = new ArrayList<>();
+        List<Service> services = new ArrayList<>();
+        List<HorizontalPodAutoscaler> autoscalers = new ArrayList<>();
+        int port = port(endpoint);
+        for (Variant v : endpoint.getSpec().variants) {
+            ModelSpec model = models.get(v.name);
+            String name = variantName(endpoint, v.name);
+            Map<String, String> selector = Map.of(ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()), VARIANT_LABEL, v.name);
+            deployments.add(deployment(endpoint, v, model, name, selector, port, settings));
+            services.add(new ServiceBuilder().withMetadata(meta(endpoint, name, selector)).withNewSpec().withSelector(selector)
+                    .addNewPort().withName("http").withPort(port).withTargetPort(new IntOrString("http")).endPort().endSpec().build());
+            if (v.autoscaling != null) {
+                var a = v.autoscaling;
+                var hpa = new HorizontalPodAutoscalerBuilder().withMetadata(meta(endpoint, name, selector)).withNewSpec()
+                        .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(name).endScaleTargetRef()
+                        .withMinReplicas(a.minInstances).withMaxReplicas(a.maxInstances)
+                        .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget().withType("Utilization")
+                        .withAverageUtilization(a.targetCpuUtilizationPercent == null ? 70 : a.targetCpuUtilizationPercent).endTarget().endResource().endMetric();
+                if (a.scaleInCooldownSeconds != null || a.scaleOutCooldownSeconds != null) {
+                    hpa = hpa.withNewBehavior()
+                            .withNewScaleDown().withStabilizationWindowSeconds(a.scaleInCooldownSeconds).endScaleDown()
+                            .withNewScaleUp().withStabilizationWindowSeconds(a.scaleOutCooldownSeconds).endScaleUp()
+                            .endBehavior();
+                }
+                autoscalers.add(hpa.endSpec().build());
+            }
+        }
+        Map<String, String> all = Map.of(ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()));
+        services.add(new ServiceBuilder().withMetadata(meta(endpoint, ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63), all))
+                .withNewSpec().withSelector(all).addNewPort().withName("http").withPort(port).withTargetPort(new IntOrString("http")).endPort()
+                .endSpec().build());
+        return new Desired(deployments, services, autoscalers);
+    }
+
+    private static Deployment deployment(Endpoint endpoint, Variant v, ModelSpec model, String name, Map<String, String> selector, int port,
+            Settings settings) {
+        EndpointKubernetesSettings k = endpoint.getSpec().kubernetes;
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        List<Container> init = new ArrayList<>();
+        String dataUri = model.dataUri;
+        if (dataUri != null && dataUri.startsWith("pvc://")) {
+            var claim = PodGroupPlanner.ClaimPath.parse(dataUri);
+            volumes.add(new VolumeBuilder().withName("model").withNewPersistentVolumeClaim().withClaimName(claim.claim()).withReadOnly(true)
+                    .endPersistentVolumeClaim().build());
+            mounts.add(new VolumeMountBuilder().withName("model").withMountPath(MODEL_DIR).withSubPath(claim.path().isEmpty() ? null : claim.path())
+                    .withReadOnly(true).build());
+        } else {
+            volumes.add(new VolumeBuilder().withName("model").withNewEmptyDir().endEmptyDir().build());
+            mounts.add(new VolumeMountBuilder().withName("model").withMountPath(MODEL_DIR).build());
+            if (dataUri != null) {
+                List<EnvVar> env = new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
+                settings.s3Endpoint().ifPresent(s -> env.add(env("MLFORGE_S3_ENDPOINT", s)));
+                if (settings.s3PathStyle()) {
+                    env.add(env("MLFORGE_S3_PATH_STYLE", "true"));
+                }
+                init.add(new ContainerBuilder().withName("model-download").withImage(settings.dataAgentImage())
+                        .withCommand(PodGroupPlanner.AGENT_COMMAND).withArgs("model").withEnv(env)
+                        .withVolumeMounts(new VolumeMountBuilder().withName("model").withMountPath(MODEL_DIR).build())
+                        .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
+                        .addToLimits("memory", new Quantity("512Mi")).endResources()
+                        .withTerminationMessagePolicy("File")
+                        .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                        .endSecurityContext().build());
+            }
+        }
+        List<EnvVar> env = new ArrayList<>();
+        new TreeMap<>(model.environment == null ? Map.<String, String>of() : model.environment).forEach((key, value) -> env.add(env(key, value)));
+        env.add(env("SAGEMAKER_BIND_TO_PORT", Integer.toString(port)));
+        String health = k == null || k.healthPath == null ? "/ping" : k.healthPath;
+        ContainerBuilder server = new ContainerBuilder().withName("model").withImage(model.image).withArgs("serve").withEnv(env)
+                .addNewPort().withName("http").withContainerPort(port).endPort()
+                .withNewReadinessProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
+                .withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
+                .withNewStartupProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
+                .withPeriodSeconds(5).withFailureThreshold(Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5)).endStartupProbe()
+                .withVolumeMounts(mounts);
+        io.fabric8.kubernetes.api.model.ResourceRequirements resources = k != null && k.resources != null
+                ? new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder(k.resources).build() : new io.fabric8.kubernetes.api.model.ResourceRequirements();
+        if (v.gpusPerInstance != null && v.gpusPerInstance > 0) {
+            String gpu = k != null && k.gpuResourceName != null ? k.gpuResourceName : settings.gpuResourceName();
+            Map<String, Quantity> limits = new LinkedHashMap<>(resources.getLimits() == null ? Map.of() : resources.getLimits());
+            limits.put(gpu, new Quantity(Integer.toString(v.gpusPerInstance)));
+            resources.setLimits(limits);
+        }
+        server.withResources(resources);
+        if (k != null && k.env != null) {
+            server.addAllToEnv(k.env);
+        }
+        Map<String, String> podLabels = new LinkedHashMap<>(selector);
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        if (k != null && k.podLabels != null) {
+            podLabels.putAll(k.podLabels);
+        }
+        if (k != null && k.podAnnotations != null) {
+            podAnnotations.putAll(k.podAnnotations);
+        }
+        podAnnotations.put(MODEL_HASH, hash(model.image + "|" + dataUri + "|" + new TreeMap<>(model.environment == null ? Map.of() : model.environment)));
+        int count = v.instanceCount == null ? 1 : v.instanceCount;
+        // with autoscaling the initial count is within its bounds; afterwards the HorizontalPodAutoscaler owns it
+        int replicas = v.autoscaling == null ? count : Math.min(v.autoscaling.maxInstances, Math.max(count, v.autoscaling.minInstances));
+        ObjectMeta meta = meta(endpoint, name, selector);
+        if (v.autoscaling != null) {
+            meta.getAnnotations().put(AUTOSCALED, "true");
+        }
+        return new DeploymentBuilder().withMetadata(meta).withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector().withMatchLabels(selector).endSelector()
+                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate().withMaxUnavailable(new IntOrString(0))
+                .withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
+                .withNewTemplate().withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
+                .withNewSpec().withInitContainers(init).withContainers(server.build()).withVolumes(volumes)
+                .withNodeSelector(k == null ? null : k.nodeSelector).withTolerations(k == null ? null : k.tolerations)
+                .withAffinity(k == null ? null : k.affinity).withPriorityClassName(k == null ? null : k.priorityClassName)
+                .withServiceAccountName(k == null ? null : k.serviceAccountName).withImagePullSecrets(k == null ? null : k.imagePullSecrets)
+                .endSpec().endTemplate().endSpec().build();
+    }
+
+    private static ObjectMeta meta(Endpoint endpoint, String name, Map<String, String> labels) {
+        Map<String, String> all = new LinkedHashMap<>(labels);
+        all.put("app.kubernetes.io/managed-by", "mlforge-operator");
+        return new ObjectMetaBuilder().withName(name).withNamespace(endpoint.getMetadata().getNamespace()).withLabels(all)
+                .withAnnotations(new LinkedHashMap<>())
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(endpoint.getApiVersion()).withKind(endpoint.getKind())
+                        .withName(endpoint.getMetadata().getName()).withUid(endpoint.getMetadata().getUid()).withController(true)
+                        .withBlockOwnerDeletion(true).build())
+                .build();
+    }
+
+    private static EnvVar env(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    static String hash(String content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

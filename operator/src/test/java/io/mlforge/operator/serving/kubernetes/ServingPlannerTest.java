@@ -1,0 +1,92 @@
+package io.mlforge.operator.serving.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.ModelSpec;
+import io.mlforge.api.v1alpha1.Variant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ServingPlannerTest {
+    static final ServingPlanner.Settings SETTINGS = new ServingPlanner.Settings("ghcr.io/mlforge/mlforge-operator:0.1.0", "nvidia.com/gpu",
+            Optional.of("http://s3.local:9000"), true);
+
+    static Endpoint endpoint(String variants) {
+        return Serialization.unmarshal("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: Endpoint
+                metadata: {name: churn, namespace: ml, uid: 11111111-2222-3333-4444-555555555555}
+                spec:
+                  model: {image: "xgb:1", dataUri: "s3://bucket/m/model.tar.gz", environment: {B: "2", A: "1"}}
+                  variants:
+                """ + variants, Endpoint.class);
+    }
+
+    static ServingPlanner.Desired plan(Endpoint e) {
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        for (Variant v : e.getSpec().variants) {
+            models.put(v.name, v.model != null ? v.model : e.getSpec().model);
+        }
+        return ServingPlanner.plan(e, models, SETTINGS);
+    }
+
+    @Test
+    void aVariantIsADeploymentWithTheSageMakerServingContract() {
+        var d = plan(endpoint("    - {name: main, instanceCount: 3, gpusPerInstance: 1}\n")).deployments().get(0);
+        assertThat(d.getMetadata().getName()).isEqualTo("churn-main");
+        assertThat(d.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).startsWith("11111111"));
+        assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        var pod = d.getSpec().getTemplate().getSpec();
+        var init = pod.getInitContainers().get(0);
+        assertThat(init.getArgs()).containsExactly("model");
+        assertThat(init.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains("MLFORGE_MODEL_URI=s3://bucket/m/model.tar.gz",
+                "MLFORGE_MODEL_DIR=/opt/ml/model", "MLFORGE_S3_ENDPOINT=http://s3.local:9000", "MLFORGE_S3_PATH_STYLE=true");
+        var server = pod.getContainers().get(0);
+        assertThat(server.getImage()).isEqualTo("xgb:1");
+        assertThat(server.getArgs()).containsExactly("serve");
+        assertThat(server.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
+        assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
+        assertThat(server.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/opt/ml/model");
+        assertThat(server.getResources().getLimits()).containsKey("nvidia.com/gpu");
+        assertThat(server.getEnv()).extracting(e -> e.getName()).containsSubsequence("A", "B", "SAGEMAKER_BIND_TO_PORT");
+    }
+
+    @Test
+    void servicesPerVariantAndForTheEndpointAndAnAutoscalerPerAutoscaledVariant() {
+        var desired = plan(endpoint("""
+                    - {name: stable, weight: 90, instanceCount: 1, autoscaling: {minInstances: 2, maxInstances: 6, targetCpuUtilizationPercent: 60, scaleInCooldownSeconds: 300}}
+                    - {name: canary, weight: 10, instanceCount: 1}
+                """));
+        assertThat(desired.services()).extracting(s -> s.getMetadata().getName()).containsExactly("churn-stable", "churn-canary", "churn");
+        assertThat(desired.services().get(2).getSpec().getSelector()).isEqualTo(Map.of("mlforge.io/endpoint", "churn"));
+        assertThat(desired.deployments().get(0).getSpec().getReplicas()).as("within the autoscaler's bounds").isEqualTo(2);
+        assertThat(desired.deployments().get(0).getMetadata().getAnnotations()).containsEntry(ServingPlanner.AUTOSCALED, "true");
+        var hpa = desired.autoscalers().get(0);
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("churn-stable");
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(60);
+        assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds()).isEqualTo(300);
+        assertThat(desired.autoscalers()).hasSize(1);
+    }
+
+    @Test
+    void pvcModelsAreMountedAndAChangedModelChangesOnlyItsVariantsTemplate() {
+        Endpoint e = endpoint("    - {name: a}\n    - {name: b, model: {image: 'xgb:1', dataUri: 'pvc://models/churn/v2'}}\n");
+        var desired = plan(e);
+        var b = desired.deployments().get(1).getSpec().getTemplate().getSpec();
+        assertThat(b.getInitContainers()).isEmpty();
+        assertThat(b.getVolumes().get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
+        assertThat(b.getContainers().get(0).getVolumeMounts().get(0).getSubPath()).isEqualTo("churn/v2");
+        String aHash = desired.deployments().get(0).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH);
+        e.getSpec().variants.get(1).model.dataUri = "pvc://models/churn/v3";
+        var again = plan(e);
+        assertThat(again.deployments().get(0).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH)).isEqualTo(aHash);
+        assertThat(again.deployments().get(1).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH))
+                .isNotEqualTo(desired.deployments().get(1).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH));
+    }
+}
