@@ -123,7 +123,7 @@ class EndpointE2ETest {
     }
 
     @Test
-    void aFailedUpdateIsImpossibleToMissAndTheOldVersionKeepsServing() {
+    void aFailedUpdateIsImpossibleToMissAndTheOldVersionKeepsServing() throws Exception {
         apply(endpoint("fraud", XGB, "s3://mlforge-examples/fraud/v1/model.tar.gz", ""));
         Map<String, Object> serving = await("fraud", "InService", inServiceWith("v1"));
         String good = (String) sm(serving).get("endpointConfigName");
@@ -143,6 +143,10 @@ class EndpointE2ETest {
         org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
                 && "default-fraud".equals(r.at("/request/EndpointName").asText())).count()).as("the failed config is not retried").isEqualTo(updates);
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(sandbox.operator().url("/q/metrics"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("mlforge_endpoint_updates_total\\{backend=\"SageMaker\",outcome=\"RolledBack\"[^}]*\\} [1-9]")
+                .containsPattern("mlforge_endpoints\\{backend=\"SageMaker\",phase=\"InService\"[^}]*\\} [1-9]");
     }
 
     @Test

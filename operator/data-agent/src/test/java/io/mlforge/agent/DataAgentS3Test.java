@@ -241,7 +241,8 @@ class DataAgentS3Test {
         // While the "trainer" runs, a checkpoint appears and is synced by the periodic loop (1 s).
         Files.writeString(checkpoints.resolve("step-1.pt"), "s1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (keys("sidecar/ckpt/").isEmpty() && System.nanoTime() < deadline) {
+        // (s3proxy shows an upload in progress under a temporary key: wait for the finished object)
+        while (!keys("sidecar/ckpt/").equals(List.of("sidecar/ckpt/step-1.pt")) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertThat(keys("sidecar/ckpt/")).containsExactly("sidecar/ckpt/step-1.pt");

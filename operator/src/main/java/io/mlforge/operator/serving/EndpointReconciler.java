@@ -52,6 +52,9 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
     KubernetesEndpointBackend kubernetes;
 
     @Inject
+    ServingMetrics metrics;
+
+    @Inject
     Clock clock;
 
     /** TrainingJobs and TuningJobs that Endpoints name as model sources: their changes re-resolve those Endpoints. */
@@ -110,7 +113,11 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
             status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
             status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
                     "every variant has a model", generation, now);
+            Backend backend = endpoint.getSpec().backend == null ? Backend.Kubernetes : endpoint.getSpec().backend;
             java.util.function.BiConsumer<Boolean, String[]> notes = (warning, note) -> {
+                if ("Updated".equals(note[0]) || "UpdateFailed".equals(note[0])) {
+                    metrics.updated(backend, "Updated".equals(note[0]));
+                }
                 if (warning) {
                     events.warning(endpoint, note[0], note[1]);
                 } else {
@@ -126,6 +133,8 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
             LOG.infof("%s/%s phase %s -> %s: %s", endpoint.getMetadata().getNamespace(), endpoint.getMetadata().getName(),
                     before == null ? null : before.phase, status.phase, status.message);
         }
+        metrics.phase(endpoint.getMetadata().getUid(), endpoint.getSpec().backend == null ? Backend.Kubernetes : endpoint.getSpec().backend,
+                status.phase);
         status.observedGeneration = generation;
         if (!Objects.equals(json(before), json(status))) {
             endpoint.setStatus(status);
@@ -141,6 +150,7 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
     @Override
     public DeleteControl cleanup(Endpoint endpoint, Context<Endpoint> context) {
         statusWriter.forget(endpoint.getMetadata().getUid());
+        metrics.forget(endpoint.getMetadata().getUid());
         if (endpoint.getSpec().backend == Backend.SageMaker) {
             try {
                 if (!sagemaker.release(endpoint)) {
