@@ -57,6 +57,13 @@ public final class SandboxDispatcher extends Dispatcher {
         this.logs = logs;
     }
 
+    private volatile boolean gatewayApi;
+
+    /** Serve the Gateway API's discovery document, as a cluster with the Gateway API CRDs installed does. */
+    public void installGatewayApi() {
+        gatewayApi = true;
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String fullPath = request.getPath();
@@ -67,6 +74,13 @@ public final class SandboxDispatcher extends Dispatcher {
         stats.record(client, request.getMethod() + ("true".equals(query.get("watch")) ? " watch" : ""),
                 resource.find() ? resource.group("resource") : path);
 
+        if (gatewayApi && path.equals("/apis/gateway.networking.k8s.io/v1")) {
+            return json(200, "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"gateway.networking.k8s.io/v1\","
+                    + "\"resources\":[{\"name\":\"httproutes\",\"singularName\":\"httproute\",\"namespaced\":true,\"kind\":\"HTTPRoute\","
+                    + "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]},"
+                    + "{\"name\":\"gateways\",\"singularName\":\"gateway\",\"namespaced\":true,\"kind\":\"Gateway\","
+                    + "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]}]}");
+        }
         if (path.equals("/version")) {
             return json(200, "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-mlforge-sandbox\",\"platform\":\"linux/amd64\"}");
         }

@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  * One Endpoint in the cluster: applies {@link ServingPlanner}'s objects (an object is written only when its desired
  * content changed: the hash of what the operator wants rides along in an annotation, so the API server's defaults
  * never cause an update), removes those of variants that went away, and reports readiness and weights from the
- * Deployments. Without a Gateway API route, requests to the endpoint's Service spread over all ready pods, so the
- * effective weight of a variant is its share of ready replicas (status.variants[].currentWeight).
+ * Deployments. With {@code mlforge.serving.gateway-name} set and the Gateway API installed, an HTTPRoute on that
+ * Gateway splits requests by the spec's weights; without, requests to the endpoint's Service spread over all ready
+ * pods, so the effective weight of a variant is its share of ready replicas (status.variants[].currentWeight).
  */
 @Singleton
 public class KubernetesEndpointBackend {
@@ -41,6 +42,25 @@ public class KubernetesEndpointBackend {
 
     @Inject
     TrainingSettings training;
+
+    @Inject
+    io.mlforge.operator.serving.ServingSettings serving;
+
+    private volatile Boolean gatewayApi;
+    private volatile Instant gatewayApiCheckedAt = Instant.EPOCH;
+
+    /** Whether the cluster serves the Gateway API's HTTPRoute (looked up again every 5 minutes). */
+    boolean gatewayApiInstalled(Instant now) {
+        if (gatewayApi == null || now.isAfter(gatewayApiCheckedAt.plus(Duration.ofMinutes(5)))) {
+            try {
+                gatewayApi = client.supports("gateway.networking.k8s.io/v1", "HTTPRoute");
+            } catch (RuntimeException e) {
+                gatewayApi = false;
+            }
+            gatewayApiCheckedAt = now;
+        }
+        return gatewayApi;
+    }
 
     public Duration reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, BiConsumer<Boolean, String[]> events) {
         ServingPlanner.Desired desired = ServingPlanner.plan(endpoint, models, new ServingPlanner.Settings(training.dataAgentImage(),
@@ -56,6 +76,11 @@ public class KubernetesEndpointBackend {
         }
         for (HorizontalPodAutoscaler h : desired.autoscalers()) {
             changed |= apply(h, HorizontalPodAutoscaler.class);
+        }
+        boolean routed = serving.gatewayName().isPresent() && gatewayApiInstalled(now);
+        if (routed) {
+            var route = ServingPlanner.httpRoute(endpoint, serving.gatewayName().get(), serving.gatewayNamespace().orElse(null));
+            changed |= applyRoute(route);
         }
         Set<String> wanted = desired.deployments().stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet());
         for (Deployment d : client.apps().deployments().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).list().getItems()) {
@@ -73,7 +98,26 @@ public class KubernetesEndpointBackend {
                 client.resource(h).delete();
             }
         }
-        return report(endpoint, status, desired, changed, now);
+        return report(endpoint, status, desired, changed, routed, now);
+    }
+
+    private boolean applyRoute(io.fabric8.kubernetes.api.model.GenericKubernetesResource route) {
+        var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("gateway.networking.k8s.io")
+                .withVersion("v1").withKind("HTTPRoute").withPlural("httproutes").withNamespaced(true).build();
+        String hash = ServingPlanner.hash(client.getKubernetesSerialization().asJson(route));
+        route.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
+        var resource = client.genericKubernetesResources(context).inNamespace(route.getMetadata().getNamespace()).withName(route.getMetadata().getName());
+        var existing = resource.get();
+        if (existing == null) {
+            client.genericKubernetesResources(context).inNamespace(route.getMetadata().getNamespace()).resource(route).create();
+            return true;
+        }
+        if (hash.equals(existing.getMetadata().getAnnotations() == null ? null : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
+            return false;
+        }
+        route.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+        client.genericKubernetesResources(context).inNamespace(route.getMetadata().getNamespace()).resource(route).update();
+        return true;
     }
 
     /** Creates the object, or replaces it when the operator's desired content changed; returns whether it wrote. */
@@ -96,7 +140,7 @@ public class KubernetesEndpointBackend {
         return true;
     }
 
-    private Duration report(Endpoint endpoint, EndpointStatus status, ServingPlanner.Desired desired, boolean changed, Instant now) {
+    private Duration report(Endpoint endpoint, EndpointStatus status, ServingPlanner.Desired desired, boolean changed, boolean routed, Instant now) {
         Long generation = endpoint.getMetadata().getGeneration();
         String ns = endpoint.getMetadata().getNamespace();
         List<VariantStatus> variants = new ArrayList<>();
@@ -122,7 +166,9 @@ public class KubernetesEndpointBackend {
             variants.add(s);
         }
         for (VariantStatus s : variants) {
-            s.currentWeight = totalReady == 0 ? 0.0 : Math.round((double) s.readyInstances / totalReady * 1000) / 1000.0;
+            // with an HTTPRoute the gateway splits by the route's weights; without, the Service spreads over ready pods
+            s.currentWeight = routed ? (s.readyInstances > 0 ? s.desiredWeight : 0.0)
+                    : totalReady == 0 ? 0.0 : Math.round((double) s.readyInstances / totalReady * 1000) / 1000.0;
         }
         status.variants = variants;
         status.readyVariants = readyVariants + "/" + variants.size();
@@ -132,7 +178,8 @@ public class KubernetesEndpointBackend {
         EndpointPhase phase = allReady && !rolling ? EndpointPhase.InService
                 : status.phase == null || status.phase == EndpointPhase.Creating ? EndpointPhase.Creating : EndpointPhase.Updating;
         String message = switch (phase) {
-            case InService -> readyVariants + " of " + variants.size() + " variants ready at " + status.url;
+            case InService -> readyVariants + " of " + variants.size() + " variants ready at " + status.url
+                    + (routed ? "; weighted through HTTPRoute on Gateway " + serving.gatewayName().get() : "");
             case Creating -> "waiting for " + (variants.size() - readyVariants) + " variant(s) to become ready";
             default -> "rolling out the new spec; ready pods keep serving";
         };
@@ -147,5 +194,9 @@ public class KubernetesEndpointBackend {
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
         client.apps().deployments().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
         client.services().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
+        if (Boolean.TRUE.equals(gatewayApi)) {
+            client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(ns)
+                    .withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
+        }
     }
 }

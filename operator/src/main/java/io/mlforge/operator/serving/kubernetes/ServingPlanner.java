@@ -106,6 +106,45 @@ public final class ServingPlanner {
         return new Desired(deployments, services, autoscalers);
     }
 
+    /**
+     * The Gateway API HTTPRoute of an Endpoint: attached to the configured Gateway, all requests to the variants'
+     * Services in proportion to the spec's weights (percent, summing to 100).
+     */
+    public static io.fabric8.kubernetes.api.model.GenericKubernetesResource httpRoute(Endpoint endpoint, String gatewayName, String gatewayNamespace) {
+        double sum = endpoint.getSpec().variants.stream().mapToDouble(v -> v.weight == null ? 1.0 : v.weight).sum();
+        List<Map<String, Object>> backends = new ArrayList<>();
+        int assigned = 0;
+        List<Variant> variants = endpoint.getSpec().variants;
+        for (int i = 0; i < variants.size(); i++) {
+            Variant v = variants.get(i);
+            int weight = i == variants.size() - 1 ? 100 - assigned : (int) Math.round((v.weight == null ? 1.0 : v.weight) / sum * 100);
+            assigned += weight;
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put("name", variantName(endpoint, v.name));
+            ref.put("port", port(endpoint));
+            ref.put("weight", weight);
+            backends.add(ref);
+        }
+        Map<String, Object> parent = new LinkedHashMap<>();
+        parent.put("name", gatewayName);
+        if (gatewayNamespace != null) {
+            parent.put("namespace", gatewayNamespace);
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("parentRefs", List.of(parent));
+        spec.put("rules", List.of(Map.of("matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value",
+                "/" + endpoint.getMetadata().getNamespace() + "/" + endpoint.getMetadata().getName()))),
+                "filters", List.of(Map.of("type", "URLRewrite", "urlRewrite", Map.of("path", Map.of("type", "ReplacePrefixMatch", "replacePrefixMatch", "/")))),
+                "backendRefs", backends)));
+        var route = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        route.setApiVersion("gateway.networking.k8s.io/v1");
+        route.setKind("HTTPRoute");
+        route.setMetadata(meta(endpoint, ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63),
+                Map.of(ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()))));
+        route.setAdditionalProperty("spec", spec);
+        return route;
+    }
+
     private static Deployment deployment(Endpoint endpoint, Variant v, ModelSpec model, String name, Map<String, String> selector, int port,
             Settings settings) {
         EndpointKubernetesSettings k = endpoint.getSpec().kubernetes;

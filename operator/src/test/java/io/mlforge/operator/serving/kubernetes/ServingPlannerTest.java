@@ -89,4 +89,19 @@ class ServingPlannerTest {
         assertThat(again.deployments().get(1).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH))
                 .isNotEqualTo(desired.deployments().get(1).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHttpRouteCarriesTheWeightsInPercentOnTheConfiguredGateway() {
+        Endpoint e = endpoint("    - {name: a, weight: 2}\n    - {name: b, weight: 1}\n");
+        var route = ServingPlanner.httpRoute(e, "gw", "infra");
+        assertThat(route.getApiVersion()).isEqualTo("gateway.networking.k8s.io/v1");
+        assertThat(route.getKind()).isEqualTo("HTTPRoute");
+        Map<String, Object> spec = (Map<String, Object>) route.getAdditionalProperties().get("spec");
+        assertThat((java.util.List<Map<String, Object>>) spec.get("parentRefs")).containsExactly(Map.of("name", "gw", "namespace", "infra"));
+        var rule = ((java.util.List<Map<String, Object>>) spec.get("rules")).get(0);
+        assertThat((java.util.List<Map<String, Object>>) rule.get("backendRefs")).extracting(b -> b.get("name") + ":" + b.get("port") + "=" + b.get("weight"))
+                .as("weights in percent, summing to 100").containsExactly("churn-a:8080=67", "churn-b:8080=33");
+        assertThat(rule.get("matches").toString()).contains("/ml/churn");
+    }
 }
