@@ -51,6 +51,18 @@ public final class DataAgent {
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[0] : "";
         Path terminationLog = Path.of(System.getenv().getOrDefault(TERMINATION_LOG_ENV, "/dev/termination-log"));
+        if (mode.equals("pipeline")) {
+            // serving pods of inference pipelines: chain the containers, as SageMaker's serial inference does
+            try {
+                List<Integer> ports = java.util.Arrays.stream(System.getenv("MLFORGE_PIPELINE_PORTS").split(",")).map(Integer::parseInt).toList();
+                new PipelineRouter(Integer.parseInt(System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080")), ports);
+                System.out.println("pipeline router on " + System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080") + " -> " + ports);
+                Thread.currentThread().join();
+            } catch (Exception e) {
+                System.err.println("pipeline router failed: " + describe(e));
+                System.exit(1);
+            }
+        }
         if (mode.equals("model")) {
             // serving pods: the model for /opt/ml/model (SageMaker's serving contract), before the server starts
             String uri = System.getenv(MODEL_URI_ENV);

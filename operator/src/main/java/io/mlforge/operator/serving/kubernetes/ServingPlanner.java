@@ -145,50 +145,27 @@ public final class ServingPlanner {
         return route;
     }
 
+    /** One serving container of a pod: the model, or a stage of an inference pipeline. */
+    private record Stage(String container, String volume, io.mlforge.api.v1alpha1.ModelSource source, int port) {
+    }
+
     private static Deployment deployment(Endpoint endpoint, Variant v, ModelSpec model, String name, Map<String, String> selector, int port,
             Settings settings) {
         EndpointKubernetesSettings k = endpoint.getSpec().kubernetes;
-        List<Volume> volumes = new ArrayList<>();
-        List<VolumeMount> mounts = new ArrayList<>();
-        List<Container> init = new ArrayList<>();
-        String dataUri = model.dataUri;
-        if (dataUri != null && dataUri.startsWith("pvc://")) {
-            var claim = PodGroupPlanner.ClaimPath.parse(dataUri);
-            volumes.add(new VolumeBuilder().withName("model").withNewPersistentVolumeClaim().withClaimName(claim.claim()).withReadOnly(true)
-                    .endPersistentVolumeClaim().build());
-            mounts.add(new VolumeMountBuilder().withName("model").withMountPath(MODEL_DIR).withSubPath(claim.path().isEmpty() ? null : claim.path())
-                    .withReadOnly(true).build());
-        } else {
-            volumes.add(new VolumeBuilder().withName("model").withNewEmptyDir().endEmptyDir().build());
-            mounts.add(new VolumeMountBuilder().withName("model").withMountPath(MODEL_DIR).build());
-            if (dataUri != null) {
-                List<EnvVar> env = new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
-                settings.s3Endpoint().ifPresent(s -> env.add(env("MLFORGE_S3_ENDPOINT", s)));
-                if (settings.s3PathStyle()) {
-                    env.add(env("MLFORGE_S3_PATH_STYLE", "true"));
-                }
-                init.add(new ContainerBuilder().withName("model-download").withImage(settings.dataAgentImage())
-                        .withCommand(PodGroupPlanner.AGENT_COMMAND).withArgs("model").withEnv(env)
-                        .withVolumeMounts(new VolumeMountBuilder().withName("model").withMountPath(MODEL_DIR).build())
-                        .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
-                        .addToLimits("memory", new Quantity("512Mi")).endResources()
-                        .withTerminationMessagePolicy("File")
-                        .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
-                        .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                        .endSecurityContext().build());
+        List<Stage> stages = new ArrayList<>();
+        boolean pipeline = model.pipeline != null && !model.pipeline.isEmpty();
+        if (pipeline) {
+            for (int i = 0; i < model.pipeline.size(); i++) {
+                var c = model.pipeline.get(i);
+                stages.add(new Stage(ResourceNames.truncatedLabel("stage-" + i + "-" + (c.name == null ? "model" : c.name), 63), "model-" + i, c, port + 1 + i));
             }
+        } else {
+            stages.add(new Stage("model", "model", model, port));
         }
-        List<EnvVar> env = new ArrayList<>();
-        new TreeMap<>(model.environment == null ? Map.<String, String>of() : model.environment).forEach((key, value) -> env.add(env(key, value)));
-        env.add(env("SAGEMAKER_BIND_TO_PORT", Integer.toString(port)));
+        List<Volume> volumes = new ArrayList<>();
+        List<Container> init = new ArrayList<>();
+        List<Container> containers = new ArrayList<>();
         String health = k == null || k.healthPath == null ? "/ping" : k.healthPath;
-        ContainerBuilder server = new ContainerBuilder().withName("model").withImage(model.image).withArgs("serve").withEnv(env)
-                .addNewPort().withName("http").withContainerPort(port).endPort()
-                .withNewReadinessProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
-                .withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
-                .withNewStartupProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
-                .withPeriodSeconds(5).withFailureThreshold(Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5)).endStartupProbe()
-                .withVolumeMounts(mounts);
         io.fabric8.kubernetes.api.model.ResourceRequirements resources = k != null && k.resources != null
                 ? new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder(k.resources).build() : new io.fabric8.kubernetes.api.model.ResourceRequirements();
         if (v.gpusPerInstance != null && v.gpusPerInstance > 0) {
@@ -197,9 +174,58 @@ public final class ServingPlanner {
             limits.put(gpu, new Quantity(Integer.toString(v.gpusPerInstance)));
             resources.setLimits(limits);
         }
-        server.withResources(resources);
-        if (k != null && k.env != null) {
-            server.addAllToEnv(k.env);
+        for (int i = 0; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
+            List<VolumeMount> mounts = new ArrayList<>();
+            String dataUri = stage.source().dataUri;
+            if (dataUri != null && dataUri.startsWith("pvc://")) {
+                var claim = PodGroupPlanner.ClaimPath.parse(dataUri);
+                volumes.add(new VolumeBuilder().withName(stage.volume()).withNewPersistentVolumeClaim().withClaimName(claim.claim()).withReadOnly(true)
+                        .endPersistentVolumeClaim().build());
+                mounts.add(new VolumeMountBuilder().withName(stage.volume()).withMountPath(MODEL_DIR)
+                        .withSubPath(claim.path().isEmpty() ? null : claim.path()).withReadOnly(true).build());
+            } else {
+                volumes.add(new VolumeBuilder().withName(stage.volume()).withNewEmptyDir().endEmptyDir().build());
+                mounts.add(new VolumeMountBuilder().withName(stage.volume()).withMountPath(MODEL_DIR).build());
+                if (dataUri != null) {
+                    init.add(download(pipeline ? "model-download-" + i : "model-download", stage.volume(), dataUri, settings));
+                }
+            }
+            List<EnvVar> env = new ArrayList<>();
+            new TreeMap<>(stage.source().environment == null ? Map.<String, String>of() : stage.source().environment)
+                    .forEach((key, value) -> env.add(env(key, value)));
+            env.add(env("SAGEMAKER_BIND_TO_PORT", Integer.toString(stage.port())));
+            ContainerBuilder server = new ContainerBuilder().withName(stage.container()).withImage(stage.source().image).withArgs("serve")
+                    .withEnv(env).withVolumeMounts(mounts).withResources(i == stages.size() - 1 ? resources : null);
+            if (k != null && k.env != null) {
+                server.addAllToEnv(k.env);
+            }
+            if (!pipeline) {
+                server.addNewPort().withName("http").withContainerPort(port).endPort()
+                        .withNewReadinessProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
+                        .withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
+                        .withNewStartupProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
+                        .withPeriodSeconds(5).withFailureThreshold(Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
+                        .endStartupProbe();
+            }
+            containers.add(server.build());
+        }
+        if (pipeline) {
+            // the data agent chains the stages as SageMaker's serial inference does; its /ping is every stage's /ping
+            String ports = String.join(",", stages.stream().map(st -> Integer.toString(st.port())).toList());
+            containers.add(0, new ContainerBuilder().withName("pipeline").withImage(settings.dataAgentImage()).withCommand(PodGroupPlanner.AGENT_COMMAND)
+                    .withArgs("pipeline").withEnv(env("MLFORGE_PIPELINE_PORTS", ports), env("MLFORGE_PIPELINE_LISTEN", Integer.toString(port)))
+                    .addNewPort().withName("http").withContainerPort(port).endPort()
+                    .withNewReadinessProbe().withNewHttpGet().withPath("/ping").withPort(new IntOrString("http")).endHttpGet()
+                    .withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
+                    .withNewStartupProbe().withNewHttpGet().withPath("/ping").withPort(new IntOrString("http")).endHttpGet()
+                    .withPeriodSeconds(5).withFailureThreshold(Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
+                    .endStartupProbe()
+                    .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
+                    .addToLimits("memory", new Quantity("512Mi")).endResources()
+                    .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                    .endSecurityContext().build());
         }
         Map<String, String> podLabels = new LinkedHashMap<>(selector);
         Map<String, String> podAnnotations = new LinkedHashMap<>();
@@ -209,7 +235,12 @@ public final class ServingPlanner {
         if (k != null && k.podAnnotations != null) {
             podAnnotations.putAll(k.podAnnotations);
         }
-        podAnnotations.put(MODEL_HASH, hash(model.image + "|" + dataUri + "|" + new TreeMap<>(model.environment == null ? Map.of() : model.environment)));
+        StringBuilder content = new StringBuilder();
+        for (Stage stage : stages) {
+            content.append(stage.source().image).append('|').append(stage.source().dataUri).append('|')
+                    .append(new TreeMap<>(stage.source().environment == null ? Map.of() : stage.source().environment)).append(';');
+        }
+        podAnnotations.put(MODEL_HASH, hash(content.toString()));
         int count = v.instanceCount == null ? 1 : v.instanceCount;
         // with autoscaling the initial count is within its bounds; afterwards the HorizontalPodAutoscaler owns it
         int replicas = v.autoscaling == null ? count : Math.min(v.autoscaling.maxInstances, Math.max(count, v.autoscaling.minInstances));
@@ -223,11 +254,28 @@ public final class ServingPlanner {
                 .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate().withMaxUnavailable(new IntOrString(0))
                 .withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
                 .withNewTemplate().withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
-                .withNewSpec().withInitContainers(init).withContainers(server.build()).withVolumes(volumes)
+                .withNewSpec().withInitContainers(init).withContainers(containers).withVolumes(volumes)
                 .withNodeSelector(k == null ? null : k.nodeSelector).withTolerations(k == null ? null : k.tolerations)
                 .withAffinity(k == null ? null : k.affinity).withPriorityClassName(k == null ? null : k.priorityClassName)
                 .withServiceAccountName(k == null ? null : k.serviceAccountName).withImagePullSecrets(k == null ? null : k.imagePullSecrets)
                 .endSpec().endTemplate().endSpec().build();
+    }
+
+    private static Container download(String name, String volume, String dataUri, Settings settings) {
+        List<EnvVar> env = new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
+        settings.s3Endpoint().ifPresent(s -> env.add(env("MLFORGE_S3_ENDPOINT", s)));
+        if (settings.s3PathStyle()) {
+            env.add(env("MLFORGE_S3_PATH_STYLE", "true"));
+        }
+        return new ContainerBuilder().withName(name).withImage(settings.dataAgentImage())
+                .withCommand(PodGroupPlanner.AGENT_COMMAND).withArgs("model").withEnv(env)
+                .withVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(MODEL_DIR).build())
+                .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("memory", new Quantity("512Mi")).endResources()
+                .withTerminationMessagePolicy("File")
+                .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext().build();
     }
 
     private static ObjectMeta meta(Endpoint endpoint, String name, Map<String, String> labels) {

@@ -104,4 +104,24 @@ class ServingPlannerTest {
                 .as("weights in percent, summing to 100").containsExactly("churn-a:8080=67", "churn-b:8080=33");
         assertThat(rule.get("matches").toString()).contains("/ml/churn");
     }
+
+    @Test
+    void anInferencePipelineRunsItsStagesInOnePodBehindTheDataAgentsRouter() {
+        Endpoint e = endpoint("    - {name: main}\n");
+        e.getSpec().model = Serialization.unmarshal("""
+                pipeline:
+                  - {name: featurize, image: "sklearn:1", dataUri: "s3://bucket/pre.tar.gz"}
+                  - {name: predict, image: "xgb:1", dataUri: "s3://bucket/model.tar.gz", environment: {X: "1"}}
+                """, ModelSpec.class);
+        var pod = plan(e).deployments().get(0).getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers()).extracting(c -> c.getName()).containsExactly("pipeline", "stage-0-featurize", "stage-1-predict");
+        var router = pod.getContainers().get(0);
+        assertThat(router.getArgs()).containsExactly("pipeline");
+        assertThat(router.getEnv()).extracting(v -> v.getName() + "=" + v.getValue()).contains("MLFORGE_PIPELINE_PORTS=8081,8082", "MLFORGE_PIPELINE_LISTEN=8080");
+        assertThat(router.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
+        assertThat(pod.getContainers().get(2).getEnv()).extracting(v -> v.getName() + "=" + v.getValue()).contains("X=1", "SAGEMAKER_BIND_TO_PORT=8082");
+        assertThat(pod.getInitContainers()).extracting(c -> c.getName()).containsExactly("model-download-0", "model-download-1");
+        assertThat(pod.getVolumes()).extracting(vol -> vol.getName()).containsExactly("model-0", "model-1");
+        assertThat(pod.getContainers().get(1).getVolumeMounts().get(0).getName()).isEqualTo("model-0");
+    }
 }
