@@ -303,4 +303,42 @@ class EndpointE2ETest {
                 .withLabel("mlforge.io/endpoint", "churn-model").list().getItems().isEmpty()
                 && client.services().inNamespace("default").withLabel("mlforge.io/endpoint", "churn-model").list().getItems().isEmpty());
     }
+
+    private static void emulatorCall(String operation, String json) throws Exception {
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.sagemaker().endpoint()))
+                .header("X-Amz-Target", "SageMaker." + operation).header("Content-Type", "application/x-amz-json-1.1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+    }
+
+    @Test
+    void anEndpointDeletedOutsideMlforgeIsCreatedAgain() throws Exception {
+        apply(endpoint("drift", XGB, "s3://mlforge-examples/drift/model.tar.gz", ""));
+        Map<String, Object> serving = await("drift", "InService", inServiceWith("drift"));
+        emulatorCall("DeleteEndpoint", "{\"EndpointName\": \"default-drift\"}");
+        // found by the next describe (the interval doubles while the endpoint is stable, up to 5 minutes)
+        org.awaitility.Awaitility.await("created again").atMost(Duration.ofSeconds(60)).until(() -> sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "CreateEndpoint".equals(r.path("operation").asText()) && "default-drift".equals(r.at("/request/EndpointName").asText()))
+                .count() == 2);
+        await("drift", "InService again", s -> "InService".equals(s.get("phase")) && sm(s).get("pendingEndpointConfigName") == null);
+        assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e -> "drift".equals(e.getInvolvedObject().getName())
+                && "DriftRepaired".equals(e.getReason()));
+        assertThat(sm(status("drift")).get("endpointConfigName")).isEqualTo(sm(serving).get("endpointConfigName"));
+    }
+
+    @Test
+    void anUpdateSageMakerRejectsKeepsTheOldVersionAndIsNotRetried() throws Exception {
+        apply(endpoint("rejected", XGB, "s3://mlforge-examples/rejected/v1/model.tar.gz", ""));
+        Map<String, Object> serving = await("rejected", "InService", inServiceWith("v1"));
+        apply(endpoint("rejected", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-missing:2", "s3://mlforge-examples/rejected/v2/model.tar.gz", ""));
+        Map<String, Object> failed = await("rejected", "UpdateFailed", s -> s.get("failedUpdate") != null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> failedUpdate = (Map<String, Object>) failed.get("failedUpdate");
+        assertThat((String) failedUpdate.get("reason")).contains("Requested image").contains("not found");
+        assertThat(sm(failed).get("endpointConfigName")).isEqualTo(sm(serving).get("endpointConfigName"));
+        long creates = sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
+                && r.toString().contains("sandbox-missing")).count();
+        Thread.sleep(4000);
+        assertThat(sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
+                && r.toString().contains("sandbox-missing")).count()).as("not retried").isEqualTo(creates);
+    }
 }

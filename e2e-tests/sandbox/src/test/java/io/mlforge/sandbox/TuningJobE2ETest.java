@@ -215,6 +215,27 @@ class TuningJobE2ETest {
         assertThat(map(done, "trialCounts")).containsEntry("succeeded", 3);
         assertThat(sandbox.sagemaker().requestCounts().get("CreateTrainingJob")).isGreaterThanOrEqualTo(3);
 
+        // an Endpoint serving the search's best model
+        String best = (String) map(done, "bestTrial").get("name");
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: Endpoint
+                metadata: {name: best-of-search, namespace: default}
+                spec:
+                  backend: SageMaker
+                  model: {image: "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", fromTuningJob: sm-trials}
+                  variants: [{name: primary, instanceType: ml.m5.large, instanceCount: 1}]
+                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                """);
+        org.awaitility.Awaitility.await("endpoint of the best trial").atMost(Duration.ofSeconds(60)).until(() -> {
+            GenericKubernetesResource e = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("best-of-search").get();
+            return e != null && e.getAdditionalProperties().get("status") instanceof Map<?, ?> st && "InService".equals(st.get("phase"));
+        });
+        GenericKubernetesResource endpoint = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("best-of-search").get();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> resolved = (List<Map<String, Object>>) ((Map<String, Object>) endpoint.getAdditionalProperties().get("status")).get("resolvedModels");
+        assertThat(resolved).singleElement().satisfies(r -> assertThat((String) r.get("source")).isEqualTo("TuningJob/sm-trials (best trial " + best + ")"));
+
         apply("""
                 apiVersion: mlforge.io/v1alpha1
                 kind: TuningJob

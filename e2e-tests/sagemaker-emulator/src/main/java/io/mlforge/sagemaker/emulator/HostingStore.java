@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Models, endpoint configs and endpoints. Models and configs are immutable (create and delete only); an endpoint
  * moves Creating -> InService, Updating -> InService on UpdateEndpoint, Deleting -> gone. A container image
  * containing "sandbox-fail" does not pass the health check: creation fails, an update rolls back to the previous
- * config with FailureReason set.
+ * config with FailureReason set. An image containing "sandbox-missing" is rejected by CreateModel as SageMaker rejects
+ * images it cannot find.
  */
 final class HostingStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +59,12 @@ final class HostingStore {
         }
         if (request.path("Containers").size() > 15) {
             throw AwsError.validation("1 validation error detected: Value at 'containers' failed to satisfy constraint: Member must have length less than or equal to 15");
+        }
+        for (JsonNode container : request.has("Containers") ? request.get("Containers") : JSON.createArrayNode().add(request.path("PrimaryContainer"))) {
+            String image = container.path("Image").asText("");
+            if (image.contains("sandbox-missing")) {
+                throw AwsError.validation("Requested image " + image + " not found.");
+            }
         }
         if (models.containsKey(name)) {
             throw AwsError.validation("Cannot create already existing model \"" + emulator.arn("model/" + name.toLowerCase()) + "\".");

@@ -111,7 +111,20 @@ public class SageMakerEndpointBackend {
         var described = service.describeEndpoint(target, sm.endpointName);
         boolean failedBefore = failedUpdateIs(status, planned);
         if (described.isEmpty()) {
-            ensureConfig(target, plan, sm);
+            if (failedBefore) {
+                phase(status, EndpointPhase.Failed, "Rejected", status.failedUpdate.message, generation, now);
+                return STABLE_MAX; // SageMaker rejected this spec: not retried until it changes
+            }
+            try {
+                ensureConfig(target, plan, sm);
+            } catch (AwsServiceException e) {
+                if (!rejected(e)) {
+                    throw e;
+                }
+                failed(status, planned, "SageMaker rejected the request: " + errorMessage(e), generation, now, events);
+                phase(status, EndpointPhase.Failed, "Rejected", status.failedUpdate.message, generation, now);
+                return STABLE_MAX;
+            }
             if (sm.endpointArn != null) {
                 events.accept(true, new String[] {"DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again"});
             }
@@ -180,8 +193,19 @@ public class SageMakerEndpointBackend {
                 events.accept(true, new String[] {"DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
                         + " outside MLForge; rolling it back to the spec"});
             }
-            ensureConfig(target, plan, sm);
-            service.updateEndpoint(target, sm.endpointName, planned, plan.deployment());
+            try {
+                ensureConfig(target, plan, sm);
+                service.updateEndpoint(target, sm.endpointName, planned, plan.deployment());
+            } catch (AwsServiceException e) {
+                if (!rejected(e)) {
+                    throw e;
+                }
+                // the previous config keeps serving; this spec is not retried until it changes
+                failed(status, planned, "SageMaker rejected the request: " + errorMessage(e), generation, now, events);
+                phase(status, EndpointPhase.InService, "UpdateFailed", "in service with " + serving + "; " + status.failedUpdate.message,
+                        generation, now);
+                return STABLE_MAX;
+            }
             sm.pendingEndpointConfigName = planned;
             intervals.remove(endpoint.getMetadata().getUid());
             phase(status, EndpointPhase.Updating, "Updating", "rolling SageMaker endpoint " + sm.endpointName + " from " + serving + " to "
@@ -251,6 +275,16 @@ public class SageMakerEndpointBackend {
                 service.deleteModel(target, m);
             }
         }
+    }
+
+    /** SageMaker refused the request itself (bad input or a quota), as opposed to failing to answer. */
+    private static boolean rejected(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+        return e.statusCode() == 400 && List.of("ValidationException", "ResourceLimitExceeded", "AccessDeniedException").contains(code);
+    }
+
+    private static String errorMessage(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
     }
 
     /** The content hash at the end of a config name. */
