@@ -105,8 +105,8 @@ class EndpointE2ETest {
         int writesBefore = writes("default-churn").size();
         apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v1/model.tar.gz",
                 "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
-        Thread.sleep(3000);
-        assertThat(writes("default-churn")).hasSize(writesBefore);
+        org.awaitility.Awaitility.await("no SageMaker writes").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> writes("default-churn").size() == writesBefore);
 
         // a new model: new model + config, UpdateEndpoint with the canary policy, then the old config is deleted
         apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v2/model.tar.gz",
@@ -140,9 +140,9 @@ class EndpointE2ETest {
         assertThat((String) failedUpdate.get("reason")).contains("ping health check");
         long updates = sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
                 && "default-fraud".equals(r.at("/request/EndpointName").asText())).count();
-        org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
-        assertThat(sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
-                && "default-fraud".equals(r.at("/request/EndpointName").asText())).count()).as("the failed config is not retried").isEqualTo(updates);
+        org.awaitility.Awaitility.await("the failed config is not retried").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                .until(() -> sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
+                        && "default-fraud".equals(r.at("/request/EndpointName").asText())).count() == updates);
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(sandbox.operator().url("/q/metrics"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("mlforge_endpoint_updates_total\\{backend=\"SageMaker\",outcome=\"RolledBack\"[^}]*\\} [1-9]")
@@ -337,8 +337,8 @@ class EndpointE2ETest {
         assertThat(sm(failed).get("endpointConfigName")).isEqualTo(sm(serving).get("endpointConfigName"));
         long creates = sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
                 && r.toString().contains("sandbox-missing")).count();
-        Thread.sleep(4000);
-        assertThat(sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
-                && r.toString().contains("sandbox-missing")).count()).as("not retried").isEqualTo(creates);
+        org.awaitility.Awaitility.await("not retried").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                .until(() -> sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
+                        && r.toString().contains("sandbox-missing")).count() == creates);
     }
 }

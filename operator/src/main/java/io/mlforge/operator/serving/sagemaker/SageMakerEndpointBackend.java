@@ -12,6 +12,7 @@ import io.mlforge.api.v1alpha1.SageMakerEndpointStatus;
 import io.mlforge.api.v1alpha1.VariantStatus;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.core.aws.AwsCallConditions;
 import io.mlforge.operator.core.aws.RateLimitedException;
 import io.mlforge.api.v1alpha1.Variant;
 import io.mlforge.operator.training.sagemaker.ApplicationAutoScalingService;
@@ -73,22 +74,12 @@ public class SageMakerEndpointBackend {
         Long generation = endpoint.getMetadata().getGeneration();
         try {
             Duration next = step(endpoint, status, models, now, events);
-            for (String type : new String[] {"Throttled", "BackendError"}) {
-                if (Conditions.isTrue(status.conditions, type)) {
-                    status.conditions = Conditions.set(status.conditions, type, ConditionStatus.False, "Answering", "SageMaker answers again", generation, now);
-                }
-            }
+            status.conditions = AwsCallConditions.answered(status.conditions, "SageMaker", generation, now);
             return next;
         } catch (SdkException | RateLimitedException e) {
-            boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
-            String type = throttled ? "Throttled" : "BackendError";
-            String message = "SageMaker call failed, retrying: " + e.getMessage();
-            if (!Conditions.isTrue(status.conditions, type)) {
-                events.accept(true, new String[] {type, message});
-            }
-            status.conditions = Conditions.set(status.conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed",
-                    message, generation, now);
-            return e instanceof RateLimitedException r ? r.retryAfter().plusSeconds(1) : settings.minPollInterval();
+            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(), generation, now, events);
+            status.conditions = f.conditions();
+            return f.retryAfter();
         }
     }
 

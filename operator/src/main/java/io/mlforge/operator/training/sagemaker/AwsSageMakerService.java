@@ -180,10 +180,10 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
                 && e.awsErrorDetails().errorMessage().contains(text);
     }
 
-    @Override
-    public boolean createModel(SageMakerTarget target, CreateModelRequest request) {
+    /** Creates a hosting object; false when SageMaker has one of that name ("Cannot create already existing …"). */
+    private boolean createUnlessExisting(SageMakerTarget target, Supplier<?> create) {
         try {
-            call(target, () -> client(target).createModel(request));
+            call(target, create);
             return true;
         } catch (SageMakerException e) {
             if (validationSaying(e, "already exist")) {
@@ -193,17 +193,25 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
         }
     }
 
+    /** Deletes a hosting object; nothing when SageMaker does not know it ("Could not find …"). */
+    private void deleteUnlessMissing(SageMakerTarget target, Supplier<?> delete) {
+        try {
+            call(target, delete);
+        } catch (SageMakerException e) {
+            if (!validationSaying(e, "Could not find")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public boolean createModel(SageMakerTarget target, CreateModelRequest request) {
+        return createUnlessExisting(target, () -> client(target).createModel(request));
+    }
+
     @Override
     public boolean createEndpointConfig(SageMakerTarget target, CreateEndpointConfigRequest request) {
-        try {
-            call(target, () -> client(target).createEndpointConfig(request));
-            return true;
-        } catch (SageMakerException e) {
-            if (validationSaying(e, "already exist")) {
-                return false;
-            }
-            throw e;
-        }
+        return createUnlessExisting(target, () -> client(target).createEndpointConfig(request));
     }
 
     @Override
@@ -230,35 +238,17 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
 
     @Override
     public void deleteEndpoint(SageMakerTarget target, String name) {
-        try {
-            call(target, () -> client(target).deleteEndpoint(r -> r.endpointName(name)));
-        } catch (SageMakerException e) {
-            if (!validationSaying(e, "Could not find")) {
-                throw e;
-            }
-        }
+        deleteUnlessMissing(target, () -> client(target).deleteEndpoint(r -> r.endpointName(name)));
     }
 
     @Override
     public void deleteEndpointConfig(SageMakerTarget target, String name) {
-        try {
-            call(target, () -> client(target).deleteEndpointConfig(r -> r.endpointConfigName(name)));
-        } catch (SageMakerException e) {
-            if (!validationSaying(e, "Could not find")) {
-                throw e;
-            }
-        }
+        deleteUnlessMissing(target, () -> client(target).deleteEndpointConfig(r -> r.endpointConfigName(name)));
     }
 
     @Override
     public void deleteModel(SageMakerTarget target, String name) {
-        try {
-            call(target, () -> client(target).deleteModel(r -> r.modelName(name)));
-        } catch (SageMakerException e) {
-            if (!validationSaying(e, "Could not find")) {
-                throw e;
-            }
-        }
+        deleteUnlessMissing(target, () -> client(target).deleteModel(r -> r.modelName(name)));
     }
 
     @Override
