@@ -170,6 +170,20 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Applies YAML (create or replace) in namespace default, as {@code kubectl apply -f -} would. */
+    public List<HasMetadata> applyYaml(String yaml) {
+        return client.load(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).inNamespace("default")
+                .createOrReplace();
+    }
+
+    /** The status of an MLForge resource in namespace default as a map (empty when it or its status does not exist). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> status(ResourceDefinitionContext kind, String name) {
+        GenericKubernetesResource resource = client.genericKubernetesResources(kind).inNamespace("default").withName(name).get();
+        Object status = resource == null ? null : resource.getAdditionalProperties().get("status");
+        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
     public List<GenericKubernetesResource> mlforgeResources() {
         List<GenericKubernetesResource> all = new ArrayList<>();
         for (ResourceDefinitionContext context : List.of(TRAINING_JOBS, TUNING_JOBS, ENDPOINTS)) {

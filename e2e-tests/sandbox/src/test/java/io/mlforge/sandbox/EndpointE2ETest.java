@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,14 +40,11 @@ class EndpointE2ETest {
     }
 
     private static void apply(String yaml) {
-        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+        sandbox.applyYaml(yaml);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> status(String name) {
-        GenericKubernetesResource e = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName(name).get();
-        Object status = e == null ? null : e.getAdditionalProperties().get("status");
-        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return sandbox.status(Sandbox.ENDPOINTS, name);
     }
 
     private static Map<String, Object> await(String name, String what, Predicate<Map<String, Object>> condition) {

@@ -27,7 +27,7 @@ class LogsCliE2ETest {
     @BeforeAll
     static void startSandbox() throws Exception {
         sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-logs"), 2, 8, 0.2, 0, true));
-        jobs = new SandboxTrainingJobs(sandbox.client());
+        jobs = new SandboxTrainingJobs(sandbox);
     }
 
     @AfterAll

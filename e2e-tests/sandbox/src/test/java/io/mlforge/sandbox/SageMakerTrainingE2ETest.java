@@ -32,7 +32,7 @@ class SageMakerTrainingE2ETest {
     static void startSandbox() throws Exception {
         sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-sagemaker"), 1, 1, 0.2, 0, true));
         client = sandbox.client();
-        jobs = new SandboxTrainingJobs(client);
+        jobs = new SandboxTrainingJobs(sandbox);
     }
 
     @AfterAll

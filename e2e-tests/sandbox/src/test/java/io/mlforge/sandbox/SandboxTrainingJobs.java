@@ -2,10 +2,6 @@ package io.mlforge.sandbox;
 
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +9,10 @@ import java.util.function.Predicate;
 
 /** TrainingJobs in the sandbox as a user sees them: applied YAML, and the status as plain maps. */
 final class SandboxTrainingJobs {
-    private final KubernetesClient client;
+    private final Sandbox sandbox;
 
-    SandboxTrainingJobs(KubernetesClient client) {
-        this.client = client;
+    SandboxTrainingJobs(Sandbox sandbox) {
+        this.sandbox = sandbox;
     }
 
     /** A SageMaker TrainingJob of the emulator's synthetic trainer: {@code epochs} epochs on {@code instances} instances. */
@@ -37,14 +33,11 @@ final class SandboxTrainingJobs {
     }
 
     void apply(String yaml) {
-        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+        sandbox.applyYaml(yaml);
     }
 
-    @SuppressWarnings("unchecked")
     Map<String, Object> status(String name) {
-        GenericKubernetesResource job = client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(name).get();
-        Object status = job == null ? null : job.getAdditionalProperties().get("status");
-        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return sandbox.status(Sandbox.TRAINING_JOBS, name);
     }
 
     String phase(String name) {

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -41,14 +39,11 @@ class TuningJobE2ETest {
     }
 
     private static void apply(String yaml) {
-        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+        sandbox.applyYaml(yaml);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> status(String name) {
-        GenericKubernetesResource job = client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName(name).get();
-        Object status = job == null ? null : job.getAdditionalProperties().get("status");
-        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return sandbox.status(Sandbox.TUNING_JOBS, name);
     }
 
     private static Map<String, Object> await(String name, String what, Predicate<Map<String, Object>> condition, Duration timeout) {
