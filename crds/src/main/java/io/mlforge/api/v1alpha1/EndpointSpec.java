@@ -38,7 +38,7 @@ import java.util.List;
         message = "deployment.rollbackAlarms are CloudWatch alarms and need backend SageMaker")
 // Mutability.
 @ValidationRule(value = "self.backend == oldSelf.backend", message = "backend is immutable: create a new Endpoint on the other backend, move traffic, then delete this one", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?sagemaker.region == oldSelf.?sagemaker.region && self.?sagemaker.endpointName == oldSelf.?sagemaker.endpointName",
+@ValidationRule(value = "((has(self.sagemaker) && has(self.sagemaker.region)) == (has(oldSelf.sagemaker) && has(oldSelf.sagemaker.region)) && (!has(self.sagemaker) || !has(self.sagemaker.region) || self.sagemaker.region == oldSelf.sagemaker.region)) && ((has(self.sagemaker) && has(self.sagemaker.endpointName)) == (has(oldSelf.sagemaker) && has(oldSelf.sagemaker.endpointName)) && (!has(self.sagemaker) || !has(self.sagemaker.endpointName) || self.sagemaker.endpointName == oldSelf.sagemaker.endpointName))",
         message = "sagemaker.region and sagemaker.endpointName are immutable: an endpoint cannot move or be renamed", reason = "FieldValueForbidden")
 @ValidationRule(value = "has(self.async) == has(oldSelf.async)",
         message = "an endpoint cannot switch between real-time and asynchronous inference: create a new Endpoint", reason = "FieldValueForbidden")
@@ -53,7 +53,7 @@ public class EndpointSpec {
 
     @Required
     @Size(min = 1, max = 10)
-    @ValidationRule(value = "self.all(v, self.exists_one(w, w.name == v.name))", message = "variant names must be unique", reason = "FieldValueDuplicate")
+    @UniqueBy("name")
     @JsonPropertyDescription("Variants (1 to 10) that share the traffic by weight.")
     public List<Variant> variants;
 

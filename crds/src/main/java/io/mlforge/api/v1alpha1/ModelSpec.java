@@ -25,7 +25,7 @@ public class ModelSpec extends ModelSource {
     public Mode mode;
 
     @Size(min = 2, max = 5)
-    @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))", message = "pipeline container names must be unique", reason = "FieldValueDuplicate")
+    @UniqueBy("name")
     @JsonPropertyDescription("Inference pipeline: 2 to 5 containers on the same instance, each request passing through them in order.")
     public List<PipelineContainer> pipeline;
 }

@@ -38,16 +38,16 @@ import java.util.Map;
 // Mutability: what the job runs is fixed at creation.
 @ValidationRule(value = "self.backend == oldSelf.backend", message = "backend is immutable: create a new TrainingJob to run on the other backend", reason = "FieldValueForbidden")
 @ValidationRule(value = "self.image == oldSelf.image", message = "image is immutable: a TrainingJob keeps what it was created with; create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?command == oldSelf.?command && self.?args == oldSelf.?args", message = "command and args are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?environment == oldSelf.?environment", message = "environment is immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?hyperParameters == oldSelf.?hyperParameters", message = "hyperParameters are immutable: attempts of one TrainingJob must be comparable; create a new TrainingJob (or a TuningJob)", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?inputMode == oldSelf.?inputMode && self.?inputs == oldSelf.?inputs", message = "inputMode and inputs are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?output == oldSelf.?output && self.?checkpoints == oldSelf.?checkpoints", message = "output and checkpoints are immutable: new attempts must find the checkpoints and artifacts of earlier ones", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?resources == oldSelf.?resources && self.?spot == oldSelf.?spot", message = "resources and spot are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?stopping == oldSelf.?stopping && self.?retry == oldSelf.?retry", message = "stopping and retry are immutable: SageMaker cannot change them on a created job", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?metrics == oldSelf.?metrics", message = "metrics are immutable: SageMaker fixes metric definitions at creation", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?sagemaker == oldSelf.?sagemaker && self.?kubernetes == oldSelf.?kubernetes", message = "sagemaker and kubernetes settings are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop) || self.?restartNonce != oldSelf.?restartNonce",
+@ValidationRule(value = "(has(self.command) == has(oldSelf.command) && (!has(self.command) || self.command == oldSelf.command)) && (has(self.args) == has(oldSelf.args) && (!has(self.args) || self.args == oldSelf.args))", message = "command and args are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.environment) == has(oldSelf.environment) && (!has(self.environment) || self.environment == oldSelf.environment))", message = "environment is immutable: create a new TrainingJob", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.hyperParameters) == has(oldSelf.hyperParameters) && (!has(self.hyperParameters) || self.hyperParameters == oldSelf.hyperParameters))", message = "hyperParameters are immutable: attempts of one TrainingJob must be comparable; create a new TrainingJob (or a TuningJob)", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.inputMode) == has(oldSelf.inputMode) && (!has(self.inputMode) || self.inputMode == oldSelf.inputMode)) && (has(self.inputs) == has(oldSelf.inputs) && (!has(self.inputs) || self.inputs == oldSelf.inputs))", message = "inputMode and inputs are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output)) && (has(self.checkpoints) == has(oldSelf.checkpoints) && (!has(self.checkpoints) || self.checkpoints == oldSelf.checkpoints))", message = "output and checkpoints are immutable: new attempts must find the checkpoints and artifacts of earlier ones", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.resources) == has(oldSelf.resources) && (!has(self.resources) || self.resources == oldSelf.resources)) && (has(self.spot) == has(oldSelf.spot) && (!has(self.spot) || self.spot == oldSelf.spot))", message = "resources and spot are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.stopping) == has(oldSelf.stopping) && (!has(self.stopping) || self.stopping == oldSelf.stopping)) && (has(self.retry) == has(oldSelf.retry) && (!has(self.retry) || self.retry == oldSelf.retry))", message = "stopping and retry are immutable: SageMaker cannot change them on a created job", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.metrics) == has(oldSelf.metrics) && (!has(self.metrics) || self.metrics == oldSelf.metrics))", message = "metrics are immutable: SageMaker fixes metric definitions at creation", reason = "FieldValueForbidden")
+@ValidationRule(value = "(has(self.sagemaker) == has(oldSelf.sagemaker) && (!has(self.sagemaker) || self.sagemaker == oldSelf.sagemaker)) && (has(self.kubernetes) == has(oldSelf.kubernetes) && (!has(self.kubernetes) || self.kubernetes == oldSelf.kubernetes))", message = "sagemaker and kubernetes settings are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
+@ValidationRule(value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop) || !(has(self.restartNonce) == has(oldSelf.restartNonce) && (!has(self.restartNonce) || self.restartNonce == oldSelf.restartNonce))",
         message = "stop cannot be undone; to run the job again change restartNonce as well", reason = "FieldValueForbidden")
 @JsonClassDescription("What to train and where. What the job runs is fixed at creation; stop, suspend, restartNonce, ttlSecondsAfterFinished and deletionPolicy may change.")
 public class TrainingJobSpec {
@@ -84,7 +84,7 @@ public class TrainingJobSpec {
     public TrainingResources resources;
 
     @Size(max = 20)
-    @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))", message = "input channel names must be unique", reason = "FieldValueDuplicate")
+    @UniqueBy("name")
     @JsonPropertyDescription("Input channels (at most 20), each mounted at /opt/ml/input/data/<name>.")
     public List<Channel> inputs;
 
@@ -104,7 +104,7 @@ public class TrainingJobSpec {
     public RetryConfig retry;
 
     @Size(max = 40)
-    @ValidationRule(value = "self.all(m, self.exists_one(n, n.name == m.name))", message = "metric names must be unique", reason = "FieldValueDuplicate")
+    @UniqueBy("name")
     @JsonPropertyDescription("Metrics parsed from the training log (at most 40); latest values show in status.metrics, and a TuningJob's objective names one of them.")
     public List<MetricDefinition> metrics;
 

@@ -47,9 +47,9 @@ import java.util.List;
 @ValidationRule(value = "self.backend == oldSelf.backend && self.strategy == oldSelf.strategy", message = "backend and strategy are immutable: create a new TuningJob", reason = "FieldValueForbidden")
 @ValidationRule(value = "self.trainingJobTemplate == oldSelf.trainingJobTemplate", message = "trainingJobTemplate is immutable: trials of one search must be comparable; create a new TuningJob (warmStart can reuse this one's results)", reason = "FieldValueForbidden")
 @ValidationRule(value = "self.parameters == oldSelf.parameters && self.objective == oldSelf.objective", message = "parameters and objective are immutable: create a new TuningJob (warmStart can reuse this one's results)", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.?hyperband == oldSelf.?hyperband && self.?bayesian == oldSelf.?bayesian && self.?random == oldSelf.?random && self.?randomSeed == oldSelf.?randomSeed && self.?warmStart == oldSelf.?warmStart && self.?earlyStopping == oldSelf.?earlyStopping",
+@ValidationRule(value = "(has(self.hyperband) == has(oldSelf.hyperband) && (!has(self.hyperband) || self.hyperband == oldSelf.hyperband)) && (has(self.bayesian) == has(oldSelf.bayesian) && (!has(self.bayesian) || self.bayesian == oldSelf.bayesian)) && (has(self.random) == has(oldSelf.random) && (!has(self.random) || self.random == oldSelf.random)) && (has(self.randomSeed) == has(oldSelf.randomSeed) && (!has(self.randomSeed) || self.randomSeed == oldSelf.randomSeed)) && (has(self.warmStart) == has(oldSelf.warmStart) && (!has(self.warmStart) || self.warmStart == oldSelf.warmStart)) && (has(self.earlyStopping) == has(oldSelf.earlyStopping) && (!has(self.earlyStopping) || self.earlyStopping == oldSelf.earlyStopping))",
         message = "strategy settings, randomSeed, warmStart and earlyStopping are immutable", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.backend != 'SageMaker' || (self.?maxTrials == oldSelf.?maxTrials && self.?maxParallelTrials == oldSelf.?maxParallelTrials && self.?maxRuntimeSeconds == oldSelf.?maxRuntimeSeconds && self.?completionCriteria == oldSelf.?completionCriteria && self.?sagemaker == oldSelf.?sagemaker)",
+@ValidationRule(value = "self.backend != 'SageMaker' || ((has(self.maxTrials) == has(oldSelf.maxTrials) && (!has(self.maxTrials) || self.maxTrials == oldSelf.maxTrials)) && (has(self.maxParallelTrials) == has(oldSelf.maxParallelTrials) && (!has(self.maxParallelTrials) || self.maxParallelTrials == oldSelf.maxParallelTrials)) && (has(self.maxRuntimeSeconds) == has(oldSelf.maxRuntimeSeconds) && (!has(self.maxRuntimeSeconds) || self.maxRuntimeSeconds == oldSelf.maxRuntimeSeconds)) && (has(self.completionCriteria) == has(oldSelf.completionCriteria) && (!has(self.completionCriteria) || self.completionCriteria == oldSelf.completionCriteria)) && (has(self.sagemaker) == has(oldSelf.sagemaker) && (!has(self.sagemaker) || self.sagemaker == oldSelf.sagemaker)))",
         message = "a SageMaker tuning job cannot be changed after creation (only stop and deletionPolicy may change)", reason = "FieldValueForbidden")
 @ValidationRule(value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop)", message = "stop cannot be undone", reason = "FieldValueForbidden")
 @JsonClassDescription("The search: space, objective, strategy, budget and the TrainingJob every trial is made from.")
@@ -64,7 +64,7 @@ public class TuningJobSpec {
 
     @Required
     @Size(min = 1, max = 100)
-    @ValidationRule(value = "self.all(p, self.exists_one(q, q.name == p.name))", message = "parameter names must be unique", reason = "FieldValueDuplicate")
+    @UniqueBy("name")
     @JsonPropertyDescription("The search space: the hyperparameters to tune. Immutable.")
     public List<TuningParameter> parameters;
 

@@ -38,7 +38,7 @@ public class TuningParameter {
     public Double max;
 
     @Size(min = 1, max = 30)
-    @ValidationRule(value = "self.all(v, self.exists_one(w, w == v))", message = "categorical values must be unique", reason = "FieldValueDuplicate")
+    @UniqueBy
     @JsonPropertyDescription("The values to choose from (Categorical), 1 to 30.")
     public List<@Size(max = 256) String> values;
 

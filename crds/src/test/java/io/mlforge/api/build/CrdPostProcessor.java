@@ -28,6 +28,10 @@ import java.util.stream.Stream;
  *   <li>The generator ignores {@code @JsonClassDescription}, so {@code kubectl explain trainingjob} (and .spec, .status)
  *       would show no text. This copies the descriptions of the kind, spec and status classes to those schema nodes.</li>
  *   <li>status.conditions becomes a map list keyed by type, as metav1.Condition lists are (one condition per type).</li>
+ *   <li>Lists whose field carries {@code @UniqueBy} become {@code x-kubernetes-list-type: map} keyed by the named
+ *       fields (or {@code set}): the server enforces uniqueness natively and server-side apply merges by key.</li>
+ *   <li>Integral bounds are written as plain integers: the generator keeps them as doubles, which YAML output turns
+ *       into {@code 3.1536E7}, a string to YAML 1.1 parsers (PyYAML, Ansible) that then send a CRD the server rejects.</li>
  * </ul>
  */
 public final class CrdPostProcessor {
@@ -63,6 +67,62 @@ public final class CrdPostProcessor {
         }
     }
 
+    /** Walks the schema along the Java type, setting list types where a field is annotated @UniqueBy. */
+    private static void declareListTypes(JsonNode schema, Type type) {
+        if (!(schema instanceof ObjectNode node)) {
+            return;
+        }
+        if (type instanceof ParameterizedType parameterized) {
+            Class<?> raw = (Class<?>) parameterized.getRawType();
+            Type[] arguments = parameterized.getActualTypeArguments();
+            if (List.class.isAssignableFrom(raw)) {
+                declareListTypes(node.get("items"), arguments[0]);
+            } else if (java.util.Map.class.isAssignableFrom(raw)) {
+                declareListTypes(node.get("additionalProperties"), arguments[1]);
+            }
+            return;
+        }
+        if (!(type instanceof Class<?> cls) || !cls.getName().startsWith(API_PACKAGE) || !(node.get("properties") instanceof ObjectNode properties)) {
+            return;
+        }
+        for (java.lang.reflect.Field field : cls.getFields()) {
+            com.fasterxml.jackson.annotation.JsonProperty renamed = field.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            String name = renamed != null && !renamed.value().isEmpty() ? renamed.value() : field.getName();
+            if (!(properties.get(name) instanceof ObjectNode property)) {
+                continue;
+            }
+            io.mlforge.api.v1alpha1.UniqueBy unique = field.getAnnotation(io.mlforge.api.v1alpha1.UniqueBy.class);
+            if (unique != null) {
+                if (!"array".equals(property.path("type").asText())) {
+                    throw new IllegalStateException(cls.getSimpleName() + "." + name + ": @UniqueBy needs a list");
+                }
+                if (unique.value().length == 0) {
+                    property.put("x-kubernetes-list-type", "set");
+                } else {
+                    property.put("x-kubernetes-list-type", "map");
+                    ArrayNode keys = property.putArray("x-kubernetes-list-map-keys");
+                    for (String key : unique.value()) {
+                        keys.add(key);
+                    }
+                }
+            }
+            declareListTypes(property, field.getGenericType());
+        }
+    }
+
+    private static void writeIntegralBoundsAsIntegers(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (String bound : List.of("minimum", "maximum")) {
+                JsonNode value = object.get(bound);
+                if (value != null && value.isFloatingPointNumber() && value.doubleValue() == Math.rint(value.doubleValue())
+                        && Math.abs(value.doubleValue()) < 1e15) {
+                    object.put(bound, value.longValue());
+                }
+            }
+        }
+        node.forEach(CrdPostProcessor::writeIntegralBoundsAsIntegers);
+    }
+
     private static void setDescription(ObjectNode node, Class<?> type) {
         JsonClassDescription description = type.getAnnotation(JsonClassDescription.class);
         if (description == null) {
@@ -80,6 +140,11 @@ public final class CrdPostProcessor {
         String kind = crd.at("/spec/names/kind").asText();
         Class<?> kindClass = Class.forName(API_PACKAGE + kind);
         describeRootSpecAndStatus(crd, kindClass);
+        Class<?> specClass = (Class<?>) ((ParameterizedType) kindClass.getGenericSuperclass()).getActualTypeArguments()[0];
+        for (JsonNode version : crd.at("/spec/versions")) {
+            declareListTypes(version.at("/schema/openAPIV3Schema/properties/spec"), specClass);
+        }
+        writeIntegralBoundsAsIntegers(crd);
         List<String> declaredOrder = Arrays.stream(kindClass.getAnnotationsByType(AdditionalPrinterColumn.class))
                 .map(AdditionalPrinterColumn::name)
                 .toList();

@@ -228,7 +228,7 @@ class HelmChartTest {
 
     @Test
     void valuesSchemaRejectsBadValues() {
-        assertThatThrownBy(() -> render(c -> c.set("replicaCount", 0))).hasMessageContaining("replicaCount");
+        assertThatThrownBy(() -> render(c -> c.set("replicaCount", -1))).hasMessageContaining("replicaCount");
         assertThatThrownBy(() -> render(c -> c.withValuesFile(valuesFile("watchNamespaces: [Team_A]")))).hasMessageContaining("watchNamespaces");
         assertThatThrownBy(() -> render(c -> c.set("logLevel", "VERBOSE"))).hasMessageContaining("logLevel");
         assertThatThrownBy(() -> render(c -> c.set("replicas", 2))).hasMessageContaining("replicas");

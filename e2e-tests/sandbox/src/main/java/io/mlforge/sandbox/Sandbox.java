@@ -5,7 +5,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.mlforge.sandbox.apiserver.SandboxApiServer;
+import io.mlforge.controlplane.ControlPlane;
+import io.mlforge.sandbox.nodes.KubeletEndpoint;
 import io.mlforge.sandbox.nodes.NodeSimulator;
 import io.mlforge.sandbox.nodes.PodLogs;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
@@ -23,8 +24,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * MLForge on one machine, without a cluster or an AWS account: the embedded API server (with admission), simulated
- * GPU nodes, an S3-compatible store, and the packaged operator as a separate process.
+ * MLForge on one machine, without a cluster or an AWS account: a real Kubernetes control plane (etcd,
+ * kube-apiserver, controller manager, scheduler), simulated GPU nodes, an S3-compatible store, a SageMaker emulator,
+ * MLForge installed with its Helm chart, and the packaged operator as a separate process running as the chart's
+ * ServiceAccount.
  */
 public final class Sandbox implements AutoCloseable {
     public static final ResourceDefinitionContext TRAINING_JOBS = crd("trainingjobs", "TrainingJob");
@@ -40,37 +43,40 @@ public final class Sandbox implements AutoCloseable {
      * @param speed        time factor (0.1 runs ten times faster than realistic)
      * @param apiPort      API server port (0: any free port)
      * @param startOperator whether to start the packaged operator
+     * @param auditRequests whether the API server logs every request (for counting the operator's; costs time)
      */
-    public record Options(Path repoRoot, Path workDir, int nodes, int gpusPerNode, double speed, int apiPort, boolean startOperator) {
+    public record Options(Path repoRoot, Path workDir, int nodes, int gpusPerNode, double speed, int apiPort, boolean startOperator,
+            boolean auditRequests) {
+        public Options(Path repoRoot, Path workDir, int nodes, int gpusPerNode, double speed, int apiPort, boolean startOperator) {
+            this(repoRoot, workDir, nodes, gpusPerNode, speed, apiPort, startOperator, false);
+        }
     }
 
     private final Options options;
-    private final SandboxApiServer apiServer;
+    private final ControlPlane controlPlane;
     private final PodLogs logs = new PodLogs();
+    private final KubeletEndpoint kubelet;
     private final NodeSimulator nodes;
     private final S3Store s3;
     private final io.mlforge.sagemaker.emulator.SageMakerEmulator sagemaker;
     private final KubernetesClient client;
     private final Path kubeconfig;
+    private final OperatorIdentity operatorIdentity;
     private OperatorProcess operator;
     private final Map<String, String> operatorEnvironment = new LinkedHashMap<>();
-
-    /** The mock server logs every request through java.util.logging; the sandbox reports what matters itself. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
-    static {
-        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-    }
 
     private Sandbox(Options options) throws Exception {
         this.options = options;
         Files.createDirectories(options.workDir());
-        this.apiServer = SandboxApiServer.start(options.apiPort());
-        this.apiServer.dispatcher().setLogSource(logs);
-        this.kubeconfig = apiServer.writeKubeconfig(options.workDir().resolve("kubeconfig"));
-        this.client = apiServer.client();
+        this.controlPlane = ControlPlane.start(ControlPlane.Options.in(options.workDir().resolve("control-plane"))
+                .withApiPort(options.apiPort()).withRequestAudit(options.auditRequests()));
+        this.kubeconfig = Files.copy(controlPlane.adminKubeconfig(), options.workDir().resolve("kubeconfig"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        this.client = controlPlane.adminClient();
+        this.operatorIdentity = OperatorIdentity.install(controlPlane, options.repoRoot(), options.workDir());
+        this.kubelet = KubeletEndpoint.start(logs, options.workDir());
         this.nodes = new NodeSimulator(client, logs, Clock.systemUTC(), NodeSimulator.inventory(options.nodes(), options.gpusPerNode()),
-                NodeSimulator.Timing.realistic().scaled(options.speed()), options.speed());
+                NodeSimulator.Timing.realistic().scaled(options.speed()), options.speed(), kubelet.port());
         this.nodes.start();
         this.s3 = S3Store.start(0, List.of("mlforge-examples", "bucket"));
         this.sagemaker = io.mlforge.sagemaker.emulator.SageMakerEmulator.start(0, Clock.systemUTC(),
@@ -103,7 +109,8 @@ public final class Sandbox implements AutoCloseable {
         // Metrics are read from the simulated logs; read them often since simulated epochs are short.
         env.put("MLFORGE_TRAINING_METRICS_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
         env.putAll(operatorEnvironment);
-        operator = OperatorProcess.start(options.repoRoot(), kubeconfig, env, options.workDir().resolve("operator.log"), Duration.ofSeconds(120));
+        operator = OperatorProcess.start(options.repoRoot(), operatorIdentity.kubeconfig(), env, options.workDir().resolve("operator.log"),
+                Duration.ofSeconds(120));
     }
 
     /** Environment for the operator process that overrides the sandbox's (set before {@link #startOperator}). */
@@ -128,8 +135,13 @@ public final class Sandbox implements AutoCloseable {
         return client;
     }
 
-    public SandboxApiServer apiServer() {
-        return apiServer;
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    /** The ServiceAccount the operator runs as (installed by the chart) and its kubeconfig. */
+    public OperatorIdentity operatorIdentity() {
+        return operatorIdentity;
     }
 
     public NodeSimulator nodes() {
@@ -198,10 +210,11 @@ public final class Sandbox implements AutoCloseable {
             operator.close();
         }
         nodes.close();
+        kubelet.close();
         client.close();
         s3.close();
         sagemaker.close();
-        apiServer.close();
+        controlPlane.close();
     }
 
     // ---- the command
@@ -258,8 +271,8 @@ public final class Sandbox implements AutoCloseable {
 
     private static void run(Path repo, Path samples, Path workDir, int nodeCount, int gpus, double speed, int port, boolean exitWhenDone,
             SageMakerEmulator.Faults faults) throws Exception {
-        System.out.println("Starting the MLForge sandbox: API server, " + nodeCount + " simulated nodes x " + gpus
-                + " GPUs, S3 store, operator ...");
+        System.out.println("Starting the MLForge sandbox: Kubernetes control plane, " + nodeCount + " simulated nodes x " + gpus
+                + " GPUs, S3 store, SageMaker emulator, Helm chart, operator ...");
         Sandbox sandbox = start(new Options(repo, workDir, nodeCount, gpus, speed, port, true));
         sandbox.sagemaker().setFaults(faults);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -269,7 +282,7 @@ public final class Sandbox implements AutoCloseable {
                 System.err.println("stopping the sandbox: " + e.getMessage());
             }
         }));
-        System.out.println("API server    " + sandbox.apiServer().url() + "   (export KUBECONFIG=" + sandbox.kubeconfig() + ")");
+        System.out.println("API server    " + sandbox.controlPlane().url() + "   (export KUBECONFIG=" + sandbox.kubeconfig() + ")");
         System.out.println("S3 store      " + sandbox.s3Endpoint() + "   (access key " + S3Store.ACCESS_KEY + ")");
         System.out.println("SageMaker     " + sandbox.sagemaker().endpoint() + "   (AWS SDK or CLI with --endpoint-url; requests logged to "
                 + sandbox.options.workDir().resolve("sagemaker-requests.jsonl") + ")");

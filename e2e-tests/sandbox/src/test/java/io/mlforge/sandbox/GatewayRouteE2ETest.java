@@ -27,7 +27,7 @@ class GatewayRouteE2ETest {
     @BeforeAll
     static void startSandbox() throws Exception {
         sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-gateway"), 1, 1, 0.2, 0, false));
-        sandbox.apiServer().dispatcher().installGatewayApi();
+        GatewayApi.install(sandbox.client());
         sandbox.operatorEnvironment().put("MLFORGE_SERVING_GATEWAY_NAME", "mlforge-gateway");
         sandbox.operatorEnvironment().put("MLFORGE_SERVING_GATEWAY_NAMESPACE", "infra");
         sandbox.startOperator();

@@ -5,23 +5,25 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlforge.kubesim.PodStates;
 import io.mlforge.sagemaker.emulator.SyntheticTrainer;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,26 +38,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Simulated GPU nodes in the spirit of KWOK: Node objects with capacity, a scheduler that binds pods where their
- * GPUs and CPU fit (or marks them unschedulable with the scheduler's message), and a kubelet that pulls, runs and
- * ends their containers with realistic timing, writing their logs. It also plays two controllers: garbage
- * collection of objects whose owners are gone, and Deployments becoming ready.
+ * Simulated GPU nodes in the spirit of KWOK, as a plain client of a real API server: it registers Node objects
+ * with GPU capacity, keeps them alive (node Leases and the Ready condition, as a kubelet does), and plays the
+ * kubelet for pods the real scheduler bound to them: pulls, runs and ends their containers with realistic timing,
+ * keeps the logs that its {@link KubeletEndpoint} serves to the API server's {@code pods/log} proxy, and confirms
+ * graceful deletions. Scheduling, garbage collection, Deployments, ReplicaSets and Jobs are the real control
+ * plane's. Training pods (restartPolicy Never/OnFailure) run a synthetic training curve and exit; serving pods
+ * (restartPolicy Always) become Ready and keep running.
  */
 public final class NodeSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeSimulator.class);
+    private static final String LEASE_NAMESPACE = "kube-node-lease";
+    private static final int LEASE_SECONDS = 40;
 
     /** One node of the inventory. */
     public record NodeSpec(String name, int gpus, int cpus, String instanceType, String capacityType) {
     }
 
     /** How long things take; {@link #scaled} speeds the sandbox up or down. */
-    public record Timing(Duration pull, Duration epoch, Duration nodeRecovery, Duration controllers) {
+    public record Timing(Duration pull, Duration epoch, Duration nodeRecovery, Duration heartbeat) {
         public static Timing realistic() {
-            return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(1));
+            return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10));
         }
 
         public Timing scaled(double factor) {
-            return new Timing(scale(pull, factor), scale(epoch, factor), scale(nodeRecovery, factor), controllers);
+            return new Timing(scale(pull, factor), scale(epoch, factor), scale(nodeRecovery, factor), heartbeat);
         }
 
         private static Duration scale(Duration d, double factor) {
@@ -63,39 +70,37 @@ public final class NodeSimulator implements AutoCloseable {
         }
     }
 
-    private record Placement(String node, int gpus, long cpuMillis) {
-    }
-
     private final KubernetesClient client;
     private final PodLogs logs;
     private final Clock clock;
     private final List<NodeSpec> nodes;
+    private final Map<String, NodeSpec> nodesByName = new ConcurrentHashMap<>();
     private final Timing timing;
     /** Time factor, applied to fault times too. */
     private final double speed;
+    private final int kubeletPort;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "sandbox-kubelet");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, Placement> placements = new ConcurrentHashMap<>();
-    /** GPUs and CPU millis in use per node, kept with the placements. */
-    private final Map<String, long[]> used = new ConcurrentHashMap<>();
+    /** Pods this kubelet has started (namespace/name/uid), so an update never starts one twice. */
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
-    private final Set<String> pending = new LinkedHashSet<>();
-    private final Set<String> reportedUnschedulable = ConcurrentHashMap.newKeySet();
     private final Set<String> downNodes = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextIp = new AtomicInteger(2);
     private SharedIndexInformer<Pod> pods;
-    private SharedIndexInformer<Deployment> deployments;
 
-    public NodeSimulator(KubernetesClient client, PodLogs logs, Clock clock, List<NodeSpec> nodes, Timing timing, double speed) {
+    public NodeSimulator(KubernetesClient client, PodLogs logs, Clock clock, List<NodeSpec> nodes, Timing timing, double speed,
+            int kubeletPort) {
         this.speed = speed;
         this.client = client;
         this.logs = logs;
         this.clock = clock;
         this.nodes = List.copyOf(nodes);
+        this.nodes.forEach(n -> nodesByName.put(n.name(), n));
         this.timing = timing;
+        this.kubeletPort = kubeletPort;
     }
 
     /** {@code count} nodes of {@code gpus} GPUs; the last one is spot capacity when there are several. */
@@ -109,61 +114,117 @@ public final class NodeSimulator implements AutoCloseable {
 
     public void start() {
         for (NodeSpec spec : nodes) {
-            client.nodes().resource(node(spec, true)).createOr(existing -> existing.update());
+            register(spec);
         }
         pods = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                if (pod.getSpec().getNodeName() == null && !terminated(pod)) {
-                    synchronized (pending) {
-                        pending.add(key(pod));
-                    }
-                }
+                observe(pod);
             }
 
             @Override
             public void onUpdate(Pod oldPod, Pod newPod) {
+                observe(newPod);
             }
 
             @Override
             public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
                 String key = key(pod);
-                synchronized (pending) {
-                    pending.remove(key);
-                }
                 cancelTimers(key);
-                release(key);
-                reportedUnschedulable.remove(key);
+                started.remove(key + "/" + pod.getMetadata().getUid());
                 logs.forget(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             }
         }, 0);
-        deployments = client.apps().deployments().inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Deployment d) {
-                makeReady(d);
-            }
-
-            @Override
-            public void onUpdate(Deployment oldD, Deployment newD) {
-                makeReady(newD);
-            }
-
-            @Override
-            public void onDelete(Deployment d, boolean unknown) {
-            }
-        }, 0);
-        executor.scheduleWithFixedDelay(this::safely, 100, 100, TimeUnit.MILLISECONDS);
-        executor.scheduleWithFixedDelay(this::collectGarbage, timing.controllers().toMillis(), timing.controllers().toMillis(),
-                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::heartbeat, timing.heartbeat().toMillis(), timing.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void safely() {
-        try {
-            schedulePending();
-        } catch (RuntimeException e) {
-            LOG.warn("scheduling failed: {}", e.getMessage());
+    // ---- nodes
+
+    private void register(NodeSpec spec) {
+        Node node = new NodeBuilder().withNewMetadata().withName(spec.name()).withLabels(labels(spec)).endMetadata()
+                .withNewSpec().endSpec().build();
+        client.nodes().resource(node).createOr(existing -> existing.patch());
+        writeNodeStatus(spec, true);
+        renewLease(spec);
+    }
+
+    private void writeNodeStatus(NodeSpec spec, boolean ready) {
+        Map<String, Quantity> capacity = Map.of("cpu", new Quantity(Integer.toString(spec.cpus())), "memory", new Quantity("1Ti"),
+                "nvidia.com/gpu", new Quantity(Integer.toString(spec.gpus())), "pods", new Quantity("110"),
+                "ephemeral-storage", new Quantity("2Ti"));
+        String now = now().truncatedTo(ChronoUnit.SECONDS).toString();
+        List<NodeCondition> conditions = new ArrayList<>();
+        for (String pressure : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
+            conditions.add(new NodeConditionBuilder().withType(pressure).withStatus(ready ? "False" : "Unknown")
+                    .withReason(ready ? "KubeletHasSufficient" + pressure.replace("Pressure", "") : "NodeStatusUnknown")
+                    .withLastHeartbeatTime(now).withLastTransitionTime(now).build());
+        }
+        conditions.add(new NodeConditionBuilder().withType("Ready").withStatus(ready ? "True" : "Unknown")
+                .withReason(ready ? "KubeletReady" : "NodeStatusUnknown")
+                .withMessage(ready ? "sandbox kubelet is posting ready status" : "Kubelet stopped posting node status (sandbox fault)")
+                .withLastHeartbeatTime(now).withLastTransitionTime(now).build());
+        client.nodes().withName(spec.name()).editStatus(n -> {
+            n.getSpec().setUnschedulable(ready ? null : true);
+            n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withCapacity(capacity).withAllocatable(capacity)
+                    .withConditions(conditions)
+                    .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
+                    .addNewAddress().withType("Hostname").withAddress(spec.name()).endAddress()
+                    .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint().endDaemonEndpoints()
+                    .withNewNodeInfo().withArchitecture("amd64").withOperatingSystem("linux").withKubeletVersion("sandbox")
+                    .withContainerRuntimeVersion("sandbox://1").withKernelVersion("sandbox").withOsImage("MLForge sandbox")
+                    .withMachineID(spec.name()).withSystemUUID(spec.name()).withBootID(spec.name()).withKubeProxyVersion("")
+                    .endNodeInfo()
+                    .build());
+            return n;
+        });
+        if (!ready) {
+            client.nodes().withName(spec.name()).edit(n -> {
+                n.getSpec().setUnschedulable(true);
+                return n;
+            });
+        } else {
+            client.nodes().withName(spec.name()).edit(n -> {
+                n.getSpec().setUnschedulable(null);
+                return n;
+            });
         }
     }
+
+    private void renewLease(NodeSpec spec) {
+        ZonedDateTime now = ZonedDateTime.ofInstant(now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        Lease lease = new LeaseBuilder().withNewMetadata().withName(spec.name()).withNamespace(LEASE_NAMESPACE).endMetadata()
+                .withNewSpec().withHolderIdentity(spec.name()).withLeaseDurationSeconds(LEASE_SECONDS).withRenewTime(now).endSpec()
+                .build();
+        client.leases().inNamespace(LEASE_NAMESPACE).resource(lease).createOr(existing -> existing.edit(l -> {
+            l.getSpec().setRenewTime(now);
+            l.getSpec().setHolderIdentity(spec.name());
+            return l;
+        }));
+    }
+
+    private int beats;
+
+    private void heartbeat() {
+        beats++;
+        for (NodeSpec spec : nodes) {
+            try {
+                renewLease(spec);
+                if (beats % 4 == 0 && !downNodes.contains(spec.name())) {
+                    writeNodeStatus(spec, true); // as a kubelet reports status at least every few lease renewals
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("heartbeat of {} failed: {}", spec.name(), e.getMessage());
+            }
+        }
+    }
+
+    private static Map<String, String> labels(NodeSpec node) {
+        return Map.of("kubernetes.io/hostname", node.name(), "kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64",
+                "node.kubernetes.io/instance-type", node.instanceType(), "karpenter.sh/capacity-type", node.capacityType(),
+                "nvidia.com/gpu.present", node.gpus() > 0 ? "true" : "false", "type", "sandbox");
+    }
+
+    // ---- kubelet
 
     private static String key(HasMetadata o) {
         return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
@@ -178,195 +239,73 @@ public final class NodeSimulator implements AutoCloseable {
         return clock.instant();
     }
 
-    // ---- scheduler
-
-    private void schedulePending() {
-        List<String> keys;
-        synchronized (pending) {
-            keys = new ArrayList<>(pending);
-        }
-        for (String key : keys) {
-            Pod pod = pods.getStore().getByKey(key);
-            if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
-                synchronized (pending) {
-                    pending.remove(key);
-                }
-                continue;
-            }
-            int gpus = gpus(pod);
-            long cpu = cpuMillis(pod);
-            String gpuName = gpuResourceName(pod);
-            NodeSpec chosen = null;
-            int insufficientGpu = 0;
-            int insufficientCpu = 0;
-            int selectorMismatch = 0;
-            for (NodeSpec node : nodes) {
-                if (downNodes.contains(node.name())) {
-                    continue;
-                }
-                if (!selectorMatches(pod, node)) {
-                    selectorMismatch++;
-                    continue;
-                }
-                long[] usage = used.getOrDefault(node.name(), new long[2]);
-                long freeGpus = node.gpus() - usage[0];
-                long freeCpu = node.cpus() * 1000L - usage[1];
-                if (freeGpus < gpus) {
-                    insufficientGpu++;
-                } else if (freeCpu < cpu) {
-                    insufficientCpu++;
-                } else if (chosen == null || freeGpus < freeGpus(chosen)) {
-                    chosen = node; // pack GPUs tightly, as the default scheduler's bin-packing profiles do
-                }
-            }
-            if (chosen == null) {
-                if (reportedUnschedulable.add(key)) {
-                    List<String> reasons = new ArrayList<>();
-                    if (insufficientGpu > 0) {
-                        reasons.add(insufficientGpu + " Insufficient " + gpuName);
-                    }
-                    if (insufficientCpu > 0) {
-                        reasons.add(insufficientCpu + " Insufficient cpu");
-                    }
-                    if (selectorMismatch > 0) {
-                        reasons.add(selectorMismatch + " node(s) didn't match Pod's node affinity/selector");
-                    }
-                    int down = downNodes.size();
-                    if (down > 0) {
-                        reasons.add(down + " node(s) had untolerated taint {node.kubernetes.io/unreachable: }");
-                    }
-                    String message = "0/" + nodes.size() + " nodes are available: " + String.join(", ", reasons) + ".";
-                    update(pod, p -> PodStates.unschedulable(p, message, now()));
-                }
-                continue;
-            }
-            place(key, new Placement(chosen.name(), gpus, cpu));
-            reportedUnschedulable.remove(key);
-            synchronized (pending) {
-                pending.remove(key);
-            }
-            bindAndRun(pod, chosen);
-        }
-    }
-
-    private long freeGpus(NodeSpec node) {
-        return node.gpus() - used.getOrDefault(node.name(), new long[2])[0];
-    }
-
-    private synchronized void place(String key, Placement placement) {
-        placements.put(key, placement);
-        long[] usage = used.computeIfAbsent(placement.node(), n -> new long[2]);
-        usage[0] += placement.gpus();
-        usage[1] += placement.cpuMillis();
-    }
-
-    private synchronized void release(String key) {
-        Placement placement = placements.remove(key);
-        if (placement != null) {
-            long[] usage = used.get(placement.node());
-            usage[0] -= placement.gpus();
-            usage[1] -= placement.cpuMillis();
-        }
-    }
-
-    private final Map<String, Map<String, String>> nodeLabels = new ConcurrentHashMap<>();
-
-    private boolean selectorMatches(Pod pod, NodeSpec node) {
-        Map<String, String> selector = pod.getSpec().getNodeSelector();
-        if (selector == null || selector.isEmpty()) {
-            return true;
-        }
-        Map<String, String> labels = nodeLabels.computeIfAbsent(node.name(), n -> labels(node));
-        for (Map.Entry<String, String> e : selector.entrySet()) {
-            if (!e.getValue().equals(labels.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Map<String, String> labels(NodeSpec node) {
-        return Map.of("kubernetes.io/hostname", node.name(), "node.kubernetes.io/instance-type", node.instanceType(),
-                "karpenter.sh/capacity-type", node.capacityType(), "nvidia.com/gpu.present", node.gpus() > 0 ? "true" : "false");
-    }
-
-    private static int gpus(Pod pod) {
-        int total = 0;
-        for (Container c : pod.getSpec().getContainers()) {
-            if (c.getResources() != null && c.getResources().getLimits() != null) {
-                for (Map.Entry<String, Quantity> e : c.getResources().getLimits().entrySet()) {
-                    if (e.getKey().endsWith("/gpu")) {
-                        total += e.getValue().getNumericalAmount().intValue();
-                    }
-                }
-            }
-        }
-        return total;
-    }
-
-    private static String gpuResourceName(Pod pod) {
-        for (Container c : pod.getSpec().getContainers()) {
-            if (c.getResources() != null && c.getResources().getLimits() != null) {
-                for (String name : c.getResources().getLimits().keySet()) {
-                    if (name.endsWith("/gpu")) {
-                        return name;
-                    }
-                }
-            }
-        }
-        return "nvidia.com/gpu";
-    }
-
-    private static long cpuMillis(Pod pod) {
-        long total = 0;
-        for (Container c : pod.getSpec().getContainers()) {
-            Quantity cpu = c.getResources() == null || c.getResources().getRequests() == null ? null : c.getResources().getRequests().get("cpu");
-            total += cpu == null ? 100 : cpu.getNumericalAmount().multiply(BigDecimal.valueOf(1000)).longValue();
-        }
-        return total;
-    }
-
-    // ---- kubelet
-
-    private void bindAndRun(Pod pod, NodeSpec node) {
-        String ns = pod.getMetadata().getNamespace();
-        String name = pod.getMetadata().getName();
-        try {
-            client.pods().inNamespace(ns).withName(name).edit(p -> {
-                p.getSpec().setNodeName(node.name());
-                return p;
-            });
-        } catch (KubernetesClientException e) {
-            release(key(pod));
+    private void observe(Pod pod) {
+        String nodeName = pod.getSpec().getNodeName();
+        NodeSpec node = nodeName == null ? null : nodesByName.get(nodeName);
+        if (node == null) {
             return;
         }
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            confirmDeletion(pod);
+            return;
+        }
+        if (!terminated(pod) && started.add(key(pod) + "/" + pod.getMetadata().getUid())) {
+            executor.execute(() -> startPod(pod, node));
+        }
+    }
+
+    /** The kubelet has stopped the containers of a pod being deleted: remove it for good (grace period 0). */
+    private void confirmDeletion(Pod pod) {
+        String key = key(pod);
+        cancelTimers(key);
+        executor.execute(() -> {
+            try {
+                client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                        .withGracePeriod(0).delete();
+            } catch (KubernetesClientException e) {
+                LOG.debug("deleting {}: {}", key, e.getMessage());
+            }
+        });
+    }
+
+    private void startPod(Pod pod, NodeSpec node) {
         update(pod, p -> PodStates.scheduled(p, node.name(), now()));
         Faults faults = Faults.of(pod).scaled(speed);
         Duration pull = timing.pull();
         if (faults.slowPull() != null) {
-            update(pod, p -> PodStates.waiting(p, "trainer", "ImagePullBackOff", "Back-off pulling image \""
+            update(pod, p -> PodStates.waiting(p, pod.getSpec().getContainers().get(0).getName(), "ImagePullBackOff", "Back-off pulling image \""
                     + pod.getSpec().getContainers().get(0).getImage() + "\""));
             pull = pull.plus(faults.slowPull());
         }
         after(pod, pull, () -> run(pod, node, faults));
     }
 
+    private static boolean serving(Pod pod) {
+        String policy = pod.getSpec().getRestartPolicy();
+        return policy == null || "Always".equals(policy);
+    }
+
     private void run(Pod pod, NodeSpec node, Faults faults) {
         String ns = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
-        String ip = "10.244." + (nextIp.get() / 250) + "." + (nextIp.getAndIncrement() % 250 + 2);
+        int n = nextIp.getAndIncrement();
+        String ip = "10.244." + (n / 250 % 250) + "." + (n % 250 + 2);
         if (update(pod, p -> PodStates.running(p, ip, now())) == null) {
             return;
         }
-        Instant started = now();
+        Instant startedAt = now();
         if (pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty()) {
-            logs.append(ns, name, pod.getSpec().getInitContainers().get(0).getName(), started,
+            logs.append(ns, name, pod.getSpec().getInitContainers().get(0).getName(), startedAt,
                     "prepared /opt/ml (sandbox: data transfers are simulated)");
         }
-        Container trainer = pod.getSpec().getContainers().get(0);
-        logs.append(ns, name, trainer.getName(), started, "sandbox: running " + trainer.getImage() + " on " + node.name()
-                + (SyntheticTrainer.isSyntheticTrainer(trainer.getImage()) ? "" : " (simulated as a default learning curve)"));
-        List<String> lines = SyntheticTrainer.epochs(trainer.getImage(), env(trainer, "SM_HPS"));
+        Container main = pod.getSpec().getContainers().get(0);
+        if (serving(pod)) {
+            logs.append(ns, name, main.getName(), startedAt, "sandbox: serving " + main.getImage() + " on " + node.name() + " port 8080");
+            return; // runs until deleted
+        }
+        logs.append(ns, name, main.getName(), startedAt, "sandbox: running " + main.getImage() + " on " + node.name()
+                + (SyntheticTrainer.isSyntheticTrainer(main.getImage()) ? "" : " (simulated as a default learning curve)"));
+        List<String> lines = SyntheticTrainer.epochs(main.getImage(), env(main, "SM_HPS"));
         Duration end = timing.epoch().multipliedBy(lines.size());
         Duration fault = earliest(faults.evictAfter(), faults.oomAfter(), faults.failAfter(), faults.nodeLossAfter());
         for (int i = 0; i < lines.size(); i++) {
@@ -375,7 +314,7 @@ public final class NodeSimulator implements AutoCloseable {
                 break;
             }
             String line = lines.get(i);
-            after(pod, at, () -> logs.append(ns, name, trainer.getName(), now(), line));
+            after(pod, at, () -> logs.append(ns, name, main.getName(), now(), line));
         }
         if (fault != null && fault.compareTo(end) < 0) {
             after(pod, fault, () -> injectFault(pod, node, faults, fault));
@@ -387,7 +326,7 @@ public final class NodeSimulator implements AutoCloseable {
     private void injectFault(Pod pod, NodeSpec node, Faults faults, Duration at) {
         if (at.equals(faults.evictAfter())) {
             update(pod, p -> PodStates.evicted(p, "The node was low on resource: ephemeral-storage. (sandbox fault)", now()));
-            release(key(pod));
+            logs.finish(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getSpec().getContainers().get(0).getName());
         } else if (at.equals(faults.oomAfter())) {
             exit(pod, 137, "OOMKilled", null);
         } else if (at.equals(faults.failAfter())) {
@@ -403,29 +342,28 @@ public final class NodeSimulator implements AutoCloseable {
             logs.append(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), container, now(), message);
         }
         update(pod, p -> PodStates.exited(p, container, code, reason, message, now()));
-        release(key(pod));
+        logs.finish(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), container);
     }
 
-    /** The node disappears: its pods are marked for deletion by the taint manager and deleted; it returns later. */
+    /**
+     * The node disappears: it turns NotReady and unschedulable, its pods are marked by the taint manager and
+     * deleted (done here at once instead of after the node controller's grace period); it returns later.
+     */
     public void loseNode(NodeSpec node) {
         downNodes.add(node.name());
-        client.nodes().withName(node.name()).edit(n -> node(node, false));
-        for (Map.Entry<String, Placement> e : new ArrayList<>(placements.entrySet())) {
-            if (!e.getValue().node().equals(node.name())) {
+        writeNodeStatus(node, false);
+        for (Pod pod : pods.getStore().list()) {
+            if (!node.name().equals(pod.getSpec().getNodeName()) || terminated(pod)) {
                 continue;
             }
-            Pod pod = pods.getStore().getByKey(e.getKey());
-            if (pod != null) {
-                cancelTimers(e.getKey());
-                update(pod, p -> PodStates.nodeLost(p, now()));
-                executor.schedule(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
-                        .withName(pod.getMetadata().getName()).delete(), 500, TimeUnit.MILLISECONDS);
-            }
-            release(e.getKey());
+            cancelTimers(key(pod));
+            update(pod, p -> PodStates.nodeLost(p, now()));
+            executor.schedule(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName()).withGracePeriod(0).delete(), 500, TimeUnit.MILLISECONDS);
         }
         executor.schedule(() -> {
             downNodes.remove(node.name());
-            client.nodes().withName(node.name()).edit(n -> node(node, true));
+            writeNodeStatus(node, true);
         }, timing.nodeRecovery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -433,6 +371,7 @@ public final class NodeSimulator implements AutoCloseable {
         try {
             return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).editStatus(transition);
         } catch (KubernetesClientException e) {
+            LOG.debug("status of {} not written: {}", key(pod), e.getMessage());
             return null; // the pod was deleted meanwhile
         }
     }
@@ -472,68 +411,6 @@ public final class NodeSimulator implements AutoCloseable {
         return c.getEnv().stream().filter(e -> name.equals(e.getName())).map(EnvVar::getValue).findFirst().orElse(null);
     }
 
-    private static Node node(NodeSpec spec, boolean ready) {
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity(Integer.toString(spec.cpus())), "memory", new Quantity("1Ti"),
-                "nvidia.com/gpu", new Quantity(Integer.toString(spec.gpus())), "pods", new Quantity("110"));
-        return new NodeBuilder().withNewMetadata().withName(spec.name()).withLabels(labels(spec)).endMetadata()
-                .withNewSpec().withUnschedulable(!ready).endSpec()
-                .withNewStatus().withCapacity(capacity).withAllocatable(capacity)
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "Unknown")
-                .withReason(ready ? "KubeletReady" : "NodeStatusUnknown").endCondition()
-                .endStatus().build();
-    }
-
-    // ---- controllers
-
-    private void makeReady(Deployment d) {
-        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        boolean ready = d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == replicas
-                && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration());
-        if (ready) {
-            return;
-        }
-        executor.schedule(() -> {
-            try {
-                client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName()).editStatus(x -> {
-                    int r = x.getSpec().getReplicas() == null ? 1 : x.getSpec().getReplicas();
-                    x.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(r).withReadyReplicas(r)
-                            .withAvailableReplicas(r).withUpdatedReplicas(r).withObservedGeneration(x.getMetadata().getGeneration())
-                            .addNewCondition().withType("Available").withStatus("True").withReason("MinimumReplicasAvailable").endCondition()
-                            .build());
-                    return x;
-                });
-            } catch (KubernetesClientException e) {
-                LOG.debug("deployment gone: {}", e.getMessage());
-            }
-        }, timing.pull().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Deletes objects whose owners are all gone, as the garbage collector does (background propagation). */
-    private void collectGarbage() {
-        try {
-            Set<String> owners = new HashSet<>();
-            for (String plural : List.of("trainingjobs", "tuningjobs", "endpoints")) {
-                client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-                                .withGroup("mlforge.io").withVersion("v1alpha1").withPlural(plural).withNamespaced(true).build())
-                        .inAnyNamespace().list().getItems().forEach(o -> owners.add(o.getMetadata().getUid()));
-            }
-            client.apps().deployments().inAnyNamespace().list().getItems().forEach(o -> owners.add(o.getMetadata().getUid()));
-            List<HasMetadata> dependents = new ArrayList<>();
-            dependents.addAll(pods.getStore().list());
-            dependents.addAll(client.services().inAnyNamespace().list().getItems());
-            dependents.addAll(client.apps().deployments().inAnyNamespace().list().getItems());
-            dependents.addAll(client.configMaps().inAnyNamespace().list().getItems());
-            for (HasMetadata o : dependents) {
-                List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
-                if (refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> owners.contains(r.getUid()))) {
-                    client.resource(o).delete();
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("garbage collection failed: {}", e.getMessage());
-        }
-    }
-
     public List<NodeSpec> nodes() {
         return nodes;
     }
@@ -543,9 +420,6 @@ public final class NodeSimulator implements AutoCloseable {
         executor.shutdownNow();
         if (pods != null) {
             pods.close();
-        }
-        if (deployments != null) {
-            deployments.close();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.mlforge.sandbox.nodes;
 
-import io.mlforge.sandbox.apiserver.PodLogSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,11 +9,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** What the simulated containers printed, served through pods/log like a kubelet serves it. */
-public final class PodLogs implements PodLogSource {
+public final class PodLogs {
     private record Line(Instant at, String text) {
     }
 
     private final Map<String, List<Line>> logs = new ConcurrentHashMap<>();
+    private final java.util.Set<String> finished = ConcurrentHashMap.newKeySet();
 
     private static String key(String namespace, String pod, String container) {
         return namespace + "/" + pod + "/" + container;
@@ -29,9 +29,23 @@ public final class PodLogs implements PodLogSource {
 
     public void forget(String namespace, String pod) {
         logs.keySet().removeIf(k -> k.startsWith(namespace + "/" + pod + "/"));
+        finished.removeIf(k -> k.startsWith(namespace + "/" + pod + "/"));
     }
 
-    @Override
+    /** The container ended: a follower of its log stops. */
+    public void finish(String namespace, String pod, String container) {
+        finished.add(key(namespace, pod, container));
+    }
+
+    public boolean finished(String namespace, String pod, String container) {
+        String key = key(namespace, pod, container);
+        return finished.contains(key) || !logs.containsKey(key);
+    }
+
+    /**
+     * The log of a container as the kubelet serves it: lines "timestamp text" when {@code timestamps}, from
+     * {@code sinceTime} (inclusive, RFC 3339) on, at most {@code limitBytes} bytes. Empty if there is no such pod.
+     */
     public Optional<String> read(String namespace, String pod, String container, String sinceTime, boolean timestamps,
             Integer limitBytes, Integer tailLines) {
         String name = container == null ? "trainer" : container;

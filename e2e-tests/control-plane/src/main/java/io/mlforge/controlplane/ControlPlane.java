@@ -1,0 +1,448 @@
+package io.mlforge.controlplane;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kubernetes control plane on loopback, as processes: etcd, kube-apiserver (TLS, RBAC authorization, a
+ * static admin token, service-account tokens signed by a key of its own), kube-controller-manager (garbage
+ * collection, Deployments, ReplicaSets, Jobs, HPAs, service accounts, node lifecycle) and kube-scheduler. Nodes
+ * and the kubelet are not part of it: the sandbox's simulated nodes are plain API clients.
+ *
+ * <p>The binaries come from {@code e2e-tests/control-plane/build.sh} (built once per machine, or a directory the
+ * user provides). Everything the processes write (data, certificates, logs) goes to the work directory.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    public static final String ADMIN_USER = "mlforge-admin";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    /** How to start it. */
+    public record Options(Path workDir, int apiPort, boolean requestAudit, List<String> extraApiServerFlags) {
+        public static Options in(Path workDir) {
+            return new Options(workDir, 0, false, List.of());
+        }
+
+        /** 0: any free port. */
+        public Options withApiPort(int port) {
+            return new Options(workDir, port, requestAudit, extraApiServerFlags);
+        }
+
+        /** Log every request's metadata (user, verb, resource) to audit.log, for {@link #requestCounts}. */
+        public Options withRequestAudit(boolean audit) {
+            return new Options(workDir, apiPort, audit, extraApiServerFlags);
+        }
+    }
+
+    private final Options options;
+    private final Path binaries;
+    private final List<Process> processes = new ArrayList<>();
+    private final String adminToken;
+    private final int apiPort;
+    private final Path caFile;
+    private final Path adminKubeconfig;
+    private final Path serviceAccountKey;
+    private final Path serviceAccountPublicKey;
+
+    private ControlPlane(Options options, Path binaries) throws IOException {
+        this.options = options;
+        this.binaries = binaries;
+        Files.createDirectories(options.workDir());
+        byte[] token = new byte[24];
+        new SecureRandom().nextBytes(token);
+        this.adminToken = HexFormat.of().formatHex(token);
+        this.apiPort = options.apiPort() == 0 ? freePort() : options.apiPort();
+        this.caFile = options.workDir().resolve("pki/apiserver.crt");
+        this.adminKubeconfig = options.workDir().resolve("admin.kubeconfig");
+        this.serviceAccountKey = options.workDir().resolve("pki/service-account.key");
+        this.serviceAccountPublicKey = options.workDir().resolve("pki/service-account.pub");
+    }
+
+    /** Builds or finds the binaries, starts every component and waits until the API server is ready. */
+    public static ControlPlane start(Options options) throws IOException, InterruptedException {
+        ControlPlane controlPlane = new ControlPlane(options, KubeBinaries.locate());
+        try {
+            controlPlane.startAll();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            controlPlane.close();
+            throw e;
+        }
+        return controlPlane;
+    }
+
+    private void startAll() throws IOException, InterruptedException {
+        Instant started = Instant.now();
+        Path dir = options.workDir();
+        Path pki = Files.createDirectories(dir.resolve("pki"));
+        writeServiceAccountKeys();
+        Files.writeString(pki.resolve("tokens.csv"), adminToken + "," + ADMIN_USER + ",mlforge-admin-uid,\"system:masters\"\n");
+        int etcdPort = freePort();
+        int etcdPeerPort = freePort();
+        String etcdUrl = "http://127.0.0.1:" + etcdPort;
+        launch("etcd", List.of(bin("etcd"),
+                "--name=mlforge", "--data-dir=" + dir.resolve("etcd-data"),
+                "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
+                "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                "--initial-cluster=mlforge=http://127.0.0.1:" + etcdPeerPort,
+                // tests and the sandbox throw the data away: no fsync, small backend
+                "--unsafe-no-fsync=true", "--quota-backend-bytes=4294967296", "--log-level=warn"));
+        List<String> apiServer = new ArrayList<>(List.of(bin("kube-apiserver"),
+                "--etcd-servers=" + etcdUrl,
+                "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + apiPort,
+                "--cert-dir=" + pki,
+                "--token-auth-file=" + pki.resolve("tokens.csv"),
+                "--authorization-mode=RBAC",
+                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--service-account-key-file=" + serviceAccountPublicKey,
+                "--service-account-signing-key-file=" + serviceAccountKey,
+                "--api-audiences=https://kubernetes.default.svc.cluster.local",
+                "--service-cluster-ip-range=10.96.0.0/16",
+                // pods/log is proxied to the simulated kubelets on loopback
+                "--kubelet-preferred-address-types=InternalIP",
+                "--allow-privileged=true",
+                // the "kubernetes" Service cannot point at a loopback address; nothing here needs it
+                "--endpoint-reconciler-type=none",
+                "--event-ttl=1h",
+                "--v=1"));
+        if (options.requestAudit()) {
+            Path policy = Files.writeString(pki.resolve("audit-policy.yaml"), """
+                    apiVersion: audit.k8s.io/v1
+                    kind: Policy
+                    omitStages: [RequestReceived, ResponseStarted]
+                    rules:
+                    - level: Metadata
+                    """);
+            apiServer.addAll(List.of("--audit-policy-file=" + policy, "--audit-log-path=" + auditLog(), "--audit-log-format=json",
+                    "--audit-log-mode=batch", "--audit-log-maxsize=0"));
+        }
+        apiServer.addAll(options.extraApiServerFlags());
+        launch("kube-apiserver", apiServer);
+        waitForApiServer(started);
+        writeKubeconfig(adminKubeconfig, "mlforge-admin", Map.of("token", adminToken), "default");
+        launch("kube-controller-manager", List.of(bin("kube-controller-manager"),
+                "--kubeconfig=" + adminKubeconfig, "--authentication-kubeconfig=" + adminKubeconfig,
+                "--authorization-kubeconfig=" + adminKubeconfig,
+                "--bind-address=127.0.0.1", "--secure-port=" + freePort(), "--leader-elect=false",
+                "--service-account-private-key-file=" + serviceAccountKey, "--root-ca-file=" + caFile,
+                "--use-service-account-credentials=false",
+                "--controllers=*,-bootstrapsigner,-tokencleaner",
+                // simulated nodes never go away on their own: give heartbeats the usual grace
+                "--node-monitor-grace-period=50s",
+                "--concurrent-gc-syncs=20", "--kube-api-qps=200", "--kube-api-burst=400", "--v=1"));
+        launch("kube-scheduler", List.of(bin("kube-scheduler"),
+                "--kubeconfig=" + adminKubeconfig, "--authentication-kubeconfig=" + adminKubeconfig,
+                "--authorization-kubeconfig=" + adminKubeconfig,
+                "--bind-address=127.0.0.1", "--secure-port=" + freePort(), "--leader-elect=false",
+                "--kube-api-qps=200", "--kube-api-burst=400", "--v=1"));
+        try (KubernetesClient client = adminClient()) {
+            // the service-account controller creates each namespace's "default" account: proof the controllers run
+            waitFor("the controller manager", started, () -> client.serviceAccounts().inNamespace("default").withName("default").get() != null);
+        }
+        LOG.info("control plane ready at {} in {} ms (binaries {})", url(), Duration.between(started, Instant.now()).toMillis(), binaries);
+    }
+
+    private String bin(String name) {
+        return binaries.resolve(name).toString();
+    }
+
+    private void launch(String name, List<String> command) throws IOException {
+        Path log = options.workDir().resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(process);
+        LOG.debug("started {} (pid {}), log {}", name, process.pid(), log);
+    }
+
+    private void waitForApiServer(Instant started) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().sslContext(trustingApiServer()).connectTimeout(Duration.ofSeconds(2)).build();
+        waitFor("kube-apiserver", started, () -> {
+            if (!Files.exists(caFile)) {
+                return false;
+            }
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/readyz")).header("Authorization", "Bearer " + adminToken)
+                    .timeout(Duration.ofSeconds(5)).build();
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    private interface Check {
+        boolean ok() throws InterruptedException;
+    }
+
+    private void waitFor(String what, Instant started, Check check) throws InterruptedException {
+        while (true) {
+            for (int i = 0; i < processes.size(); i++) {
+                if (!processes.get(i).isAlive()) {
+                    throw new IllegalStateException("a control-plane process exited with " + processes.get(i).exitValue()
+                            + " while waiting for " + what + "; see the logs in " + options.workDir() + ":\n" + tails());
+                }
+            }
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.trace("waiting for {}: {}", what, e.getMessage());
+            }
+            if (Duration.between(started, Instant.now()).compareTo(START_TIMEOUT) > 0) {
+                throw new IllegalStateException(what + " not ready after " + START_TIMEOUT.toSeconds() + " s; see the logs in "
+                        + options.workDir() + ":\n" + tails());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private String tails() {
+        StringBuilder out = new StringBuilder();
+        for (String name : List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")) {
+            Path log = options.workDir().resolve(name + ".log");
+            if (Files.exists(log)) {
+                try {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                    out.append("--- ").append(name).append(" (last lines)\n");
+                    lines.subList(Math.max(0, lines.size() - 8), lines.size()).forEach(l -> out.append(l).append('\n'));
+                } catch (IOException e) {
+                    out.append("--- ").append(name).append(": ").append(e.getMessage()).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private SSLContext trustingApiServer() {
+        try {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            if (Files.exists(caFile)) {
+                int i = 0;
+                try (var in = Files.newInputStream(caFile)) {
+                    for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        trust.setCertificateEntry("ca-" + i++, (X509Certificate) cert);
+                    }
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the API server's certificate " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeServiceAccountKeys() throws IOException {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            Files.writeString(serviceAccountKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            Files.writeString(serviceAccountPublicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private Path auditLog() {
+        return options.workDir().resolve("audit.log");
+    }
+
+    private long auditOffset;
+
+    /** Forgets the requests counted so far ({@link #requestCounts} counts from here). */
+    public synchronized void resetRequestCounts() throws IOException {
+        auditOffset = Files.exists(auditLog()) ? Files.size(auditLog()) : 0;
+    }
+
+    /**
+     * Requests of one user since the last reset, by "verb resource" (watch requests as "watch"), from the audit log.
+     * Needs {@link Options#withRequestAudit}; the batch audit backend writes within about a second.
+     */
+    public synchronized Map<String, Long> requestCounts(String user) throws IOException {
+        if (!options.requestAudit()) {
+            throw new IllegalStateException("the control plane was started without request audit");
+        }
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var channel = java.nio.channels.FileChannel.open(auditLog())) {
+            channel.position(auditOffset);
+            var reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                var event = json.readTree(line);
+                if (!user.equals(event.at("/user/username").asText()) || !"ResponseComplete".equals(event.path("stage").asText())) {
+                    continue;
+                }
+                String resource = event.at("/objectRef/resource").asText(event.path("requestURI").asText());
+                String sub = event.at("/objectRef/subresource").asText("");
+                counts.merge(event.path("verb").asText() + " " + resource + (sub.isEmpty() ? "" : "/" + sub), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** https://127.0.0.1:port */
+    public String url() {
+        return "https://127.0.0.1:" + apiPort;
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    /** The PEM file clients trust the API server with (its self-generated serving certificate and CA). */
+    public Path caFile() {
+        return caFile;
+    }
+
+    /** A kubeconfig for the admin user (system:masters). */
+    public Path adminKubeconfig() {
+        return adminKubeconfig;
+    }
+
+    /** The directory holding kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and etcd. */
+    public Path binaries() {
+        return binaries;
+    }
+
+    public Path kubectl() {
+        return binaries.resolve("kubectl");
+    }
+
+    public Path workDir() {
+        return options.workDir();
+    }
+
+    /** A client authenticated as the admin user. */
+    public KubernetesClient adminClient() {
+        return client(adminToken, Map.of());
+    }
+
+    /** A client authenticated by a bearer token (a service account's, from the TokenRequest API). */
+    public KubernetesClient client(String token, Map<String, String> headers) {
+        Config config = Config.empty();
+        config.setMasterUrl(url());
+        config.setCaCertFile(caFile.toString());
+        config.setOauthToken(token);
+        config.setNamespace("default");
+        config.setRequestTimeout(30_000);
+        config.setConnectionTimeout(10_000);
+        config.setCustomHeaders(headers);
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /**
+     * Writes a kubeconfig for this API server. {@code credentials}: {@code token}, or {@code client-certificate} /
+     * {@code client-key} paths.
+     */
+    public Path writeKubeconfig(Path file, String user, Map<String, String> credentials, String namespace) throws IOException {
+        StringBuilder userBlock = new StringBuilder();
+        credentials.forEach((k, v) -> userBlock.append("    ").append(k).append(": ").append(v).append('\n'));
+        String kubeconfig = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mlforge
+                  cluster:
+                    server: %s
+                    certificate-authority: %s
+                users:
+                - name: %s
+                  user:
+                %scontexts:
+                - name: mlforge
+                  context:
+                    cluster: mlforge
+                    user: %s
+                    namespace: %s
+                current-context: mlforge
+                """.formatted(url(), caFile.toAbsolutePath(), user, userBlock, user, namespace);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, kubeconfig);
+        return file;
+    }
+
+    /** Runs the control plane's kubectl with the admin kubeconfig; returns exit code and output. */
+    public Kubectl.Result kubectl(String... args) {
+        return new Kubectl(kubectl(), adminKubeconfig).run(args);
+    }
+
+    public Optional<Process> process(String name) {
+        return processes.stream().filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+    }
+
+    @Override
+    public void close() {
+        List<Process> reversed = new ArrayList<>(processes);
+        java.util.Collections.reverse(reversed);
+        for (Process p : reversed) {
+            p.destroy();
+        }
+        for (Process p : reversed) {
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        processes.clear();
+        deleteQuietly(options.workDir().resolve("etcd-data"));
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.mlforge.controlplane;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** kubectl as a user runs it: the real binary, a kubeconfig, arguments, optional standard input. */
+public final class Kubectl {
+    /** Exit code, standard output and standard error. */
+    public record Result(int exitCode, String out, String err) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n" + out + err;
+        }
+    }
+
+    private final Path binary;
+    private final Path kubeconfig;
+
+    public Kubectl(Path binary, Path kubeconfig) {
+        this.binary = binary;
+        this.kubeconfig = kubeconfig;
+    }
+
+    public Result run(String... args) {
+        return runWithInput(null, args);
+    }
+
+    /** Runs kubectl with {@code input} on standard input (for {@code -f -}). */
+    public Result runWithInput(String input, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        command.add("--kubeconfig=" + kubeconfig);
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().remove("KUBECONFIG");
+            Process process = builder.start();
+            if (input != null) {
+                process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            }
+            process.getOutputStream().close();
+            var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            String out = readAll(process.getInputStream());
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 120 s");
+            }
+            return new Result(process.exitValue(), out, err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
