@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.mlforge.admission.CrdAdmission;
-import io.mlforge.admission.CrdRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,12 +44,6 @@ final class Repo {
 
     static JsonNode generatedCrdTree(String file) {
         return readYaml(generatedCrd(file)).get(0);
-    }
-
-    static CrdRegistry registry() {
-        CrdRegistry registry = new CrdRegistry();
-        CRD_FILES.forEach(f -> registry.register(CrdAdmission.fromYaml(generatedCrd(f))));
-        return registry;
     }
 
     static List<JsonNode> readYaml(String text) {

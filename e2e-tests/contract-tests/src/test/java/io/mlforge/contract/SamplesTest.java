@@ -3,38 +3,21 @@ package io.mlforge.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlforge.admission.AdmissionResult;
-import io.mlforge.admission.CrdAdmission;
-import io.mlforge.admission.CrdRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every manifest in config/samples is accepted as the API server would accept it (schema and CEL). */
+/**
+ * What the samples in config/samples say, as the real API server stores them (defaults applied); that every sample is
+ * accepted by kubectl apply is {@link RealApiServerManifestsTest}'s.
+ */
 class SamplesTest {
-    private static final CrdRegistry REGISTRY = Repo.registry();
+    private static final String NAMESPACE = "samples-as-stored";
 
     static List<Path> samples() {
         return Repo.yamlFiles(Repo.root().resolve("config/samples"));
-    }
-
-    @ParameterizedTest
-    @MethodSource("samples")
-    void sampleIsAdmitted(Path sample) {
-        List<JsonNode> documents = Repo.readYaml(Repo.read(sample));
-        assertThat(documents).isNotEmpty();
-        for (JsonNode document : documents) {
-            CrdAdmission admission = REGISTRY.forObject(document)
-                    .orElseThrow(() -> new AssertionError(sample + ": not an MLForge kind: " + document.path("kind")));
-            AdmissionResult result = admission.create(document);
-            assertThat(result.errors()).as("%s is rejected:\n%s", sample.getFileName(), result.message()).isEmpty();
-            // Re-applying the same manifest (an update to itself) passes the transition rules too.
-            assertThat(admission.update(result.object(), result.object()).errors()).isEmpty();
-        }
     }
 
     @Test
@@ -55,9 +38,15 @@ class SamplesTest {
                 .containsEntry("endpoint-from-trainingjob.yaml", "Endpoint");
     }
 
+    /** The sample as the API server stored it (applied on first use). */
     private static JsonNode admitted(String file) {
-        JsonNode document = Repo.readYaml(Repo.read(Repo.root().resolve("config/samples").resolve(file))).get(0);
-        return REGISTRY.forObject(document).orElseThrow().create(document).object();
+        SharedControlPlane.createNamespace(NAMESPACE);
+        String path = Repo.root().resolve("config/samples").resolve(file).toString();
+        io.mlforge.controlplane.Kubectl.Result applied = SharedControlPlane.kubectl("apply", "-n", NAMESPACE, "-f", path);
+        assertThat(applied.ok()).as(applied.toString()).isTrue();
+        io.mlforge.controlplane.Kubectl.Result stored = SharedControlPlane.kubectl("get", "-n", NAMESPACE, "-f", path, "-o", "json");
+        assertThat(stored.ok()).as(stored.toString()).isTrue();
+        return Repo.readYaml(stored.out()).get(0);
     }
 
     @Test
@@ -68,8 +57,8 @@ class SamplesTest {
         assertThat(spec.at("/resources/instanceCount").asInt()).isEqualTo(1);
         assertThat(spec.at("/resources/volumeSizeGB").asInt()).isEqualTo(1);
         assertThat(spec.at("/stopping/maxRuntimeSeconds").asInt()).isEqualTo(3600);
-        assertThat(spec.path("hyperParameters").toString())
-                .isEqualTo("{\"num_round\":\"10\",\"objective\":\"multi:softmax\",\"num_class\":\"4\",\"eval_metric\":\"mlogloss\"}");
+        assertThat(Repo.YAML.convertValue(spec.path("hyperParameters"), Map.class))
+                .isEqualTo(Map.of("num_round", "10", "objective", "multi:softmax", "num_class", "4", "eval_metric", "mlogloss"));
         assertThat(spec.path("inputs")).hasSize(2);
         for (JsonNode channel : spec.path("inputs")) {
             assertThat(channel.path("contentType").asText()).isEqualTo("text/csv");

@@ -102,6 +102,8 @@ public final class ControlPlane implements AutoCloseable {
     private void startAll() throws IOException, InterruptedException {
         Instant started = Instant.now();
         Path dir = options.workDir();
+        deleteQuietly(dir.resolve("etcd-data"));
+        deleteQuietly(dir.resolve("pki")); // a fresh serving certificate and keys every start
         Path pki = Files.createDirectories(dir.resolve("pki"));
         writeServiceAccountKeys();
         Files.writeString(pki.resolve("tokens.csv"), adminToken + "," + ADMIN_USER + ",mlforge-admin-uid,\"system:masters\"\n");
@@ -183,15 +185,18 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void waitForApiServer(Instant started) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().sslContext(trustingApiServer()).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient[] http = new HttpClient[1];
         waitFor("kube-apiserver", started, () -> {
             if (!Files.exists(caFile)) {
                 return false;
             }
+            if (http[0] == null) { // trust the certificate the API server generated at its start
+                http[0] = HttpClient.newBuilder().sslContext(trustingApiServer()).connectTimeout(Duration.ofSeconds(2)).build();
+            }
             HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/readyz")).header("Authorization", "Bearer " + adminToken)
                     .timeout(Duration.ofSeconds(5)).build();
             try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                return http[0].send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }
@@ -412,6 +417,16 @@ public final class ControlPlane implements AutoCloseable {
 
     public Optional<Process> process(String name) {
         return processes.stream().filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+    }
+
+    /** Starts a bare control plane in the given directory (default target/control-plane) until interrupted. */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "target/control-plane").toAbsolutePath();
+        ControlPlane controlPlane = start(Options.in(dir));
+        Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
+        System.out.println("Kubernetes API server at " + controlPlane.url() + "; export KUBECONFIG=" + controlPlane.adminKubeconfig()
+                + " (kubectl: " + controlPlane.kubectl() + ")");
+        Thread.currentThread().join();
     }
 
     @Override
