@@ -41,19 +41,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* The rules the operator needs in every namespace it watches. */}}
 {{- define "mlforge.operatorRules" -}}
 # The MLForge resources: watch them, add finalizers, write status.
+# (deletecollection: a TuningJob's trials are deleted by label when the search is deleted)
 - apiGroups: ["mlforge.io"]
   resources: ["trainingjobs", "tuningjobs", "endpoints"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 - apiGroups: ["mlforge.io"]
   resources: ["trainingjobs/status", "tuningjobs/status", "endpoints/status"]
   verbs: ["get", "update", "patch"]
 - apiGroups: ["mlforge.io"]
   resources: ["trainingjobs/finalizers", "tuningjobs/finalizers", "endpoints/finalizers"]
   verbs: ["update"]
-# In-cluster training: one Pod per instance, a headless Service for rendezvous, the /opt/ml/input/config files.
+# In-cluster training: one Pod per instance, a headless Service for rendezvous, the /opt/ml/input/config files
+# (an attempt's objects are deleted by label: deletecollection).
 - apiGroups: [""]
   resources: ["pods", "services", "configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 # Training metrics are parsed from the rank-0 trainer's log.
 - apiGroups: [""]
   resources: ["pods/log"]
@@ -69,10 +71,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 # In-cluster serving: Deployments, autoscalers, Gateway API routes for weighted traffic.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 - apiGroups: ["autoscaling"]
   resources: ["horizontalpodautoscalers"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]

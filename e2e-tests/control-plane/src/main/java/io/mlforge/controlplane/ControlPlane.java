@@ -26,7 +26,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
@@ -177,9 +176,21 @@ public final class ControlPlane implements AutoCloseable {
         return binaries.resolve(name).toString();
     }
 
+    /**
+     * Runs the command under a small bash watchdog that ends it when this JVM goes away, even by SIGKILL (a test run
+     * killed for taking too long must not leave an API server and etcd behind).
+     */
+    private static final String WATCHDOG = "\"$@\" & child=$!; trap 'kill $child 2>/dev/null' EXIT INT TERM; "
+            + "while kill -0 \"$MLFORGE_PARENT_PID\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
+            + "kill -0 $child 2>/dev/null && kill $child; wait $child";
+
     private void launch(String name, List<String> command) throws IOException {
         Path log = options.workDir().resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> watched = new ArrayList<>(List.of("bash", "-c", WATCHDOG, name));
+        watched.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(watched).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("MLFORGE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        Process process = builder.start();
         processes.add(process);
         LOG.debug("started {} (pid {}), log {}", name, process.pid(), log);
     }
@@ -413,10 +424,6 @@ public final class ControlPlane implements AutoCloseable {
     /** Runs the control plane's kubectl with the admin kubeconfig; returns exit code and output. */
     public Kubectl.Result kubectl(String... args) {
         return new Kubectl(kubectl(), adminKubeconfig).run(args);
-    }
-
-    public Optional<Process> process(String name) {
-        return processes.stream().filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
     }
 
     /** Starts a bare control plane in the given directory (default target/control-plane) until interrupted. */

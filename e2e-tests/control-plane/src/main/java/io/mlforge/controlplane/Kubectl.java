@@ -24,10 +24,17 @@ public final class Kubectl {
 
     private final Path binary;
     private final Path kubeconfig;
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     public Kubectl(Path binary, Path kubeconfig) {
         this.binary = binary;
         this.kubeconfig = kubeconfig;
+    }
+
+    /** Puts a directory in front of PATH, as a user installing kubectl plugins there does. */
+    public Kubectl withPluginDirectory(Path directory) {
+        environment.put("PATH", directory.toAbsolutePath() + java.io.File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+        return this;
     }
 
     public Result run(String... args) {
@@ -38,11 +45,12 @@ public final class Kubectl {
     public Result runWithInput(String input, String... args) {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
-        command.add("--kubeconfig=" + kubeconfig);
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().remove("KUBECONFIG");
+            // KUBECONFIG rather than --kubeconfig: kubectl plugins read it too
+            builder.environment().put("KUBECONFIG", kubeconfig.toString());
+            builder.environment().putAll(environment);
             Process process = builder.start();
             if (input != null) {
                 process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));

@@ -18,7 +18,8 @@ public final class GatewayApi {
     public static void install(KubernetesClient client) {
         for (String[] kind : List.of(new String[] {"Gateway", "gateways", "gateway"}, new String[] {"HTTPRoute", "httproutes", "httproute"})) {
             CustomResourceDefinition crd = new CustomResourceDefinitionBuilder().withNewMetadata()
-                    .withName(kind[1] + ".gateway.networking.k8s.io").endMetadata()
+                    .withName(kind[1] + ".gateway.networking.k8s.io")
+                    .addToAnnotations("api-approved.kubernetes.io", "https://github.com/kubernetes-sigs/gateway-api/pull/3328").endMetadata()
                     .withNewSpec().withGroup("gateway.networking.k8s.io").withScope("Namespaced")
                     .withNewNames().withKind(kind[0]).withPlural(kind[1]).withSingular(kind[2]).withListKind(kind[0] + "List").endNames()
                     .addNewVersion().withName("v1").withServed(true).withStorage(true)

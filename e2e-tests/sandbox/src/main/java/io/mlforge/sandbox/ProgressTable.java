@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The sandbox's live view: one line per MLForge resource (kind, name, phase, attempt, latest metric, best objective). */
+/** The sandbox's live view: one line per MLForge resource (kind, name, phase, attempt / trials / instances, latest metric, best objective). */
 public final class ProgressTable {
     private ProgressTable() {
     }
@@ -21,6 +21,18 @@ public final class ProgressTable {
         String attempt = status.containsKey("attempt") ? String.valueOf(status.get("attempt")) : "-";
         if (status.get("trialCounts") instanceof Map<?, ?> counts) {
             attempt = counts.get("succeeded") + "/" + counts.get("total") + " trials";
+        }
+        if (status.get("variants") instanceof List<?> variants && !variants.isEmpty()) {
+            long ready = 0;
+            long desired = 0;
+            for (Object v : variants) {
+                if (v instanceof Map<?, ?> variant) {
+                    long r = variant.get("readyInstances") instanceof Number n ? n.longValue() : 0;
+                    ready += r;
+                    desired += variant.get("desiredInstances") instanceof Number n ? n.longValue() : r; // serverless: no count
+                }
+            }
+            attempt = ready + "/" + desired + " instances";
         }
         String metric = "-";
         if (status.get("metrics") instanceof Map<?, ?> metrics && !metrics.isEmpty()) {

@@ -34,6 +34,8 @@ public final class Sandbox implements AutoCloseable {
     public static final ResourceDefinitionContext TUNING_JOBS = crd("tuningjobs", "TuningJob");
     public static final ResourceDefinitionContext ENDPOINTS = crd("endpoints", "Endpoint");
     private static final Set<String> TERMINAL = Set.of("Completed", "Failed", "Stopped");
+    /** An Endpoint is done when it serves (or has failed). */
+    private static final Set<String> SERVING_DONE = Set.of("InService", "Failed");
 
     /**
      * @param repoRoot     the repository (for operator/target/quarkus-app)
@@ -74,6 +76,27 @@ public final class Sandbox implements AutoCloseable {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         this.client = controlPlane.adminClient();
         this.operatorIdentity = OperatorIdentity.install(controlPlane, options.repoRoot(), options.workDir());
+        // what a GPU cluster's platform team has set up and the samples refer to
+        client.resource(new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder().withNewMetadata().withName("training-high")
+                .endMetadata().withValue(100000).withDescription("training jobs that may preempt lower-priority work (sandbox)").build())
+                .serverSideApply();
+        // the service accounts samples run their pods as (with IRSA on EKS they would carry a role annotation)
+        for (String account : List.of("trainer", "model-reader")) {
+            client.resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName(account)
+                    .withNamespace("default").endMetadata().build()).serverSideApply();
+        }
+        // the shared dataset volume trainingjob-distributed.yaml reads (pvc://sft-datasets/...), bound by the real PV controller
+        client.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder().withNewMetadata().withName("sandbox-sft-datasets")
+                .endMetadata().withNewSpec().withCapacity(Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity("500Gi")))
+                .withAccessModes("ReadWriteMany", "ReadOnlyMany").withStorageClassName("").withPersistentVolumeReclaimPolicy("Retain")
+                .withNewHostPath().withPath(options.workDir().resolve("volumes/sft-datasets").toString()).withType("DirectoryOrCreate")
+                .endHostPath().withNewClaimRef().withNamespace("default").withName("sft-datasets").endClaimRef().endSpec().build())
+                .serverSideApply();
+        client.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName("sft-datasets")
+                .withNamespace("default").endMetadata().withNewSpec().withAccessModes("ReadWriteMany").withStorageClassName("")
+                .withVolumeName("sandbox-sft-datasets").withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("500Gi")).endResources().endSpec().build())
+                .serverSideApply();
         this.kubelet = KubeletEndpoint.start(logs, options.workDir());
         this.nodes = new NodeSimulator(client, logs, Clock.systemUTC(), NodeSimulator.inventory(options.nodes(), options.gpusPerNode()),
                 NodeSimulator.Timing.realistic().scaled(options.speed()), options.speed(), kubelet.port());
@@ -160,14 +183,14 @@ public final class Sandbox implements AutoCloseable {
         return s3.endpoint();
     }
 
-    /** The samples the sandbox can run: TrainingJobs and TuningJobs of both backends (Endpoints come with their controller). */
+    /** The samples the sandbox runs: every TrainingJob, TuningJob and Endpoint of both backends. */
     public static List<Path> runnableSamples(Path samplesDir) throws IOException {
         List<Path> runnable = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
         try (Stream<Path> files = Files.list(samplesDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 com.fasterxml.jackson.databind.JsonNode doc = yaml.readTree(file.toFile());
-                if ("TrainingJob".equals(doc.path("kind").asText()) || "TuningJob".equals(doc.path("kind").asText())) {
+                if (Set.of("TrainingJob", "TuningJob", "Endpoint").contains(doc.path("kind").asText())) {
                     runnable.add(file);
                 }
             }
@@ -310,10 +333,11 @@ public final class Sandbox implements AutoCloseable {
                 System.out.flush();
                 last = table;
             }
-            boolean done = !rows.isEmpty() && rows.stream().allMatch(r -> TERMINAL.contains(r.phase()));
+            boolean done = !rows.isEmpty() && rows.stream().allMatch(r -> TERMINAL.contains(r.phase())
+                    || r.kind().equals("Endpoint") && SERVING_DONE.contains(r.phase()));
             if (done) {
-                long failed = rows.stream().filter(r -> !r.phase().equals("Completed")).count();
-                System.out.println(rows.size() - failed + " of " + rows.size() + " finished successfully.");
+                long failed = rows.stream().filter(r -> !r.phase().equals("Completed") && !r.phase().equals("InService")).count();
+                System.out.println(rows.size() - failed + " of " + rows.size() + " finished successfully (Endpoints: in service).");
                 if (exitWhenDone) {
                     System.exit(failed == 0 ? 0 : 1);
                 }

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlforge.kubesim.PodStates;
@@ -163,31 +165,23 @@ public final class NodeSimulator implements AutoCloseable {
                 .withReason(ready ? "KubeletReady" : "NodeStatusUnknown")
                 .withMessage(ready ? "sandbox kubelet is posting ready status" : "Kubelet stopped posting node status (sandbox fault)")
                 .withLastHeartbeatTime(now).withLastTransitionTime(now).build());
-        client.nodes().withName(spec.name()).editStatus(n -> {
-            n.getSpec().setUnschedulable(ready ? null : true);
-            n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withCapacity(capacity).withAllocatable(capacity)
-                    .withConditions(conditions)
-                    .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
-                    .addNewAddress().withType("Hostname").withAddress(spec.name()).endAddress()
-                    .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint().endDaemonEndpoints()
-                    .withNewNodeInfo().withArchitecture("amd64").withOperatingSystem("linux").withKubeletVersion("sandbox")
-                    .withContainerRuntimeVersion("sandbox://1").withKernelVersion("sandbox").withOsImage("MLForge sandbox")
-                    .withMachineID(spec.name()).withSystemUUID(spec.name()).withBootID(spec.name()).withKubeProxyVersion("")
-                    .endNodeInfo()
-                    .build());
-            return n;
-        });
-        if (!ready) {
-            client.nodes().withName(spec.name()).edit(n -> {
-                n.getSpec().setUnschedulable(true);
-                return n;
-            });
-        } else {
-            client.nodes().withName(spec.name()).edit(n -> {
-                n.getSpec().setUnschedulable(null);
-                return n;
-            });
-        }
+        // merge patches without a resourceVersion: the node controller writes taints and conditions of its own
+        Node status = new NodeBuilder().withNewMetadata().withName(spec.name()).endMetadata()
+                .withStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withCapacity(capacity).withAllocatable(capacity)
+                        .withConditions(conditions)
+                        .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
+                        .addNewAddress().withType("Hostname").withAddress(spec.name()).endAddress()
+                        .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint().endDaemonEndpoints()
+                        .withNewNodeInfo().withArchitecture("amd64").withOperatingSystem("linux").withKubeletVersion("sandbox")
+                        .withContainerRuntimeVersion("sandbox://1").withKernelVersion("sandbox").withOsImage("MLForge sandbox")
+                        .withMachineID(spec.name()).withSystemUUID(spec.name()).withBootID(spec.name()).withKubeProxyVersion("")
+                        .endNodeInfo()
+                        .build())
+                .build();
+        client.nodes().withName(spec.name()).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(status));
+        client.nodes().withName(spec.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"unschedulable\":" + (ready ? "null" : "true") + "}}");
     }
 
     private void renewLease(NodeSpec spec) {
