@@ -17,6 +17,13 @@ public class Condition {
     public static final String READY = "Ready";
     /** Every kind that calls AWS: the operator is backing off after SageMaker throttled it. */
     public static final String THROTTLED = "Throttled";
+    /**
+     * Every kind, for kstatus (Flux, kpt, cli-utils): True while the resource is still working toward what its spec
+     * asks for (a job not yet finished, an endpoint being created or updated).
+     */
+    public static final String RECONCILING = "Reconciling";
+    /** Every kind, for kstatus: True when the resource cannot reach its goal without a change (failed, or a failed endpoint update). */
+    public static final String STALLED = "Stalled";
 
     @Required
     @Size(max = 316)

@@ -22,7 +22,7 @@ public class EndpointStatus {
     @JsonPropertyDescription("Creating, InService, Updating, RollingBack, Failed or Deleting.")
     public EndpointPhase phase;
 
-    @JsonPropertyDescription("Conditions: Ready, Updating, UpdateFailed, ModelResolved, Throttled.")
+    @JsonPropertyDescription("Conditions: Ready, Updating, UpdateFailed, ModelResolved, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

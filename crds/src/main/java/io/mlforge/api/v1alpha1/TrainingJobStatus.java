@@ -22,7 +22,7 @@ public class TrainingJobStatus {
     @JsonPropertyDescription("Lifecycle phase: Pending, Starting, Running, Completed, Failed, Stopping, Stopped or Suspended.")
     public TrainingPhase phase;
 
-    @JsonPropertyDescription("Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled.")
+    @JsonPropertyDescription("Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled, BackendError, MetricsParsed, and Reconciling / Stalled for kstatus (Flux).")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

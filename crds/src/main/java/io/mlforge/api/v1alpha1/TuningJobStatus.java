@@ -22,7 +22,7 @@ public class TuningJobStatus {
     @JsonPropertyDescription("Pending, Running, Completed, Failed, Stopping or Stopped.")
     public TuningPhase phase;
 
-    @JsonPropertyDescription("Conditions: Ready, Running, Succeeded, Failed, Throttled.")
+    @JsonPropertyDescription("Conditions: Ready, Running, Succeeded, Failed, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

@@ -52,6 +52,28 @@ class GitOpsE2ETest {
         return node.has("items") ? node.path("items").get(0) : node;
     }
 
+    private static java.util.Map<String, String> kstatus() throws Exception {
+        Kubectl.Result list = kubectl.run("get", "mltj,mltune,mlep", "-o", "json");
+        assertThat(list.ok()).as(list.toString()).isTrue();
+        return io.mlforge.controlplane.Kstatus.compute(list.out());
+    }
+
+    @Test
+    void kstatusSeesWorkInProgressAndFinishedWorkAsCurrent() throws Exception {
+        Kubectl.Result suspended = kubectl.runWithInput("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: gitops-suspended, namespace: default}
+                spec: {image: mlforge/sandbox-trainer:latest, suspend: true}
+                """, "apply", "--server-side", "--field-manager=gitops-controller", "-f", "-");
+        assertThat(suspended.ok()).as(suspended.toString()).isTrue();
+        gitopsApply(REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"));
+        assertThat(kubectl.run("wait", "--for=condition=Succeeded", "mltj/sandbox-branin", "--timeout=120s").ok()).isTrue();
+        Awaitility.await("kstatus").atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(kstatus())
+                .containsEntry("TrainingJob/gitops-suspended", "InProgress")
+                .containsEntry("TrainingJob/sandbox-branin", "Current"));
+    }
+
     @Test
     void everySampleTheSandboxRunsIsAppliedThreeTimesWithoutConflictOrDrift() throws Exception {
         List<Path> samples = new ArrayList<>(List.of(REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"),

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * status is written with optimistic locking (PUT of the status subresource with the resourceVersion it was based
  * on), and the written object is used instead of the cached one until the cache has caught up. Status belongs to
  * the operator alone, so on a conflict (the user changed the spec meanwhile) the status is applied to the newest
- * object and written again.
+ * object and written again. Every status written gets its kstatus conditions ({@link ProgressConditions}).
  */
 @Singleton
 public class StatusWriter {
@@ -24,6 +24,9 @@ public class StatusWriter {
 
     @Inject
     KubernetesClient client;
+
+    @Inject
+    java.time.Clock clock;
 
     /** The cached resource, or what this operator last wrote for it if the cache has not seen that yet. */
     @SuppressWarnings("unchecked")
@@ -44,6 +47,7 @@ public class StatusWriter {
     /** Writes {@code resource}'s status; returns the stored object. */
     @SuppressWarnings("unchecked")
     public <R extends CustomResource<?, ?>> R write(R resource) {
+        ProgressConditions.apply(resource.getStatus(), clock.instant());
         R stored;
         try {
             stored = client.resource(resource).updateStatus();
