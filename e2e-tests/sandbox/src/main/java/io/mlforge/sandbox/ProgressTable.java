@@ -25,14 +25,15 @@ public final class ProgressTable {
         if (status.get("variants") instanceof List<?> variants && !variants.isEmpty()) {
             long ready = 0;
             long desired = 0;
+            boolean counted = false;
             for (Object v : variants) {
-                if (v instanceof Map<?, ?> variant) {
-                    long r = variant.get("readyInstances") instanceof Number n ? n.longValue() : 0;
-                    ready += r;
-                    desired += variant.get("desiredInstances") instanceof Number n ? n.longValue() : r; // serverless: no count
+                if (v instanceof Map<?, ?> variant && variant.get("desiredInstances") instanceof Number n) {
+                    counted = true;
+                    desired += n.longValue();
+                    ready += variant.get("readyInstances") instanceof Number r ? r.longValue() : 0;
                 }
             }
-            attempt = ready + "/" + desired + " instances";
+            attempt = counted ? ready + "/" + desired + " instances" : "serverless"; // SageMaker scales serverless variants
         }
         String metric = "-";
         if (status.get("metrics") instanceof Map<?, ?> metrics && !metrics.isEmpty()) {
