@@ -21,7 +21,7 @@ class HelmChartTest {
 
     private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
         TemplateCommand command = new Helm(Repo.chart()).template().withName(RELEASE).withNamespace(NAMESPACE)
-                .withKubeVersion("1.31.0");
+                .withKubeVersion("1.37.2");
         return Repo.readYaml(values.apply(command).call());
     }
 

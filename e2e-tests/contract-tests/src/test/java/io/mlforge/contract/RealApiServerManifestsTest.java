@@ -94,7 +94,7 @@ class RealApiServerManifestsTest {
         }
         Kubectl.Result rejected = SharedControlPlane.kubectlWithInput(documents.get(documents.size() - 1), "apply", "-n", namespace, "-f", "-");
         assertThat(rejected.ok()).as("%s must be rejected:\n%s", manifest.getFileName(), rejected).isFalse();
-        assertThat(rejected.err()).as("%s", manifest.getFileName()).contains(expected);
+        assertThat(serverNeutral(rejected.err())).as("%s", manifest.getFileName()).contains(serverNeutral(expected));
     }
 
     @Test
@@ -110,6 +110,17 @@ class RealApiServerManifestsTest {
         List<String> uncovered = messages.stream().filter(m -> expected.stream().noneMatch(e -> e.endsWith(": " + m))).toList();
         assertThat(uncovered).as("CEL rules without a manifest in config/invalid").isEmpty();
         assertThat(messages).hasSizeGreaterThan(60);
+    }
+
+    /**
+     * Where a CEL rule rejects a value, Kubernetes 1.34 names its type ({@code Invalid value: "object": msg},
+     * {@code Invalid value: "integer": msg}) and 1.37 shows scalars and nothing for objects ({@code Invalid value: 5000: msg},
+     * {@code Invalid value: msg}); the headers carry 1.37's wording. Both sides are compared without that token, so the
+     * on-demand run on the oldest claimed minor checks the same rules and messages.
+     */
+    static String serverNeutral(String message) {
+        return message.replaceAll("(Invalid value|Required value|Forbidden|Duplicate value): (\"(object|array|string|integer|number|boolean)\"|-?[0-9.]+): ",
+                "$1: ");
     }
 
     /** The YAML documents of a file, as text (the header comment stays with the first). */
