@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.mlforge.controlplane.Kubectl;
 import java.nio.file.Path;
@@ -230,8 +229,4 @@ class RealApiServerManifestsTest {
 
     static final ResourceDefinitionContext TRAINING_JOBS = new ResourceDefinitionContext.Builder().withGroup("mlforge.io")
             .withVersion("v1alpha1").withPlural("trainingjobs").withKind("TrainingJob").withNamespaced(true).build();
-
-    static boolean isInvalid(KubernetesClientException e) {
-        return e.getCode() == 422;
-    }
 }
