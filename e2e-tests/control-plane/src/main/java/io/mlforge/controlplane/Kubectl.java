@@ -37,6 +37,12 @@ public final class Kubectl {
         return this;
     }
 
+    /** Sets an environment variable for every run. */
+    public Kubectl withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public Result run(String... args) {
         return runWithInput(null, args);
     }
@@ -60,7 +66,7 @@ public final class Kubectl {
             String out = readAll(process.getInputStream());
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 120 s");
+                throw new IllegalStateException(binary.getFileName() + " " + String.join(" ", args) + " did not finish in 120 s");
             }
             return new Result(process.exitValue(), out, err.join());
         } catch (IOException e) {

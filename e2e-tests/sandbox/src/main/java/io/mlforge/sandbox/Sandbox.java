@@ -1,5 +1,6 @@
 package io.mlforge.sandbox;
 
+import io.mlforge.controlplane.OperatorIdentity;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,8 +1,10 @@
 package io.mlforge.sandbox;
 
+import io.mlforge.controlplane.OperatorIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
+import io.mlforge.controlplane.HelmCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,9 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Helm as users use it with MLForge on the real API server: the operator's chart upgraded while jobs run (nothing
- * lost), and a team's own chart that ships a TrainingJob and a SageMaker Endpoint (src/test/resources/user-chart):
- * installed, upgraded to a new model image (one blue/green UpdateEndpoint, no new endpoint), upgraded back, and
- * uninstalled (the Endpoint's deletionPolicy Delete removes the SageMaker endpoint).
+ * lost, helm-java), and a team's own chart that ships a TrainingJob and a SageMaker Endpoint
+ * (src/test/resources/user-chart), driven with the helm command line (Helm 4, built from the Go module proxy):
+ * installed, upgraded to a new model image (one blue/green UpdateEndpoint, no new endpoint), rolled back to the first
+ * revision (the previous model again), and uninstalled (the Endpoint's deletionPolicy Delete removes the SageMaker
+ * endpoint).
  */
 class HelmE2ETest {
     private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
@@ -55,30 +59,33 @@ class HelmE2ETest {
     }
 
     @Test
-    void aTeamsChartWithATrainingJobAndAnEndpointIsInstalledUpgradedAndUninstalled() {
+    void aTeamsChartWithATrainingJobAndAnEndpointIsInstalledUpgradedRolledBackAndUninstalled() throws Exception {
         String image1 = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
         String image2 = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-2";
-        new Helm(USER_CHART).install().withName("churn").withNamespace("default").withKubeConfig(sandbox.kubeconfig()).call();
+        // the helm command line, as the team runs it
+        HelmCommand helm = new HelmCommand(sandbox.kubeconfig(), REPO.resolve("e2e-tests/sandbox/target/e2e-helm/helm-home"));
+        String chart = USER_CHART.toString();
+        helm.runOrFail("install", "churn", chart, "--namespace", "default");
         Awaitility.await("trained").atMost(Duration.ofSeconds(120))
                 .until(() -> "Completed".equals(sandbox.status(Sandbox.TRAINING_JOBS, "churn-train").get("phase")));
         Awaitility.await("serving image 1").atMost(Duration.ofSeconds(120)).until(() -> servingImage("churn-serving").equals(image1));
         assertThat(sageMakerCalls("CreateEndpoint", "default-churn-serving")).isEqualTo(1);
 
-        Helm.upgrade(USER_CHART.toString()).withName("churn").withNamespace("default").withKubeConfig(sandbox.kubeconfig())
-                .set("modelImage", image2).call();
+        helm.runOrFail("upgrade", "churn", chart, "--namespace", "default", "--set", "modelImage=" + image2);
         Awaitility.await("serving image 2").atMost(Duration.ofSeconds(180)).until(() -> servingImage("churn-serving").equals(image2));
         assertThat(sageMakerCalls("UpdateEndpoint", "default-churn-serving")).as("one blue/green update").isEqualTo(1);
         assertThat(sageMakerCalls("CreateEndpoint", "default-churn-serving")).isEqualTo(1);
         assertThat(sandbox.status(Sandbox.TRAINING_JOBS, "churn-train").get("attempt")).as("the unchanged TrainingJob is not re-run")
                 .isEqualTo(1);
 
-        // back to the previous model (helm-java has no rollback command; an upgrade to the previous values does what it does)
-        Helm.upgrade(USER_CHART.toString()).withName("churn").withNamespace("default").withKubeConfig(sandbox.kubeconfig())
-                .set("modelImage", image1).call();
+        helm.runOrFail("rollback", "churn", "1", "--namespace", "default");
         Awaitility.await("serving image 1 again").atMost(Duration.ofSeconds(180)).until(() -> servingImage("churn-serving").equals(image1));
-        assertThat(sageMakerCalls("UpdateEndpoint", "default-churn-serving")).isEqualTo(2);
+        assertThat(sageMakerCalls("UpdateEndpoint", "default-churn-serving")).as("the rollback is one more blue/green update").isEqualTo(2);
+        assertThat(sageMakerCalls("CreateEndpoint", "default-churn-serving")).isEqualTo(1);
+        assertThat(sandbox.status(Sandbox.TRAINING_JOBS, "churn-train").get("attempt")).isEqualTo(1);
+        assertThat(helm.runOrFail("history", "churn", "--namespace", "default")).contains("Rollback to 1");
 
-        Helm.uninstall("churn").withNamespace("default").withKubeConfig(sandbox.kubeconfig()).call();
+        helm.runOrFail("uninstall", "churn", "--namespace", "default");
         Awaitility.await("endpoint deleted on SageMaker").atMost(Duration.ofSeconds(120))
                 .until(() -> sageMakerCalls("DeleteEndpoint", "default-churn-serving") == 1
                         && sandbox.client().genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("churn-serving").get() == null);

@@ -1,28 +1,36 @@
-package io.mlforge.sandbox;
+package io.mlforge.controlplane;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.mlforge.controlplane.ControlPlane;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * MLForge installed as users install it: {@code helm install} of helm/mlforge-operator (CRDs, ServiceAccount,
- * cluster-wide RBAC) with {@code replicaCount=0}, since the sandbox runs the packaged operator as a process; that
- * process authenticates as the chart's ServiceAccount with a token from the TokenRequest API, so it has exactly the
- * chart's permissions (the API server authorizes with RBAC).
+ * MLForge installed as users install it: {@code helm install} of helm/mlforge-operator (CRDs, ServiceAccount, RBAC)
+ * with {@code replicaCount=0}, since tests and the sandbox run the operator themselves (as a process or in the test
+ * JVM); the operator authenticates as the chart's ServiceAccount with a token from the TokenRequest API, so it has
+ * exactly the chart's permissions (the API server authorizes with RBAC).
  */
-public record OperatorIdentity(String namespace, String serviceAccount, Path kubeconfig) {
+public record OperatorIdentity(String namespace, String serviceAccount, Path kubeconfig, String token) {
     public static final String RELEASE = "mlforge-operator";
     public static final String NAMESPACE = "mlforge-system";
 
+    /** The chart installed cluster-wide with its default values. */
     public static OperatorIdentity install(ControlPlane controlPlane, Path repoRoot, Path workDir) throws IOException, InterruptedException {
-        new Helm(repoRoot.resolve("helm/mlforge-operator")).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
-                .withKubeConfig(controlPlane.adminKubeconfig()).set("replicaCount", 0).call();
+        return install(controlPlane, repoRoot, workDir, Map.of());
+    }
+
+    /** The chart installed with these values set (as {@code --set}: "watchNamespaces[0]", "leaderElection.enabled", ...). */
+    public static OperatorIdentity install(ControlPlane controlPlane, Path repoRoot, Path workDir, Map<String, Object> values)
+            throws IOException, InterruptedException {
+        var install = new Helm(repoRoot.resolve("helm/mlforge-operator")).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
+                .withKubeConfig(controlPlane.adminKubeconfig()).set("replicaCount", 0);
+        values.forEach(install::set);
+        install.call();
         try (KubernetesClient client = controlPlane.adminClient()) {
             for (String crd : java.util.List.of("trainingjobs.mlforge.io", "tuningjobs.mlforge.io", "endpoints.mlforge.io")) {
                 client.apiextensions().v1().customResourceDefinitions().withName(crd).waitUntilCondition(c -> c.getStatus() != null
@@ -35,7 +43,7 @@ public record OperatorIdentity(String namespace, String serviceAccount, Path kub
             TokenRequest issued = client.serviceAccounts().inNamespace(NAMESPACE).withName(serviceAccount).tokenRequest(request);
             Path kubeconfig = controlPlane.writeKubeconfig(workDir.resolve("operator.kubeconfig"), "system:serviceaccount:" + NAMESPACE + ":"
                     + serviceAccount, Map.of("token", issued.getStatus().getToken()), NAMESPACE);
-            return new OperatorIdentity(NAMESPACE, serviceAccount, kubeconfig);
+            return new OperatorIdentity(NAMESPACE, serviceAccount, kubeconfig, issued.getStatus().getToken());
         }
     }
 
