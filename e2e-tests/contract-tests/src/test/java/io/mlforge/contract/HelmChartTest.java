@@ -149,7 +149,7 @@ class HelmChartTest {
         assertThat(leaseRole.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
         assertThat(leaseRole.at("/rules/0/apiGroups/0").asText()).isEqualTo("coordination.k8s.io");
         assertThat(leaseRole.at("/rules/0/resources/0").asText()).isEqualTo("leases");
-        assertThat(leaseRole.at("/rules/0/verbs").toString()).isEqualTo("[\"get\",\"create\",\"update\"]");
+        assertThat(leaseRole.at("/rules/0/verbs").toString()).isEqualTo("[\"get\",\"create\",\"update\",\"patch\"]");
         JsonNode binding = find(objects, "RoleBinding", "mlforge-operator-leader-election").orElseThrow();
         assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("mlforge-operator");
         assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(NAMESPACE);

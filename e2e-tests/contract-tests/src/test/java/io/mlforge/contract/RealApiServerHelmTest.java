@@ -40,7 +40,8 @@ class RealApiServerHelmTest {
             assertThat(canI(sa, "create", "pods", namespace)).isEqualTo("yes");
             assertThat(canI(sa, "deletecollection", "pods", namespace)).isEqualTo("yes");
             assertThat(canI(sa, "get", "pods/log", namespace)).isEqualTo("yes");
-            assertThat(canI(sa, "patch", "trainingjobs.mlforge.io/status", namespace)).isEqualTo("yes");
+            assertThat(canI(sa, "update", "trainingjobs.mlforge.io/status", namespace)).isEqualTo("yes");
+            assertThat(canI(sa, "get", "configmaps", namespace)).as("the operator never touches ConfigMaps").isEqualTo("no");
             assertThat(canI(sa, "create", "deployments.apps", namespace)).isEqualTo("yes");
             assertThat(canI(sa, "create", "events", namespace)).isEqualTo("yes");
             assertThat(canI(sa, "get", "secrets", namespace)).isEqualTo("no");

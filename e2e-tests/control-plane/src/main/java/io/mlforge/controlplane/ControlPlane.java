@@ -56,7 +56,7 @@ public final class ControlPlane implements AutoCloseable {
             return new Options(workDir, port, requestAudit, extraApiServerFlags);
         }
 
-        /** Log every request's metadata (user, verb, resource) to audit.log, for {@link #requestCounts}. */
+        /** Log every request's metadata (user, verb, resource) to audit.log, for {@link #requestsUpToNow}. */
         public Options withRequestAudit(boolean audit) {
             return new Options(workDir, apiPort, audit, extraApiServerFlags);
         }
@@ -131,6 +131,9 @@ public final class ControlPlane implements AutoCloseable {
                 // pods/log is proxied to the simulated kubelets on loopback
                 "--kubelet-preferred-address-types=InternalIP",
                 "--allow-privileged=true",
+                // as OpenShift: setting blockOwnerDeletion on an owner reference needs update on the owner's
+                // finalizers, so the chart's */finalizers rules are checked, not just granted
+                "--enable-admission-plugins=OwnerReferencesPermissionEnforcement",
                 // the "kubernetes" Service cannot point at a loopback address; nothing here needs it
                 "--endpoint-reconciler-type=none",
                 "--event-ttl=1h",
@@ -139,7 +142,7 @@ public final class ControlPlane implements AutoCloseable {
             Path policy = Files.writeString(pki.resolve("audit-policy.yaml"), """
                     apiVersion: audit.k8s.io/v1
                     kind: Policy
-                    omitStages: [RequestReceived, ResponseStarted]
+                    omitStages: [RequestReceived]
                     rules:
                     - level: Metadata
                     """);
@@ -309,35 +312,69 @@ public final class ControlPlane implements AutoCloseable {
 
     private long auditOffset;
 
-    /** Forgets the requests counted so far ({@link #requestCounts} counts from here). */
-    public synchronized void resetRequestCounts() throws IOException {
+    /** Forgets the requests audited so far ({@link #requestsUpToNow} reads from here). */
+    public synchronized void resetRequests() throws IOException {
         auditOffset = Files.exists(auditLog()) ? Files.size(auditLog()) : 0;
     }
 
+    /** One request as the audit log records it; {@code apiGroup} is "" for the core group, {@code resource} is the URI for non-resource requests. */
+    public record AuditedRequest(String verb, String apiGroup, String resource, String subresource, String namespace, int code) {
+        /** "resource" or "resource/subresource". */
+        public String fullResource() {
+            return subresource.isEmpty() ? resource : resource + "/" + subresource;
+        }
+    }
+
     /**
-     * Requests of one user since the last reset, by "verb resource" (watch requests as "watch"), from the audit log.
-     * Needs {@link Options#withRequestAudit}; the batch audit backend writes within about a second.
+     * Requests of one user since the last reset up to this call, all of them: the admin makes a marker request and
+     * the audit log is read once it holds the marker (the backend writes in order), so a user that keeps making
+     * requests (a leader renewing its lease) does not keep the answer open.
      */
-    public synchronized Map<String, Long> requestCounts(String user) throws IOException {
+    public List<AuditedRequest> requestsUpToNow(String user) throws IOException, InterruptedException {
+        String marker = "/api/v1/namespaces/default/configmaps/audit-marker-" + java.util.UUID.randomUUID();
+        try (KubernetesClient admin = adminClient()) {
+            admin.raw(marker);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<AuditedRequest> requests = readAudit(user, marker);
+            if (requests != null) {
+                return requests;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the audit log did not record the marker request " + marker + " within 60 s");
+    }
+
+    /** The user's requests from the offset; with a marker URI, up to it, or null when the marker is not written yet. */
+    private synchronized List<AuditedRequest> readAudit(String user, String markerUri) throws IOException {
         if (!options.requestAudit()) {
             throw new IllegalStateException("the control plane was started without request audit");
         }
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        List<AuditedRequest> requests = new ArrayList<>();
+        // a long-running request (a watch, a followed log) is logged when its response starts and again when it
+        // completes, maybe much later: count each request once, at the first of the two
+        java.util.Set<String> counted = new java.util.HashSet<>();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         try (var channel = java.nio.channels.FileChannel.open(auditLog())) {
             channel.position(auditOffset);
             var reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8));
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 var event = json.readTree(line);
-                if (!user.equals(event.at("/user/username").asText()) || !"ResponseComplete".equals(event.path("stage").asText())) {
+                if (markerUri != null && markerUri.equals(event.path("requestURI").asText()) && "ResponseComplete".equals(event.path("stage").asText())) {
+                    return requests;
+                }
+                String stage = event.path("stage").asText();
+                if (!user.equals(event.at("/user/username").asText()) || !("ResponseStarted".equals(stage) || "ResponseComplete".equals(stage))
+                        || !counted.add(event.path("auditID").asText())) {
                     continue;
                 }
-                String resource = event.at("/objectRef/resource").asText(event.path("requestURI").asText());
-                String sub = event.at("/objectRef/subresource").asText("");
-                counts.merge(event.path("verb").asText() + " " + resource + (sub.isEmpty() ? "" : "/" + sub), 1L, Long::sum);
+                requests.add(new AuditedRequest(event.path("verb").asText(), event.at("/objectRef/apiGroup").asText(""),
+                        event.at("/objectRef/resource").asText(event.path("requestURI").asText()), event.at("/objectRef/subresource").asText(""),
+                        event.at("/objectRef/namespace").asText(""), event.at("/responseStatus/code").asInt(0)));
             }
         }
-        return counts;
+        return markerUri == null ? requests : null;
     }
 
     /** https://127.0.0.1:port */

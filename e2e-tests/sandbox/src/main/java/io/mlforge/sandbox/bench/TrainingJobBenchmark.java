@@ -100,7 +100,7 @@ public final class TrainingJobBenchmark {
             Duration cpuBefore = sandbox.operator().cpuTime();
             var pods = client.pods().inNamespace("default").withLabel("app.kubernetes.io/managed-by", "mlforge-operator").inform();
             var trainingJobs = client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").inform();
-            sandbox.controlPlane().resetRequestCounts();
+            sandbox.controlPlane().resetRequests();
             long start = System.nanoTime();
             parallel(jobs, i -> client.load(new ByteArrayInputStream(trainingJob(i).getBytes(StandardCharsets.UTF_8)))
                     .inNamespace("default").create());
@@ -115,15 +115,9 @@ public final class TrainingJobBenchmark {
             trainingJobs.close();
             Duration cpuAfter = sandbox.operator().cpuTime();
             sampler.shutdownNow();
-            // the audit log's batch backend flushes within about a second: read until two reads agree
-            Map<String, Long> byVerb = sandbox.controlPlane().requestCounts(sandbox.operatorIdentity().userName());
-            for (int i = 0; i < 20; i++) {
-                Map<String, Long> again = awaitNext(sandbox);
-                if (again.equals(byVerb)) {
-                    break;
-                }
-                byVerb = again;
-            }
+            Map<String, Long> byVerb = new java.util.TreeMap<>();
+            sandbox.controlPlane().requestsUpToNow(sandbox.operatorIdentity().userName())
+                    .forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
             long requests = byVerb.values().stream().mapToLong(Long::longValue).sum();
             figures.put("operator_create_calls_seconds", round(created) + " s");
             figures.put("operator_pods_exist_seconds", round(exist) + " s");
@@ -135,11 +129,6 @@ public final class TrainingJobBenchmark {
             figures.put("operator_api_requests_per_job", round((double) requests / jobs) + " requests");
             figures.put("operator_api_requests_by_verb_and_resource", byVerb);
         }
-    }
-
-    private static Map<String, Long> awaitNext(Sandbox sandbox) throws Exception {
-        TimeUnit.MILLISECONDS.sleep(500);
-        return sandbox.controlPlane().requestCounts(sandbox.operatorIdentity().userName());
     }
 
     private static String trainingJob(int i) {
