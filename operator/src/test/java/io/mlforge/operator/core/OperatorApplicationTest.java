@@ -6,22 +6,29 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
+import io.mlforge.operator.support.RealControlPlane;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The operator application against fabric8's mock API server over HTTP. */
+/**
+ * The operator application on a real API server, installed by the Helm chart for one watched namespace with leader
+ * election on, and running with exactly the chart's permissions (namespaced Role, leader-election Role).
+ */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = LeaseAccessReviewSetup.class)
+@QuarkusTestResource(value = RealControlPlane.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "namespaces", value = OperatorRuntimeProfile.WATCHED + "," + OperatorRuntimeProfile.NOT_WATCHED),
+        @ResourceArg(name = "watchNamespaces", value = OperatorRuntimeProfile.WATCHED),
+        @ResourceArg(name = "leaderElection", value = "true")})
 @TestProfile(OperatorRuntimeProfile.class)
 class OperatorApplicationTest {
-    @Inject
+    /** The test's own hands (the operator may not even read namespace team-b). */
+    @RealControlPlane.Admin
     KubernetesClient client;
 
     @Test
@@ -44,30 +51,20 @@ class OperatorApplicationTest {
 
     @Test
     void onlyTheWatchedNamespacesAreReconciled() {
-        client.configMaps().inNamespace(OperatorRuntimeProfile.NOT_WATCHED).resource(probe("outside")).create();
-        client.configMaps().inNamespace(OperatorRuntimeProfile.WATCHED).resource(probe("inside")).create();
+        client.pods().inNamespace(OperatorRuntimeProfile.NOT_WATCHED).resource(WatchProbeReconciler.probe("outside")).create();
+        client.pods().inNamespace(OperatorRuntimeProfile.WATCHED).resource(WatchProbeReconciler.probe("inside")).create();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> seen(OperatorRuntimeProfile.WATCHED, "inside"));
-        assertThat(seen(OperatorRuntimeProfile.NOT_WATCHED, "outside")).isFalse();
+        await().atMost(Duration.ofSeconds(30)).until(() -> WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "inside"));
+        assertThat(WatchProbeReconciler.seen(client, OperatorRuntimeProfile.NOT_WATCHED, "outside")).isFalse();
     }
 
     @Test
     void prometheusMetricsIncludeJvmAndOperatorMetrics() {
-        client.configMaps().inNamespace(OperatorRuntimeProfile.WATCHED).resource(probe("metrics")).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> seen(OperatorRuntimeProfile.WATCHED, "metrics"));
+        client.pods().inNamespace(OperatorRuntimeProfile.WATCHED).resource(WatchProbeReconciler.probe("metrics")).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "metrics"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("jvm_memory_used_bytes"))
                 .body(containsString("operator_sdk_reconciliations")));
     }
 
-    private boolean seen(String namespace, String name) {
-        var cm = client.configMaps().inNamespace(namespace).withName(name).get();
-        return cm != null && cm.getMetadata().getAnnotations() != null
-                && "true".equals(cm.getMetadata().getAnnotations().get(WatchProbeReconciler.SEEN));
-    }
-
-    private static io.fabric8.kubernetes.api.model.ConfigMap probe(String name) {
-        return new ConfigMapBuilder().withNewMetadata().withName(name).addToLabels(WatchProbeReconciler.LABEL, "true")
-                .addToAnnotations("purpose", "watch-probe").endMetadata().addToData("k", "v").build();
-    }
 }

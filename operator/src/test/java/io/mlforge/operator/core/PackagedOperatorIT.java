@@ -6,7 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.mlforge.operator.support.RealControlPlane;
+import io.quarkus.test.common.QuarkusTestResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.mlforge.agent.AgentPlan;
@@ -19,11 +20,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged operator (target/quarkus-app) started as its own process in the prod profile, pointed at the mock
- * API server: it boots with the shipped configuration and serves the probes and metrics the Helm chart uses.
+ * The packaged operator (target/quarkus-app) started as its own process in the prod profile, pointed at a real API
+ * server where the chart is installed and authenticated as the chart's ServiceAccount: it boots with the shipped
+ * configuration and serves the probes and metrics the Helm chart uses.
  */
 @QuarkusIntegrationTest
-@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = RealControlPlane.class, restrictToAnnotatedClass = true)
 class PackagedOperatorIT {
     @Test
     void probesTheChartUsesAnswerUp() {

@@ -5,22 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
+import io.mlforge.operator.support.RealControlPlane;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import org.junit.jupiter.api.Test;
 
-/** A replica that starts while another holds the lease: ready but idle, then takes over when the lease expires. */
+/**
+ * A replica that starts while another holds the lease (on a real API server, with the chart's permissions): ready
+ * but idle, then takes over when the lease expires.
+ */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = LeaseHeldByAnotherReplicaSetup.class)
+@QuarkusTestResource(value = RealControlPlane.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "namespaces", value = OperatorRuntimeProfile.WATCHED),
+        @ResourceArg(name = "watchNamespaces", value = OperatorRuntimeProfile.WATCHED),
+        @ResourceArg(name = "leaderElection", value = "true"),
+        @ResourceArg(name = "leaseName", value = StandbyReplicaProfile.LEASE),
+        @ResourceArg(name = "leaseHeldBy", value = StandbyReplicaProfile.OTHER_REPLICA)})
 @TestProfile(StandbyReplicaProfile.class)
 class StandbyReplicaTest {
-    @Inject
+    @RealControlPlane.Admin
     KubernetesClient client;
 
     @Test
@@ -29,11 +37,9 @@ class StandbyReplicaTest {
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'mlforge-operator' }.data.role", equalTo("standby")));
 
-        client.configMaps().inNamespace(OperatorRuntimeProfile.WATCHED).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("while-standby").addToLabels(WatchProbeReconciler.LABEL, "true").endMetadata()
-                .build()).create();
+        client.pods().inNamespace(OperatorRuntimeProfile.WATCHED).resource(WatchProbeReconciler.probe("while-standby")).create();
         // The standby keeps its hands off while the other replica's lease is valid (several retry periods).
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> !seen("while-standby"));
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> !WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "while-standby"));
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(StandbyReplicaProfile.OTHER_REPLICA);
 
         // The other replica dies: its lease is not renewed and runs out.
@@ -43,7 +49,7 @@ class StandbyReplicaTest {
             return l;
         });
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> seen("while-standby"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "while-standby"));
         assertThat(lease().getSpec().getHolderIdentity()).isNotEqualTo(StandbyReplicaProfile.OTHER_REPLICA);
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'mlforge-operator' }.data.role", equalTo("leader"));
@@ -53,9 +59,4 @@ class StandbyReplicaTest {
         return client.leases().inNamespace(OperatorRuntimeProfile.LEASE_NAMESPACE).withName(StandbyReplicaProfile.LEASE).get();
     }
 
-    private boolean seen(String name) {
-        var cm = client.configMaps().inNamespace(OperatorRuntimeProfile.WATCHED).withName(name).get();
-        return cm != null && cm.getMetadata().getAnnotations() != null
-                && "true".equals(cm.getMetadata().getAnnotations().get(WatchProbeReconciler.SEEN));
-    }
 }
