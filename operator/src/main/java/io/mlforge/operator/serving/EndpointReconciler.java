@@ -11,20 +11,20 @@ import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.EndpointPhase;
 import io.mlforge.api.v1alpha1.EndpointStatus;
 import io.mlforge.operator.core.Conditions;
-import io.mlforge.operator.core.EventRecorder;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.StatusModel;
 import io.mlforge.operator.core.StatusWriter;
-import io.mlforge.operator.core.aws.RateLimitedException;
 import io.mlforge.operator.serving.kubernetes.KubernetesEndpointBackend;
 import io.mlforge.operator.serving.sagemaker.SageMakerEndpointBackend;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Reconciles Endpoints: resolves the models (TrainingJob / TuningJob references wait with condition ModelResolved
@@ -43,9 +43,6 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
     StatusWriter statusWriter;
 
     @Inject
-    EventRecorder events;
-
-    @Inject
     SageMakerEndpointBackend sagemaker;
 
     @Inject
@@ -55,7 +52,7 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
     ServingMetrics metrics;
 
     @Inject
-    Clock clock;
+    Reconciliation reconciliation;
 
     /** TrainingJobs and TuningJobs that Endpoints name as model sources: their changes re-resolve those Endpoints. */
     @Override
@@ -91,14 +88,19 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
         }).map(io.javaoperatorsdk.operator.processing.event.ResourceID::fromResource).collect(java.util.stream.Collectors.toSet());
     }
 
+    /** What the shared reconcile path needs to know about an Endpoint's status. */
+    static final StatusModel<EndpointStatus> STATUS = new StatusModel<>(EndpointStatus::new, s -> s.phase, s -> s.message,
+            s -> s.phase == EndpointPhase.Failed, (s, generation) -> s.observedGeneration = generation);
+
     @Override
     public UpdateControl<Endpoint> reconcile(Endpoint cached, Context<Endpoint> context) {
-        Endpoint endpoint = statusWriter.fresh(cached);
-        Instant now = clock.instant();
-        EndpointStatus before = endpoint.getStatus();
-        EndpointStatus status = before == null ? new EndpointStatus() : client.getKubernetesSerialization().clone(before);
+        Reconciliation.Scope<Endpoint, EndpointStatus> scope = reconciliation.begin(cached, STATUS);
+        Endpoint endpoint = scope.resource();
+        EndpointStatus status = scope.status();
+        Instant now = scope.now();
         Long generation = endpoint.getMetadata().getGeneration();
-        UpdateControl<Endpoint> control = UpdateControl.noUpdate();
+        Backend backend = endpoint.getSpec().backend == null ? Backend.Kubernetes : endpoint.getSpec().backend;
+        Outcome outcome;
         ModelResolver.Result models = ModelResolver.resolve(client, endpoint);
         if (!models.resolvedAll()) {
             status.message = models.waitingMessage();
@@ -108,43 +110,22 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
                 status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, models.waitingReason(),
                         models.waitingMessage(), generation, now);
             }
-            control.rescheduleAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
+            outcome = new Outcome();
+            outcome.requeueAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
         } else {
             status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
             status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
                     "every variant has a model", generation, now);
-            Backend backend = endpoint.getSpec().backend == null ? Backend.Kubernetes : endpoint.getSpec().backend;
-            java.util.function.BiConsumer<Boolean, String[]> notes = (warning, note) -> {
-                if ("Updated".equals(note[0]) || "UpdateFailed".equals(note[0])) {
-                    metrics.updated(backend, "Updated".equals(note[0]));
+            outcome = backend == Backend.SageMaker ? sagemaker.reconcile(endpoint, status, models.models(), now)
+                    : kubernetes.reconcile(endpoint, status, models.models(), now);
+            for (Outcome.EventNote note : outcome.events()) {
+                if ("Updated".equals(note.reason()) || "UpdateFailed".equals(note.reason())) {
+                    metrics.updated(backend, "Updated".equals(note.reason()));
                 }
-                if (warning) {
-                    events.warning(endpoint, note[0], note[1]);
-                } else {
-                    events.normal(endpoint, note[0], note[1]);
-                }
-            };
-            Duration next = endpoint.getSpec().backend == Backend.SageMaker ? sagemaker.reconcile(endpoint, status, models.models(), now, notes)
-                    : kubernetes.reconcile(endpoint, status, models.models(), now, notes);
-            control.rescheduleAfter(next.isZero() ? Duration.ofMillis(10) : next);
+            }
         }
-        if (status.phase != null && (before == null || before.phase != status.phase)) {
-            events.normal(endpoint, status.phase.name(), status.message);
-            LOG.infof("%s/%s phase %s -> %s: %s", endpoint.getMetadata().getNamespace(), endpoint.getMetadata().getName(),
-                    before == null ? null : before.phase, status.phase, status.message);
-        }
-        metrics.phase(endpoint.getMetadata().getUid(), endpoint.getSpec().backend == null ? Backend.Kubernetes : endpoint.getSpec().backend,
-                status.phase);
-        status.observedGeneration = generation;
-        if (!Objects.equals(json(before), json(status))) {
-            endpoint.setStatus(status);
-            statusWriter.write(endpoint);
-        }
-        return control;
-    }
-
-    private String json(Object o) {
-        return o == null ? null : client.getKubernetesSerialization().asJson(o);
+        metrics.phase(endpoint.getMetadata().getUid(), backend, status.phase);
+        return reconciliation.finish(scope, outcome);
     }
 
     @Override
@@ -152,14 +133,10 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
         statusWriter.forget(endpoint.getMetadata().getUid());
         metrics.forget(endpoint.getMetadata().getUid());
         if (endpoint.getSpec().backend == Backend.SageMaker) {
-            try {
-                if (!sagemaker.release(endpoint)) {
-                    events.normal(endpoint, "Deleting", "waiting for SageMaker to delete the endpoint before its config and models");
-                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
-                }
-            } catch (SdkException | RateLimitedException e) {
-                events.warning(endpoint, "BackendError", "cannot delete the SageMaker endpoint yet: " + e.getMessage());
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(endpoint, () -> sagemaker.release(endpoint), "Deleting",
+                    "waiting for SageMaker to delete the endpoint before its config and models", "cannot delete the SageMaker endpoint yet");
+            if (wait.isPresent()) {
+                return wait.get();
             }
         } else {
             kubernetes.release(endpoint);

@@ -1,7 +1,6 @@
 package io.mlforge.operator.training;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -17,6 +16,9 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.EventRecorder;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.StatusModel;
 import io.mlforge.operator.core.StatusWriter;
 import io.mlforge.operator.training.kubernetes.KubernetesTrainingBackend;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
@@ -24,15 +26,9 @@ import io.mlforge.operator.training.kubernetes.TrainingWorkloads;
 import io.mlforge.operator.training.metrics.TrainerLogMetricsCollector;
 import io.mlforge.operator.training.sagemaker.SageMakerTrainingBackend;
 import io.mlforge.operator.training.sagemaker.SageMakerWatcher;
-import java.time.Duration;
-import software.amazon.awssdk.core.exception.SdkException;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
-import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
+import java.util.Optional;
 
 /**
  * Reconciles TrainingJobs: hands the job to its backend, records Events for what changed, keeps the Prometheus
@@ -41,7 +37,6 @@ import org.jboss.logging.MDC;
 @ControllerConfiguration(name = TrainingJobReconciler.NAME)
 public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<TrainingJob> {
     public static final String NAME = "trainingjob";
-    private static final Logger LOG = Logger.getLogger(TrainingJobReconciler.class);
 
     @Inject
     KubernetesTrainingBackend kubernetes;
@@ -65,13 +60,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     TrainingMetrics metrics;
 
     @Inject
-    KubernetesClient client;
-
-    @Inject
     StatusWriter statusWriter;
 
     @Inject
-    Clock clock;
+    Reconciliation reconciliation;
 
     @Override
     public List<EventSource<?, TrainingJob>> prepareEventSources(EventSourceContext<TrainingJob> context) {
@@ -81,75 +73,30 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         return List.of(new InformerEventSource<>(pods, context), sagemakerWatcher.eventSource());
     }
 
+    /** What the shared reconcile path needs to know about a TrainingJob's status. */
+    static final StatusModel<TrainingJobStatus> STATUS = new StatusModel<>(TrainingJobStatus::new, s -> s.phase, s -> s.message,
+            s -> s.phase == TrainingPhase.Failed, (s, generation) -> s.observedGeneration = generation);
+
     @Override
     public UpdateControl<TrainingJob> reconcile(TrainingJob cached, Context<TrainingJob> context) {
-        MDC.put("resource", cached.getMetadata().getNamespace() + "/" + cached.getMetadata().getName());
-        try {
-            TrainingJob job = statusWriter.fresh(cached);
-            Instant now = clock.instant();
-            TrainingJobStatus before = job.getStatus() == null ? null : client.getKubernetesSerialization().clone(job.getStatus());
-            TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : client.getKubernetesSerialization().clone(job.getStatus());
-            Backend backend = job.getSpec().backend == null ? Backend.Kubernetes : job.getSpec().backend;
-            TrainingOutcome outcome;
-            if (backend == Backend.Kubernetes) {
-                outcome = kubernetes.reconcile(job, status, List.copyOf(context.getSecondaryResources(Pod.class)), now);
-            } else {
-                outcome = sagemaker.reconcile(job, status, now);
-            }
-            status.observedGeneration = job.getMetadata().getGeneration();
-            recordEvents(job, before, status, outcome);
-            metrics.phase(job.getMetadata().getUid(), backend, status.phase);
-
-            if (!Objects.equals(json(before), json(status))) {
-                job.setStatus(status);
-                statusWriter.write(job);
-            }
-            UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
-            outcome.requeueDelay(clock.instant()).ifPresent(control::rescheduleAfter);
-            return control;
-        } finally {
-            MDC.remove("resource");
-        }
-    }
-
-    private void recordEvents(TrainingJob job, TrainingJobStatus before, TrainingJobStatus status, TrainingOutcome outcome) {
-        for (TrainingOutcome.EventNote note : outcome.events()) {
-            if (note.warning()) {
-                events.warning(job, note.reason(), note.message());
-            } else {
-                events.normal(job, note.reason(), note.message());
-            }
-        }
-        TrainingPhase previous = before == null ? null : before.phase;
-        if (status.phase != null && status.phase != previous) {
-            String message = status.message == null ? status.phase.name() : status.message;
-            if (status.phase == TrainingPhase.Failed) {
-                events.warning(job, "Failed", message);
-            } else {
-                events.normal(job, status.phase.name(), message);
-            }
-            LOG.infof("phase %s -> %s: %s", previous, status.phase, message);
-        }
-    }
-
-    private String json(Object status) {
-        return status == null ? null : client.getKubernetesSerialization().asJson(status);
+        Reconciliation.Scope<TrainingJob, TrainingJobStatus> scope = reconciliation.begin(cached, STATUS);
+        TrainingJob job = scope.resource();
+        TrainingJobStatus status = scope.status();
+        Backend backend = job.getSpec().backend == null ? Backend.Kubernetes : job.getSpec().backend;
+        Outcome outcome = backend == Backend.Kubernetes
+                ? kubernetes.reconcile(job, status, List.copyOf(context.getSecondaryResources(Pod.class)), scope.now())
+                : sagemaker.reconcile(job, status, scope.now());
+        metrics.phase(job.getMetadata().getUid(), backend, status.phase);
+        return reconciliation.finish(scope, outcome);
     }
 
     @Override
     public DeleteControl cleanup(TrainingJob job, Context<TrainingJob> context) {
         if (job.getSpec().backend == Backend.SageMaker) {
-            boolean released;
-            try {
-                released = sagemaker.release(job);
-            } catch (SdkException e) {
-                LOG.warnf("deleting: SageMaker call failed, retrying: %s", e.getMessage());
-                events.warning(job, "BackendError", "cannot stop the SageMaker job yet: " + e.getMessage());
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
-            }
-            if (!released) {
-                events.normal(job, "Stopping", "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)");
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(job, () -> sagemaker.release(job), "Stopping",
+                    "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)", "cannot stop the SageMaker job yet");
+            if (wait.isPresent()) {
+                return wait.get();
             }
         }
         workloads.deleteAll(job.getMetadata().getNamespace(), job.getMetadata().getUid());

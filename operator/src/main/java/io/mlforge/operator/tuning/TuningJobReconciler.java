@@ -20,13 +20,16 @@ import io.mlforge.api.v1alpha1.TuningJob;
 import io.mlforge.api.v1alpha1.TuningJobStatus;
 import io.mlforge.api.v1alpha1.TuningPhase;
 import io.mlforge.operator.core.EventRecorder;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.StatusModel;
 import io.mlforge.operator.core.StatusWriter;
 import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.tuning.optimizer.Observation;
 import io.mlforge.operator.tuning.optimizer.SearchSpace;
 import io.mlforge.operator.tuning.optimizer.Suggester;
+import io.mlforge.operator.tuning.sagemaker.SageMakerTuningBackend;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,9 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import io.mlforge.operator.tuning.sagemaker.SageMakerTuningBackend;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Reconciles TuningJobs. Backend SageMaker goes to {@link SageMakerTuningBackend}. Backend Kubernetes (the
@@ -64,7 +65,7 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
     TuningSettings settings;
 
     @Inject
-    Clock clock;
+    Reconciliation reconciliation;
 
     @Inject
     SageMakerTuningBackend sagemaker;
@@ -81,27 +82,21 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         return List.of(new InformerEventSource<>(trials, context));
     }
 
+    /** What the shared reconcile path needs to know about a TuningJob's status. */
+    static final StatusModel<TuningJobStatus> STATUS = new StatusModel<>(TuningJobStatus::new, s -> s.phase, s -> s.message,
+            s -> s.phase == TuningPhase.Failed, (s, generation) -> s.observedGeneration = generation);
+
     @Override
     public UpdateControl<TuningJob> reconcile(TuningJob cached, Context<TuningJob> context) {
-        TuningJob job = statusWriter.fresh(cached);
-        Instant now = clock.instant();
-        TuningJobStatus before = job.getStatus();
-        TuningJobStatus status = before == null ? new TuningJobStatus() : client.getKubernetesSerialization().clone(before);
+        Reconciliation.Scope<TuningJob, TuningJobStatus> scope = reconciliation.begin(cached, STATUS);
+        TuningJob job = scope.resource();
+        TuningJobStatus status = scope.status();
+        Instant now = scope.now();
         Long generation = job.getMetadata().getGeneration();
         if (job.getSpec().backend == Backend.SageMaker) {
-            Optional<Duration> next = sagemaker.reconcile(job, status, now, (warning, note) -> {
-                if (warning) {
-                    events.warning(job, note[0], note[1]);
-                } else {
-                    events.normal(job, note[0], note[1]);
-                }
-            });
-            recordEvents(job, before, status, List.of());
-            write(job, before, status);
-            UpdateControl<TuningJob> control = UpdateControl.noUpdate();
-            next.ifPresent(d -> control.rescheduleAfter(d.isZero() ? Duration.ofMillis(10) : d));
-            return control;
+            return reconciliation.finish(scope, sagemaker.reconcile(job, status, now));
         }
+        Outcome outcome = new Outcome();
         SearchSpace space = SearchSpace.of(job.getSpec().parameters);
         List<TrainingJob> children = new ArrayList<>(context.getSecondaryResources(TrainingJob.class));
         List<Trial> trials = withUnseen(job, status, children);
@@ -111,33 +106,34 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
             status.message = "waiting for the warm-start parents " + job.getSpec().warmStart.parents + " to finish";
             status.conditions = io.mlforge.operator.core.Conditions.set(status.conditions, io.mlforge.api.v1alpha1.Condition.READY,
                     io.mlforge.api.v1alpha1.ConditionStatus.False, "WaitingForParents", status.message, generation, now);
-            write(job, before, status);
-            return UpdateControl.<TuningJob>noUpdate().rescheduleAfter(Duration.ofSeconds(30));
+            outcome.requeueAfter(Duration.ofSeconds(30));
+            return reconciliation.finish(scope, outcome);
         }
         Suggester suggester = suggesters.computeIfAbsent(job.getMetadata().getUid(), uid -> SuggesterFactory.of(job.getSpec(), space));
         TuningPlan plan = TuningPlanner.plan(job.getSpec(), status, trials, warmStart.get(), suggester, space, now);
 
         // The next index is recorded before the trials exist; their names are derived from it, so nothing is created twice.
         TuningStatus.update(job.getSpec(), status, trials, plan, settings.statusTrialLimit(), generation, now);
-        TuningJobStatus original = before;
         if (!plan.create.isEmpty()) {
-            write(job, before, status);
-            before = job.getStatus();
+            reconciliation.writeNow(scope);
         }
         for (TuningPlan.NewTrial t : plan.create) {
-            create(job, t);
+            create(job, t, outcome);
         }
         for (TuningPlan.Stop s : plan.stop) {
-            stop(job, s);
+            stop(job, s, outcome);
         }
-        recordEvents(job, original, status, trials);
-        write(job, before, status);
-        UpdateControl<TuningJob> control = UpdateControl.noUpdate();
+        TuningJobStatus initial = scope.initial();
+        String previousBest = initial == null || initial.bestTrial == null ? null : initial.bestTrial.name;
+        if (status.bestTrial != null && !Objects.equals(previousBest, status.bestTrial.name)) {
+            outcome.normal("BestTrialImproved", status.bestTrial.name + ": " + job.getSpec().objective.metricName + " = "
+                    + status.bestTrial.objectiveValue + " with " + status.bestTrial.parameters);
+        }
         if (job.getSpec().maxRuntimeSeconds != null && status.phase == TuningPhase.Running) {
             Instant deadline = Timestamps.parse(status.startTime).plusSeconds(job.getSpec().maxRuntimeSeconds);
-            control.rescheduleAfter(Duration.between(now, deadline).plusSeconds(1));
+            outcome.requeueAfter(Duration.between(now, deadline).plusSeconds(1));
         }
-        return control;
+        return reconciliation.finish(scope, outcome);
     }
 
     /**
@@ -167,12 +163,12 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         return trials;
     }
 
-    private void create(TuningJob job, TuningPlan.NewTrial t) {
+    private void create(TuningJob job, TuningPlan.NewTrial t, Outcome outcome) {
         TrainingJobSpec template = client.getKubernetesSerialization().clone(job.getSpec().trainingJobTemplate.spec);
         TrainingJob trial = TrialFactory.trial(job, t.index(), t.parameters(), t.extraHyperParameters(), t.annotations(), template);
         try {
             client.resource(trial).create();
-            events.normal(job, "TrialCreated", "trial " + t.index() + " (" + trial.getMetadata().getName() + "): " + t.parameters()
+            outcome.normal("TrialCreated", "trial " + t.index() + " (" + trial.getMetadata().getName() + "): " + t.parameters()
                     + (t.extraHyperParameters().isEmpty() ? "" : " with " + t.extraHyperParameters()));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
@@ -182,7 +178,7 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         }
     }
 
-    private void stop(TuningJob job, TuningPlan.Stop s) {
+    private void stop(TuningJob job, TuningPlan.Stop s, Outcome outcome) {
         TrainingJob child = client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(s.name()).get();
         if (child == null || Boolean.TRUE.equals(child.getSpec().stop)) {
             return;
@@ -193,37 +189,7 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
             return c;
         });
         if ("MedianRule".equals(s.reason())) {
-            events.normal(job, "TrialStoppedEarly", s.name() + ": " + s.message());
-        }
-    }
-
-    private void recordEvents(TuningJob job, TuningJobStatus before, TuningJobStatus status, List<Trial> trials) {
-        String previousBest = before == null || before.bestTrial == null ? null : before.bestTrial.name;
-        if (status.bestTrial != null && !Objects.equals(previousBest, status.bestTrial.name)) {
-            events.normal(job, "BestTrialImproved", status.bestTrial.name + ": " + job.getSpec().objective.metricName + " = "
-                    + status.bestTrial.objectiveValue + " with " + status.bestTrial.parameters);
-        }
-        TuningPhase previous = before == null ? null : before.phase;
-        if (status.phase != previous) {
-            if (status.phase == TuningPhase.Failed) {
-                events.warning(job, "Failed", status.message);
-            } else {
-                events.normal(job, status.phase.name(), status.message);
-            }
-            LOG.infof("%s/%s phase %s -> %s: %s", job.getMetadata().getNamespace(), job.getMetadata().getName(), previous, status.phase,
-                    status.message);
-        }
-    }
-
-    private void write(TuningJob job, TuningJobStatus before, TuningJobStatus status) {
-        status.observedGeneration = job.getMetadata().getGeneration();
-        String a = before == null ? null : client.getKubernetesSerialization().asJson(before);
-        String b = client.getKubernetesSerialization().asJson(status);
-        if (!b.equals(a)) {
-            job.setStatus(status);
-            TuningJob written = statusWriter.write(job);
-            job.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
-            job.setStatus(client.getKubernetesSerialization().clone(status));
+            outcome.normal("TrialStoppedEarly", s.name() + ": " + s.message());
         }
     }
 
@@ -232,14 +198,11 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         suggesters.remove(job.getMetadata().getUid());
         statusWriter.forget(job.getMetadata().getUid());
         if (job.getSpec().backend == Backend.SageMaker) {
-            try {
-                if (!sagemaker.release(job)) {
-                    events.normal(job, "Stopping", "waiting for SageMaker to stop the tuning job before the resource goes (deletionPolicy Stop)");
-                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
-                }
-            } catch (SdkException | io.mlforge.operator.core.aws.RateLimitedException e) {
-                events.warning(job, "BackendError", "cannot stop the SageMaker tuning job yet: " + e.getMessage());
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(job, () -> sagemaker.release(job), "Stopping",
+                    "waiting for SageMaker to stop the tuning job before the resource goes (deletionPolicy Stop)",
+                    "cannot stop the SageMaker tuning job yet");
+            if (wait.isPresent()) {
+                return wait.get();
             }
             events.normal(job, "Deleted", "SageMaker tuning job released (deletionPolicy)");
         } else {

@@ -39,7 +39,7 @@ class StandbyReplicaTest {
 
         client.pods().inNamespace(OperatorRuntimeProfile.WATCHED).resource(WatchProbeReconciler.probe("while-standby")).create();
         // The standby keeps its hands off while the other replica's lease is valid (several retry periods).
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> !WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "while-standby"));
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20)).until(() -> !WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "while-standby"));
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(StandbyReplicaProfile.OTHER_REPLICA);
 
         // The other replica dies: its lease is not renewed and runs out.

@@ -1,12 +1,12 @@
 package io.mlforge.operator.core.aws;
 
+import io.mlforge.operator.core.Outcome;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.operator.core.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.BiConsumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -36,12 +36,12 @@ public final class AwsCallConditions {
     }
 
     public static Failure failed(List<Condition> conditions, RuntimeException e, String service, Duration defaultRetry, Long generation, Instant now,
-            BiConsumer<Boolean, String[]> events) {
+            Outcome events) {
         boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
         String type = throttled ? THROTTLED : BACKEND_ERROR;
         String message = service + " call failed, retrying: " + e.getMessage();
         if (!Conditions.isTrue(conditions, type)) {
-            events.accept(true, new String[] {type, message});
+            events.warning(type, message);
         }
         List<Condition> updated = Conditions.set(conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed", message,
                 generation, now);

@@ -1,5 +1,6 @@
 package io.mlforge.operator.serving.kubernetes;
 
+import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -62,7 +62,14 @@ public class KubernetesEndpointBackend {
         return gatewayApi;
     }
 
-    public Duration reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, BiConsumer<Boolean, String[]> events) {
+    /** One step: changes {@code status}; the outcome holds its Events and when to look again. */
+    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now) {
+        Outcome outcome = new Outcome();
+        outcome.requeueAfter(apply(endpoint, status, models, now, outcome));
+        return outcome;
+    }
+
+    private Duration apply(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome events) {
         ServingPlanner.Desired desired = ServingPlanner.plan(endpoint, models, new ServingPlanner.Settings(training.dataAgentImage(),
                 training.gpuResourceName(), training.s3Endpoint(), training.s3PathStyle()));
         String ns = endpoint.getMetadata().getNamespace();
@@ -88,7 +95,7 @@ public class KubernetesEndpointBackend {
                 client.resource(d).delete();
                 client.services().inNamespace(ns).withName(d.getMetadata().getName()).delete();
                 client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(d.getMetadata().getName()).delete();
-                events.accept(false, new String[] {"VariantRemoved", d.getMetadata().getName() + " removed"});
+                events.normal("VariantRemoved", d.getMetadata().getName() + " removed");
             }
         }
         Set<String> autoscaled = desired.autoscalers().stream().map(h -> h.getMetadata().getName()).collect(Collectors.toSet());

@@ -1,5 +1,6 @@
 package io.mlforge.operator.serving.sagemaker;
 
+import io.mlforge.operator.core.Outcome;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
@@ -68,22 +68,22 @@ public class SageMakerEndpointBackend {
         return new SageMakerTarget(sm.region == null ? settings.defaultRegion() : sm.region, sm.assumeRoleArn);
     }
 
-    /** One step; returns when to look again. {@code events} receives (warning?, {reason, message}). */
-    public Duration reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now,
-            BiConsumer<Boolean, String[]> events) {
+    /** One step: changes {@code status}; the outcome holds its Events and when to look again. */
+    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now) {
         Long generation = endpoint.getMetadata().getGeneration();
+        Outcome outcome = new Outcome();
         try {
-            Duration next = step(endpoint, status, models, now, events);
+            outcome.requeueAfter(step(endpoint, status, models, now, outcome));
             status.conditions = AwsCallConditions.answered(status.conditions, "SageMaker", generation, now);
-            return next;
         } catch (SdkException | RateLimitedException e) {
-            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(), generation, now, events);
+            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(), generation, now, outcome);
             status.conditions = f.conditions();
-            return f.retryAfter();
+            outcome.requeueAfter(f.retryAfter());
         }
+        return outcome;
     }
 
-    private Duration step(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, BiConsumer<Boolean, String[]> events) {
+    private Duration step(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome events) {
         Long generation = endpoint.getMetadata().getGeneration();
         SageMakerTarget target = target(endpoint);
         SageMakerEndpointPlan.Plan plan = SageMakerEndpointPlan.plan(endpoint, models);
@@ -117,7 +117,7 @@ public class SageMakerEndpointBackend {
                 return STABLE_MAX;
             }
             if (sm.endpointArn != null) {
-                events.accept(true, new String[] {"DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again"});
+                events.warning("DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again");
             }
             sm.endpointArn = service.createEndpoint(target, sm.endpointName, planned, plan.endpointConfig().tags());
             sm.pendingEndpointConfigName = planned;
@@ -175,14 +175,14 @@ public class SageMakerEndpointBackend {
                     serving + " is in service", generation, now);
             if (previous != null && !previous.equals(serving)) {
                 collect(target, previous, sm.modelNames, plan);
-                events.accept(false, new String[] {"Updated", "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; "
-                        + previous + " deleted"});
+                events.normal("Updated", "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; "
+                        + previous + " deleted");
             }
         }
         if (!planned.equals(serving) && !(failedUpdateIs(status, planned))) {
             if (previous != null && !Objects.equals(previous, serving) && pending == null) {
-                events.accept(true, new String[] {"DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
-                        + " outside MLForge; rolling it back to the spec"});
+                events.warning("DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
+                        + " outside MLForge; rolling it back to the spec");
             }
             try {
                 ensureConfig(target, plan, sm);
@@ -202,7 +202,7 @@ public class SageMakerEndpointBackend {
             phase(status, EndpointPhase.Updating, "Updating", "rolling SageMaker endpoint " + sm.endpointName + " from " + serving + " to "
                     + planned + " (" + (endpoint.getSpec().deployment == null || endpoint.getSpec().deployment.strategy == null ? "AllAtOnce"
                     : endpoint.getSpec().deployment.strategy) + ")", generation, now);
-            events.accept(false, new String[] {"Updating", "UpdateEndpoint " + sm.endpointName + " to " + planned});
+            events.normal("Updating", "UpdateEndpoint " + sm.endpointName + " to " + planned);
             return settings.minPollInterval();
         }
         sm.modelNames = plan.modelNameByVariant().values().stream().distinct().toList();
@@ -221,7 +221,7 @@ public class SageMakerEndpointBackend {
      * Registers each autoscaled variant with Application Auto Scaling and puts its target-tracking policy, and removes
      * the scalable targets of variants that no longer autoscale; only when the autoscaling spec changed.
      */
-    private void scale(Endpoint endpoint, SageMakerTarget target, String endpointName, BiConsumer<Boolean, String[]> events) {
+    private void scale(Endpoint endpoint, SageMakerTarget target, String endpointName, Outcome events) {
         List<EndpointAutoscalingPlan.VariantScaling> plan = EndpointAutoscalingPlan.plan(endpoint, endpointName);
         String key = plan.stream().map(v -> v.target().toString() + v.policy().toString()).toList().toString();
         String uid = endpoint.getMetadata().getUid();
@@ -245,7 +245,7 @@ public class SageMakerEndpointBackend {
         }
         appliedScaling.put(uid, key);
         if (!plan.isEmpty()) {
-            events.accept(false, new String[] {"AutoscalingApplied", plan.size() + " variant(s) scale on invocations per instance"});
+            events.normal("AutoscalingApplied", plan.size() + " variant(s) scale on invocations per instance");
         }
     }
 
@@ -287,7 +287,7 @@ public class SageMakerEndpointBackend {
         return status.failedUpdate != null && hashOf(configName).equals(status.failedUpdate.specHash);
     }
 
-    private static void failed(EndpointStatus status, String config, String reason, Long generation, Instant now, BiConsumer<Boolean, String[]> events) {
+    private static void failed(EndpointStatus status, String config, String reason, Long generation, Instant now, Outcome events) {
         boolean known = failedUpdateIs(status, config);
         FailedUpdate f = new FailedUpdate();
         f.specHash = hashOf(config);
@@ -300,7 +300,7 @@ public class SageMakerEndpointBackend {
         status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.True, "UpdateRolledBack", message,
                 generation, now);
         if (!known) {
-            events.accept(true, new String[] {"UpdateFailed", message});
+            events.warning("UpdateFailed", message);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.kubernetes;
 
+import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -13,7 +14,6 @@ import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingMetrics;
-import io.mlforge.operator.training.TrainingOutcome;
 import io.mlforge.operator.training.TrainingSettings;
 import io.mlforge.operator.training.TrainingStatus;
 import io.mlforge.operator.training.metrics.TrainerLogMetricsCollector;
@@ -61,8 +61,8 @@ public class KubernetesTrainingBackend {
     /**
      * One reconcile. {@code cachedPods} are the job's pods from the informer cache (all attempts).
      */
-    public TrainingOutcome reconcile(TrainingJob job, TrainingJobStatus status, List<Pod> cachedPods, Instant now) {
-        TrainingOutcome outcome = new TrainingOutcome();
+    public Outcome reconcile(TrainingJob job, TrainingJobStatus status, List<Pod> cachedPods, Instant now) {
+        Outcome outcome = new Outcome();
         TrainingJobSpec spec = job.getSpec();
         String namespace = job.getMetadata().getNamespace();
         Long generation = job.getMetadata().getGeneration();
@@ -114,8 +114,8 @@ public class KubernetesTrainingBackend {
         return observe(job, status, current, cachedPods, now, outcome);
     }
 
-    private TrainingOutcome observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, List<Pod> cachedPods,
-            Instant now, TrainingOutcome outcome) {
+    private Outcome observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, List<Pod> cachedPods,
+            Instant now, Outcome outcome) {
         TrainingJobSpec spec = job.getSpec();
         String namespace = job.getMetadata().getNamespace();
         int expected = instances(spec);
@@ -209,8 +209,8 @@ public class KubernetesTrainingBackend {
         return observation.detail() == null ? "" : " (" + observation.detail() + ")";
     }
 
-    private TrainingOutcome afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now,
-            TrainingOutcome outcome) {
+    private Outcome afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now,
+            Outcome outcome) {
         boolean retryable = failed.reason != null && isRetryableReason(job, failed);
         int failedInRun = TrainingAttempts.failedInRun(status);
         int maxAttempts = maxAttempts(job.getSpec());
@@ -232,8 +232,8 @@ public class KubernetesTrainingBackend {
         };
     }
 
-    private TrainingOutcome maxRuntimeExceeded(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now,
-            TrainingOutcome outcome) {
+    private Outcome maxRuntimeExceeded(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now,
+            Outcome outcome) {
         workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
         String message = "attempt " + current.number + " ran longer than stopping.maxRuntimeSeconds ("
                 + job.getSpec().stopping.maxRuntimeSeconds + " s) and was stopped";
@@ -243,8 +243,8 @@ public class KubernetesTrainingBackend {
         return outcome;
     }
 
-    private TrainingOutcome creationRefused(TrainingJob job, TrainingJobStatus status, TrainingAttempt current,
-            TrainingWorkloads.CreationRefused e, Instant now, TrainingOutcome outcome) {
+    private Outcome creationRefused(TrainingJob job, TrainingJobStatus status, TrainingAttempt current,
+            TrainingWorkloads.CreationRefused e, Instant now, Outcome outcome) {
         if (e.permanent()) {
             workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
             endAttempt(job, current, TrainingPhase.Failed, "PodRejected", e.getMessage(), null, now);
@@ -257,7 +257,7 @@ public class KubernetesTrainingBackend {
         return outcome;
     }
 
-    private void fail(TrainingJob job, TrainingJobStatus status, String reason, String message, Instant now, TrainingOutcome outcome) {
+    private void fail(TrainingJob job, TrainingJobStatus status, String reason, String message, Instant now, Outcome outcome) {
         status.completionTime = Timestamps.format(now);
         status.trainingSeconds = trainingSeconds(status);
         TrainingStatus.phase(status, TrainingPhase.Failed, reason, message, job.getMetadata().getGeneration(), now);
@@ -265,7 +265,7 @@ public class KubernetesTrainingBackend {
         outcome.requeueAt(ttlDeadline(job, status));
     }
 
-    private TrainingOutcome stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, TrainingOutcome outcome) {
+    private Outcome stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         if (isTerminal(status.phase)) {
             return cleanUpAfterTtl(job, status, now, outcome);
         }
@@ -287,7 +287,7 @@ public class KubernetesTrainingBackend {
         return outcome;
     }
 
-    private TrainingOutcome suspend(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, TrainingOutcome outcome) {
+    private Outcome suspend(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         if (status.phase == TrainingPhase.Suspended) {
             return outcome;
         }
@@ -303,7 +303,7 @@ public class KubernetesTrainingBackend {
         return outcome;
     }
 
-    private TrainingOutcome cleanUpAfterTtl(TrainingJob job, TrainingJobStatus status, Instant now, TrainingOutcome outcome) {
+    private Outcome cleanUpAfterTtl(TrainingJob job, TrainingJobStatus status, Instant now, Outcome outcome) {
         Instant deadline = ttlDeadline(job, status);
         if (deadline == null) {
             return outcome;
@@ -320,7 +320,7 @@ public class KubernetesTrainingBackend {
         return outcome;
     }
 
-    private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, TrainingOutcome outcome) {
+    private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, Outcome outcome) {
         int number = TrainingAttempts.next(status);
         PlannedAttempt plan = planner().plan(job, number);
         TrainingAttempt attempt = TrainingAttempts.append(status, number, plan.name(), cause, now);
@@ -364,7 +364,7 @@ public class KubernetesTrainingBackend {
     }
 
     private void collectMetrics(TrainingJob job, TrainingJobStatus status, String namespace, String pod, boolean finalRead,
-            Instant now, TrainingOutcome outcome) {
+            Instant now, Outcome outcome) {
         Map<String, String> invalid = logMetrics.collect(job, status, namespace, pod, finalRead, now);
         if (!invalid.isEmpty()) {
             status.conditions = Conditions.set(status.conditions, TrainingStatus.METRICS, ConditionStatus.False, "InvalidRegex",

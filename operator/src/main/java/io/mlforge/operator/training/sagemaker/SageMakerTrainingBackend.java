@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.core.Outcome;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -17,7 +18,6 @@ import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.core.aws.RateLimitedException;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingMetrics;
-import io.mlforge.operator.training.TrainingOutcome;
 import io.mlforge.operator.training.TrainingStatus;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -71,8 +71,8 @@ public class SageMakerTrainingBackend {
         return new SageMakerTarget(region, sm == null ? null : sm.assumeRoleArn);
     }
 
-    public TrainingOutcome reconcile(TrainingJob job, TrainingJobStatus status, Instant now) {
-        TrainingOutcome outcome = new TrainingOutcome();
+    public Outcome reconcile(TrainingJob job, TrainingJobStatus status, Instant now) {
+        Outcome outcome = new Outcome();
         try {
             decide(job, status, now, outcome);
             for (String type : new String[] {THROTTLED, BACKEND_ERROR}) {
@@ -87,7 +87,7 @@ public class SageMakerTrainingBackend {
         return outcome;
     }
 
-    private void decide(TrainingJob job, TrainingJobStatus status, Instant now, TrainingOutcome outcome) {
+    private void decide(TrainingJob job, TrainingJobStatus status, Instant now, Outcome outcome) {
         TrainingJobSpec spec = job.getSpec();
         TrainingAttempt current = TrainingAttempts.current(status);
         boolean restart = current != null && !Objects.equals(spec.restartNonce, status.observedRestartNonce);
@@ -137,7 +137,7 @@ public class SageMakerTrainingBackend {
         observe(job, status, current, now, outcome);
     }
 
-    private void observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, TrainingOutcome outcome) {
+    private void observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         SageMakerTarget target = target(job);
         ResourceID owner = ResourceID.fromResource(job);
         watcher.track(target, current.backendName, owner);
@@ -203,7 +203,7 @@ public class SageMakerTrainingBackend {
         }
     }
 
-    private void afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now, TrainingOutcome outcome) {
+    private void afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now, Outcome outcome) {
         boolean retryable = isRetryable(failed.reason);
         int failedInRun = TrainingAttempts.failedInRun(status);
         int maxAttempts = job.getSpec().retry == null || job.getSpec().retry.maxAttempts == null ? 3 : job.getSpec().retry.maxAttempts;
@@ -229,7 +229,7 @@ public class SageMakerTrainingBackend {
      * first, the next reconcile creates the job ({@link #create}). An operator that stops in between finds the name
      * in status and creates (or, if the create went through, adopts) that one job, never a second.
      */
-    private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, TrainingOutcome outcome) {
+    private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, Outcome outcome) {
         int number = TrainingAttempts.next(status);
         TrainingAttempt attempt = TrainingAttempts.append(status, number,
                 ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), number), cause, now);
@@ -248,7 +248,7 @@ public class SageMakerTrainingBackend {
      * Checks the request SageMaker would get for shape problems the CRD cannot express; with any, the TrainingJob
      * fails with reason PreflightFailed naming each, and nothing is sent. Returns whether it passed.
      */
-    private boolean preflight(TrainingJob job, TrainingJobStatus status, Instant now, TrainingOutcome outcome) {
+    private boolean preflight(TrainingJob job, TrainingJobStatus status, Instant now, Outcome outcome) {
         String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), TrainingAttempts.next(status));
         List<String> problems = SageMakerPreflight.problems(target(job).region(), CreateTrainingJobMapping.request(job, name, TrainingAttempts.next(status)));
         if (problems.isEmpty()) {
@@ -279,7 +279,7 @@ public class SageMakerTrainingBackend {
      * rejects as invalid fails the attempt with reason CreateRejected and SageMaker's message; other errors
      * propagate and the next reconcile tries again.
      */
-    private void create(TrainingJob job, TrainingJobStatus status, TrainingAttempt attempt, Instant now, TrainingOutcome outcome) {
+    private void create(TrainingJob job, TrainingJobStatus status, TrainingAttempt attempt, Instant now, Outcome outcome) {
         SageMakerTarget target = target(job);
         Optional<String> arn;
         try {
@@ -316,7 +316,7 @@ public class SageMakerTrainingBackend {
                 || "AccessDeniedException".equals(code));
     }
 
-    private void stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, TrainingOutcome outcome) {
+    private void stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         if (TrainingAttempts.isTerminal(status.phase)) {
             return;
         }
@@ -386,7 +386,7 @@ public class SageMakerTrainingBackend {
         return ended;
     }
 
-    private void backendError(TrainingJob job, TrainingJobStatus status, RuntimeException e, Instant now, TrainingOutcome outcome) {
+    private void backendError(TrainingJob job, TrainingJobStatus status, RuntimeException e, Instant now, Outcome outcome) {
         boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
         String message = e instanceof RateLimitedException ? "SageMaker throttled calls: " + e.getMessage()
                 : "SageMaker call failed, retrying: " + (e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage());

@@ -1,5 +1,6 @@
 package io.mlforge.operator.tuning.sagemaker;
 
+import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
@@ -63,24 +63,22 @@ public class SageMakerTuningBackend {
         return new SageMakerTarget(sm == null || sm.region == null ? settings.defaultRegion() : sm.region, sm == null ? null : sm.assumeRoleArn);
     }
 
-    /**
-     * One step; returns when to look again (empty: never, the job ended). {@code events} receives (warning?, reason
-     * + message) notes.
-     */
-    public Optional<Duration> reconcile(TuningJob job, TuningJobStatus status, Instant now, BiConsumer<Boolean, String[]> events) {
+    /** One step: changes {@code status}; the outcome holds its Events and when to look again (nothing once the job ended). */
+    public Outcome reconcile(TuningJob job, TuningJobStatus status, Instant now) {
         Long generation = job.getMetadata().getGeneration();
+        Outcome outcome = new Outcome();
         try {
-            Optional<Duration> next = step(job, status, now, events);
+            step(job, status, now, outcome).ifPresent(outcome::requeueAfter);
             status.conditions = AwsCallConditions.answered(status.conditions, "SageMaker", generation, now);
-            return next;
         } catch (SdkException | RateLimitedException e) {
-            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(), generation, now, events);
+            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(), generation, now, outcome);
             status.conditions = f.conditions();
-            return Optional.of(f.retryAfter());
+            outcome.requeueAfter(f.retryAfter());
         }
+        return outcome;
     }
 
-    private Optional<Duration> step(TuningJob job, TuningJobStatus status, Instant now, BiConsumer<Boolean, String[]> events) {
+    private Optional<Duration> step(TuningJob job, TuningJobStatus status, Instant now, Outcome events) {
         Long generation = job.getMetadata().getGeneration();
         SageMakerTarget target = target(job);
         if (status.sagemaker == null || status.sagemaker.tuningJobName == null) {
@@ -109,10 +107,10 @@ public class SageMakerTuningBackend {
                 Optional<String> arn = service.createTuning(target, CreateTuningJobMapping.request(job, parents(job).orElse(List.of())));
                 if (arn.isPresent()) {
                     status.sagemaker.tuningJobArn = arn.get();
-                    events.accept(false, new String[] {"SageMakerTuningJobCreated", "created SageMaker tuning job " + name + " in " + target.region()});
+                    events.normal("SageMakerTuningJobCreated", "created SageMaker tuning job " + name + " in " + target.region());
                 } else {
                     service.describeTuning(target, name).ifPresent(d -> status.sagemaker.tuningJobArn = d.hyperParameterTuningJobArn());
-                    events.accept(false, new String[] {"SageMakerTuningJobAdopted", "adopted SageMaker tuning job " + name + " (created before a restart)"});
+                    events.normal("SageMakerTuningJobAdopted", "adopted SageMaker tuning job " + name + " (created before a restart)");
                 }
             } catch (AwsServiceException e) {
                 String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
@@ -121,7 +119,7 @@ public class SageMakerTuningBackend {
                     status.completionReason = "CreateRejected";
                     status.completionTime = Timestamps.format(now);
                     phase(status, TuningPhase.Failed, "CreateRejected", message, generation, now);
-                    events.accept(true, new String[] {"CreateRejected", message});
+                    events.warning("CreateRejected", message);
                     return Optional.empty();
                 }
                 throw e;

@@ -1,4 +1,4 @@
-package io.mlforge.operator.training;
+package io.mlforge.operator.core;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,14 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** What a backend's reconcile asks of the reconciler: events to record and when to look again. */
-public final class TrainingOutcome {
-    /** A Kubernetes Event to record on the TrainingJob. */
+/**
+ * What a backend's reconcile asks beyond the status it changed: Events to record and when to look again. Every
+ * backend of every kind returns one; {@link Reconciliation#finish} acts on it.
+ */
+public final class Outcome {
+    /** A Kubernetes Event to record on the resource. */
     public record EventNote(boolean warning, String reason, String message) {
     }
 
     private final List<EventNote> events = new ArrayList<>();
     private Instant requeueAt;
+    private Duration requeueAfter;
     private boolean now;
 
     public void normal(String reason, String message) {
@@ -35,6 +39,15 @@ public final class TrainingOutcome {
         requeueAt(now.plus(delay));
     }
 
+    /** Look again after {@code delay} at the latest (zero: right after this reconcile's status is written). */
+    public void requeueAfter(Duration delay) {
+        if (delay.isZero()) {
+            requeueNow();
+        } else if (requeueAfter == null || delay.compareTo(requeueAfter) < 0) {
+            requeueAfter = delay;
+        }
+    }
+
     /** Look again right after this reconcile's status is written (a step that must be recorded before the next). */
     public void requeueNow() {
         now = true;
@@ -49,10 +62,13 @@ public final class TrainingOutcome {
         if (this.now) {
             return Optional.of(Duration.ofMillis(10));
         }
-        if (requeueAt == null) {
+        Duration delay = requeueAt == null ? requeueAfter : Duration.between(now, requeueAt);
+        if (delay == null) {
             return Optional.empty();
         }
-        Duration delay = Duration.between(now, requeueAt);
+        if (requeueAfter != null && requeueAfter.compareTo(delay) < 0) {
+            delay = requeueAfter;
+        }
         return Optional.of(delay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : delay);
     }
 }

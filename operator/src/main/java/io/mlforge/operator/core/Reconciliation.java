@@ -1,0 +1,167 @@
+package io.mlforge.operator.core;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.mlforge.operator.core.aws.RateLimitedException;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one reconcile shape of every MLForge controller: {@link #begin} (the freshest resource, a copy of its status to
+ * change, the time, the logging MDC), the controller observes, plans and acts through its backend, then
+ * {@link #finish} is the one status and event path: the backend's Events, an Event for a phase change, the observed
+ * generation, a status write only when something changed, and the requeue. Deletion goes through {@link #awaitRelease},
+ * the one place that maps a failed cloud call (an AWS SDK error or our client-side rate limiter) to a BackendError
+ * Event and a retry.
+ */
+@Singleton
+public class Reconciliation {
+    private static final Logger LOG = Logger.getLogger(Reconciliation.class);
+    static final String MDC_KEY = "resource";
+    /** How soon deletion looks again while the cloud resource is being released, and after a failed call. */
+    static final Duration RELEASE_POLL = Duration.ofSeconds(5);
+    static final Duration RELEASE_RETRY = Duration.ofSeconds(15);
+
+    @Inject
+    StatusWriter statusWriter;
+
+    @Inject
+    EventRecorder events;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    Clock clock;
+
+    /** One reconcile of one resource: the status as stored, the copy the reconcile changes, and the time it runs at. */
+    public static final class Scope<R extends CustomResource<?, S>, S> {
+        private R resource;
+        private S stored;
+        private final S status;
+        private final Instant now;
+        private final StatusModel<S> model;
+        private final S initial;
+
+        Scope(R resource, S stored, S status, Instant now, StatusModel<S> model) {
+            this.resource = resource;
+            this.stored = stored;
+            this.initial = stored;
+            this.status = status;
+            this.now = now;
+            this.model = model;
+        }
+
+        public R resource() {
+            return resource;
+        }
+
+        /** The status to change (a copy; the stored one is never touched). */
+        public S status() {
+            return status;
+        }
+
+        /** The status as it was when the reconcile began. */
+        public S initial() {
+            return initial;
+        }
+
+        public Instant now() {
+            return now;
+        }
+    }
+
+    public <R extends CustomResource<?, S>, S> Scope<R, S> begin(R cached, StatusModel<S> model) {
+        MDC.put(MDC_KEY, cached.getMetadata().getNamespace() + "/" + cached.getMetadata().getName());
+        R resource = statusWriter.fresh(cached);
+        S stored = resource.getStatus();
+        S status = stored == null ? model.empty().get() : client.getKubernetesSerialization().clone(stored);
+        return new Scope<>(resource, stored, status, clock.instant(), model);
+    }
+
+    /**
+     * Writes the status now if it changed: for a step that must be stored before what follows it (a search records the
+     * names of new trials before it creates them, so a crash in between never creates one twice).
+     */
+    public <R extends CustomResource<?, S>, S> void writeNow(Scope<R, S> scope) {
+        scope.model.observe().accept(scope.status, scope.resource.getMetadata().getGeneration());
+        if (!Objects.equals(json(scope.stored), json(scope.status))) {
+            scope.resource.setStatus(scope.status);
+            R written = statusWriter.write(scope.resource);
+            scope.resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+            scope.stored = client.getKubernetesSerialization().clone(scope.status);
+            scope.resource.setStatus(scope.stored);
+        }
+    }
+
+    /** The one status and event path; ends the reconcile. */
+    public <R extends CustomResource<?, S>, S> UpdateControl<R> finish(Scope<R, S> scope, Outcome outcome) {
+        try {
+            R resource = scope.resource;
+            for (Outcome.EventNote note : outcome.events()) {
+                if (note.warning()) {
+                    events.warning(resource, note.reason(), note.message());
+                } else {
+                    events.normal(resource, note.reason(), note.message());
+                }
+            }
+            StatusModel<S> model = scope.model;
+            Enum<?> previous = scope.initial == null ? null : model.phase().apply(scope.initial);
+            Enum<?> phase = model.phase().apply(scope.status);
+            if (phase != null && phase != previous) {
+                String message = Objects.requireNonNullElse(model.message().apply(scope.status), phase.name());
+                if (model.failed().test(scope.status)) {
+                    events.warning(resource, "Failed", message);
+                } else {
+                    events.normal(resource, phase.name(), message);
+                }
+                LOG.infof("phase %s -> %s: %s", previous, phase, message);
+            }
+            writeNow(scope);
+            UpdateControl<R> control = UpdateControl.noUpdate();
+            outcome.requeueDelay(clock.instant()).ifPresent(control::rescheduleAfter);
+            return control;
+        } finally {
+            MDC.remove(MDC_KEY);
+        }
+    }
+
+    /**
+     * Before a resource with a cloud backend goes: {@code release} asks the cloud to stop or delete what the resource
+     * made (true once it is gone or left running as the deletion policy says). Empty when released; otherwise the
+     * DeleteControl that keeps the finalizer and looks again: soon while the cloud works, later after a failed call
+     * (an AWS SDK error or our client-side rate limiter alike), with an Event either way.
+     */
+    public Optional<DeleteControl> awaitRelease(CustomResource<?, ?> resource, BooleanSupplier release, String waitingReason,
+            String waitingMessage, String failureMessage) {
+        MDC.put(MDC_KEY, resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
+        try {
+            if (release.getAsBoolean()) {
+                return Optional.empty();
+            }
+            events.normal(resource, waitingReason, waitingMessage);
+            return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_POLL));
+        } catch (SdkException | RateLimitedException e) {
+            LOG.warnf("deleting: %s: %s; retrying", failureMessage, e.getMessage());
+            events.warning(resource, "BackendError", failureMessage + ": " + e.getMessage());
+            return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_RETRY));
+        } finally {
+            MDC.remove(MDC_KEY);
+        }
+    }
+
+    private String json(Object status) {
+        return status == null ? null : client.getKubernetesSerialization().asJson(status);
+    }
+}

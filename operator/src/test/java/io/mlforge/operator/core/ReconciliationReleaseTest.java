@@ -1,0 +1,56 @@
+package io.mlforge.operator.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.operator.core.aws.RateLimitedException;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+
+/** Deletion of a resource with a cloud backend, the one path for all kinds: released, still releasing, a failed call. */
+class ReconciliationReleaseTest {
+    private final RecordedEvents events = new RecordedEvents();
+    private final Reconciliation reconciliation = events.reconciliation();
+
+    private static TrainingJob job() {
+        TrainingJob job = new TrainingJob();
+        job.getMetadata().setName("train");
+        job.getMetadata().setNamespace("ml");
+        return job;
+    }
+
+    @Test
+    void releasedLetsTheResourceGo() {
+        assertThat(reconciliation.awaitRelease(job(), () -> true, "Stopping", "waiting", "cannot stop")).isEmpty();
+        assertThat(events.recorded).isEmpty();
+    }
+
+    @Test
+    void stillReleasingKeepsTheFinalizerAndLooksAgainSoon() {
+        Optional<DeleteControl> wait = reconciliation.awaitRelease(job(), () -> false, "Stopping", "waiting for SageMaker", "cannot stop");
+        assertThat(wait).hasValueSatisfying(c -> {
+            assertThat(c.isRemoveFinalizer()).isFalse();
+            assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_POLL.toMillis());
+        });
+        assertThat(events.recorded).containsExactly("Normal Stopping: waiting for SageMaker");
+    }
+
+    @Test
+    void aRateLimitedCallIsABackendErrorAndARetryLikeAnAwsError() {
+        for (RuntimeException failure : new RuntimeException[] {new RateLimitedException("sagemaker/us-east-1", Duration.ofSeconds(3), 2.5),
+                (RuntimeException) SageMakerException.builder().message("Rate exceeded").statusCode(400).build()}) {
+            events.recorded.clear();
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(job(), () -> {
+                throw failure;
+            }, "Stopping", "waiting", "cannot stop the SageMaker job yet");
+            assertThat(wait).hasValueSatisfying(c -> {
+                assertThat(c.isRemoveFinalizer()).isFalse();
+                assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_RETRY.toMillis());
+            });
+            assertThat(events.recorded).singleElement().asString().startsWith("Warning BackendError: cannot stop the SageMaker job yet: ");
+        }
+    }
+}

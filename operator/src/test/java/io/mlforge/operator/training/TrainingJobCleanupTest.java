@@ -1,0 +1,45 @@
+package io.mlforge.operator.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.mlforge.api.v1alpha1.Backend;
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.api.v1alpha1.TrainingJobSpec;
+import io.mlforge.operator.core.RecordedEvents;
+import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.training.sagemaker.SageMakerTrainingBackend;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Regression: deleting a SageMaker TrainingJob while our client-side rate limiter holds SageMaker calls back. The
+ * TrainingJob cleanup used to catch only AWS SDK errors, so the limiter's exception escaped (no BackendError Event, no
+ * scheduled retry) where the TuningJob and Endpoint cleanups retried.
+ */
+class TrainingJobCleanupTest {
+    @Test
+    void aRateLimitedStopKeepsTheFinalizerAndRetriesWithABackendErrorEvent() {
+        RecordedEvents events = new RecordedEvents();
+        TrainingJobReconciler reconciler = new TrainingJobReconciler();
+        reconciler.events = events;
+        reconciler.reconciliation = events.reconciliation();
+        reconciler.sagemaker = new SageMakerTrainingBackend() {
+            @Override
+            public boolean release(TrainingJob job) {
+                throw new RateLimitedException("sagemaker/us-east-1", Duration.ofSeconds(2), 1.0);
+            }
+        };
+        TrainingJob job = new TrainingJob();
+        job.getMetadata().setName("train");
+        job.getMetadata().setNamespace("ml");
+        job.setSpec(new TrainingJobSpec());
+        job.getSpec().backend = Backend.SageMaker;
+
+        DeleteControl control = reconciler.cleanup(job, null);
+
+        assertThat(control.isRemoveFinalizer()).isFalse();
+        assertThat(control.getScheduleDelay()).isPresent();
+        assertThat(events.recorded).singleElement().asString().startsWith("Warning BackendError: cannot stop the SageMaker job yet: backing off");
+    }
+}
