@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.mlforge.api.v1alpha1.TrainingJob;
-import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.aws.RateLimitedException;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

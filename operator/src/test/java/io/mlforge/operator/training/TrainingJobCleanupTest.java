@@ -7,7 +7,7 @@ import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.operator.core.RecordedEvents;
-import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.operator.training.sagemaker.SageMakerTrainingBackend;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

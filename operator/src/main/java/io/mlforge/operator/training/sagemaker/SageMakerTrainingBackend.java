@@ -1,5 +1,8 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.aws.SageMakerSettings;
+import io.mlforge.operator.aws.SageMakerTarget;
+import io.mlforge.operator.aws.SageMakerTrainingService;
 import io.mlforge.operator.core.Outcome;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlforge.api.v1alpha1.Backend;
@@ -15,7 +18,7 @@ import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.core.Timestamps;
-import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingMetrics;
 import io.mlforge.operator.training.TrainingStatus;

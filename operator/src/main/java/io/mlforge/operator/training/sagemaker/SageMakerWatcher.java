@@ -1,5 +1,8 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.aws.SageMakerSettings;
+import io.mlforge.operator.aws.SageMakerTarget;
+import io.mlforge.operator.aws.SageMakerTrainingService;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;

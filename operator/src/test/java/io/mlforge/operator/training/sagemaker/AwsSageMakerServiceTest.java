@@ -1,5 +1,7 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.aws.AwsSageMakerService;
+import io.mlforge.operator.aws.SageMakerTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,7 @@ import io.mlforge.operator.training.TrainingJobs;
 import io.mlforge.sagemaker.emulator.ManualClock;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sagemaker.emulator.Timing;
-import io.mlforge.operator.core.aws.AdaptiveRateLimiter;
+import io.mlforge.operator.aws.AdaptiveRateLimiter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

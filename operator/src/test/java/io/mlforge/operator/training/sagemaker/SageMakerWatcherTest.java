@@ -1,9 +1,12 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.aws.SageMakerSettings;
+import io.mlforge.operator.aws.SageMakerTarget;
+import io.mlforge.operator.aws.SageMakerTrainingService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.mlforge.operator.core.aws.RateLimitedException;
+import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.sagemaker.emulator.ManualClock;
 import java.time.Duration;
 import java.time.Instant;

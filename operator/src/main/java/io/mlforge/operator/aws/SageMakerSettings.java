@@ -1,4 +1,4 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

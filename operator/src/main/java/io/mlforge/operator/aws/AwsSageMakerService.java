@@ -1,6 +1,5 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
-import io.mlforge.operator.core.aws.AdaptiveRateLimiter;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;

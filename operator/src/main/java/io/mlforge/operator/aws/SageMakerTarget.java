@@ -1,4 +1,4 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
 /**
  * Where a SageMaker call goes: a region, and optionally a role the operator assumes first (another account).

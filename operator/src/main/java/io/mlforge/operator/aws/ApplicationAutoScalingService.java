@@ -1,4 +1,4 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
 import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;

@@ -1,4 +1,4 @@
-package io.mlforge.operator.core.aws;
+package io.mlforge.operator.aws;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.mlforge.operator.core.aws;
+package io.mlforge.operator.aws;
 
 import io.mlforge.operator.core.Outcome;
 import io.mlforge.api.v1alpha1.Condition;

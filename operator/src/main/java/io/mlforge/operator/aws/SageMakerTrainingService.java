@@ -1,4 +1,4 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
-import io.mlforge.operator.core.aws.AdaptiveRateLimiter;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;

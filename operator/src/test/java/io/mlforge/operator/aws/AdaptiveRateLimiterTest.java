@@ -1,4 +1,4 @@
-package io.mlforge.operator.core.aws;
+package io.mlforge.operator.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
