@@ -11,7 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.mlforge.agent.AgentPlan;
-import io.mlforge.operator.training.kubernetes.PodGroupPlanner;
+import io.mlforge.operator.dataagent.DataAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class PackagedOperatorIT {
     @Test
     void dataAgentStartsFromThePackagedLayoutWithThePodsCommand(@TempDir Path tmp) throws Exception {
         List<String> command = new ArrayList<>();
-        for (String part : PodGroupPlanner.AGENT_COMMAND) {
+        for (String part : DataAgent.COMMAND) {
             command.add(part.equals("java") ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
                     : part.replace("/deployments/", Path.of("target/quarkus-app").toAbsolutePath() + "/"));
         }

@@ -24,7 +24,7 @@ import io.mlforge.api.v1alpha1.EndpointKubernetesSettings;
 import io.mlforge.api.v1alpha1.ModelSpec;
 import io.mlforge.api.v1alpha1.Variant;
 import io.mlforge.operator.core.ResourceNames;
-import io.mlforge.operator.training.kubernetes.PodGroupPlanner;
+import io.mlforge.operator.dataagent.DataAgent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -179,7 +179,7 @@ public final class ServingPlanner {
             List<VolumeMount> mounts = new ArrayList<>();
             String dataUri = stage.source().dataUri;
             if (dataUri != null && dataUri.startsWith("pvc://")) {
-                var claim = PodGroupPlanner.ClaimPath.parse(dataUri);
+                var claim = DataAgent.ClaimPath.parse(dataUri);
                 volumes.add(new VolumeBuilder().withName(stage.volume()).withNewPersistentVolumeClaim().withClaimName(claim.claim()).withReadOnly(true)
                         .endPersistentVolumeClaim().build());
                 mounts.add(new VolumeMountBuilder().withName(stage.volume()).withMountPath(MODEL_DIR)
@@ -213,7 +213,7 @@ public final class ServingPlanner {
         if (pipeline) {
             // the data agent chains the stages as SageMaker's serial inference does; its /ping is every stage's /ping
             String ports = String.join(",", stages.stream().map(st -> Integer.toString(st.port())).toList());
-            containers.add(0, new ContainerBuilder().withName("pipeline").withImage(settings.dataAgentImage()).withCommand(PodGroupPlanner.AGENT_COMMAND)
+            containers.add(0, new ContainerBuilder().withName("pipeline").withImage(settings.dataAgentImage()).withCommand(DataAgent.COMMAND)
                     .withArgs("pipeline").withEnv(env("MLFORGE_PIPELINE_PORTS", ports), env("MLFORGE_PIPELINE_LISTEN", Integer.toString(port)))
                     .addNewPort().withName("http").withContainerPort(port).endPort()
                     .withNewReadinessProbe().withNewHttpGet().withPath("/ping").withPort(new IntOrString("http")).endHttpGet()
@@ -263,12 +263,9 @@ public final class ServingPlanner {
 
     private static Container download(String name, String volume, String dataUri, Settings settings) {
         List<EnvVar> env = new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
-        settings.s3Endpoint().ifPresent(s -> env.add(env("MLFORGE_S3_ENDPOINT", s)));
-        if (settings.s3PathStyle()) {
-            env.add(env("MLFORGE_S3_PATH_STYLE", "true"));
-        }
+        env.addAll(DataAgent.storageEnvironment(settings.s3Endpoint(), settings.s3PathStyle()));
         return new ContainerBuilder().withName(name).withImage(settings.dataAgentImage())
-                .withCommand(PodGroupPlanner.AGENT_COMMAND).withArgs("model").withEnv(env)
+                .withCommand(DataAgent.COMMAND).withArgs("model").withEnv(env)
                 .withVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(MODEL_DIR).build())
                 .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
                 .addToLimits("memory", new Quantity("512Mi")).endResources()

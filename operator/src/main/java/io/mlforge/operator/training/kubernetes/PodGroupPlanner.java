@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.kubernetes;
 
+import io.mlforge.operator.dataagent.DataAgent;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -46,10 +47,6 @@ public final class PodGroupPlanner {
     static final String ML_VOLUME = "ml";
     static final String SHM_VOLUME = "dshm";
     static final String CHECKPOINT_VOLUME = "checkpoints";
-    static final String AGENT_MAIN = "io.mlforge.agent.DataAgent";
-    /** How pods start the data agent from the operator image (Quarkus fast-jar layout under /deployments). */
-    public static final List<String> AGENT_COMMAND = List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-cp", "/deployments/lib/main/*", AGENT_MAIN);
 
     private final TrainingSettings settings;
 
@@ -209,14 +206,11 @@ public final class PodGroupPlanner {
     private Container agentContainer(String name, String mode, AgentPlan plan, List<VolumeMount> mounts, String restartPolicy) {
         List<EnvVar> env = new ArrayList<>();
         env.add(env(AgentPlan.ENV, plan.toJson()));
-        settings.s3Endpoint().ifPresent(endpoint -> env.add(env("MLFORGE_S3_ENDPOINT", endpoint)));
-        if (settings.s3PathStyle()) {
-            env.add(env("MLFORGE_S3_PATH_STYLE", "true"));
-        }
+        env.addAll(DataAgent.storageEnvironment(settings.s3Endpoint(), settings.s3PathStyle()));
         return new ContainerBuilder()
                 .withName(name)
                 .withImage(settings.dataAgentImage())
-                .withCommand(AGENT_COMMAND)
+                .withCommand(DataAgent.COMMAND)
                 .withArgs(mode)
                 .withEnv(env)
                 .withRestartPolicy(restartPolicy)
@@ -294,20 +288,20 @@ public final class PodGroupPlanner {
         if (spec.inputs != null) {
             for (Channel c : spec.inputs) {
                 if (c.uri.startsWith("pvc://")) {
-                    ClaimPath claim = ClaimPath.parse(c.uri);
+                    DataAgent.ClaimPath claim = DataAgent.ClaimPath.parse(c.uri);
                     String volume = claimVolume(volumeByClaim, volumes, claim.claim());
                     trainerMounts.add(mount(volume, SageMakerEnvironment.ML + "/input/data/" + c.name, claim.path(), true));
                 }
             }
         }
         if (spec.checkpoints != null && spec.checkpoints.uri.startsWith("pvc://")) {
-            ClaimPath claim = ClaimPath.parse(spec.checkpoints.uri);
+            DataAgent.ClaimPath claim = DataAgent.ClaimPath.parse(spec.checkpoints.uri);
             VolumeMount m = mount(claimVolume(volumeByClaim, volumes, claim.claim()), checkpointPath(spec), claim.path(), false);
             trainerMounts.add(m);
             agentMounts.add(m);
         }
         if (spec.output != null && spec.output.uri.startsWith("pvc://")) {
-            ClaimPath claim = ClaimPath.parse(spec.output.uri);
+            DataAgent.ClaimPath claim = DataAgent.ClaimPath.parse(spec.output.uri);
             String subPath = (claim.path().isEmpty() ? "" : claim.path() + "/") + attemptName + "/model";
             trainerMounts.add(mount(claimVolume(volumeByClaim, volumes, claim.claim()), SageMakerEnvironment.ML + "/model", subPath, false));
         }
@@ -400,17 +394,5 @@ public final class PodGroupPlanner {
 
     private static EnvVar env(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
-    }
-
-    /** pvc://claim/path split into claim and path (without leading or trailing slash). */
-    public record ClaimPath(String claim, String path) {
-        public static ClaimPath parse(String uri) {
-            String rest = uri.substring("pvc://".length());
-            int slash = rest.indexOf('/');
-            if (slash < 0) {
-                return new ClaimPath(rest, "");
-            }
-            return new ClaimPath(rest.substring(0, slash), rest.substring(slash + 1).replaceAll("^/+|/+$", ""));
-        }
     }
 }
