@@ -17,6 +17,8 @@ public class Condition {
     public static final String READY = "Ready";
     /** Every kind that calls AWS: the operator is backing off after SageMaker throttled it. */
     public static final String THROTTLED = "Throttled";
+    /** Every kind that calls AWS: True while calls fail otherwise (HTTP 5xx, unreachable, expired credentials); retried. */
+    public static final String BACKEND_ERROR = "BackendError";
     /**
      * Every kind, for kstatus (Flux, kpt, cli-utils): True while the resource is still working toward what its spec
      * asks for (a job not yet finished, an endpoint being created or updated).

@@ -15,6 +15,8 @@ public class TrainingJobStatus {
     public static final String FAILED = "Failed";
     public static final String SUSPENDED = "Suspended";
     public static final String UNSCHEDULABLE = "Unschedulable";
+    /** False when a metric definition cannot be applied to the trainer's log. */
+    public static final String METRICS_PARSED = "MetricsParsed";
 
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;

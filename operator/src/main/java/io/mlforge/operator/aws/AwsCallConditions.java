@@ -7,16 +7,17 @@ import io.mlforge.operator.core.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The conditions an AWS backend reports about its calls: {@value #THROTTLED} while calls are throttled (by the
  * service or the client-side limit) and {@value #BACKEND_ERROR} while they fail otherwise; both turn False when the
- * service answers again. Shared by the SageMaker backends of TuningJobs and Endpoints.
+ * service answers again. The one place that decides this, for the SageMaker backends of every kind.
  */
 public final class AwsCallConditions {
-    public static final String THROTTLED = "Throttled";
-    public static final String BACKEND_ERROR = "BackendError";
+    public static final String THROTTLED = Condition.THROTTLED;
+    public static final String BACKEND_ERROR = Condition.BACKEND_ERROR;
 
     private AwsCallConditions() {
     }
@@ -39,12 +40,29 @@ public final class AwsCallConditions {
             Outcome events) {
         boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
         String type = throttled ? THROTTLED : BACKEND_ERROR;
-        String message = service + " call failed, retrying: " + e.getMessage();
+        String message = e instanceof RateLimitedException ? service + " throttled calls: " + e.getMessage()
+                : service + " call failed, retrying: " + (e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage());
         if (!Conditions.isTrue(conditions, type)) {
             events.warning(type, message);
         }
         List<Condition> updated = Conditions.set(conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed", message,
                 generation, now);
-        return new Failure(updated, e instanceof RateLimitedException r ? r.retryAfter().plusSeconds(1) : defaultRetry);
+        // after our own limiter's backoff, plus up to a second of jitter so waiting reconciles do not return together
+        return new Failure(updated, e instanceof RateLimitedException r ? r.retryAfter().plusMillis(ThreadLocalRandom.current().nextLong(1000))
+                : defaultRetry);
+    }
+
+    /**
+     * Whether SageMaker refused the request itself (bad input, a quota, missing permission), as opposed to failing to
+     * answer: such a request is not retried, the resource fails with SageMaker's message.
+     */
+    public static boolean rejected(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+        return e.statusCode() == 400 && List.of("ValidationException", "ResourceLimitExceeded", "AccessDeniedException").contains(code);
+    }
+
+    /** An AWS error as "Code: message" (the message alone when the service sent no details). */
+    public static String errorMessage(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
     }
 }

@@ -109,10 +109,10 @@ public class SageMakerEndpointBackend {
             try {
                 ensureConfig(target, plan, sm);
             } catch (AwsServiceException e) {
-                if (!rejected(e)) {
+                if (!AwsCallConditions.rejected(e)) {
                     throw e;
                 }
-                failed(status, planned, "SageMaker rejected the request: " + errorMessage(e), generation, now, events);
+                failed(status, planned, "SageMaker rejected the request: " + AwsCallConditions.errorMessage(e), generation, now, events);
                 phase(status, EndpointPhase.Failed, "Rejected", status.failedUpdate.message, generation, now);
                 return STABLE_MAX;
             }
@@ -188,11 +188,11 @@ public class SageMakerEndpointBackend {
                 ensureConfig(target, plan, sm);
                 service.updateEndpoint(target, sm.endpointName, planned, plan.deployment());
             } catch (AwsServiceException e) {
-                if (!rejected(e)) {
+                if (!AwsCallConditions.rejected(e)) {
                     throw e;
                 }
                 // the previous config keeps serving; this spec is not retried until it changes
-                failed(status, planned, "SageMaker rejected the request: " + errorMessage(e), generation, now, events);
+                failed(status, planned, "SageMaker rejected the request: " + AwsCallConditions.errorMessage(e), generation, now, events);
                 phase(status, EndpointPhase.InService, "UpdateFailed", "in service with " + serving + "; " + status.failedUpdate.message,
                         generation, now);
                 return STABLE_MAX;
@@ -266,16 +266,6 @@ public class SageMakerEndpointBackend {
                 service.deleteModel(target, m);
             }
         }
-    }
-
-    /** SageMaker refused the request itself (bad input or a quota), as opposed to failing to answer. */
-    private static boolean rejected(AwsServiceException e) {
-        String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-        return e.statusCode() == 400 && List.of("ValidationException", "ResourceLimitExceeded", "AccessDeniedException").contains(code);
-    }
-
-    private static String errorMessage(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
     }
 
     /** The content hash at the end of a config name. */

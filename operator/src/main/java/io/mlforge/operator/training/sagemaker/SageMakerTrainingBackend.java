@@ -18,6 +18,7 @@ import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.aws.AwsCallConditions;
 import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingMetrics;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobResponse;
@@ -48,13 +48,6 @@ import software.amazon.awssdk.services.sagemaker.model.MetricData;
 @Singleton
 public class SageMakerTrainingBackend {
     public static final String LOG_GROUP = "/aws/sagemaker/TrainingJobs";
-    /**
-     * True while SageMaker answers ThrottlingException (after the SDK's own retries) or the client-side limit of the
-     * account and region backs off; the reconcile comes back after the backoff.
-     */
-    public static final String THROTTLED = "Throttled";
-    /** True while SageMaker calls fail otherwise (HTTP 5xx, unreachable, expired credentials); the reconcile retries. */
-    public static final String BACKEND_ERROR = "BackendError";
 
     @Inject
     SageMakerTrainingService service;
@@ -78,14 +71,12 @@ public class SageMakerTrainingBackend {
         Outcome outcome = new Outcome();
         try {
             decide(job, status, now, outcome);
-            for (String type : new String[] {THROTTLED, BACKEND_ERROR}) {
-                if (Conditions.isTrue(status.conditions, type)) {
-                    status.conditions = Conditions.set(status.conditions, type, ConditionStatus.False, "Answering",
-                            "SageMaker answers again", job.getMetadata().getGeneration(), now);
-                }
-            }
+            status.conditions = AwsCallConditions.answered(status.conditions, "SageMaker", job.getMetadata().getGeneration(), now);
         } catch (SdkException | RateLimitedException e) {
-            backendError(job, status, e, now, outcome);
+            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(),
+                    job.getMetadata().getGeneration(), now, outcome);
+            status.conditions = f.conditions();
+            outcome.requeueAfter(f.retryAfter());
         }
         return outcome;
     }
@@ -288,8 +279,8 @@ public class SageMakerTrainingBackend {
         try {
             arn = service.create(target, CreateTrainingJobMapping.request(job, attempt.backendName, attempt.number));
         } catch (AwsServiceException e) {
-            if (isRejection(e)) {
-                String message = "SageMaker rejected CreateTrainingJob: " + errorMessage(e);
+            if (AwsCallConditions.rejected(e)) {
+                String message = "SageMaker rejected CreateTrainingJob: " + AwsCallConditions.errorMessage(e);
                 endAttempt(attempt, TrainingPhase.Failed, "CreateRejected", message, now);
                 status.completionTime = Timestamps.format(now);
                 TrainingStatus.phase(status, TrainingPhase.Failed, "CreateRejected", message, job.getMetadata().getGeneration(), now);
@@ -311,12 +302,6 @@ public class SageMakerTrainingBackend {
                 + how + ", " + why(status, attempt);
         TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", message, job.getMetadata().getGeneration(), now);
         outcome.normal(arn.isPresent() ? "AttemptCreated" : "AttemptAdopted", message);
-    }
-
-    private static boolean isRejection(AwsServiceException e) {
-        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        return e.statusCode() == 400 && ("ValidationException".equals(code) || "ResourceLimitExceeded".equals(code)
-                || "AccessDeniedException".equals(code));
     }
 
     private void stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
@@ -387,29 +372,6 @@ public class SageMakerTrainingBackend {
             service.stop(target, current.backendName); // only while it runs: once Stopping, deletion just waits
         }
         return ended;
-    }
-
-    private void backendError(TrainingJob job, TrainingJobStatus status, RuntimeException e, Instant now, Outcome outcome) {
-        boolean throttled = e instanceof RateLimitedException || e instanceof AwsServiceException a && a.isThrottlingException();
-        String message = e instanceof RateLimitedException ? "SageMaker throttled calls: " + e.getMessage()
-                : "SageMaker call failed, retrying: " + (e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage());
-        String type = throttled ? THROTTLED : BACKEND_ERROR;
-        if (!Conditions.isTrue(status.conditions, type)) {
-            outcome.warning(type, message);
-        }
-        status.conditions = Conditions.set(status.conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed",
-                message, job.getMetadata().getGeneration(), now);
-        if (e instanceof RateLimitedException limited) {
-            // come back when the backoff ends, plus up to a second of jitter so waiting reconciles do not return together
-            outcome.requeueAfter(now, limited.retryAfter().plusMillis(ThreadLocalRandom.current().nextLong(1000)));
-        } else {
-            outcome.requeueAfter(now, settings.minPollInterval());
-        }
-    }
-
-    private static String errorMessage(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? e.getMessage()
-                : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
     }
 
     private static void record(TrainingJobStatus status, SageMakerTarget target, DescribeTrainingJobResponse d) {

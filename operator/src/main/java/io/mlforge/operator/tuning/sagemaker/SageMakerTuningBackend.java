@@ -113,9 +113,8 @@ public class SageMakerTuningBackend {
                     events.normal("SageMakerTuningJobAdopted", "adopted SageMaker tuning job " + name + " (created before a restart)");
                 }
             } catch (AwsServiceException e) {
-                String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-                if (e.statusCode() == 400 && List.of("ValidationException", "ResourceLimitExceeded", "AccessDeniedException").contains(code)) {
-                    String message = "SageMaker rejected CreateHyperParameterTuningJob: " + code + ": " + e.awsErrorDetails().errorMessage();
+                if (AwsCallConditions.rejected(e)) {
+                    String message = "SageMaker rejected CreateHyperParameterTuningJob: " + AwsCallConditions.errorMessage(e);
                     status.completionReason = "CreateRejected";
                     status.completionTime = Timestamps.format(now);
                     phase(status, TuningPhase.Failed, "CreateRejected", message, generation, now);

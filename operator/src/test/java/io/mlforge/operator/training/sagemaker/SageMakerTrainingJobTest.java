@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.TrainingAttempt;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
@@ -231,16 +232,16 @@ class SageMakerTrainingJobTest {
         try {
             create("xgb-throttled", spec(sagemakerSettings("")));
             TrainingJobStatus throttled = awaitStatus("xgb-throttled", "Throttled",
-                    s -> Conditions.isTrue(s.conditions, SageMakerTrainingBackend.THROTTLED));
-            assertThat(Conditions.find(throttled.conditions, SageMakerTrainingBackend.THROTTLED).reason).isEqualTo("ThrottlingException");
-            assertThat(Conditions.find(throttled.conditions, SageMakerTrainingBackend.THROTTLED).message).contains("Rate exceeded");
+                    s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
+            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).reason).isEqualTo("ThrottlingException");
+            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).message).contains("Rate exceeded");
             assertThat(throttled.phase).isNotIn(TrainingPhase.Failed, TrainingPhase.Completed);
         } finally {
             SageMakerEmulatorResource.emulator.setFaults(SageMakerEmulator.Faults.NONE);
         }
         TrainingJobStatus done = awaitStatus("xgb-throttled", "completed", s -> s.phase == TrainingPhase.Completed);
         assertThat(done.attempts).hasSize(1);
-        assertThat(Conditions.isTrue(done.conditions, SageMakerTrainingBackend.THROTTLED)).isFalse();
+        assertThat(Conditions.isTrue(done.conditions, Condition.THROTTLED)).isFalse();
         String prefix = done.attempts.get(0).backendName;
         assertThat(sagemaker.listTrainingJobs(r -> r.nameContains(prefix).maxResults(100)).trainingJobSummaries()).hasSize(1);
         assertThat(eventReasons("xgb-throttled")).contains("Throttled");
