@@ -377,6 +377,13 @@ public final class ControlPlane implements AutoCloseable {
         return markerUri == null ? requests : null;
     }
 
+    /** Waits until the API server serves a CustomResourceDefinition (its Established condition is True). */
+    public static void awaitEstablished(KubernetesClient client, String crdName) {
+        client.apiextensions().v1().customResourceDefinitions().withName(crdName).waitUntilCondition(c -> c != null && c.getStatus() != null
+                && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
+                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** https://127.0.0.1:port */
     public String url() {
         return "https://127.0.0.1:" + apiPort;

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * MLForge installed as users install it: {@code helm install} of helm/mlforge-operator (CRDs, ServiceAccount, RBAC)
@@ -33,9 +32,7 @@ public record OperatorIdentity(String namespace, String serviceAccount, Path kub
         install.call();
         try (KubernetesClient client = controlPlane.adminClient()) {
             for (String crd : java.util.List.of("trainingjobs.mlforge.io", "tuningjobs.mlforge.io", "endpoints.mlforge.io")) {
-                client.apiextensions().v1().customResourceDefinitions().withName(crd).waitUntilCondition(c -> c.getStatus() != null
-                        && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                        60, TimeUnit.SECONDS);
+                ControlPlane.awaitEstablished(client, crd);
             }
             String serviceAccount = RELEASE; // the chart's fullname for a release named like the chart
             TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences("https://kubernetes.default.svc.cluster.local")

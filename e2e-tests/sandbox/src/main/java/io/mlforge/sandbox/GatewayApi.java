@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Gateway API's resources as a cluster with its CRDs installed serves them (gateway.networking.k8s.io/v1
@@ -31,9 +30,7 @@ public final class GatewayApi {
                             .withXKubernetesPreserveUnknownFields(true).build())
                     .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
             client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).waitUntilCondition(c -> c.getStatus() != null
-                    && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                    60, TimeUnit.SECONDS);
+            io.mlforge.controlplane.ControlPlane.awaitEstablished(client, crd.getMetadata().getName());
         }
     }
 }
