@@ -1,5 +1,6 @@
 package io.mlforge.operator.aws;
 
+import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -43,7 +44,7 @@ public final class AwsCallConditions {
         String message = e instanceof RateLimitedException ? service + " throttled calls: " + e.getMessage()
                 : service + " call failed, retrying: " + (e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage());
         if (!Conditions.isTrue(conditions, type)) {
-            events.warning(type, message);
+            events.warning(throttled ? EventReason.THROTTLED : EventReason.BACKEND_ERROR, message);
         }
         List<Condition> updated = Conditions.set(conditions, type, ConditionStatus.True, throttled ? "ThrottlingException" : "CallFailed", message,
                 generation, now);

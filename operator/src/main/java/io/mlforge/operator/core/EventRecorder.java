@@ -24,12 +24,17 @@ public class EventRecorder {
     @Inject
     Clock clock;
 
-    public void normal(HasMetadata resource, String reason, String message) {
-        record(resource, "Normal", reason, message);
+    public void normal(HasMetadata resource, EventReason reason, String message) {
+        record(resource, "Normal", reason.reason(), message);
     }
 
-    public void warning(HasMetadata resource, String reason, String message) {
-        record(resource, "Warning", reason, message);
+    public void warning(HasMetadata resource, EventReason reason, String message) {
+        record(resource, "Warning", reason.reason(), message);
+    }
+
+    /** A phase change: the new phase's name is the reason; a failure is a Warning. */
+    public void phaseChanged(HasMetadata resource, Enum<?> phase, boolean failure, String message) {
+        record(resource, failure ? "Warning" : "Normal", failure ? "Failed" : phase.name(), message);
     }
 
     private void record(HasMetadata resource, String type, String reason, String message) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public final class Outcome {
     /** A Kubernetes Event to record on the resource. */
-    public record EventNote(boolean warning, String reason, String message) {
+    public record EventNote(boolean warning, EventReason reason, String message) {
     }
 
     private final List<EventNote> events = new ArrayList<>();
@@ -20,11 +20,11 @@ public final class Outcome {
     private Duration requeueAfter;
     private boolean now;
 
-    public void normal(String reason, String message) {
+    public void normal(EventReason reason, String message) {
         events.add(new EventNote(false, reason, message));
     }
 
-    public void warning(String reason, String message) {
+    public void warning(EventReason reason, String message) {
         events.add(new EventNote(true, reason, message));
     }
 

@@ -121,11 +121,7 @@ public class Reconciliation {
             Enum<?> phase = model.phase().apply(scope.status);
             if (phase != null && phase != previous) {
                 String message = Objects.requireNonNullElse(model.message().apply(scope.status), phase.name());
-                if (model.failed().test(scope.status)) {
-                    events.warning(resource, "Failed", message);
-                } else {
-                    events.normal(resource, phase.name(), message);
-                }
+                events.phaseChanged(resource, phase, model.failed().test(scope.status), message);
                 LOG.infof("phase %s -> %s: %s", previous, phase, message);
             }
             writeNow(scope);
@@ -143,7 +139,7 @@ public class Reconciliation {
      * DeleteControl that keeps the finalizer and looks again: soon while the cloud works, later after a failed call
      * (an AWS SDK error or our client-side rate limiter alike), with an Event either way.
      */
-    public Optional<DeleteControl> awaitRelease(CustomResource<?, ?> resource, BooleanSupplier release, String waitingReason,
+    public Optional<DeleteControl> awaitRelease(CustomResource<?, ?> resource, BooleanSupplier release, EventReason waitingReason,
             String waitingMessage, String failureMessage) {
         MDC.put(MDC_KEY, resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
         try {
@@ -154,7 +150,7 @@ public class Reconciliation {
             return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_POLL));
         } catch (SdkException | RateLimitedException e) {
             LOG.warnf("deleting: %s: %s; retrying", failureMessage, e.getMessage());
-            events.warning(resource, "BackendError", failureMessage + ": " + e.getMessage());
+            events.warning(resource, EventReason.BACKEND_ERROR, failureMessage + ": " + e.getMessage());
             return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_RETRY));
         } finally {
             MDC.remove(MDC_KEY);

@@ -14,6 +14,7 @@ import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
 import io.mlforge.api.v1alpha1.EndpointStatus;
 import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.mlforge.operator.core.Reconciliation;
 import io.mlforge.operator.core.StatusModel;
@@ -119,8 +120,8 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
             outcome = backend == Backend.SageMaker ? sagemaker.reconcile(endpoint, status, models.models(), now)
                     : kubernetes.reconcile(endpoint, status, models.models(), now);
             for (Outcome.EventNote note : outcome.events()) {
-                if ("Updated".equals(note.reason()) || "UpdateFailed".equals(note.reason())) {
-                    metrics.updated(backend, "Updated".equals(note.reason()));
+                if (note.reason() == EventReason.UPDATED || note.reason() == EventReason.UPDATE_FAILED) {
+                    metrics.updated(backend, note.reason() == EventReason.UPDATED);
                 }
             }
         }
@@ -133,7 +134,7 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
         statusWriter.forget(endpoint.getMetadata().getUid());
         metrics.forget(endpoint.getMetadata().getUid());
         if (endpoint.getSpec().backend == Backend.SageMaker) {
-            Optional<DeleteControl> wait = reconciliation.awaitRelease(endpoint, () -> sagemaker.release(endpoint), "Deleting",
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(endpoint, () -> sagemaker.release(endpoint), EventReason.DELETING,
                     "waiting for SageMaker to delete the endpoint before its config and models", "cannot delete the SageMaker endpoint yet");
             if (wait.isPresent()) {
                 return wait.get();

@@ -1,5 +1,6 @@
 package io.mlforge.operator.training;
 
+import io.mlforge.operator.core.EventReason;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -93,7 +94,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     @Override
     public DeleteControl cleanup(TrainingJob job, Context<TrainingJob> context) {
         if (job.getSpec().backend == Backend.SageMaker) {
-            Optional<DeleteControl> wait = reconciliation.awaitRelease(job, () -> sagemaker.release(job), "Stopping",
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(job, () -> sagemaker.release(job), EventReason.STOPPING,
                     "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)", "cannot stop the SageMaker job yet");
             if (wait.isPresent()) {
                 return wait.get();
@@ -103,7 +104,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         logMetrics.forget(job);
         metrics.forget(job.getMetadata().getUid());
         statusWriter.forget(job.getMetadata().getUid());
-        events.normal(job, "Deleted", job.getSpec().backend == Backend.SageMaker ? "SageMaker job released (deletionPolicy)"
+        events.normal(job, EventReason.DELETED, job.getSpec().backend == Backend.SageMaker ? "SageMaker job released (deletionPolicy)"
                 : "pods and Services removed");
         return DeleteControl.defaultDelete();
     }

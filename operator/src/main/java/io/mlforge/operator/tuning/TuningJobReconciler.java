@@ -1,5 +1,6 @@
 package io.mlforge.operator.tuning;
 
+import io.mlforge.operator.core.EventReason;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -126,7 +127,7 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         TuningJobStatus initial = scope.initial();
         String previousBest = initial == null || initial.bestTrial == null ? null : initial.bestTrial.name;
         if (status.bestTrial != null && !Objects.equals(previousBest, status.bestTrial.name)) {
-            outcome.normal("BestTrialImproved", status.bestTrial.name + ": " + job.getSpec().objective.metricName + " = "
+            outcome.normal(EventReason.BEST_TRIAL_IMPROVED, status.bestTrial.name + ": " + job.getSpec().objective.metricName + " = "
                     + status.bestTrial.objectiveValue + " with " + status.bestTrial.parameters);
         }
         if (job.getSpec().maxRuntimeSeconds != null && status.phase == TuningPhase.Running) {
@@ -168,7 +169,7 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         TrainingJob trial = TrialFactory.trial(job, t.index(), t.parameters(), t.extraHyperParameters(), t.annotations(), template);
         try {
             client.resource(trial).create();
-            outcome.normal("TrialCreated", "trial " + t.index() + " (" + trial.getMetadata().getName() + "): " + t.parameters()
+            outcome.normal(EventReason.TRIAL_CREATED, "trial " + t.index() + " (" + trial.getMetadata().getName() + "): " + t.parameters()
                     + (t.extraHyperParameters().isEmpty() ? "" : " with " + t.extraHyperParameters()));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
@@ -189,7 +190,7 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
             return c;
         });
         if ("MedianRule".equals(s.reason())) {
-            outcome.normal("TrialStoppedEarly", s.name() + ": " + s.message());
+            outcome.normal(EventReason.TRIAL_STOPPED_EARLY, s.name() + ": " + s.message());
         }
     }
 
@@ -198,17 +199,17 @@ public class TuningJobReconciler implements Reconciler<TuningJob>, Cleaner<Tunin
         suggesters.remove(job.getMetadata().getUid());
         statusWriter.forget(job.getMetadata().getUid());
         if (job.getSpec().backend == Backend.SageMaker) {
-            Optional<DeleteControl> wait = reconciliation.awaitRelease(job, () -> sagemaker.release(job), "Stopping",
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(job, () -> sagemaker.release(job), EventReason.STOPPING,
                     "waiting for SageMaker to stop the tuning job before the resource goes (deletionPolicy Stop)",
                     "cannot stop the SageMaker tuning job yet");
             if (wait.isPresent()) {
                 return wait.get();
             }
-            events.normal(job, "Deleted", "SageMaker tuning job released (deletionPolicy)");
+            events.normal(job, EventReason.DELETED, "SageMaker tuning job released (deletionPolicy)");
         } else {
             client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
                     .withLabel(TuningLabels.TUNING_JOB, io.mlforge.operator.core.ResourceNames.labelValue(job.getMetadata().getName())).delete();
-            events.normal(job, "Deleted", "trials deleted (each stops its pods or SageMaker job)");
+            events.normal(job, EventReason.DELETED, "trials deleted (each stops its pods or SageMaker job)");
         }
         return DeleteControl.defaultDelete();
     }

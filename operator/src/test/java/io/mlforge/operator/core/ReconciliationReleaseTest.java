@@ -24,13 +24,13 @@ class ReconciliationReleaseTest {
 
     @Test
     void releasedLetsTheResourceGo() {
-        assertThat(reconciliation.awaitRelease(job(), () -> true, "Stopping", "waiting", "cannot stop")).isEmpty();
+        assertThat(reconciliation.awaitRelease(job(), () -> true, EventReason.STOPPING, "waiting", "cannot stop")).isEmpty();
         assertThat(events.recorded).isEmpty();
     }
 
     @Test
     void stillReleasingKeepsTheFinalizerAndLooksAgainSoon() {
-        Optional<DeleteControl> wait = reconciliation.awaitRelease(job(), () -> false, "Stopping", "waiting for SageMaker", "cannot stop");
+        Optional<DeleteControl> wait = reconciliation.awaitRelease(job(), () -> false, EventReason.STOPPING, "waiting for SageMaker", "cannot stop");
         assertThat(wait).hasValueSatisfying(c -> {
             assertThat(c.isRemoveFinalizer()).isFalse();
             assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_POLL.toMillis());
@@ -45,7 +45,7 @@ class ReconciliationReleaseTest {
             events.recorded.clear();
             Optional<DeleteControl> wait = reconciliation.awaitRelease(job(), () -> {
                 throw failure;
-            }, "Stopping", "waiting", "cannot stop the SageMaker job yet");
+            }, EventReason.STOPPING, "waiting", "cannot stop the SageMaker job yet");
             assertThat(wait).hasValueSatisfying(c -> {
                 assertThat(c.isRemoveFinalizer()).isFalse();
                 assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_RETRY.toMillis());

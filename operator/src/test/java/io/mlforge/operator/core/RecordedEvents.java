@@ -9,13 +9,18 @@ public class RecordedEvents extends EventRecorder {
     public final List<String> recorded = new ArrayList<>();
 
     @Override
-    public void normal(HasMetadata resource, String reason, String message) {
-        recorded.add("Normal " + reason + ": " + message);
+    public void normal(HasMetadata resource, EventReason reason, String message) {
+        recorded.add("Normal " + reason.reason() + ": " + message);
     }
 
     @Override
-    public void warning(HasMetadata resource, String reason, String message) {
-        recorded.add("Warning " + reason + ": " + message);
+    public void warning(HasMetadata resource, EventReason reason, String message) {
+        recorded.add("Warning " + reason.reason() + ": " + message);
+    }
+
+    @Override
+    public void phaseChanged(HasMetadata resource, Enum<?> phase, boolean failure, String message) {
+        recorded.add((failure ? "Warning Failed" : "Normal " + phase.name()) + ": " + message);
     }
 
     /** A Reconciliation that records into these Events (its status path is not for use without an API server). */

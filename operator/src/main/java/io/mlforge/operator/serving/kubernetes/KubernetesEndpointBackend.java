@@ -1,5 +1,6 @@
 package io.mlforge.operator.serving.kubernetes;
 
+import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -95,7 +96,7 @@ public class KubernetesEndpointBackend {
                 client.resource(d).delete();
                 client.services().inNamespace(ns).withName(d.getMetadata().getName()).delete();
                 client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(d.getMetadata().getName()).delete();
-                events.normal("VariantRemoved", d.getMetadata().getName() + " removed");
+                events.normal(EventReason.VARIANT_REMOVED, d.getMetadata().getName() + " removed");
             }
         }
         Set<String> autoscaled = desired.autoscalers().stream().map(h -> h.getMetadata().getName()).collect(Collectors.toSet());

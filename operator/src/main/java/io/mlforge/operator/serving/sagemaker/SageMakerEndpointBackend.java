@@ -1,5 +1,6 @@
 package io.mlforge.operator.serving.sagemaker;
 
+import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -117,7 +118,7 @@ public class SageMakerEndpointBackend {
                 return STABLE_MAX;
             }
             if (sm.endpointArn != null) {
-                events.warning("DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again");
+                events.warning(EventReason.DRIFT_REPAIRED, "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again");
             }
             sm.endpointArn = service.createEndpoint(target, sm.endpointName, planned, plan.endpointConfig().tags());
             sm.pendingEndpointConfigName = planned;
@@ -175,13 +176,13 @@ public class SageMakerEndpointBackend {
                     serving + " is in service", generation, now);
             if (previous != null && !previous.equals(serving)) {
                 collect(target, previous, sm.modelNames, plan);
-                events.normal("Updated", "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; "
+                events.normal(EventReason.UPDATED, "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; "
                         + previous + " deleted");
             }
         }
         if (!planned.equals(serving) && !(failedUpdateIs(status, planned))) {
             if (previous != null && !Objects.equals(previous, serving) && pending == null) {
-                events.warning("DriftRepaired", "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
+                events.warning(EventReason.DRIFT_REPAIRED, "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
                         + " outside MLForge; rolling it back to the spec");
             }
             try {
@@ -202,7 +203,7 @@ public class SageMakerEndpointBackend {
             phase(status, EndpointPhase.Updating, "Updating", "rolling SageMaker endpoint " + sm.endpointName + " from " + serving + " to "
                     + planned + " (" + (endpoint.getSpec().deployment == null || endpoint.getSpec().deployment.strategy == null ? "AllAtOnce"
                     : endpoint.getSpec().deployment.strategy) + ")", generation, now);
-            events.normal("Updating", "UpdateEndpoint " + sm.endpointName + " to " + planned);
+            events.normal(EventReason.UPDATING, "UpdateEndpoint " + sm.endpointName + " to " + planned);
             return settings.minPollInterval();
         }
         sm.modelNames = plan.modelNameByVariant().values().stream().distinct().toList();
@@ -245,7 +246,7 @@ public class SageMakerEndpointBackend {
         }
         appliedScaling.put(uid, key);
         if (!plan.isEmpty()) {
-            events.normal("AutoscalingApplied", plan.size() + " variant(s) scale on invocations per instance");
+            events.normal(EventReason.AUTOSCALING_APPLIED, plan.size() + " variant(s) scale on invocations per instance");
         }
     }
 
@@ -290,7 +291,7 @@ public class SageMakerEndpointBackend {
         status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.True, "UpdateRolledBack", message,
                 generation, now);
         if (!known) {
-            events.warning("UpdateFailed", message);
+            events.warning(EventReason.UPDATE_FAILED, message);
         }
     }
 

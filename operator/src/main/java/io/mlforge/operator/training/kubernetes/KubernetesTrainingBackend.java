@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.kubernetes;
 
+import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.mlforge.api.v1alpha1.Backend;
@@ -156,7 +157,7 @@ public class KubernetesTrainingBackend {
                 endAttempt(job, current, TrainingPhase.Failed, failure.reason(), failure.message(), failure.exitCode(), now);
                 current.reason = failure.reason();
                 metrics.attemptFailed(Backend.Kubernetes, failure.reason());
-                outcome.warning("AttemptFailed", "attempt " + current.number + " failed: " + failure.reason() + ": " + failure.message());
+                outcome.warning(EventReason.ATTEMPT_FAILED, "attempt " + current.number + " failed: " + failure.reason() + ": " + failure.message());
                 return afterFailure(job, status, current, now, outcome);
             }
             default -> {
@@ -180,7 +181,7 @@ public class KubernetesTrainingBackend {
                     status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.True,
                             "Unschedulable", observation.detail(), generation, now);
                     if (!wasUnschedulable) {
-                        outcome.warning("Unschedulable", observation.detail());
+                        outcome.warning(EventReason.UNSCHEDULABLE, observation.detail());
                     }
                 } else if (wasUnschedulable && phase != TrainingPhase.Pending) {
                     status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.False,
@@ -251,7 +252,7 @@ public class KubernetesTrainingBackend {
             fail(job, status, "PodRejected", e.getMessage(), now, outcome);
         } else {
             TrainingStatus.phase(status, TrainingPhase.Pending, "CreationBlocked", e.getMessage(), job.getMetadata().getGeneration(), now);
-            outcome.warning("CreationBlocked", e.getMessage());
+            outcome.warning(EventReason.CREATION_BLOCKED, e.getMessage());
             outcome.requeueAfter(now, Duration.ofSeconds(30));
         }
         return outcome;
@@ -314,7 +315,7 @@ public class KubernetesTrainingBackend {
         }
         if (workloads.anyPods(job.getMetadata().getNamespace(), job.getMetadata().getUid())) {
             workloads.deleteAll(job.getMetadata().getNamespace(), job.getMetadata().getUid());
-            outcome.normal("CleanedUp", "pods and Services removed " + job.getSpec().ttlSecondsAfterFinished
+            outcome.normal(EventReason.CLEANED_UP, "pods and Services removed " + job.getSpec().ttlSecondsAfterFinished
                     + " s after the job finished (ttlSecondsAfterFinished)");
         }
         return outcome;
@@ -344,7 +345,7 @@ public class KubernetesTrainingBackend {
         };
         TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", "attempt " + number + " created (" + why + ")",
                 job.getMetadata().getGeneration(), now);
-        outcome.normal("AttemptCreated", "attempt " + number + " (" + plan.name() + "): " + plan.pods().size() + " pod(s), " + why);
+        outcome.normal(EventReason.ATTEMPT_CREATED, "attempt " + number + " (" + plan.name() + "): " + plan.pods().size() + " pod(s), " + why);
         outcome.requeueAfter(now, settings.unschedulableAfter());
     }
 

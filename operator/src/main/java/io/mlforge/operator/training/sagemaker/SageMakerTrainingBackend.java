@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.aws.SageMakerSettings;
 import io.mlforge.operator.aws.SageMakerTarget;
 import io.mlforge.operator.aws.SageMakerTrainingService;
@@ -151,7 +152,7 @@ public class SageMakerTrainingBackend {
             // Confirmed once, unknown now: create it again under the same name at the next reconcile.
             watcher.untrack(current.backendName);
             status.sagemaker.trainingJobArn = null;
-            outcome.warning("SageMakerJobMissing", "SageMaker no longer knows " + current.backendName + "; creating it again");
+            outcome.warning(EventReason.SAGEMAKER_JOB_MISSING, "SageMaker no longer knows " + current.backendName + "; creating it again");
             outcome.requeueNow();
             return;
         }
@@ -185,13 +186,13 @@ public class SageMakerTrainingBackend {
                 status.completionTime = Timestamps.format(now);
                 TrainingStatus.phase(status, TrainingPhase.Stopped, "StoppedExternally",
                         "SageMaker job " + current.backendName + " was stopped outside the operator", generation, now);
-                outcome.warning("StoppedExternally", "SageMaker job " + current.backendName + " was stopped outside the operator");
+                outcome.warning(EventReason.STOPPED_EXTERNALLY, "SageMaker job " + current.backendName + " was stopped outside the operator");
                 metrics.finished(Backend.SageMaker, TrainingPhase.Stopped, TrainingAttempts.duration(status));
             }
             default -> {
                 endAttempt(current, TrainingPhase.Failed, state.reason(), state.message(), now);
                 metrics.attemptFailed(Backend.SageMaker, state.reason());
-                outcome.warning("AttemptFailed", "attempt " + current.number + " failed: " + state.reason() + ": " + state.message());
+                outcome.warning(EventReason.ATTEMPT_FAILED, "attempt " + current.number + " failed: " + state.reason() + ": " + state.message());
                 afterFailure(job, status, current, now, outcome);
             }
         }
@@ -251,7 +252,7 @@ public class SageMakerTrainingBackend {
         String message = "SageMaker would reject this job: " + String.join("; ", problems);
         status.completionTime = Timestamps.format(now);
         TrainingStatus.phase(status, TrainingPhase.Failed, "PreflightFailed", message, job.getMetadata().getGeneration(), now);
-        outcome.warning("PreflightFailed", message);
+        outcome.warning(EventReason.PREFLIGHT_FAILED, message);
         return false;
     }
 
@@ -284,7 +285,7 @@ public class SageMakerTrainingBackend {
                 endAttempt(attempt, TrainingPhase.Failed, "CreateRejected", message, now);
                 status.completionTime = Timestamps.format(now);
                 TrainingStatus.phase(status, TrainingPhase.Failed, "CreateRejected", message, job.getMetadata().getGeneration(), now);
-                outcome.warning("CreateRejected", message);
+                outcome.warning(EventReason.CREATE_REJECTED, message);
                 return;
             }
             throw e;
@@ -301,7 +302,7 @@ public class SageMakerTrainingBackend {
         String message = "attempt " + attempt.number + ": SageMaker training job " + attempt.backendName + " in " + target.region() + " "
                 + how + ", " + why(status, attempt);
         TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", message, job.getMetadata().getGeneration(), now);
-        outcome.normal(arn.isPresent() ? "AttemptCreated" : "AttemptAdopted", message);
+        outcome.normal(arn.isPresent() ? EventReason.ATTEMPT_CREATED : EventReason.ATTEMPT_ADOPTED, message);
     }
 
     private void stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {

@@ -1,5 +1,6 @@
 package io.mlforge.operator.tuning.sagemaker;
 
+import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.api.v1alpha1.Condition;
@@ -107,10 +108,10 @@ public class SageMakerTuningBackend {
                 Optional<String> arn = service.createTuning(target, CreateTuningJobMapping.request(job, parents(job).orElse(List.of())));
                 if (arn.isPresent()) {
                     status.sagemaker.tuningJobArn = arn.get();
-                    events.normal("SageMakerTuningJobCreated", "created SageMaker tuning job " + name + " in " + target.region());
+                    events.normal(EventReason.SAGEMAKER_TUNING_JOB_CREATED, "created SageMaker tuning job " + name + " in " + target.region());
                 } else {
                     service.describeTuning(target, name).ifPresent(d -> status.sagemaker.tuningJobArn = d.hyperParameterTuningJobArn());
-                    events.normal("SageMakerTuningJobAdopted", "adopted SageMaker tuning job " + name + " (created before a restart)");
+                    events.normal(EventReason.SAGEMAKER_TUNING_JOB_ADOPTED, "adopted SageMaker tuning job " + name + " (created before a restart)");
                 }
             } catch (AwsServiceException e) {
                 if (AwsCallConditions.rejected(e)) {
@@ -118,7 +119,7 @@ public class SageMakerTuningBackend {
                     status.completionReason = "CreateRejected";
                     status.completionTime = Timestamps.format(now);
                     phase(status, TuningPhase.Failed, "CreateRejected", message, generation, now);
-                    events.warning("CreateRejected", message);
+                    events.warning(EventReason.CREATE_REJECTED, message);
                     return Optional.empty();
                 }
                 throw e;
