@@ -14,7 +14,7 @@ public class SageMakerEmulatorResource implements QuarkusTestResourceLifecycleMa
     @Override
     public Map<String, String> start() {
         try {
-            emulator = SageMakerEmulator.start(0, Clock.systemUTC(), Timing.realistic().scaled(0.5),
+            emulator = SageMakerEmulator.start(0, Clock.systemUTC(), Timing.realistic().scaled(0.2),
                     Files.createTempFile("sagemaker-requests", ".jsonl"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
