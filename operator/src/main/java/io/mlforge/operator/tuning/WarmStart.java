@@ -16,11 +16,11 @@ import java.util.Optional;
  * Observations from up to five finished parent TuningJobs (warmStart.parents): their succeeded trials whose
  * parameters fit this search's space seed the model. Empty while a parent has not finished.
  */
-final class WarmStart {
+public final class WarmStart {
     private WarmStart() {
     }
 
-    static Optional<List<Observation>> observations(KubernetesClient client, TuningJob job) {
+    public static Optional<List<Observation>> observations(KubernetesClient client, TuningJob job) {
         var warm = job.getSpec().warmStart;
         if (warm == null || warm.parents == null || warm.parents.isEmpty()) {
             return Optional.of(List.of());
