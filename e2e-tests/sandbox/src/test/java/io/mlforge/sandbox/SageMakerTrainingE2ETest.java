@@ -48,7 +48,7 @@ class SageMakerTrainingE2ETest {
     }
 
     @Test
-    void anOperatorKilledBetweenCreateAndItsStatusWriteAdoptsTheJobInsteadOfCreatingASecond() throws Exception {
+    void anOperatorKilledBetweenCreateAndItsStatusWriteAdoptsTheJobInsteadOfCreatingASecondEvenIfItEndedMeanwhile() throws Exception {
         SageMakerEmulator emulator = sandbox.sagemaker();
         String name;
         emulator.setResponseDelay("CreateTrainingJob", Duration.ofSeconds(60));
@@ -67,6 +67,11 @@ class SageMakerTrainingE2ETest {
         } finally {
             emulator.setResponseDelay("CreateTrainingJob", Duration.ZERO);
         }
+        // While no operator runs, the job finishes: the adopting operator must notice, although SageMaker's list of
+        // changes will never mention the job again.
+        String finished = name;
+        emulator.finishTrainingAt(finished, java.time.Instant.now());
+        await("the job ends on SageMaker").atMost(Duration.ofSeconds(60)).until(() -> emulator.trainingJobEnd(finished).isPresent());
         sandbox.startOperator();
 
         Map<String, Object> done = jobs.awaitStatus("crash-between", "Completed", s -> "Completed".equals(s.get("phase")));
