@@ -156,7 +156,15 @@ public class SageMakerTrainingBackend {
             outcome.requeueNow();
             return;
         }
-        DescribeTrainingJobResponse d = described.get();
+        apply(job, status, current, target, described.get(), now, outcome);
+    }
+
+    /**
+     * Brings status and the attempt up to date with a description of the attempt's SageMaker job: its phase while it
+     * runs, the attempt's end (and a retry after a retryable failure) once it ended.
+     */
+    private void apply(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, SageMakerTarget target,
+            DescribeTrainingJobResponse d, Instant now, Outcome outcome) {
         SageMakerJobState state = SageMakerJobState.of(d);
         Long generation = job.getMetadata().getGeneration();
         record(status, target, d);
@@ -290,19 +298,28 @@ public class SageMakerTrainingBackend {
             }
             throw e;
         }
-        String how;
+        String message = "attempt " + attempt.number + ": SageMaker training job " + attempt.backendName + " in " + target.region() + " ";
         if (arn.isPresent()) {
             status.sagemaker.trainingJobArn = arn.get();
-            how = "created";
-        } else {
-            service.describe(target, attempt.backendName).ifPresent(d -> record(status, target, d));
-            how = "adopted (created before the operator restarted)";
+            watcher.track(target, attempt.backendName, ResourceID.fromResource(job));
+            message += "created, " + why(status, attempt);
+            TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", message, job.getMetadata().getGeneration(), now);
+            outcome.normal(EventReason.ATTEMPT_CREATED, message);
+            return;
         }
+        // Created before the operator restarted, perhaps long ago: its state is applied now, because SageMaker's
+        // list of recent changes (all the watcher sees) may never mention the job again, for example if it ended.
+        Optional<DescribeTrainingJobResponse> described = service.describe(target, attempt.backendName);
+        if (described.isEmpty()) {
+            outcome.requeueAfter(settings.minPollInterval()); // in use but not yet visible: look again
+            return;
+        }
+        message += "adopted (created before the operator restarted), " + why(status, attempt);
+        outcome.normal(EventReason.ATTEMPT_ADOPTED, message);
+        TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptAdopted", message, job.getMetadata().getGeneration(), now);
         watcher.track(target, attempt.backendName, ResourceID.fromResource(job));
-        String message = "attempt " + attempt.number + ": SageMaker training job " + attempt.backendName + " in " + target.region() + " "
-                + how + ", " + why(status, attempt);
-        TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", message, job.getMetadata().getGeneration(), now);
-        outcome.normal(arn.isPresent() ? EventReason.ATTEMPT_CREATED : EventReason.ATTEMPT_ADOPTED, message);
+        watcher.takeChanged(attempt.backendName); // described just now
+        apply(job, status, attempt, target, described.get(), now, outcome);
     }
 
     private void stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {

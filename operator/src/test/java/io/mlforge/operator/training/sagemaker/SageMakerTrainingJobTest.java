@@ -292,4 +292,34 @@ class SageMakerTrainingJobTest {
                 && name.equals(r.at("/request/TrainingJobName").asText())).as("one StopTrainingJob, answered 200").singleElement()
                 .satisfies(r -> assertThat(r.path("status").asInt()).isEqualTo(200));
     }
+
+    @Inject
+    SageMakerTrainingBackend backend;
+
+    /**
+     * An operator that stopped after CreateTrainingJob went through but before it recorded so adopts the job at its
+     * next create. If the job ended meanwhile, SageMaker's list of recent changes never mentions it again, so the
+     * adopting reconcile itself must end the attempt (a regression: the job stayed Pending for good).
+     */
+    @Test
+    void adoptingAJobThatEndedWhileNoOperatorRanEndsTheAttemptInTheSameReconcile() {
+        TrainingJob job = TrainingJobs.fromSpec("xgb-adopt-ended", spec(sagemakerSettings("")));
+        TrainingJobStatus status = new TrainingJobStatus();
+        java.time.Instant now = java.time.Instant.now();
+        assertThat(backend.reconcile(job, status, now).requeueDelay(now)).as("intent recorded, then create").isPresent();
+        String name = status.attempts.get(0).backendName;
+        // The create that went through for the operator that stopped before hearing back, then the job's end.
+        sagemaker.createTrainingJob(CreateTrainingJobMapping.request(job, name, 1));
+        SageMakerEmulatorResource.emulator.finishTrainingAt(name, java.time.Instant.now());
+        await("the job ends on SageMaker").atMost(WAIT).until(() -> SageMakerEmulatorResource.emulator.trainingJobEnd(name).isPresent());
+
+        var outcome = backend.reconcile(job, status, java.time.Instant.now());
+        assertThat(status.phase).as(status.message).isEqualTo(TrainingPhase.Completed);
+        assertThat(status.attempts).singleElement().satisfies(a -> assertThat(a.reason).isEqualTo("Completed"));
+        assertThat(status.sagemaker.trainingJobArn).isEqualTo(describe(name).trainingJobArn());
+        assertThat(status.modelArtifacts).endsWith(name + "/output/model.tar.gz");
+        assertThat(outcome.events()).extracting(e -> e.reason().name()).contains("ATTEMPT_ADOPTED");
+        assertThat(SageMakerEmulatorResource.emulator.requestLog()).filteredOn(r -> "CreateTrainingJob".equals(r.path("operation").asText())
+                && name.equals(r.at("/request/TrainingJobName").asText())).extracting(r -> r.path("status").asInt()).containsExactly(200, 400);
+    }
 }
