@@ -181,8 +181,8 @@ class HelmChartTest {
     @Test
     void dataAgentRunsFromTheOperatorsImage() {
         assertThat(env(deployment(render(c -> c.set("image.repository", "registry.example/mlf").set("image.tag", "1.2.3")))))
-                .containsEntry("MLFORGE_TRAINING_DATA_AGENT_IMAGE", "registry.example/mlf:1.2.3");
-        assertThat(env(deployment(render()))).containsEntry("MLFORGE_TRAINING_DATA_AGENT_IMAGE", "ghcr.io/mlforge/mlforge-operator:0.1.0");
+                .containsEntry("MLFORGE_DATA_AGENT_IMAGE", "registry.example/mlf:1.2.3");
+        assertThat(env(deployment(render()))).containsEntry("MLFORGE_DATA_AGENT_IMAGE", "ghcr.io/mlforge/mlforge-operator:0.1.0");
     }
 
     @Test

@@ -101,8 +101,8 @@ public final class Sandbox implements AutoCloseable {
 
     public void startOperator() throws IOException, InterruptedException {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("MLFORGE_TRAINING_S3_ENDPOINT", s3.endpoint());
-        env.put("MLFORGE_TRAINING_S3_PATH_STYLE", "true");
+        env.put("MLFORGE_DATA_AGENT_S3_ENDPOINT", s3.endpoint());
+        env.put("MLFORGE_DATA_AGENT_S3_PATH_STYLE", "true");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", S3Store.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", S3Store.SECRET_KEY);

@@ -1,19 +1,75 @@
 package io.mlforge.operator.core;
 
-import java.util.function.BiConsumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
+import io.mlforge.api.v1alpha1.Condition;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * What the shared reconcile path ({@link Reconciliation}) needs to know about one kind's status.
- *
- * @param empty     a new status for a resource that has none
- * @param phase     the status's phase (null before the first)
- * @param message   the human-readable message that goes with the phase
- * @param failed    whether the phase is a failure (its Event is a Warning)
- * @param observe   records the generation the status was computed from
+ * What the shared reconcile path ({@link Reconciliation}) needs to know about one kind's status. Every MLForge status
+ * follows the Kubernetes convention with the same fields ({@code phase}, {@code message}, {@code conditions},
+ * {@code observedGeneration}), so one model reads them all: {@link #of} finds the fields once (a status class
+ * without them fails at start-up, and StatusModelTest checks all three kinds).
  */
-public record StatusModel<S>(Supplier<S> empty, Function<S, Enum<?>> phase, Function<S, String> message, Predicate<S> failed,
-        BiConsumer<S, Long> observe) {
+public final class StatusModel<S> {
+    private final Supplier<S> empty;
+    private final Enum<?> failedPhase;
+    private final VarHandle phase;
+    private final VarHandle message;
+    private final VarHandle conditions;
+    private final VarHandle observedGeneration;
+
+    private StatusModel(Supplier<S> empty, Enum<?> failedPhase, Class<S> type) {
+        this.empty = empty;
+        this.failedPhase = failedPhase;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            this.phase = lookup.findVarHandle(type, "phase", failedPhase.getDeclaringClass());
+            this.message = lookup.findVarHandle(type, "message", String.class);
+            this.conditions = lookup.findVarHandle(type, "conditions", List.class);
+            this.observedGeneration = lookup.findVarHandle(type, "observedGeneration", Long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException(type.getSimpleName() + " lacks a status field the reconcile path needs", e);
+        }
+    }
+
+    /** The model of status class {@code type}, whose phase {@code failedPhase} is a failure (its Event is a Warning). */
+    public static <S> StatusModel<S> of(Class<S> type, Supplier<S> empty, Enum<?> failedPhase) {
+        return new StatusModel<>(empty, failedPhase, type);
+    }
+
+    /** A new status for a resource that has none. */
+    public S empty() {
+        return empty.get();
+    }
+
+    /** The status's phase (null before the first). */
+    public Enum<?> phase(S status) {
+        return (Enum<?>) phase.get(status);
+    }
+
+    /** The human-readable message that goes with the phase. */
+    public String message(S status) {
+        return (String) message.get(status);
+    }
+
+    /** Whether the phase is a failure. */
+    public boolean failed(S status) {
+        return phase(status) == failedPhase;
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Condition> conditions(S status) {
+        return (List<Condition>) conditions.get(status);
+    }
+
+    public void setConditions(S status, List<Condition> value) {
+        conditions.set(status, value);
+    }
+
+    /** Records the generation the status was computed from. */
+    public void observe(S status, Long generation) {
+        observedGeneration.set(status, generation);
+    }
 }

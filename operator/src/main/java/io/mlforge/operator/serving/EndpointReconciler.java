@@ -1,107 +1,104 @@
 package io.mlforge.operator.serving;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
 import io.mlforge.api.v1alpha1.EndpointStatus;
+import io.mlforge.api.v1alpha1.ModelSource;
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.api.v1alpha1.TuningJob;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.ResourceReconciler;
 import io.mlforge.operator.core.StatusModel;
-import io.mlforge.operator.core.StatusWriter;
 import io.mlforge.operator.serving.kubernetes.KubernetesEndpointBackend;
+import io.mlforge.operator.serving.kubernetes.ServingPlanner;
 import io.mlforge.operator.serving.sagemaker.SageMakerEndpointBackend;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import org.jboss.logging.Logger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Reconciles Endpoints: resolves the models (TrainingJob / TuningJob references wait with condition ModelResolved
- * until their artifacts exist), hands the endpoint to its backend and writes status. A finalizer lets deletion
- * remove what the endpoint created (per deletionPolicy).
+ * Reconciles Endpoints in the shared shape ({@link ResourceReconciler}): resolves the models (TrainingJob / TuningJob
+ * references wait with condition ModelResolved until their artifacts exist), then hands the endpoint to its backend. A
+ * finalizer lets deletion remove what the endpoint created (per deletionPolicy).
  */
 @ControllerConfiguration(name = EndpointReconciler.NAME)
-public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoint> {
+public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointStatus, EndpointBackend> {
     public static final String NAME = "endpoint";
-    private static final Logger LOG = Logger.getLogger(EndpointReconciler.class);
+
+    /** For the CDI client proxy (the reconciler is application scoped). */
+    protected EndpointReconciler() {
+        this(null, null);
+    }
+
+    @Inject
+    public EndpointReconciler(KubernetesEndpointBackend kubernetes, SageMakerEndpointBackend sagemaker) {
+        super(StatusModel.of(EndpointStatus.class, EndpointStatus::new, EndpointPhase.Failed),
+                kubernetes, sagemaker, resource -> resource.getSpec().backend);
+    }
 
     @Inject
     KubernetesClient client;
 
     @Inject
-    StatusWriter statusWriter;
-
-    @Inject
-    SageMakerEndpointBackend sagemaker;
-
-    @Inject
-    KubernetesEndpointBackend kubernetes;
-
-    @Inject
     ServingMetrics metrics;
 
-    @Inject
-    Reconciliation reconciliation;
-
-    /** TrainingJobs and TuningJobs that Endpoints name as model sources: their changes re-resolve those Endpoints. */
+    /**
+     * TrainingJobs and TuningJobs that Endpoints name as model sources (their changes re-resolve those Endpoints), and
+     * the Deployments of in-cluster Endpoints.
+     */
     @Override
-    public java.util.List<io.javaoperatorsdk.operator.processing.event.source.EventSource<?, Endpoint>> prepareEventSources(
-            io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<Endpoint> context) {
-        var trainingJobs = io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration
-                .from(io.mlforge.api.v1alpha1.TrainingJob.class, Endpoint.class)
+    public List<EventSource<?, Endpoint>> prepareEventSources(EventSourceContext<Endpoint> context) {
+        var trainingJobs = InformerEventSourceConfiguration.from(TrainingJob.class, Endpoint.class)
                 .withSecondaryToPrimaryMapper(job -> referencing(context, job.getMetadata().getNamespace(), job.getMetadata().getName(), false))
                 .build();
-        var tuningJobs = io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration
-                .from(io.mlforge.api.v1alpha1.TuningJob.class, Endpoint.class)
+        var tuningJobs = InformerEventSourceConfiguration.from(TuningJob.class, Endpoint.class)
                 .withSecondaryToPrimaryMapper(job -> referencing(context, job.getMetadata().getNamespace(), job.getMetadata().getName(), true))
                 .build();
-        var deployments = io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration
-                .from(io.fabric8.kubernetes.api.model.apps.Deployment.class, Endpoint.class)
-                .withLabelSelector(io.mlforge.operator.serving.kubernetes.ServingPlanner.ENDPOINT_LABEL)
-                .withSecondaryToPrimaryMapper(io.javaoperatorsdk.operator.processing.event.source.informer.Mappers.fromOwnerReferences(Endpoint.class))
+        var deployments = InformerEventSourceConfiguration.from(Deployment.class, Endpoint.class)
+                .withLabelSelector(ServingPlanner.ENDPOINT_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Endpoint.class))
                 .build();
-        return java.util.List.of(new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(trainingJobs, context),
-                new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(tuningJobs, context),
-                new io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<>(deployments, context));
+        return List.of(new InformerEventSource<>(trainingJobs, context), new InformerEventSource<>(tuningJobs, context),
+                new InformerEventSource<>(deployments, context));
     }
 
-    private static java.util.Set<io.javaoperatorsdk.operator.processing.event.ResourceID> referencing(
-            io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<Endpoint> context, String namespace, String name, boolean tuning) {
+    private static Set<ResourceID> referencing(EventSourceContext<Endpoint> context, String namespace, String name, boolean tuning) {
         return context.getPrimaryCache().list(namespace).filter(e -> {
-            java.util.List<io.mlforge.api.v1alpha1.ModelSource> sources = new java.util.ArrayList<>();
+            List<ModelSource> sources = new ArrayList<>();
             if (e.getSpec().model != null) {
                 sources.add(e.getSpec().model);
             }
             e.getSpec().variants.stream().filter(v -> v.model != null).forEach(v -> sources.add(v.model));
             return sources.stream().anyMatch(m -> name.equals(tuning ? m.fromTuningJob : m.fromTrainingJob));
-        }).map(io.javaoperatorsdk.operator.processing.event.ResourceID::fromResource).collect(java.util.stream.Collectors.toSet());
+        }).map(ResourceID::fromResource).collect(Collectors.toSet());
     }
 
-    /** What the shared reconcile path needs to know about an Endpoint's status. */
-    static final StatusModel<EndpointStatus> STATUS = new StatusModel<>(EndpointStatus::new, s -> s.phase, s -> s.message,
-            s -> s.phase == EndpointPhase.Failed, (s, generation) -> s.observedGeneration = generation);
-
     @Override
-    public UpdateControl<Endpoint> reconcile(Endpoint cached, Context<Endpoint> context) {
-        Reconciliation.Scope<Endpoint, EndpointStatus> scope = reconciliation.begin(cached, STATUS);
+    protected void step(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Context<Endpoint> context) {
         Endpoint endpoint = scope.resource();
         EndpointStatus status = scope.status();
         Instant now = scope.now();
         Long generation = endpoint.getMetadata().getGeneration();
-        Backend backend = endpoint.getSpec().backend == null ? Backend.Kubernetes : endpoint.getSpec().backend;
-        Outcome outcome;
         ModelResolver.Result models = ModelResolver.resolve(client, endpoint);
         if (!models.resolvedAll()) {
             status.message = models.waitingMessage();
@@ -111,37 +108,29 @@ public class EndpointReconciler implements Reconciler<Endpoint>, Cleaner<Endpoin
                 status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, models.waitingReason(),
                         models.waitingMessage(), generation, now);
             }
-            outcome = new Outcome();
-            outcome.requeueAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
-        } else {
-            status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
-            status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
-                    "every variant has a model", generation, now);
-            outcome = backend == Backend.SageMaker ? sagemaker.reconcile(endpoint, status, models.models(), now)
-                    : kubernetes.reconcile(endpoint, status, models.models(), now);
-            for (Outcome.EventNote note : outcome.events()) {
-                if (note.reason() == EventReason.UPDATED || note.reason() == EventReason.UPDATE_FAILED) {
-                    metrics.updated(backend, note.reason() == EventReason.UPDATED);
-                }
-            }
+            scope.outcome().requeueAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
+            return;
         }
-        metrics.phase(endpoint.getMetadata().getUid(), backend, status.phase);
-        return reconciliation.finish(scope, outcome);
+        status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
+        status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
+                "every variant has a model", generation, now);
+        backendOf(endpoint).reconcile(scope, models.models());
     }
 
     @Override
-    public DeleteControl cleanup(Endpoint endpoint, Context<Endpoint> context) {
-        statusWriter.forget(endpoint.getMetadata().getUid());
-        metrics.forget(endpoint.getMetadata().getUid());
-        if (endpoint.getSpec().backend == Backend.SageMaker) {
-            Optional<DeleteControl> wait = reconciliation.awaitRelease(endpoint, () -> sagemaker.release(endpoint), EventReason.DELETING,
-                    "waiting for SageMaker to delete the endpoint before its config and models", "cannot delete the SageMaker endpoint yet");
-            if (wait.isPresent()) {
-                return wait.get();
+    protected void observed(Reconciliation.Scope<Endpoint, EndpointStatus> scope) {
+        Endpoint endpoint = scope.resource();
+        Backend backend = backendKind(endpoint);
+        for (Outcome.EventNote note : scope.outcome().events()) {
+            if (note.reason() == EventReason.UPDATED || note.reason() == EventReason.UPDATE_FAILED) {
+                metrics.updated(backend, note.reason() == EventReason.UPDATED);
             }
-        } else {
-            kubernetes.release(endpoint);
         }
-        return DeleteControl.defaultDelete();
+        metrics.phase(endpoint.getMetadata().getUid(), backend, scope.status().phase);
+    }
+
+    @Override
+    protected void forget(Endpoint endpoint) {
+        metrics.forget(endpoint.getMetadata().getUid());
     }
 }

@@ -1,70 +1,49 @@
 package io.mlforge.operator.training;
 
-import io.mlforge.operator.core.EventReason;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
-import io.mlforge.operator.core.EventRecorder;
-import io.mlforge.operator.core.Outcome;
 import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.BackendReconciler;
 import io.mlforge.operator.core.StatusModel;
-import io.mlforge.operator.core.StatusWriter;
 import io.mlforge.operator.training.kubernetes.KubernetesTrainingBackend;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
-import io.mlforge.operator.training.kubernetes.TrainingWorkloads;
-import io.mlforge.operator.training.metrics.TrainerLogMetricsCollector;
 import io.mlforge.operator.training.sagemaker.SageMakerTrainingBackend;
 import io.mlforge.operator.training.sagemaker.SageMakerWatcher;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Reconciles TrainingJobs: hands the job to its backend, records Events for what changed, keeps the Prometheus
- * gauges current, and writes status only when it changed. A finalizer lets deletion remove the job's pods.
+ * Reconciles TrainingJobs in the shared shape ({@link BackendReconciler}): the job's backend brings its attempts
+ * forward; the Prometheus gauges follow its phase. A finalizer lets deletion stop the SageMaker job or remove the pods.
  */
 @ControllerConfiguration(name = TrainingJobReconciler.NAME)
-public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<TrainingJob> {
+public class TrainingJobReconciler extends BackendReconciler<TrainingJob, TrainingJobStatus, TrainingBackend> {
     public static final String NAME = "trainingjob";
 
-    @Inject
-    KubernetesTrainingBackend kubernetes;
+    /** For the CDI client proxy (the reconciler is application scoped). */
+    protected TrainingJobReconciler() {
+        this(null, null);
+    }
 
     @Inject
-    SageMakerTrainingBackend sagemaker;
+    public TrainingJobReconciler(KubernetesTrainingBackend kubernetes, SageMakerTrainingBackend sagemaker) {
+        super(StatusModel.of(TrainingJobStatus.class, TrainingJobStatus::new, TrainingPhase.Failed),
+                kubernetes, sagemaker, resource -> resource.getSpec().backend);
+    }
 
     @Inject
     SageMakerWatcher sagemakerWatcher;
 
     @Inject
-    TrainingWorkloads workloads;
-
-    @Inject
-    TrainerLogMetricsCollector logMetrics;
-
-    @Inject
-    EventRecorder events;
-
-    @Inject
     TrainingMetrics metrics;
-
-    @Inject
-    StatusWriter statusWriter;
-
-    @Inject
-    Reconciliation reconciliation;
 
     @Override
     public List<EventSource<?, TrainingJob>> prepareEventSources(EventSourceContext<TrainingJob> context) {
@@ -74,38 +53,14 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         return List.of(new InformerEventSource<>(pods, context), sagemakerWatcher.eventSource());
     }
 
-    /** What the shared reconcile path needs to know about a TrainingJob's status. */
-    static final StatusModel<TrainingJobStatus> STATUS = new StatusModel<>(TrainingJobStatus::new, s -> s.phase, s -> s.message,
-            s -> s.phase == TrainingPhase.Failed, (s, generation) -> s.observedGeneration = generation);
-
     @Override
-    public UpdateControl<TrainingJob> reconcile(TrainingJob cached, Context<TrainingJob> context) {
-        Reconciliation.Scope<TrainingJob, TrainingJobStatus> scope = reconciliation.begin(cached, STATUS);
+    protected void observed(Reconciliation.Scope<TrainingJob, TrainingJobStatus> scope) {
         TrainingJob job = scope.resource();
-        TrainingJobStatus status = scope.status();
-        Backend backend = job.getSpec().backend == null ? Backend.Kubernetes : job.getSpec().backend;
-        Outcome outcome = backend == Backend.Kubernetes
-                ? kubernetes.reconcile(job, status, List.copyOf(context.getSecondaryResources(Pod.class)), scope.now())
-                : sagemaker.reconcile(job, status, scope.now());
-        metrics.phase(job.getMetadata().getUid(), backend, status.phase);
-        return reconciliation.finish(scope, outcome);
+        metrics.phase(job.getMetadata().getUid(), backendKind(job), scope.status().phase);
     }
 
     @Override
-    public DeleteControl cleanup(TrainingJob job, Context<TrainingJob> context) {
-        if (job.getSpec().backend == Backend.SageMaker) {
-            Optional<DeleteControl> wait = reconciliation.awaitRelease(job, () -> sagemaker.release(job), EventReason.STOPPING,
-                    "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)", "cannot stop the SageMaker job yet");
-            if (wait.isPresent()) {
-                return wait.get();
-            }
-        }
-        workloads.deleteAll(job.getMetadata().getNamespace(), job.getMetadata().getUid());
-        logMetrics.forget(job);
+    protected void forget(TrainingJob job) {
         metrics.forget(job.getMetadata().getUid());
-        statusWriter.forget(job.getMetadata().getUid());
-        events.normal(job, EventReason.DELETED, job.getSpec().backend == Backend.SageMaker ? "SageMaker job released (deletionPolicy)"
-                : "pods and Services removed");
-        return DeleteControl.defaultDelete();
     }
 }

@@ -4,19 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
-/** {@code mlforge.training.*}: how the in-cluster backend builds and watches training pods. */
+/** {@code mlforge.training.*}: how the in-cluster backend builds and watches training pods (the data agent and GPU resource name: {@code mlforge.data-agent.*}, {@code mlforge.cluster.*}). */
 @ConfigMapping(prefix = "mlforge.training")
 public interface TrainingSettings {
-    /** Image of the data agent (init and sidecar containers). The Helm chart sets it to the operator's own image. */
-    @WithDefault("ghcr.io/mlforge/mlforge-operator:0.1.0")
-    String dataAgentImage();
-
-    /** Extended resource name of GPUs, unless a job names another. */
-    @WithDefault("nvidia.com/gpu")
-    String gpuResourceName();
-
     /** Node label that instance types select on. */
     @WithDefault("node.kubernetes.io/instance-type")
     String instanceTypeLabel();
@@ -59,11 +50,4 @@ public interface TrainingSettings {
     /** Cluster DNS domain, for the pods' search path (algo-N resolves as on SageMaker). */
     @WithDefault("cluster.local")
     String clusterDomain();
-
-    /** S3 endpoint for the data agent, for S3-compatible stores (e.g. the sandbox); unset for AWS. */
-    Optional<String> s3Endpoint();
-
-    /** Path-style S3 addressing for the data agent (needed by most S3-compatible stores). */
-    @WithDefault("false")
-    boolean s3PathStyle();
 }

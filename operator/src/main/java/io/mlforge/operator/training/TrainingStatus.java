@@ -9,9 +9,6 @@ import java.time.Instant;
 
 /** Keeps phase, message and the phase-derived conditions (Ready, Running, Succeeded, Failed) of a TrainingJob consistent. */
 public final class TrainingStatus {
-    /** False when a metric definition cannot be applied to the log. */
-    public static final String METRICS = io.mlforge.api.v1alpha1.TrainingJobStatus.METRICS_PARSED;
-
     private TrainingStatus() {
     }
 

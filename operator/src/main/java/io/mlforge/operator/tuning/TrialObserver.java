@@ -37,7 +37,7 @@ public final class TrialObserver {
             TrialPhase phase = phase(s, stoppedBy, objective);
             String reason = stoppedBy != null && (phase == TrialPhase.StoppedEarly || phase == TrialPhase.Stopped) ? stoppedBy
                     : s == null || s.phase == null ? null : s.phase == TrainingPhase.Completed && objective == null ? "NoObjectiveValue"
-                    : s.conditions == null ? null : s.conditions.stream().filter(c -> "Ready".equals(c.type)).map(c -> c.reason).findFirst().orElse(null);
+                    : s.conditions == null ? null : s.conditions.stream().filter(c -> io.mlforge.api.v1alpha1.Condition.READY.equals(c.type)).map(c -> c.reason).findFirst().orElse(null);
             trials.add(new Trial(Integer.parseInt(labels.get(TuningLabels.TRIAL_INDEX)), child.getMetadata().getName(),
                     parameters(annotations.get(TuningLabels.PARAMETERS)), phase, objective, curve, reason, s == null ? null : s.startTime,
                     s == null ? null : s.completionTime, hyperband(annotations.get(TuningLabels.HYPERBAND))));

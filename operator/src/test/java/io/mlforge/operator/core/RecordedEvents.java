@@ -23,10 +23,18 @@ public class RecordedEvents extends EventRecorder {
         recorded.add((failure ? "Warning Failed" : "Normal " + phase.name()) + ": " + message);
     }
 
+    /** {@code reconciler} recording into these Events, for its deletion path (its status path needs an API server). */
+    public <T extends ResourceReconciler<?, ?, ?>> T wire(T reconciler) {
+        reconciler.events = this;
+        reconciler.reconciliation = reconciliation();
+        return reconciler;
+    }
+
     /** A Reconciliation that records into these Events (its status path is not for use without an API server). */
     public Reconciliation reconciliation() {
         Reconciliation reconciliation = new Reconciliation();
         reconciliation.events = this;
+        reconciliation.failures = java.util.List.of(new io.mlforge.operator.aws.AwsCallFailures());
         return reconciliation;
     }
 }

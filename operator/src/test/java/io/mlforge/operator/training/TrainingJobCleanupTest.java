@@ -20,16 +20,14 @@ import org.junit.jupiter.api.Test;
 class TrainingJobCleanupTest {
     @Test
     void aRateLimitedStopKeepsTheFinalizerAndRetriesWithABackendErrorEvent() {
-        RecordedEvents events = new RecordedEvents();
-        TrainingJobReconciler reconciler = new TrainingJobReconciler();
-        reconciler.events = events;
-        reconciler.reconciliation = events.reconciliation();
-        reconciler.sagemaker = new SageMakerTrainingBackend() {
+        RecordedEvents recorded = new RecordedEvents();
+        SageMakerTrainingBackend limited = new SageMakerTrainingBackend() {
             @Override
             public boolean release(TrainingJob job) {
                 throw new RateLimitedException("sagemaker/us-east-1", Duration.ofSeconds(2), 1.0);
             }
         };
+        TrainingJobReconciler reconciler = recorded.wire(new TrainingJobReconciler(null, limited));
         TrainingJob job = new TrainingJob();
         job.getMetadata().setName("train");
         job.getMetadata().setNamespace("ml");
@@ -40,6 +38,6 @@ class TrainingJobCleanupTest {
 
         assertThat(control.isRemoveFinalizer()).isFalse();
         assertThat(control.getScheduleDelay()).isPresent();
-        assertThat(events.recorded).singleElement().asString().startsWith("Warning BackendError: cannot stop the SageMaker job yet: backing off");
+        assertThat(recorded.recorded).singleElement().asString().startsWith("Warning BackendError: cannot stop the SageMaker job yet: backing off");
     }
 }

@@ -11,6 +11,6 @@ public class TrainingProfile implements QuarkusTestProfile {
                 "quarkus.operator-sdk.namespaces", "JOSDK_ALL_NAMESPACES",
                 "mlforge.leader-election.enabled", "false",
                 "mlforge.training.metrics-poll-interval", "1s",
-                "mlforge.training.data-agent-image", "registry.example/mlforge-operator:test");
+                "mlforge.data-agent.image", "registry.example/mlforge-operator:test");
     }
 }

@@ -1,5 +1,6 @@
 package io.mlforge.operator.serving.kubernetes;
 
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,8 +15,11 @@ import io.mlforge.api.v1alpha1.ModelSpec;
 import io.mlforge.api.v1alpha1.Variant;
 import io.mlforge.api.v1alpha1.VariantStatus;
 import io.mlforge.operator.core.ResourceNames;
-import io.mlforge.operator.serving.sagemaker.SageMakerEndpointBackend;
-import io.mlforge.operator.training.TrainingSettings;
+import io.mlforge.operator.serving.ServingStatus;
+import io.mlforge.operator.serving.EndpointBackend;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.dataagent.DataAgentSettings;
+import io.mlforge.operator.core.ClusterSettings;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -35,14 +39,17 @@ import java.util.stream.Collectors;
  * pods, so the effective weight of a variant is its share of ready replicas (status.variants[].currentWeight).
  */
 @Singleton
-public class KubernetesEndpointBackend {
+public class KubernetesEndpointBackend implements EndpointBackend {
     static final String DESIRED_HASH = "mlforge.io/desired-hash";
 
     @Inject
     KubernetesClient client;
 
     @Inject
-    TrainingSettings training;
+    DataAgentSettings dataAgent;
+
+    @Inject
+    ClusterSettings cluster;
 
     @Inject
     io.mlforge.operator.serving.ServingSettings serving;
@@ -63,16 +70,20 @@ public class KubernetesEndpointBackend {
         return gatewayApi;
     }
 
+    @Override
+    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Map<String, ModelSpec> models) {
+        reconcile(scope.resource(), scope.status(), models, scope.now(), scope.outcome());
+    }
+
     /** One step: changes {@code status}; the outcome holds its Events and when to look again. */
-    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now) {
-        Outcome outcome = new Outcome();
+    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome outcome) {
         outcome.requeueAfter(apply(endpoint, status, models, now, outcome));
         return outcome;
     }
 
     private Duration apply(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome events) {
-        ServingPlanner.Desired desired = ServingPlanner.plan(endpoint, models, new ServingPlanner.Settings(training.dataAgentImage(),
-                training.gpuResourceName(), training.s3Endpoint(), training.s3PathStyle()));
+        ServingPlanner.Desired desired = ServingPlanner.plan(endpoint, models, new ServingPlanner.Settings(dataAgent.image(),
+                cluster.gpuResourceName(), dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
         String ns = endpoint.getMetadata().getNamespace();
         String label = ResourceNames.labelValue(endpoint.getMetadata().getName());
         boolean changed = false;
@@ -191,12 +202,21 @@ public class KubernetesEndpointBackend {
             case Creating -> "waiting for " + (variants.size() - readyVariants) + " variant(s) to become ready";
             default -> "rolling out the new spec; ready pods keep serving";
         };
-        SageMakerEndpointBackend.phase(status, phase, phase.name(), message, generation, now);
+        ServingStatus.phase(status, phase, phase.name(), message, generation, now);
         return phase == EndpointPhase.InService ? Duration.ofMinutes(10) : Duration.ofSeconds(5);
     }
 
+    @Override
+    public ReleaseNotes releaseNotes() {
+        return RELEASE;
+    }
+
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.DELETING, "waiting for the serving objects to go",
+            "cannot delete the serving objects yet", "Deployments, Services, autoscalers and routes deleted");
+
     /** Deletion: the objects are owned by the Endpoint; they are deleted here too (without relying on the garbage collector). */
-    public void release(Endpoint endpoint) {
+    @Override
+    public boolean release(Endpoint endpoint) {
         String ns = endpoint.getMetadata().getNamespace();
         String label = ResourceNames.labelValue(endpoint.getMetadata().getName());
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
@@ -206,5 +226,6 @@ public class KubernetesEndpointBackend {
             client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(ns)
                     .withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
         }
+        return true;
     }
 }

@@ -1,7 +1,11 @@
 package io.mlforge.operator.serving.sagemaker;
 
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.serving.EndpointBackend;
+import io.mlforge.operator.serving.ServingStatus;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
@@ -14,7 +18,7 @@ import io.mlforge.api.v1alpha1.SageMakerEndpointStatus;
 import io.mlforge.api.v1alpha1.VariantStatus;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.Timestamps;
-import io.mlforge.operator.aws.AwsCallConditions;
+import io.mlforge.operator.aws.AwsCallFailures;
 import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.api.v1alpha1.Variant;
 import io.mlforge.operator.aws.ApplicationAutoScalingService;
@@ -47,7 +51,7 @@ import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
  * Describes back off from 10 s while it changes to 5 min while it is stable.
  */
 @Singleton
-public class SageMakerEndpointBackend {
+public class SageMakerEndpointBackend implements EndpointBackend {
     static final Duration STABLE_MAX = Duration.ofMinutes(5);
 
     @Inject
@@ -69,18 +73,14 @@ public class SageMakerEndpointBackend {
         return new SageMakerTarget(sm.region == null ? settings.defaultRegion() : sm.region, sm.assumeRoleArn);
     }
 
+    @Override
+    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Map<String, ModelSpec> models) {
+        reconcile(scope.resource(), scope.status(), models, scope.now(), scope.outcome());
+    }
+
     /** One step: changes {@code status}; the outcome holds its Events and when to look again. */
-    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now) {
-        Long generation = endpoint.getMetadata().getGeneration();
-        Outcome outcome = new Outcome();
-        try {
-            outcome.requeueAfter(step(endpoint, status, models, now, outcome));
-            status.conditions = AwsCallConditions.answered(status.conditions, "SageMaker", generation, now);
-        } catch (SdkException | RateLimitedException e) {
-            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(), generation, now, outcome);
-            status.conditions = f.conditions();
-            outcome.requeueAfter(f.retryAfter());
-        }
+    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome outcome) {
+        outcome.requeueAfter(step(endpoint, status, models, now, outcome));
         return outcome;
     }
 
@@ -110,10 +110,10 @@ public class SageMakerEndpointBackend {
             try {
                 ensureConfig(target, plan, sm);
             } catch (AwsServiceException e) {
-                if (!AwsCallConditions.rejected(e)) {
+                if (!AwsCallFailures.rejected(e)) {
                     throw e;
                 }
-                failed(status, planned, "SageMaker rejected the request: " + AwsCallConditions.errorMessage(e), generation, now, events);
+                failed(status, planned, "SageMaker rejected the request: " + AwsCallFailures.errorMessage(e), generation, now, events);
                 phase(status, EndpointPhase.Failed, "Rejected", status.failedUpdate.message, generation, now);
                 return STABLE_MAX;
             }
@@ -189,11 +189,11 @@ public class SageMakerEndpointBackend {
                 ensureConfig(target, plan, sm);
                 service.updateEndpoint(target, sm.endpointName, planned, plan.deployment());
             } catch (AwsServiceException e) {
-                if (!AwsCallConditions.rejected(e)) {
+                if (!AwsCallFailures.rejected(e)) {
                     throw e;
                 }
                 // the previous config keeps serving; this spec is not retried until it changes
-                failed(status, planned, "SageMaker rejected the request: " + AwsCallConditions.errorMessage(e), generation, now, events);
+                failed(status, planned, "SageMaker rejected the request: " + AwsCallFailures.errorMessage(e), generation, now, events);
                 phase(status, EndpointPhase.InService, "UpdateFailed", "in service with " + serving + "; " + status.failedUpdate.message,
                         generation, now);
                 return STABLE_MAX;
@@ -318,19 +318,24 @@ public class SageMakerEndpointBackend {
         status.readyVariants = ready + "/" + endpoint.getSpec().variants.size();
     }
 
-    public static void phase(EndpointStatus status, EndpointPhase phase, String reason, String message, Long generation, Instant now) {
-        status.phase = phase;
-        status.message = message;
-        status.conditions = Conditions.set(status.conditions, Condition.READY, phase == EndpointPhase.InService ? ConditionStatus.True
-                : ConditionStatus.False, reason, message, generation, now);
-        status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATING, phase == EndpointPhase.Updating || phase == EndpointPhase.Creating
-                || phase == EndpointPhase.RollingBack ? ConditionStatus.True : ConditionStatus.False, reason, message, generation, now);
+    static void phase(EndpointStatus status, EndpointPhase phase, String reason, String message, Long generation, Instant now) {
+        ServingStatus.phase(status, phase, reason, message, generation, now);
     }
+
+    @Override
+    public ReleaseNotes releaseNotes() {
+        return RELEASE;
+    }
+
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.DELETING,
+            "waiting for SageMaker to delete the endpoint before its config and models", "cannot delete the SageMaker endpoint yet",
+            "SageMaker endpoint, config and models deleted or retained (deletionPolicy)");
 
     /**
      * Deletion: policy Delete (default) deletes the endpoint, then, once SageMaker has removed it, its config and
      * models; Retain leaves them. Returns true when the resource may go.
      */
+    @Override
     public boolean release(Endpoint endpoint) {
         EndpointStatus status = endpoint.getStatus();
         intervals.remove(endpoint.getMetadata().getUid());

@@ -1,7 +1,12 @@
 package io.mlforge.operator.training.kubernetes;
 
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.ClusterSettings;
+import io.mlforge.operator.dataagent.DataAgentSettings;
+import io.mlforge.operator.core.Reconciliation;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -13,7 +18,9 @@ import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.training.AttemptLifecycle;
 import io.mlforge.operator.training.TrainingAttempts;
+import io.mlforge.operator.training.TrainingBackend;
 import io.mlforge.operator.training.TrainingMetrics;
 import io.mlforge.operator.training.TrainingSettings;
 import io.mlforge.operator.training.TrainingStatus;
@@ -24,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Runs TrainingJobs with backend Kubernetes: one attempt at a time, each a planned group of pods. Observes the
@@ -33,7 +39,7 @@ import java.util.Objects;
  * restarted operator continues from it.
  */
 @Singleton
-public class KubernetesTrainingBackend {
+public class KubernetesTrainingBackend implements TrainingBackend {
     public static final String CREATED = TrainingAttempts.CREATED;
     public static final String RETRY = TrainingAttempts.RETRY;
     public static final String RESUMED = TrainingAttempts.RESUMED;
@@ -51,68 +57,81 @@ public class KubernetesTrainingBackend {
     @Inject
     TrainingMetrics metrics;
 
+    @Inject
+    DataAgentSettings dataAgent;
+
+    @Inject
+    ClusterSettings cluster;
+
     PodGroupPlanner planner() {
-        return new PodGroupPlanner(settings);
+        return new PodGroupPlanner(settings, dataAgent, cluster);
     }
 
     AttemptObserver observer() {
         return new AttemptObserver(settings.unschedulableAfter(), settings.stuckContainerTimeout());
     }
 
+    @Override
+    public void reconcile(Reconciliation.Scope<TrainingJob, TrainingJobStatus> scope, Context<TrainingJob> context) {
+        reconcile(scope.resource(), scope.status(), List.copyOf(context.getSecondaryResources(Pod.class)), scope.now(), scope.outcome());
+    }
+
+    /** Pods and Services of a deleted job go with it (a finalizer: the job's pods may outlive an owner reference's GC). */
+    @Override
+    public boolean release(TrainingJob job) {
+        workloads.deleteAll(job.getMetadata().getNamespace(), job.getMetadata().getUid());
+        logMetrics.forget(job);
+        return true;
+    }
+
+    @Override
+    public ReleaseNotes releaseNotes() {
+        return RELEASE;
+    }
+
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING, "waiting for the pods to stop",
+            "cannot remove the pods yet", "pods and Services removed");
+
     /**
      * One reconcile. {@code cachedPods} are the job's pods from the informer cache (all attempts).
      */
-    public Outcome reconcile(TrainingJob job, TrainingJobStatus status, List<Pod> cachedPods, Instant now) {
-        Outcome outcome = new Outcome();
+    public Outcome reconcile(TrainingJob job, TrainingJobStatus status, List<Pod> cachedPods, Instant now, Outcome outcome) {
         TrainingJobSpec spec = job.getSpec();
-        String namespace = job.getMetadata().getNamespace();
         Long generation = job.getMetadata().getGeneration();
         TrainingAttempt current = current(status);
-
-        if (Boolean.TRUE.equals(spec.stop) && !restartRequested(job, status)) {
-            return stop(job, status, current, now, outcome);
-        }
-        if (isTerminal(status.phase)) {
-            if (restartRequested(job, status)) {
-                status.observedRestartNonce = spec.restartNonce;
-                status.completionTime = null;
-                status.modelArtifacts = null;
-                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUCCEEDED, ConditionStatus.False, "Restarted",
-                        "a new run was requested through restartNonce", generation, now);
-                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.FAILED, ConditionStatus.False, "Restarted",
-                        "a new run was requested through restartNonce", generation, now);
+        return switch (AttemptLifecycle.next(spec, status)) {
+            case STOP -> stop(job, status, current, now, outcome);
+            case ENDED -> cleanUpAfterTtl(job, status, now, outcome);
+            case RESTART_ENDED -> {
+                AttemptLifecycle.beginNewRun(spec, status, generation, now);
                 startAttempt(job, status, RESTARTED, now, outcome);
-                return outcome;
+                yield outcome;
             }
-            return cleanUpAfterTtl(job, status, now, outcome);
-        }
-        if (current != null && restartRequested(job, status)) {
-            // A new restartNonce on a running job: replace the current attempt.
-            workloads.stopAttempt(namespace, current.backendName);
-            endAttempt(job, current, TrainingPhase.Stopped, "Restarted", "replaced by a new run (restartNonce changed)", null, now);
-            status.observedRestartNonce = spec.restartNonce;
-            startAttempt(job, status, RESTARTED, now, outcome);
-            return outcome;
-        }
-        if (Boolean.TRUE.equals(spec.suspend)) {
-            return suspend(job, status, current, now, outcome);
-        }
-        if (current == null) {
-            status.observedRestartNonce = spec.restartNonce;
-            startAttempt(job, status, CREATED, now, outcome);
-            return outcome;
-        }
-        if (status.phase == TrainingPhase.Suspended) {
-            status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUSPENDED, ConditionStatus.False, "Resumed",
-                    "spec.suspend is false", generation, now);
-            startAttempt(job, status, RESUMED, now, outcome);
-            return outcome;
-        }
-        if (current.phase == TrainingPhase.Failed) {
+            case REPLACE_RUNNING -> {
+                workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
+                if (!isTerminal(current.phase)) {
+                    gpuTime(job, current, now);
+                }
+                AttemptLifecycle.replaced(spec, status, current, now);
+                startAttempt(job, status, RESTARTED, now, outcome);
+                yield outcome;
+            }
+            case SUSPEND -> suspend(job, status, current, now, outcome);
+            case FIRST -> {
+                status.observedRestartNonce = spec.restartNonce;
+                startAttempt(job, status, CREATED, now, outcome);
+                yield outcome;
+            }
+            case RESUME -> {
+                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUSPENDED, ConditionStatus.False, "Resumed",
+                        "spec.suspend is false", generation, now);
+                startAttempt(job, status, RESUMED, now, outcome);
+                yield outcome;
+            }
             // A previous reconcile recorded the failure but not the next step (e.g. the operator restarted).
-            return afterFailure(job, status, current, now, outcome);
-        }
-        return observe(job, status, current, cachedPods, now, outcome);
+            case AFTER_FAILURE -> afterFailure(job, status, current, now, outcome);
+            case OBSERVE -> observe(job, status, current, cachedPods, now, outcome);
+        };
     }
 
     private Outcome observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, List<Pod> cachedPods,
@@ -212,15 +231,13 @@ public class KubernetesTrainingBackend {
 
     private Outcome afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now,
             Outcome outcome) {
-        boolean retryable = failed.reason != null && isRetryableReason(job, failed);
-        int failedInRun = TrainingAttempts.failedInRun(status);
-        int maxAttempts = maxAttempts(job.getSpec());
-        if (retryable && failedInRun < maxAttempts) {
+        AttemptLifecycle.AfterFailure next = AttemptLifecycle.afterFailure(job.getSpec(), status, failed,
+                failed.reason != null && isRetryableReason(job, failed));
+        if (next.retry()) {
             startAttempt(job, status, RETRY, now, outcome);
-            return outcome;
+        } else {
+            fail(job, status, failed.reason, next.message(), now, outcome);
         }
-        String why = retryable ? failed.message + " (" + failedInRun + " of " + maxAttempts + " attempts failed)" : failed.message;
-        fail(job, status, failed.reason, why, now, outcome);
         return outcome;
     }
 
@@ -337,12 +354,7 @@ public class KubernetesTrainingBackend {
             return;
         }
         metrics.attemptStarted(Backend.Kubernetes, cause);
-        String why = switch (cause) {
-            case RETRY -> "retrying after " + status.attempts.get(number - 2).reason;
-            case RESUMED -> "resuming after suspend";
-            case RESTARTED -> "new run (restartNonce)";
-            default -> "first run";
-        };
+        String why = AttemptLifecycle.why(status, attempt);
         TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", "attempt " + number + " created (" + why + ")",
                 job.getMetadata().getGeneration(), now);
         outcome.normal(EventReason.ATTEMPT_CREATED, "attempt " + number + " (" + plan.name() + "): " + plan.pods().size() + " pod(s), " + why);
@@ -351,11 +363,11 @@ public class KubernetesTrainingBackend {
 
     private void endAttempt(TrainingJob job, TrainingAttempt attempt, TrainingPhase phase, String reason, String message,
             Integer exitCode, Instant now) {
-        attempt.phase = phase;
-        attempt.reason = reason;
-        attempt.message = message;
-        attempt.exitCode = exitCode;
-        attempt.completionTime = Timestamps.format(now);
+        AttemptLifecycle.end(attempt, phase, reason, message, exitCode, now);
+        gpuTime(job, attempt, now);
+    }
+
+    private void gpuTime(TrainingJob job, TrainingAttempt attempt, Instant now) {
         Instant start = Timestamps.parse(attempt.startTime);
         if (start != null) {
             TrainingJobSpec spec = job.getSpec();
@@ -368,7 +380,7 @@ public class KubernetesTrainingBackend {
             Instant now, Outcome outcome) {
         Map<String, String> invalid = logMetrics.collect(job, status, namespace, pod, finalRead, now);
         if (!invalid.isEmpty()) {
-            status.conditions = Conditions.set(status.conditions, TrainingStatus.METRICS, ConditionStatus.False, "InvalidRegex",
+            status.conditions = Conditions.set(status.conditions, TrainingJobStatus.METRICS_PARSED, ConditionStatus.False, "InvalidRegex",
                     "metric definitions that cannot be used: " + invalid, job.getMetadata().getGeneration(), now);
         }
     }
@@ -377,22 +389,12 @@ public class KubernetesTrainingBackend {
         return TrainingAttempts.current(status);
     }
 
-
-    private static boolean restartRequested(TrainingJob job, TrainingJobStatus status) {
-        return status.attempts != null && !status.attempts.isEmpty()
-                && !Objects.equals(job.getSpec().restartNonce, status.observedRestartNonce);
-    }
-
     static boolean isTerminal(TrainingPhase phase) {
         return TrainingAttempts.isTerminal(phase);
     }
 
     private static int instances(TrainingJobSpec spec) {
         return spec.resources == null || spec.resources.instanceCount == null ? 1 : spec.resources.instanceCount;
-    }
-
-    private static int maxAttempts(TrainingJobSpec spec) {
-        return spec.retry == null || spec.retry.maxAttempts == null ? 3 : spec.retry.maxAttempts;
     }
 
     private static List<Integer> retryExitCodes(TrainingJobSpec spec) {

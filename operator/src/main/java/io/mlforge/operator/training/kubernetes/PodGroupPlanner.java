@@ -1,6 +1,8 @@
 package io.mlforge.operator.training.kubernetes;
 
 import io.mlforge.operator.dataagent.DataAgent;
+import io.mlforge.operator.dataagent.DataAgentSettings;
+import io.mlforge.operator.core.ClusterSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -49,9 +51,13 @@ public final class PodGroupPlanner {
     static final String CHECKPOINT_VOLUME = "checkpoints";
 
     private final TrainingSettings settings;
+    private final DataAgentSettings dataAgent;
+    private final ClusterSettings cluster;
 
-    public PodGroupPlanner(TrainingSettings settings) {
+    public PodGroupPlanner(TrainingSettings settings, DataAgentSettings dataAgent, ClusterSettings cluster) {
         this.settings = settings;
+        this.dataAgent = dataAgent;
+        this.cluster = cluster;
     }
 
     public PlannedAttempt plan(TrainingJob job, int attempt) {
@@ -206,10 +212,10 @@ public final class PodGroupPlanner {
     private Container agentContainer(String name, String mode, AgentPlan plan, List<VolumeMount> mounts, String restartPolicy) {
         List<EnvVar> env = new ArrayList<>();
         env.add(env(AgentPlan.ENV, plan.toJson()));
-        env.addAll(DataAgent.storageEnvironment(settings.s3Endpoint(), settings.s3PathStyle()));
+        env.addAll(DataAgent.storageEnvironment(dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
         return new ContainerBuilder()
                 .withName(name)
-                .withImage(settings.dataAgentImage())
+                .withImage(dataAgent.image())
                 .withCommand(DataAgent.COMMAND)
                 .withArgs(mode)
                 .withEnv(env)
@@ -337,7 +343,7 @@ public final class PodGroupPlanner {
         ResourceRequirementsBuilder builder = k8s.resources == null ? new ResourceRequirementsBuilder()
                 : new ResourceRequirementsBuilder(k8s.resources);
         if (gpus > 0) {
-            String gpuName = Optional.ofNullable(k8s.gpuResourceName).orElse(settings.gpuResourceName());
+            String gpuName = Optional.ofNullable(k8s.gpuResourceName).orElse(cluster.gpuResourceName());
             builder.addToLimits(gpuName, new Quantity(Integer.toString(gpus)));
             builder.addToRequests(gpuName, new Quantity(Integer.toString(gpus)));
         }

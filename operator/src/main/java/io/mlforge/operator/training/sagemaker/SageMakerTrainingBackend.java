@@ -1,13 +1,16 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.aws.SageMakerSettings;
 import io.mlforge.operator.aws.SageMakerTarget;
 import io.mlforge.operator.aws.SageMakerTrainingService;
 import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlforge.api.v1alpha1.Backend;
-import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.JobDeletionPolicy;
 import io.mlforge.api.v1alpha1.LogsPointer;
 import io.mlforge.api.v1alpha1.SageMakerTrainingStatus;
@@ -19,9 +22,11 @@ import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.core.Timestamps;
-import io.mlforge.operator.aws.AwsCallConditions;
+import io.mlforge.operator.aws.AwsCallFailures;
 import io.mlforge.operator.aws.RateLimitedException;
+import io.mlforge.operator.training.AttemptLifecycle;
 import io.mlforge.operator.training.TrainingAttempts;
+import io.mlforge.operator.training.TrainingBackend;
 import io.mlforge.operator.training.TrainingMetrics;
 import io.mlforge.operator.training.TrainingStatus;
 import jakarta.inject.Inject;
@@ -32,7 +37,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -47,7 +51,7 @@ import software.amazon.awssdk.services.sagemaker.model.MetricData;
  * reported as conditions, never as a crash loop.
  */
 @Singleton
-public class SageMakerTrainingBackend {
+public class SageMakerTrainingBackend implements TrainingBackend {
     public static final String LOG_GROUP = "/aws/sagemaker/TrainingJobs";
 
     @Inject
@@ -68,68 +72,48 @@ public class SageMakerTrainingBackend {
         return new SageMakerTarget(region, sm == null ? null : sm.assumeRoleArn);
     }
 
-    public Outcome reconcile(TrainingJob job, TrainingJobStatus status, Instant now) {
-        Outcome outcome = new Outcome();
-        try {
-            decide(job, status, now, outcome);
-            status.conditions = AwsCallConditions.answered(status.conditions, "SageMaker", job.getMetadata().getGeneration(), now);
-        } catch (SdkException | RateLimitedException e) {
-            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(),
-                    job.getMetadata().getGeneration(), now, outcome);
-            status.conditions = f.conditions();
-            outcome.requeueAfter(f.retryAfter());
-        }
-        return outcome;
+    @Override
+    public void reconcile(Reconciliation.Scope<TrainingJob, TrainingJobStatus> scope, Context<TrainingJob> context) {
+        reconcile(scope.resource(), scope.status(), scope.now(), scope.outcome());
     }
 
-    private void decide(TrainingJob job, TrainingJobStatus status, Instant now, Outcome outcome) {
+    /** One step for {@code job}: changes {@code status}; failed SageMaker calls propagate ({@code Reconciliation#act}). */
+    public Outcome reconcile(TrainingJob job, TrainingJobStatus status, Instant now, Outcome outcome) {
         TrainingJobSpec spec = job.getSpec();
         TrainingAttempt current = TrainingAttempts.current(status);
-        boolean restart = current != null && !Objects.equals(spec.restartNonce, status.observedRestartNonce);
-        if (Boolean.TRUE.equals(spec.stop) && !restart) {
-            stop(job, status, current, now, outcome);
-            return;
-        }
-        if (TrainingAttempts.isTerminal(status.phase)) {
-            if (restart) {
-                status.observedRestartNonce = spec.restartNonce;
-                status.completionTime = null;
-                status.modelArtifacts = null;
-                String why = "a new run was requested through restartNonce";
-                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUCCEEDED, ConditionStatus.False, "Restarted", why,
-                        job.getMetadata().getGeneration(), now);
-                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.FAILED, ConditionStatus.False, "Restarted", why,
-                        job.getMetadata().getGeneration(), now);
+        switch (AttemptLifecycle.next(spec, status)) {
+            case STOP -> stop(job, status, current, now, outcome);
+            case ENDED, SUSPEND, RESUME -> {
+                // ended: nothing runs; suspend cannot reach a SageMaker job (the CRD refuses it)
+            }
+            case RESTART_ENDED -> {
+                AttemptLifecycle.beginNewRun(spec, status, job.getMetadata().getGeneration(), now);
                 startAttempt(job, status, TrainingAttempts.RESTARTED, now, outcome);
             }
-            return;
-        }
-        if (current != null && restart) {
-            if (!TrainingAttempts.isTerminal(current.phase)) {
-                service.stop(target(job), current.backendName);
-                watcher.untrack(current.backendName);
-                endAttempt(current, TrainingPhase.Stopped, "Restarted", "replaced by a new run (restartNonce changed)", now);
+            case REPLACE_RUNNING -> {
+                if (!TrainingAttempts.isTerminal(current.phase)) {
+                    service.stop(target(job), current.backendName);
+                    watcher.untrack(current.backendName);
+                }
+                AttemptLifecycle.replaced(spec, status, current, now);
+                startAttempt(job, status, TrainingAttempts.RESTARTED, now, outcome);
             }
-            status.observedRestartNonce = spec.restartNonce;
-            startAttempt(job, status, TrainingAttempts.RESTARTED, now, outcome);
-            return;
-        }
-        if (current == null) {
-            status.observedRestartNonce = spec.restartNonce;
-            if (preflight(job, status, now, outcome)) {
-                startAttempt(job, status, TrainingAttempts.CREATED, now, outcome);
+            case FIRST -> {
+                status.observedRestartNonce = spec.restartNonce;
+                if (preflight(job, status, now, outcome)) {
+                    startAttempt(job, status, TrainingAttempts.CREATED, now, outcome);
+                }
             }
-            return;
+            case AFTER_FAILURE -> afterFailure(job, status, current, now, outcome); // the failure was recorded, the next step was not
+            case OBSERVE -> {
+                if (created(status, current)) {
+                    observe(job, status, current, now, outcome);
+                } else {
+                    create(job, status, current, now, outcome); // the intent is in status: create (or adopt) exactly that job
+                }
+            }
         }
-        if (current.phase == TrainingPhase.Failed) {
-            afterFailure(job, status, current, now, outcome); // the failure was recorded, the next step was not
-            return;
-        }
-        if (!created(status, current)) {
-            create(job, status, current, now, outcome); // the intent is in status: create (or adopt) exactly that job
-            return;
-        }
-        observe(job, status, current, now, outcome);
+        return outcome;
     }
 
     private void observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
@@ -207,16 +191,13 @@ public class SageMakerTrainingBackend {
     }
 
     private void afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now, Outcome outcome) {
-        boolean retryable = isRetryable(failed.reason);
-        int failedInRun = TrainingAttempts.failedInRun(status);
-        int maxAttempts = job.getSpec().retry == null || job.getSpec().retry.maxAttempts == null ? 3 : job.getSpec().retry.maxAttempts;
-        if (retryable && failedInRun < maxAttempts) {
+        AttemptLifecycle.AfterFailure next = AttemptLifecycle.afterFailure(job.getSpec(), status, failed, isRetryable(failed.reason));
+        if (next.retry()) {
             startAttempt(job, status, TrainingAttempts.RETRY, now, outcome);
             return;
         }
-        String why = retryable ? failed.message + " (" + failedInRun + " of " + maxAttempts + " attempts failed)" : failed.message;
         status.completionTime = Timestamps.format(now);
-        TrainingStatus.phase(status, TrainingPhase.Failed, failed.reason, why, job.getMetadata().getGeneration(), now);
+        TrainingStatus.phase(status, TrainingPhase.Failed, failed.reason, next.message(), job.getMetadata().getGeneration(), now);
         metrics.finished(Backend.SageMaker, TrainingPhase.Failed, TrainingAttempts.duration(status));
     }
 
@@ -265,11 +246,7 @@ public class SageMakerTrainingBackend {
     }
 
     private static String why(TrainingJobStatus status, TrainingAttempt attempt) {
-        return switch (attempt.cause) {
-            case TrainingAttempts.RETRY -> "retrying after " + status.attempts.get(attempt.number - 2).reason;
-            case TrainingAttempts.RESTARTED -> "new run (restartNonce)";
-            default -> "first run";
-        };
+        return AttemptLifecycle.why(status, attempt);
     }
 
     /** Whether SageMaker confirmed the creation of the attempt's job (its ARN is known). */
@@ -288,8 +265,8 @@ public class SageMakerTrainingBackend {
         try {
             arn = service.create(target, CreateTrainingJobMapping.request(job, attempt.backendName, attempt.number));
         } catch (AwsServiceException e) {
-            if (AwsCallConditions.rejected(e)) {
-                String message = "SageMaker rejected CreateTrainingJob: " + AwsCallConditions.errorMessage(e);
+            if (AwsCallFailures.rejected(e)) {
+                String message = "SageMaker rejected CreateTrainingJob: " + AwsCallFailures.errorMessage(e);
                 endAttempt(attempt, TrainingPhase.Failed, "CreateRejected", message, now);
                 status.completionTime = Timestamps.format(now);
                 TrainingStatus.phase(status, TrainingPhase.Failed, "CreateRejected", message, job.getMetadata().getGeneration(), now);
@@ -369,6 +346,7 @@ public class SageMakerTrainingBackend {
      * Deletion: with policy Stop (the default) the running SageMaker job is stopped and the resource stays until
      * SageMaker reports it ended; with Retain it keeps running. Returns true when the resource may go.
      */
+    @Override
     public boolean release(TrainingJob job) {
         TrainingJobStatus status = job.getStatus();
         TrainingAttempt current = status == null ? null : TrainingAttempts.current(status);
@@ -391,6 +369,15 @@ public class SageMakerTrainingBackend {
         }
         return ended;
     }
+
+    @Override
+    public ReleaseNotes releaseNotes() {
+        return RELEASE;
+    }
+
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING,
+            "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)", "cannot stop the SageMaker job yet",
+            "SageMaker job released (deletionPolicy)");
 
     private static void record(TrainingJobStatus status, SageMakerTarget target, DescribeTrainingJobResponse d) {
         SageMakerTrainingStatus sm = new SageMakerTrainingStatus();
@@ -444,9 +431,6 @@ public class SageMakerTrainingBackend {
     }
 
     private static void endAttempt(TrainingAttempt attempt, TrainingPhase phase, String reason, String message, Instant now) {
-        attempt.phase = phase;
-        attempt.reason = reason;
-        attempt.message = message;
-        attempt.completionTime = Timestamps.format(now);
+        AttemptLifecycle.end(attempt, phase, reason, message, null, now);
     }
 }

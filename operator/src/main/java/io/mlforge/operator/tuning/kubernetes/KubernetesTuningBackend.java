@@ -1,5 +1,6 @@
 package io.mlforge.operator.tuning.kubernetes;
 
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mlforge.api.v1alpha1.TrainingJob;
@@ -9,6 +10,9 @@ import io.mlforge.api.v1alpha1.TuningJobStatus;
 import io.mlforge.api.v1alpha1.TuningPhase;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.mlforge.operator.tuning.TuningBackend;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.tuning.SuggesterFactory;
@@ -42,7 +46,7 @@ import org.jboss.logging.Logger;
  * index is stored before they are created, so a restarted operator finds them instead of creating them again.
  */
 @Singleton
-public class KubernetesTuningBackend {
+public class KubernetesTuningBackend implements TuningBackend {
     private static final Logger LOG = Logger.getLogger(KubernetesTuningBackend.class);
 
     @Inject
@@ -51,17 +55,25 @@ public class KubernetesTuningBackend {
     @Inject
     TuningSettings settings;
 
+    @Inject
+    Reconciliation reconciliation;
+
     /** One suggester per search: the Bayesian one keeps its last hyperparameter fit as the next fit's start. */
     private final Map<String, Suggester> suggesters = new ConcurrentHashMap<>();
+
+    @Override
+    public void reconcile(Reconciliation.Scope<TuningJob, TuningJobStatus> scope, Context<TuningJob> context) {
+        reconcile(scope.resource(), scope.status(), scope.initial(), List.copyOf(context.getSecondaryResources(TrainingJob.class)), scope.now(),
+                () -> reconciliation.writeNow(scope), scope.outcome());
+    }
 
     /**
      * One step: changes {@code status}; {@code storeStatus} writes it at once (the names of new trials are stored
      * before the trials are created); {@code initial} is the status as the reconcile found it.
      */
     public Outcome reconcile(TuningJob job, TuningJobStatus status, TuningJobStatus initial, List<TrainingJob> children, Instant now,
-            Runnable storeStatus) {
+            Runnable storeStatus, Outcome outcome) {
         Long generation = job.getMetadata().getGeneration();
-        Outcome outcome = new Outcome();
         SearchSpace space = SearchSpace.of(job.getSpec().parameters);
         List<Trial> trials = withUnseen(job, status, children);
         Optional<List<Observation>> warmStart = WarmStart.observations(client, job);
@@ -100,11 +112,21 @@ public class KubernetesTuningBackend {
     }
 
     /** Deletes the search's trials (each stops its pods or SageMaker job) and forgets its suggester. */
-    public void release(TuningJob job) {
+    @Override
+    public boolean release(TuningJob job) {
         suggesters.remove(job.getMetadata().getUid());
         client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
                 .withLabel(TuningLabels.TUNING_JOB, ResourceNames.labelValue(job.getMetadata().getName())).delete();
+        return true;
     }
+
+    @Override
+    public ReleaseNotes releaseNotes() {
+        return RELEASE;
+    }
+
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING, "waiting for the trials to go",
+            "cannot delete the trials yet", "trials deleted (each stops its pods or SageMaker job)");
 
     /**
      * The trials, including those the status records but the informer has not delivered yet (read directly); a trial

@@ -12,7 +12,7 @@ import io.mlforge.api.v1alpha1.TuningParameter;
 import io.mlforge.api.v1alpha1.TuningStrategy;
 import io.mlforge.api.v1alpha1.WarmStartConfig;
 import io.mlforge.operator.core.ResourceNames;
-import io.mlforge.operator.training.sagemaker.CreateTrainingJobMapping;
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,11 @@
 package io.mlforge.operator.tuning.sagemaker;
 
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.mlforge.operator.tuning.TuningBackend;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -15,7 +19,7 @@ import io.mlforge.api.v1alpha1.TuningJobStatus;
 import io.mlforge.api.v1alpha1.TuningPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.Timestamps;
-import io.mlforge.operator.aws.AwsCallConditions;
+import io.mlforge.operator.aws.AwsCallFailures;
 import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.operator.aws.SageMakerSettings;
 import io.mlforge.operator.aws.SageMakerTarget;
@@ -44,7 +48,7 @@ import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJob
  * changes. spec.stop and deletion (deletionPolicy Stop) stop the tuning job and its trials.
  */
 @Singleton
-public class SageMakerTuningBackend {
+public class SageMakerTuningBackend implements TuningBackend {
     @Inject
     SageMakerTuningService service;
 
@@ -64,18 +68,14 @@ public class SageMakerTuningBackend {
         return new SageMakerTarget(sm == null || sm.region == null ? settings.defaultRegion() : sm.region, sm == null ? null : sm.assumeRoleArn);
     }
 
+    @Override
+    public void reconcile(Reconciliation.Scope<TuningJob, TuningJobStatus> scope, Context<TuningJob> context) {
+        reconcile(scope.resource(), scope.status(), scope.now(), scope.outcome());
+    }
+
     /** One step: changes {@code status}; the outcome holds its Events and when to look again (nothing once the job ended). */
-    public Outcome reconcile(TuningJob job, TuningJobStatus status, Instant now) {
-        Long generation = job.getMetadata().getGeneration();
-        Outcome outcome = new Outcome();
-        try {
-            step(job, status, now, outcome).ifPresent(outcome::requeueAfter);
-            status.conditions = AwsCallConditions.answered(status.conditions, "SageMaker", generation, now);
-        } catch (SdkException | RateLimitedException e) {
-            AwsCallConditions.Failure f = AwsCallConditions.failed(status.conditions, e, "SageMaker", settings.minPollInterval(), generation, now, outcome);
-            status.conditions = f.conditions();
-            outcome.requeueAfter(f.retryAfter());
-        }
+    public Outcome reconcile(TuningJob job, TuningJobStatus status, Instant now, Outcome outcome) {
+        step(job, status, now, outcome).ifPresent(outcome::requeueAfter);
         return outcome;
     }
 
@@ -114,8 +114,8 @@ public class SageMakerTuningBackend {
                     events.normal(EventReason.SAGEMAKER_TUNING_JOB_ADOPTED, "adopted SageMaker tuning job " + name + " (created before a restart)");
                 }
             } catch (AwsServiceException e) {
-                if (AwsCallConditions.rejected(e)) {
-                    String message = "SageMaker rejected CreateHyperParameterTuningJob: " + AwsCallConditions.errorMessage(e);
+                if (AwsCallFailures.rejected(e)) {
+                    String message = "SageMaker rejected CreateHyperParameterTuningJob: " + AwsCallFailures.errorMessage(e);
                     status.completionReason = "CreateRejected";
                     status.completionTime = Timestamps.format(now);
                     phase(status, TuningPhase.Failed, "CreateRejected", message, generation, now);
@@ -253,7 +253,17 @@ public class SageMakerTuningBackend {
         TuningStatus.phase(status, phase, reason, message, generation, now);
     }
 
+    @Override
+    public ReleaseNotes releaseNotes() {
+        return RELEASE;
+    }
+
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING,
+            "waiting for SageMaker to stop the tuning job before the resource goes (deletionPolicy Stop)",
+            "cannot stop the SageMaker tuning job yet", "SageMaker tuning job released (deletionPolicy)");
+
     /** Deletion: with policy Stop the tuning job is stopped and the resource waits until it ended; Retain leaves it. */
+    @Override
     public boolean release(TuningJob job) {
         TuningJobStatus status = job.getStatus();
         if (status == null || status.sagemaker == null || status.sagemaker.tuningJobName == null) {

@@ -20,7 +20,7 @@ class AttemptObserverTest {
 
     private static List<Pod> pods(String spec) {
         List<Pod> pods = new ArrayList<>();
-        for (Pod p : new PodGroupPlanner(TestTrainingSettings.defaults()).plan(TrainingJobs.fromSpec("job", spec), 1).pods()) {
+        for (Pod p : TestTrainingSettings.defaults().planner().plan(TrainingJobs.fromSpec("job", spec), 1).pods()) {
             p.getMetadata().setCreationTimestamp(T0.toString());
             pods.add(p);
         }

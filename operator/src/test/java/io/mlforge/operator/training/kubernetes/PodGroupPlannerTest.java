@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PodGroupPlannerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final PodGroupPlanner planner = new PodGroupPlanner(TestTrainingSettings.defaults());
+    private final PodGroupPlanner planner = TestTrainingSettings.defaults().planner();
 
     private static final String DISTRIBUTED = """
             image: registry.example/train:1
@@ -254,7 +254,7 @@ class PodGroupPlannerTest {
             assertThat(o.getController()).isTrue();
         });
 
-        Pod spot = new PodGroupPlanner(TestTrainingSettings.defaults().withInstanceTypes(Map.of("ml.g5.xlarge", "g5-pool")))
+        Pod spot = TestTrainingSettings.defaults().withInstanceTypes(Map.of("ml.g5.xlarge", "g5-pool")).planner()
                 .plan(TrainingJobs.fromSpec("s", "image: x\nresources: {instanceType: ml.g5.xlarge}\nspot: {enabled: true, maxWaitSeconds: 90000}"), 1)
                 .pods().get(0);
         assertThat(spot.getSpec().getNodeSelector()).containsEntry("node.kubernetes.io/instance-type", "g5-pool")
@@ -283,7 +283,9 @@ class PodGroupPlannerTest {
 
     @Test
     void sandboxS3EndpointReachesTheAgent() {
-        Pod pod = new PodGroupPlanner(TestTrainingSettings.defaults().withS3Endpoint("http://s3.sandbox:9000"))
+        Pod pod = new PodGroupPlanner(TestTrainingSettings.defaults(),
+                new TestTrainingSettings.DataAgent("registry.example/mlforge-operator:0.1.0", java.util.Optional.of("http://s3.sandbox:9000"), true),
+                TestTrainingSettings.CLUSTER)
                 .plan(TrainingJobs.fromSpec("job", "image: x"), 1).pods().get(0);
         assertThat(env(container(pod, TrainingLabels.PREPARE))).containsEntry("MLFORGE_S3_ENDPOINT", "http://s3.sandbox:9000")
                 .containsEntry("MLFORGE_S3_PATH_STYLE", "true");

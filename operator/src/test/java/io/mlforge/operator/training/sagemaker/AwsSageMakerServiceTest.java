@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
 import io.mlforge.operator.aws.AwsSageMakerService;
 import io.mlforge.operator.aws.SageMakerTarget;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.mlforge.operator.training.sagemaker;
 
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +13,8 @@ import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.support.MlforgeCrdsSetup;
+import io.mlforge.operator.support.SageMakerEmulatorResource;
+import io.mlforge.operator.support.SageMakerProfile;
 import io.mlforge.operator.training.TrainingJobs;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sagemaker.emulator.SyntheticTrainer;
@@ -39,7 +42,7 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobRespon
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = MlforgeCrdsSetup.class)
-@TestProfile(SageMakerTrainingProfile.class)
+@TestProfile(SageMakerProfile.class)
 class SageMakerTrainingJobTest {
     static final String NS = "ml";
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -306,14 +309,14 @@ class SageMakerTrainingJobTest {
         TrainingJob job = TrainingJobs.fromSpec("xgb-adopt-ended", spec(sagemakerSettings("")));
         TrainingJobStatus status = new TrainingJobStatus();
         java.time.Instant now = java.time.Instant.now();
-        assertThat(backend.reconcile(job, status, now).requeueDelay(now)).as("intent recorded, then create").isPresent();
+        assertThat(backend.reconcile(job, status, now, new io.mlforge.operator.core.Outcome()).requeueDelay(now)).as("intent recorded, then create").isPresent();
         String name = status.attempts.get(0).backendName;
         // The create that went through for the operator that stopped before hearing back, then the job's end.
         sagemaker.createTrainingJob(CreateTrainingJobMapping.request(job, name, 1));
         SageMakerEmulatorResource.emulator.finishTrainingAt(name, java.time.Instant.now());
         await("the job ends on SageMaker").atMost(WAIT).until(() -> SageMakerEmulatorResource.emulator.trainingJobEnd(name).isPresent());
 
-        var outcome = backend.reconcile(job, status, java.time.Instant.now());
+        var outcome = backend.reconcile(job, status, java.time.Instant.now(), new io.mlforge.operator.core.Outcome());
         assertThat(status.phase).as(status.message).isEqualTo(TrainingPhase.Completed);
         assertThat(status.attempts).singleElement().satisfies(a -> assertThat(a.reason).isEqualTo("Completed"));
         assertThat(status.sagemaker.trainingJobArn).isEqualTo(describe(name).trainingJobArn());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TuningJob;
-import io.mlforge.operator.training.sagemaker.CreateTrainingJobMapping;
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sagemaker.model.CreateHyperParameterTuningJobRequest;

@@ -1,4 +1,4 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
 import io.mlforge.api.v1alpha1.Channel;
 import io.mlforge.api.v1alpha1.InputMode;

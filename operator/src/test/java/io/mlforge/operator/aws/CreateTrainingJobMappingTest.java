@@ -1,4 +1,4 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.mlforge.operator.training.sagemaker;
+package io.mlforge.operator.support;
 
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sagemaker.emulator.Timing;
@@ -9,7 +9,8 @@ import java.util.Map;
 
 /** Starts the SageMaker emulator on a free port for a Quarkus test and points the operator's SDK clients at it. */
 public class SageMakerEmulatorResource implements QuarkusTestResourceLifecycleManager {
-    static volatile SageMakerEmulator emulator;
+    /** The running emulator (tests change its faults and read its request log). */
+    public static volatile SageMakerEmulator emulator;
 
     @Override
     public Map<String, String> start() {
