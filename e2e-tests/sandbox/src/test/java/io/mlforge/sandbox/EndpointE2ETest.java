@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.EndpointPhase;
+import io.mlforge.api.v1alpha1.EndpointStatus;
+import io.mlforge.api.v1alpha1.TrainingJob;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,23 +48,28 @@ class EndpointE2ETest {
         sandbox.applyYaml(yaml);
     }
 
-    private static Map<String, Object> status(String name) {
-        return sandbox.status(Sandbox.ENDPOINTS, name);
+    /** The endpoint's status through the typed API (an empty status while it has none). */
+    private static EndpointStatus status(String name) {
+        Endpoint endpoint = client.resources(Endpoint.class).inNamespace("default").withName(name).get();
+        return endpoint == null || endpoint.getStatus() == null ? new EndpointStatus() : endpoint.getStatus();
     }
 
-    private static Map<String, Object> await(String name, String what, Predicate<Map<String, Object>> condition) {
+    private static EndpointStatus await(String name, String what, Predicate<EndpointStatus> condition) {
         org.awaitility.Awaitility.await(name + " " + what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> condition.test(status(name)));
         return status(name);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> sm(Map<String, Object> status) {
-        return (Map<String, Object>) status.get("sagemaker");
+    private static boolean inService(EndpointStatus s) {
+        return s.phase == EndpointPhase.InService;
     }
 
-    private static Predicate<Map<String, Object>> inServiceWith(String dataUriPart) {
-        return s -> "InService".equals(s.get("phase")) && s.get("sagemaker") != null && sm(s).get("pendingEndpointConfigName") == null;
+    /** InService, no update pending, and serving a model whose data URI contains {@code dataUriPart} (per SageMaker's CreateModel). */
+    private static Predicate<EndpointStatus> inServiceWith(String dataUriPart) {
+        return s -> inService(s) && s.sagemaker != null && s.sagemaker.pendingEndpointConfigName == null && s.sagemaker.modelNames != null
+                && sandbox.sagemaker().requestLog().stream().anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
+                        && s.sagemaker.modelNames.contains(r.at("/request/ModelName").asText())
+                        && r.at("/request/PrimaryContainer/ModelDataUrl").asText().contains(dataUriPart));
     }
 
     private static List<JsonNode> writes(String endpointName) {
@@ -85,16 +95,15 @@ class EndpointE2ETest {
     static final String XGB = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
 
     @Test
-    @SuppressWarnings("unchecked")
     void realTimeEndpointUpdatesBlueGreenAndCollectsTheOldConfig() throws Exception {
         apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v1/model.tar.gz",
                 "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
-        Map<String, Object> first = await("churn", "InService", inServiceWith("v1"));
-        String firstConfig = (String) sm(first).get("endpointConfigName");
-        assertThat(sm(first)).containsEntry("endpointName", "default-churn").containsEntry("endpointStatus", "InService");
-        assertThat(first.get("url")).isEqualTo("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/default-churn/invocations");
-        assertThat((List<Map<String, Object>>) first.get("variants")).extracting(v -> v.get("name") + "=" + v.get("currentWeight"))
-                .containsExactly("primary=0.8", "canary=0.2");
+        EndpointStatus first = await("churn", "InService", inServiceWith("v1"));
+        String firstConfig = first.sagemaker.endpointConfigName;
+        assertThat(first.sagemaker.endpointName).isEqualTo("default-churn");
+        assertThat(first.sagemaker.endpointStatus).isEqualTo("InService");
+        assertThat(first.url).isEqualTo("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/default-churn/invocations");
+        assertThat(first.variants).extracting(v -> v.name + "=" + v.currentWeight).containsExactly("primary=0.8", "canary=0.2");
 
         // re-applying the same spec writes nothing to SageMaker
         int writesBefore = writes("default-churn").size();
@@ -106,8 +115,8 @@ class EndpointE2ETest {
         // a new model: new model + config, UpdateEndpoint with the canary policy, then the old config is deleted
         apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v2/model.tar.gz",
                 "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
-        Map<String, Object> second = await("churn", "updated", s -> inServiceWith("v2").test(s) && !firstConfig.equals(sm(s).get("endpointConfigName")));
-        String secondConfig = (String) sm(second).get("endpointConfigName");
+        EndpointStatus second = await("churn", "updated", s -> inServiceWith("v2").test(s) && !firstConfig.equals(s.sagemaker.endpointConfigName));
+        String secondConfig = second.sagemaker.endpointConfigName;
         List<JsonNode> update = sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())).toList();
         assertThat(update).last().satisfies(r -> {
             assertThat(r.at("/request/EndpointConfigName").asText()).isEqualTo(secondConfig);
@@ -120,19 +129,18 @@ class EndpointE2ETest {
     @Test
     void aFailedUpdateIsImpossibleToMissAndTheOldVersionKeepsServing() throws Exception {
         apply(endpoint("fraud", XGB, "s3://mlforge-examples/fraud/v1/model.tar.gz", ""));
-        Map<String, Object> serving = await("fraud", "InService", inServiceWith("v1"));
-        String good = (String) sm(serving).get("endpointConfigName");
+        EndpointStatus serving = await("fraud", "InService", inServiceWith("v1"));
+        String good = serving.sagemaker.endpointConfigName;
         apply(endpoint("fraud", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-fail:1", "s3://mlforge-examples/fraud/v2/model.tar.gz", ""));
-        Map<String, Object> failed = await("fraud", "UpdateFailed", s -> s.get("failedUpdate") != null);
-        assertThat(sm(failed)).containsEntry("endpointConfigName", good);
-        assertThat(failed.get("phase")).isEqualTo("InService");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> conditions = (List<Map<String, Object>>) failed.get("conditions");
-        assertThat(conditions).anySatisfy(c -> assertThat(c).containsEntry("type", "UpdateFailed")
-                .containsEntry("status", "True").containsEntry("reason", "UpdateRolledBack"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> failedUpdate = (Map<String, Object>) failed.get("failedUpdate");
-        assertThat((String) failedUpdate.get("reason")).contains("ping health check");
+        EndpointStatus failed = await("fraud", "UpdateFailed", s -> s.failedUpdate != null);
+        assertThat(failed.sagemaker.endpointConfigName).isEqualTo(good);
+        assertThat(failed.phase).isEqualTo(EndpointPhase.InService);
+        assertThat(failed.conditions).anySatisfy(c -> {
+            assertThat(c.type).isEqualTo(EndpointStatus.UPDATE_FAILED);
+            assertThat(c.status).isEqualTo(ConditionStatus.True);
+            assertThat(c.reason).isEqualTo("UpdateRolledBack");
+        });
+        assertThat(failed.failedUpdate.reason).contains("ping health check");
         long updates = sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
                 && "default-fraud".equals(r.at("/request/EndpointName").asText())).count();
         org.awaitility.Awaitility.await("the failed config is not retried").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
@@ -148,11 +156,11 @@ class EndpointE2ETest {
     void serverlessAndAsyncSamplesGoInService() throws Exception {
         sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-serverless.yaml"));
         sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-async.yaml"));
-        await("sentiment-serverless", "InService", s -> "InService".equals(s.get("phase")));
+        await("sentiment-serverless", "InService", EndpointE2ETest::inService);
         String asyncName = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").list().getItems().stream()
                 .map(e -> e.getMetadata().getName()).filter(n -> !n.equals("sentiment-serverless") && !n.startsWith("churn") && !n.startsWith("fraud")
                         && !n.startsWith("gone")).findFirst().orElseThrow();
-        await(asyncName, "InService", s -> "InService".equals(s.get("phase")));
+        await(asyncName, "InService", EndpointE2ETest::inService);
         assertThat(sandbox.sagemaker().requestLog()).anySatisfy(r -> {
             assertThat(r.path("operation").asText()).isEqualTo("CreateEndpointConfig");
             assertThat(r.at("/request/ProductionVariants/0/ServerlessConfig/MemorySizeInMB").asInt()).isEqualTo(5120);
@@ -164,8 +172,8 @@ class EndpointE2ETest {
     @Test
     void deletingAnEndpointDeletesItsEndpointConfigAndModels() {
         apply(endpoint("gone", XGB, "s3://mlforge-examples/gone/model.tar.gz", ""));
-        Map<String, Object> serving = await("gone", "InService", inServiceWith("gone"));
-        String config = (String) sm(serving).get("endpointConfigName");
+        EndpointStatus serving = await("gone", "InService", inServiceWith("gone"));
+        String config = serving.sagemaker.endpointConfigName;
         client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("gone").delete();
         org.awaitility.Awaitility.await("gone").atMost(Duration.ofSeconds(60))
                 .until(() -> client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("gone").get() == null);
@@ -179,7 +187,7 @@ class EndpointE2ETest {
     @Test
     void theRealTimeSampleScalesThroughApplicationAutoScaling() throws Exception {
         sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-realtime.yaml"));
-        await("fraud-realtime", "InService", s -> "InService".equals(s.get("phase")));
+        await("fraud-realtime", "InService", EndpointE2ETest::inService);
         Predicate<JsonNode> ours = r -> r.at("/request/ResourceId").asText().startsWith("endpoint/default-fraud-realtime/");
         org.awaitility.Awaitility.await("scaling applied").atMost(Duration.ofSeconds(30)).until(() -> sandbox.sagemaker().requestLog().stream()
                 .anyMatch(r -> "PutScalingPolicy".equals(r.path("operation").asText()) && ours.test(r)));
@@ -204,7 +212,6 @@ class EndpointE2ETest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aModelFromATrainingJobWaitsForItThenServesItsArtifacts() {
         apply("""
                 apiVersion: mlforge.io/v1alpha1
@@ -217,9 +224,12 @@ class EndpointE2ETest {
                     - {name: primary, instanceType: ml.m5.large, instanceCount: 1}
                   sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
                 """.formatted(XGB));
-        Map<String, Object> waiting = await("from-training", "waiting", s -> s.get("conditions") != null);
-        assertThat((List<Map<String, Object>>) waiting.get("conditions")).anySatisfy(c -> assertThat(c).containsEntry("type", "ModelResolved")
-                .containsEntry("status", "False").containsEntry("reason", "TrainingJobNotFound"));
+        EndpointStatus waiting = await("from-training", "waiting", s -> s.conditions != null);
+        assertThat(waiting.conditions).anySatisfy(c -> {
+            assertThat(c.type).isEqualTo(EndpointStatus.MODEL_RESOLVED);
+            assertThat(c.status).isEqualTo(ConditionStatus.False);
+            assertThat(c.reason).isEqualTo("TrainingJobNotFound");
+        });
         apply("""
                 apiVersion: mlforge.io/v1alpha1
                 kind: TrainingJob
@@ -232,26 +242,24 @@ class EndpointE2ETest {
                   output: {uri: "s3://mlforge-examples/models/"}
                   sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
                 """);
-        Map<String, Object> serving = await("from-training", "InService", s -> "InService".equals(s.get("phase")));
-        GenericKubernetesResource job = client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("xgb-for-serving").get();
-        String artifacts = (String) ((Map<String, Object>) job.getAdditionalProperties().get("status")).get("modelArtifacts");
-        assertThat((List<Map<String, Object>>) serving.get("resolvedModels")).singleElement().satisfies(r -> {
-            assertThat(r).containsEntry("variant", "primary").containsEntry("dataUri", artifacts);
-            assertThat((String) r.get("source")).isEqualTo("TrainingJob/xgb-for-serving");
+        EndpointStatus serving = await("from-training", "InService", EndpointE2ETest::inService);
+        String artifacts = client.resources(TrainingJob.class).inNamespace("default").withName("xgb-for-serving").get().getStatus().modelArtifacts;
+        assertThat(serving.resolvedModels).singleElement().satisfies(r -> {
+            assertThat(r.variant).isEqualTo("primary");
+            assertThat(r.dataUri).isEqualTo(artifacts);
+            assertThat(r.source).isEqualTo("TrainingJob/xgb-for-serving");
         });
         assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
                 && artifacts.equals(r.at("/request/PrimaryContainer/ModelDataUrl").asText()));
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void inClusterEndpointWithTwoWeightedVariantsBecomesReadyScalesAndRollsANewModel() throws Exception {
         sandbox.apply(REPO.resolve("config/samples/endpoint-weighted-variants.yaml"));
-        Map<String, Object> ready = await("churn-model", "InService", s -> "InService".equals(s.get("phase")));
-        assertThat(ready.get("url")).isEqualTo("http://churn-model.default.svc:8080/invocations");
-        assertThat(ready.get("readyVariants")).isEqualTo("2/2");
-        assertThat((List<Map<String, Object>>) ready.get("variants")).extracting(v -> v.get("name") + " desired=" + v.get("desiredWeight")
-                + " current=" + v.get("currentWeight") + " ready=" + v.get("readyInstances"))
+        EndpointStatus ready = await("churn-model", "InService", EndpointE2ETest::inService);
+        assertThat(ready.url).isEqualTo("http://churn-model.default.svc:8080/invocations");
+        assertThat(ready.readyVariants).isEqualTo("2/2");
+        assertThat(ready.variants).extracting(v -> v.name + " desired=" + v.desiredWeight + " current=" + v.currentWeight + " ready=" + v.readyInstances)
                 .containsExactly("stable desired=0.9 current=0.667 ready=2", "candidate desired=0.1 current=0.333 ready=1");
         var stable = client.apps().deployments().inNamespace("default").withName("churn-model-stable").get();
         var pod = stable.getSpec().getTemplate().getSpec();
@@ -274,24 +282,23 @@ class EndpointE2ETest {
             d.getSpec().setReplicas(4);
             return d;
         });
-        Map<String, Object> scaled = await("churn-model", "scaled", s -> ((List<Map<String, Object>>) s.get("variants")).stream()
-                .anyMatch(v -> "stable".equals(v.get("name")) && Integer.valueOf(4).equals(v.get("readyInstances"))));
-        assertThat((List<Map<String, Object>>) scaled.get("variants")).extracting(v -> v.get("currentWeight")).containsExactly(0.8, 0.2);
+        EndpointStatus scaled = await("churn-model", "scaled", s -> s.variants != null && s.variants.stream()
+                .anyMatch(v -> "stable".equals(v.name) && Integer.valueOf(4).equals(v.readyInstances)));
+        assertThat(scaled.variants).extracting(v -> v.currentWeight).containsExactly(0.8, 0.2);
 
         // a new model for the candidate rolls its Deployment only
         String stableHash = stable.getSpec().getTemplate().getMetadata().getAnnotations().get("mlforge.io/model-hash");
-        var endpoint = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("churn-model").get();
-        Map<String, Object> spec = (Map<String, Object>) endpoint.getAdditionalProperties().get("spec");
-        Map<String, Object> candidate = ((List<Map<String, Object>>) spec.get("variants")).get(1);
-        ((Map<String, Object>) candidate.get("model")).put("dataUri", "s3://mlforge-examples/churn/models/v5/model.tar.gz");
-        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").resource(endpoint).update();
+        client.resources(Endpoint.class).inNamespace("default").withName("churn-model").edit(e -> {
+            e.getSpec().variants.get(1).model.dataUri = "s3://mlforge-examples/churn/models/v5/model.tar.gz";
+            return e;
+        });
         org.awaitility.Awaitility.await("candidate rolled").atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace("default")
                 .withName("churn-model-candidate").get().getSpec().getTemplate().getSpec().getInitContainers().get(0).getEnv().stream()
                 .anyMatch(e -> "s3://mlforge-examples/churn/models/v5/model.tar.gz".equals(e.getValue())));
         assertThat(client.apps().deployments().inNamespace("default").withName("churn-model-stable").get().getSpec().getTemplate().getMetadata()
                 .getAnnotations().get("mlforge.io/model-hash")).isEqualTo(stableHash);
         assertThat(client.apps().deployments().inNamespace("default").withName("churn-model-stable").get().getSpec().getReplicas()).isEqualTo(4);
-        await("churn-model", "InService again", s -> "InService".equals(s.get("phase")));
+        await("churn-model", "InService again", EndpointE2ETest::inService);
 
         client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("churn-model").delete();
         org.awaitility.Awaitility.await("objects removed").atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace("default")
@@ -308,28 +315,26 @@ class EndpointE2ETest {
     @Test
     void anEndpointDeletedOutsideMlforgeIsCreatedAgain() throws Exception {
         apply(endpoint("drift", XGB, "s3://mlforge-examples/drift/model.tar.gz", ""));
-        Map<String, Object> serving = await("drift", "InService", inServiceWith("drift"));
+        EndpointStatus serving = await("drift", "InService", inServiceWith("drift"));
         emulatorCall("DeleteEndpoint", "{\"EndpointName\": \"default-drift\"}");
         // found by the next describe (the interval doubles while the endpoint is stable, up to 5 minutes)
         org.awaitility.Awaitility.await("created again").atMost(Duration.ofSeconds(60)).until(() -> sandbox.sagemaker().requestLog().stream()
                 .filter(r -> "CreateEndpoint".equals(r.path("operation").asText()) && "default-drift".equals(r.at("/request/EndpointName").asText()))
                 .count() == 2);
-        await("drift", "InService again", s -> "InService".equals(s.get("phase")) && sm(s).get("pendingEndpointConfigName") == null);
+        await("drift", "InService again", s -> inService(s) && s.sagemaker.pendingEndpointConfigName == null);
         assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e -> "drift".equals(e.getInvolvedObject().getName())
                 && "DriftRepaired".equals(e.getReason()));
-        assertThat(sm(status("drift")).get("endpointConfigName")).isEqualTo(sm(serving).get("endpointConfigName"));
+        assertThat(status("drift").sagemaker.endpointConfigName).isEqualTo(serving.sagemaker.endpointConfigName);
     }
 
     @Test
     void anUpdateSageMakerRejectsKeepsTheOldVersionAndIsNotRetried() throws Exception {
         apply(endpoint("rejected", XGB, "s3://mlforge-examples/rejected/v1/model.tar.gz", ""));
-        Map<String, Object> serving = await("rejected", "InService", inServiceWith("v1"));
+        EndpointStatus serving = await("rejected", "InService", inServiceWith("v1"));
         apply(endpoint("rejected", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-missing:2", "s3://mlforge-examples/rejected/v2/model.tar.gz", ""));
-        Map<String, Object> failed = await("rejected", "UpdateFailed", s -> s.get("failedUpdate") != null);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> failedUpdate = (Map<String, Object>) failed.get("failedUpdate");
-        assertThat((String) failedUpdate.get("reason")).contains("Requested image").contains("not found");
-        assertThat(sm(failed).get("endpointConfigName")).isEqualTo(sm(serving).get("endpointConfigName"));
+        EndpointStatus failed = await("rejected", "UpdateFailed", s -> s.failedUpdate != null);
+        assertThat(failed.failedUpdate.reason).contains("Requested image").contains("not found");
+        assertThat(failed.sagemaker.endpointConfigName).isEqualTo(serving.sagemaker.endpointConfigName);
         long creates = sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
                 && r.toString().contains("sandbox-missing")).count();
         org.awaitility.Awaitility.await("not retried").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))

@@ -1,5 +1,6 @@
 package io.mlforge.sandbox;
 
+import io.mlforge.api.v1alpha1.TrainingPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -65,7 +66,7 @@ class LogsCliE2ETest {
     @Test
     void printsEveryInstancesLinesOfAFinishedSageMakerJobFromCloudWatchLogs() throws Exception {
         jobs.apply(SandboxTrainingJobs.sageMaker("logs-done", 2, 6));
-        jobs.awaitPhase("logs-done", "Completed");
+        jobs.awaitPhase("logs-done", TrainingPhase.Completed);
         long filterCallsBefore = sandbox.sagemaker().requestCounts().getOrDefault("FilterLogEvents", 0L);
 
         Result result = cli("logs", "logs-done");
@@ -84,10 +85,10 @@ class LogsCliE2ETest {
     @Test
     void followPrintsNewLinesOnceEachUntilTheAttemptEnds() throws Exception {
         jobs.apply(SandboxTrainingJobs.sageMaker("logs-follow", 1, 40));
-        jobs.awaitPhase("logs-follow", "Running");
+        jobs.awaitPhase("logs-follow", TrainingPhase.Running);
         Process follow = start("logs", "logs-follow", "--follow", "--poll-interval", "1s");
         Result result = finish(follow);
-        assertThat(jobs.phase("logs-follow")).as("the command returned when the attempt ended").isIn("Completed");
+        assertThat(jobs.phase("logs-follow")).as("the command returned when the attempt ended").isEqualTo(TrainingPhase.Completed);
         assertThat(result.exit()).as(result.err()).isZero();
         List<String> epochs = result.out().stream().filter(l -> l.startsWith("[algo-1] epoch=")).map(l -> l.split(" ")[1]).toList();
         assertThat(epochs).as("every epoch exactly once, in order").hasSize(40).doesNotHaveDuplicates();
@@ -99,7 +100,7 @@ class LogsCliE2ETest {
     @Test
     void printsThePodsLogsOfAnInClusterJob() throws Exception {
         sandbox.apply(REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"));
-        jobs.awaitPhase("sandbox-branin", "Completed");
+        jobs.awaitPhase("sandbox-branin", TrainingPhase.Completed);
         Result result = cli("logs", "trainingjob/sandbox-branin", "-n", "default");
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).anyMatch(l -> l.matches("\\[sandbox-branin-[0-9a-f]+-1-0\\] .*epoch=12 .*"));
@@ -111,7 +112,7 @@ class LogsCliE2ETest {
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("error: TrainingJob default/no-such-job not found");
         jobs.apply(SandboxTrainingJobs.sageMaker("logs-attempts", 1, 2));
-        jobs.awaitPhase("logs-attempts", "Completed");
+        jobs.awaitPhase("logs-attempts", TrainingPhase.Completed);
         Result noAttempt = cli("logs", "logs-attempts", "--attempt", "3");
         assertThat(noAttempt.exit()).isEqualTo(1);
         assertThat(noAttempt.err()).contains("TrainingJob logs-attempts has no attempt 3 (attempts 1 to 1)");

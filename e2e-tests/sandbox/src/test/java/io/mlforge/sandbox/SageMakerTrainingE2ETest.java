@@ -6,6 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.api.v1alpha1.Condition;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.api.v1alpha1.TrainingJobStatus;
+import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,14 +60,14 @@ class SageMakerTrainingE2ETest {
         try {
             jobs.apply(SandboxTrainingJobs.sageMaker("crash-between", 1, 5));
             // The intent (attempt 1 and its SageMaker job name) is in status before CreateTrainingJob is sent.
-            Map<String, Object> intent = jobs.awaitStatus("crash-between", "intent recorded", s -> !SandboxTrainingJobs.list(s, "attempts").isEmpty());
-            name = (String) SandboxTrainingJobs.list(intent, "attempts").get(0).get("backendName");
+            TrainingJobStatus intent = jobs.awaitStatus("crash-between", "intent recorded", s -> s.attempts != null && !s.attempts.isEmpty());
+            name = intent.attempts.get(0).backendName;
             await("CreateTrainingJob received").atMost(Duration.ofSeconds(30)).until(() -> !requests("CreateTrainingJob", name).isEmpty());
             // SageMaker created the job; the operator has not heard back, so its status cannot say so.
             assertThat(requests("CreateTrainingJob", name)).singleElement().satisfies(r -> assertThat(r.path("status").asInt()).isEqualTo(200));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> sm = (Map<String, Object>) jobs.status("crash-between").get("sagemaker");
-            assertThat(sm).containsEntry("trainingJobName", name).doesNotContainKey("trainingJobArn");
+            TrainingJobStatus recorded = jobs.status("crash-between");
+            assertThat(recorded.sagemaker.trainingJobName).isEqualTo(name);
+            assertThat(recorded.sagemaker.trainingJobArn).isNull();
             sandbox.killOperator();
         } finally {
             emulator.setResponseDelay("CreateTrainingJob", Duration.ZERO);
@@ -74,8 +79,8 @@ class SageMakerTrainingE2ETest {
         await("the job ends on SageMaker").atMost(Duration.ofSeconds(60)).until(() -> emulator.trainingJobEnd(finished).isPresent());
         sandbox.startOperator();
 
-        Map<String, Object> done = jobs.awaitStatus("crash-between", "Completed", s -> "Completed".equals(s.get("phase")));
-        assertThat(SandboxTrainingJobs.list(done, "attempts")).hasSize(1);
+        TrainingJobStatus done = jobs.awaitStatus("crash-between", "Completed", s -> s.phase == TrainingPhase.Completed);
+        assertThat(done.attempts).hasSize(1);
         assertThat(requests("CreateTrainingJob", name)).as("the restarted operator's create was answered ResourceInUse and adopted")
                 .extracting(r -> r.path("status").asInt() + " " + r.path("error").asText()).containsExactly("200 ", "400 ResourceInUse");
         assertThat(requests("CreateTrainingJob", null).stream().filter(r -> r.at("/request/TrainingJobName").asText().startsWith("crash-between-")))
@@ -93,22 +98,23 @@ class SageMakerTrainingE2ETest {
         try {
             names.forEach(n -> jobs.apply(SandboxTrainingJobs.sageMaker(n, 1, 3)));
             await("200 jobs Completed").atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> client
-                    .genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").list().getItems().stream()
+                    .resources(TrainingJob.class).inNamespace("default").list().getItems().stream()
                     .filter(j -> j.getMetadata().getName().startsWith("throttled-"))
-                    .filter(j -> j.getAdditionalProperties().get("status") instanceof Map<?, ?> s && "Completed".equals(s.get("phase")))
+                    .filter(j -> j.getStatus() != null && j.getStatus().phase == TrainingPhase.Completed)
                     .count() == names.size());
         } finally {
             emulator.setFaults(SageMakerEmulator.Faults.NONE);
         }
         long throttled = emulator.requestLog().stream().filter(r -> "ThrottlingException".equals(r.path("error").asText())).count() - throttledBefore;
         assertThat(throttled).as("the emulator throttled calls").isGreaterThan(100);
-        Set<String> withThrottledCondition = names.stream().filter(n -> SandboxTrainingJobs.list(jobs.status(n), "conditions").stream()
-                .anyMatch(c -> "Throttled".equals(c.get("type")))).collect(Collectors.toSet());
+        Set<String> withThrottledCondition = names.stream().filter(n -> jobs.status(n).conditions.stream()
+                .anyMatch(c -> Condition.THROTTLED.equals(c.type))).collect(Collectors.toSet());
         assertThat(withThrottledCondition).as("jobs that reported Throttled while backing off").isNotEmpty();
         for (String n : names) {
-            Map<String, Object> s = jobs.status(n);
-            assertThat(SandboxTrainingJobs.list(s, "attempts")).as(n + ": one attempt").hasSize(1);
-            assertThat(SandboxTrainingJobs.list(s, "conditions")).as(n + ": Throttled is over").noneMatch(c -> "Throttled".equals(c.get("type")) && "True".equals(c.get("status")));
+            TrainingJobStatus s = jobs.status(n);
+            assertThat(s.attempts).as(n + ": one attempt").hasSize(1);
+            assertThat(s.conditions).as(n + ": Throttled is over")
+                    .noneMatch(c -> Condition.THROTTLED.equals(c.type) && c.status == ConditionStatus.True);
         }
         List<JsonNode> creates = requests("CreateTrainingJob", null).stream()
                 .filter(r -> r.at("/request/TrainingJobName").asText().startsWith("throttled-") && r.path("status").asInt() == 200).toList();

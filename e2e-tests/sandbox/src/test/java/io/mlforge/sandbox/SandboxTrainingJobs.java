@@ -2,12 +2,13 @@ package io.mlforge.sandbox;
 
 import static org.awaitility.Awaitility.await;
 
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.api.v1alpha1.TrainingJobStatus;
+import io.mlforge.api.v1alpha1.TrainingPhase;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
-/** TrainingJobs in the sandbox as a user sees them: applied YAML, and the status as plain maps. */
+/** TrainingJobs in the sandbox as a user sees them: applied YAML; their status read through the typed API. */
 final class SandboxTrainingJobs {
     private final Sandbox sandbox;
 
@@ -36,26 +37,22 @@ final class SandboxTrainingJobs {
         sandbox.applyYaml(yaml);
     }
 
-    Map<String, Object> status(String name) {
-        return sandbox.status(Sandbox.TRAINING_JOBS, name);
+    /** The job's status through the typed API (an empty status while it has none). */
+    TrainingJobStatus status(String name) {
+        TrainingJob job = sandbox.client().resources(TrainingJob.class).inNamespace("default").withName(name).get();
+        return job == null || job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
     }
 
-    String phase(String name) {
-        return (String) status(name).get("phase");
+    TrainingPhase phase(String name) {
+        return status(name).phase;
     }
 
-    Map<String, Object> awaitStatus(String name, String what, Predicate<Map<String, Object>> condition) {
+    TrainingJobStatus awaitStatus(String name, String what, Predicate<TrainingJobStatus> condition) {
         await(name + " " + what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> condition.test(status(name)));
         return status(name);
     }
 
-    void awaitPhase(String name, String phase) {
-        awaitStatus(name, phase, s -> phase.equals(s.get("phase")));
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> list(Map<String, Object> status, String field) {
-        Object value = status.get(field);
-        return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    void awaitPhase(String name, TrainingPhase phase) {
+        awaitStatus(name, phase.name(), s -> s.phase == phase);
     }
 }

@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.api.v1alpha1.TrainingJobStatus;
+import io.mlforge.api.v1alpha1.TrainingPhase;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,20 +50,19 @@ class TrainingJobE2ETest {
         return client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(name).get();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> status(String name) {
-        GenericKubernetesResource job = job(name);
-        Object status = job == null ? null : job.getAdditionalProperties().get("status");
-        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    /** The job's status through the typed API (an empty status while it has none). */
+    private static TrainingJobStatus status(String name) {
+        TrainingJob job = client.resources(TrainingJob.class).inNamespace("default").withName(name).get();
+        return job == null || job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
     }
 
-    private static Map<String, Object> awaitStatus(String name, String what, Predicate<Map<String, Object>> condition) {
+    private static TrainingJobStatus awaitStatus(String name, String what, Predicate<TrainingJobStatus> condition) {
         await(name + " " + what).atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> condition.test(status(name)));
         return status(name);
     }
 
-    private static Predicate<Map<String, Object>> phase(String phase) {
-        return s -> phase.equals(s.get("phase"));
+    private static Predicate<TrainingJobStatus> phase(TrainingPhase phase) {
+        return s -> s.phase == phase;
     }
 
     private static void applySample(String file) throws Exception {
@@ -76,42 +78,37 @@ class TrainingJobE2ETest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void sampleRunsToCompletionWithMetricsFromTheSimulatedLog() throws Exception {
         applySample("trainingjob-sandbox-trainer.yaml");
-        awaitStatus("sandbox-branin", "Running", phase("Running"));
-        Map<String, Object> done = awaitStatus("sandbox-branin", "Completed", phase("Completed"));
-        Map<String, Object> metrics = (Map<String, Object>) done.get("metrics");
+        awaitStatus("sandbox-branin", "Running", phase(TrainingPhase.Running));
+        TrainingJobStatus done = awaitStatus("sandbox-branin", "Completed", phase(TrainingPhase.Completed));
         // Branin(3.1, 2.3): the final epoch logs the exact value.
-        assertThat(((Number) metrics.get("validation:objective")).doubleValue()).isCloseTo(0.4063, org.assertj.core.data.Offset.offset(1e-3));
-        List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("metricHistory");
-        assertThat(history).isNotEmpty();
-        assertThat(((List<?>) history.get(0).get("points"))).hasSize(12);
-        assertThat(((List<?>) done.get("attempts"))).hasSize(1);
+        assertThat(done.metrics.get("validation:objective")).isCloseTo(0.4063, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(done.metricHistory).isNotEmpty();
+        assertThat(done.metricHistory.get(0).points).hasSize(12);
+        assertThat(done.attempts).hasSize(1);
         assertThat(client.v1().events().inNamespace("default").list().getItems())
                 .filteredOn(e -> "sandbox-branin".equals(e.getInvolvedObject().getName()))
                 .extracting(e -> e.getReason()).contains("AttemptCreated", "Running", "Completed");
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void sageMakerSpotSampleRunsOnTheEmulatorAsOneSageMakerJob() throws Exception {
         long createsBefore = sandbox.sagemaker().requestCounts().getOrDefault("CreateTrainingJob", 0L);
         applySample("trainingjob-sagemaker-spot.yaml");
-        Map<String, Object> running = awaitStatus("bert-spot", "Running", phase("Running"));
-        assertThat((Map<String, Object>) running.get("sagemaker")).containsEntry("trainingJobStatus", "InProgress");
-        Map<String, Object> done = awaitStatus("bert-spot", "Completed", phase("Completed"));
-        Map<String, Object> sm = (Map<String, Object>) done.get("sagemaker");
-        String name = (String) sm.get("trainingJobName");
-        assertThat(sm).containsEntry("trainingJobStatus", "Completed").containsEntry("region", "us-east-1");
-        assertThat(done.get("modelArtifacts")).isEqualTo("s3://mlforge-examples/models/" + name + "/output/model.tar.gz");
+        TrainingJobStatus running = awaitStatus("bert-spot", "Running", phase(TrainingPhase.Running));
+        assertThat(running.sagemaker.trainingJobStatus).isEqualTo("InProgress");
+        TrainingJobStatus done = awaitStatus("bert-spot", "Completed", phase(TrainingPhase.Completed));
+        String name = done.sagemaker.trainingJobName;
+        assertThat(done.sagemaker.trainingJobStatus).isEqualTo("Completed");
+        assertThat(done.sagemaker.region).isEqualTo("us-east-1");
+        assertThat(done.modelArtifacts).isEqualTo("s3://mlforge-examples/models/" + name + "/output/model.tar.gz");
         // Managed spot: the emulator bills 30 % of the training time (at least a second), the savings follow.
-        double training = ((Number) done.get("trainingSeconds")).doubleValue();
-        double billable = ((Number) done.get("billableSeconds")).doubleValue();
+        double training = done.trainingSeconds;
+        double billable = done.billableSeconds;
         assertThat(billable).isLessThan(training);
-        assertThat(((Number) done.get("spotSavingsPercent")).doubleValue())
-                .isCloseTo(100 * (1 - billable / training), org.assertj.core.data.Offset.offset(0.1));
-        assertThat((Map<String, Object>) done.get("logs")).containsEntry("cloudWatchLogGroup", "/aws/sagemaker/TrainingJobs");
+        assertThat(done.spotSavingsPercent).isCloseTo(100 * (1 - billable / training), org.assertj.core.data.Offset.offset(0.1));
+        assertThat(done.logs.cloudWatchLogGroup).isEqualTo("/aws/sagemaker/TrainingJobs");
         assertThat(pods("bert-spot")).isEmpty();
         assertThat(sandbox.sagemaker().requestCounts().get("CreateTrainingJob") - createsBefore).isEqualTo(1);
     }
@@ -119,7 +116,7 @@ class TrainingJobE2ETest {
     @Test
     void twoNodeSampleGivesEachPodItsRankOnSimulatedGpuNodes() throws Exception {
         applySample("trainingjob-distributed.yaml");
-        awaitStatus("llama-sft-2node", "Completed", phase("Completed"));
+        awaitStatus("llama-sft-2node", "Completed", phase(TrainingPhase.Completed));
         List<Pod> pods = pods("llama-sft-2node");
         assertThat(pods).hasSize(2);
         for (Pod pod : pods) {
@@ -148,24 +145,27 @@ class TrainingJobE2ETest {
                       sandbox.mlforge.io/exit-code: "3"
                       sandbox.mlforge.io/termination-message: "RuntimeError: CUDA out of memory (sandbox)"
                 """);
-        Map<String, Object> failed = awaitStatus("e2e-crash", "Failed", phase("Failed"));
-        assertThat((String) failed.get("message")).contains("exited with code 3").contains("RuntimeError: CUDA out of memory (sandbox)");
-        assertThat((List<?>) failed.get("attempts")).as("application errors are not retried").hasSize(1);
+        TrainingJobStatus failed = awaitStatus("e2e-crash", "Failed", phase(TrainingPhase.Failed));
+        assertThat(failed.message).contains("exited with code 3").contains("RuntimeError: CUDA out of memory (sandbox)");
+        assertThat(failed.attempts).as("application errors are not retried").hasSize(1);
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void evictionSampleRecoversWithASecondAttempt() throws Exception {
         applySample("trainingjob-sandbox-eviction.yaml");
-        Map<String, Object> done = awaitStatus("sandbox-eviction", "Completed", phase("Completed"));
-        List<Map<String, Object>> attempts = (List<Map<String, Object>>) done.get("attempts");
-        assertThat(attempts).hasSize(2);
-        assertThat(attempts.get(0)).containsEntry("reason", "Evicted").containsEntry("phase", "Failed");
-        assertThat(attempts.get(1)).containsEntry("cause", "Retry").containsEntry("phase", "Completed");
+        TrainingJobStatus done = awaitStatus("sandbox-eviction", "Completed", phase(TrainingPhase.Completed));
+        assertThat(done.attempts).hasSize(2);
+        assertThat(done.attempts.get(0)).satisfies(a -> {
+            assertThat(a.reason).isEqualTo("Evicted");
+            assertThat(a.phase).isEqualTo(TrainingPhase.Failed);
+        });
+        assertThat(done.attempts.get(1)).satisfies(a -> {
+            assertThat(a.cause).isEqualTo("Retry");
+            assertThat(a.phase).isEqualTo(TrainingPhase.Completed);
+        });
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void nodeLossStartsANewAttempt() {
         applyYaml("""
                 apiVersion: mlforge.io/v1alpha1
@@ -178,23 +178,21 @@ class TrainingJobE2ETest {
                   kubernetes:
                     podAnnotations: {sandbox.mlforge.io/node-loss-after: "2"}
                 """);
-        Map<String, Object> done = awaitStatus("e2e-node-loss", "Completed", phase("Completed"));
-        List<Map<String, Object>> attempts = (List<Map<String, Object>>) done.get("attempts");
-        assertThat(attempts.get(0).get("reason")).isIn("NodeLost", "PodLost");
-        assertThat(attempts).hasSize(2);
+        TrainingJobStatus done = awaitStatus("e2e-node-loss", "Completed", phase(TrainingPhase.Completed));
+        assertThat(done.attempts.get(0).reason).isIn("NodeLost", "PodLost");
+        assertThat(done.attempts).hasSize(2);
     }
 
     @Test
     void deletingARunningJobRemovesItsPods() throws Exception {
         applySample("trainingjob-quickstart.yaml");
-        awaitStatus("quickstart", "Running", phase("Running"));
+        awaitStatus("quickstart", "Running", phase(TrainingPhase.Running));
         assertThat(pods("quickstart")).isNotEmpty();
         client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("quickstart").delete();
         await().atMost(WAIT).until(() -> job("quickstart") == null && pods("quickstart").isEmpty());
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void podsThatFitNowhereLeaveTheJobPendingWithTheSchedulersReason() {
         applyYaml("""
                 apiVersion: mlforge.io/v1alpha1
@@ -204,10 +202,10 @@ class TrainingJobE2ETest {
                   image: mlforge/sandbox-trainer:latest
                   resources: {gpusPerInstance: 16}
                 """);
-        Map<String, Object> pending = awaitStatus("e2e-too-big", "waiting for capacity",
-                s -> s.get("message") != null && ((String) s.get("message")).contains("Insufficient nvidia.com/gpu"));
-        assertThat(pending.get("phase")).isEqualTo("Pending");
-        assertThat((String) pending.get("message")).contains("0/4 nodes are available");
+        TrainingJobStatus pending = awaitStatus("e2e-too-big", "waiting for capacity",
+                s -> s.message != null && s.message.contains("Insufficient nvidia.com/gpu"));
+        assertThat(pending.phase).isEqualTo(TrainingPhase.Pending);
+        assertThat(pending.message).contains("0/4 nodes are available");
     }
 
     @Test

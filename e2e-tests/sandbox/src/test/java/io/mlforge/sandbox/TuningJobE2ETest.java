@@ -3,8 +3,15 @@ package io.mlforge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.api.v1alpha1.Condition;
+import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.mlforge.api.v1alpha1.Endpoint;
+import io.mlforge.api.v1alpha1.EndpointPhase;
+import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.api.v1alpha1.TuningJob;
+import io.mlforge.api.v1alpha1.TuningJobStatus;
+import io.mlforge.api.v1alpha1.TuningPhase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -42,30 +49,28 @@ class TuningJobE2ETest {
         sandbox.applyYaml(yaml);
     }
 
-    private static Map<String, Object> status(String name) {
-        return sandbox.status(Sandbox.TUNING_JOBS, name);
+    /** The search's status through the typed API (an empty status while it has none). */
+    private static TuningJobStatus status(String name) {
+        TuningJob job = client.resources(TuningJob.class).inNamespace("default").withName(name).get();
+        return job == null || job.getStatus() == null ? new TuningJobStatus() : job.getStatus();
     }
 
-    private static Map<String, Object> await(String name, String what, Predicate<Map<String, Object>> condition, Duration timeout) {
+    private static TuningJobStatus await(String name, String what, Predicate<TuningJobStatus> condition, Duration timeout) {
         org.awaitility.Awaitility.await(name + " " + what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> condition.test(status(name)));
         return status(name);
     }
 
-    private static List<GenericKubernetesResource> trials(String tuningJob) {
-        return client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withLabel("mlforge.io/tuning-job", tuningJob)
+    private static Predicate<TuningJobStatus> phase(TuningPhase phase) {
+        return s -> s.phase == phase;
+    }
+
+    private static List<TrainingJob> trials(String tuningJob) {
+        return client.resources(TrainingJob.class).inNamespace("default").withLabel("mlforge.io/tuning-job", tuningJob)
                 .list().getItems().stream().sorted(Comparator.comparing(t -> t.getMetadata().getName())).toList();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o, String field) {
-        return (Map<String, Object>) ((Map<String, Object>) o).get(field);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Double objective(GenericKubernetesResource trial, String metric) {
-        Object status = trial.getAdditionalProperties().get("status");
-        Object metrics = status instanceof Map<?, ?> s ? s.get("metrics") : null;
-        return metrics instanceof Map<?, ?> m && m.get(metric) instanceof Number n ? n.doubleValue() : null;
+    private static Double objective(TrainingJob trial, String metric) {
+        return trial.getStatus() == null || trial.getStatus().metrics == null ? null : trial.getStatus().metrics.get(metric);
     }
 
     private static String template(String hyperParameters, String extra) {
@@ -84,19 +89,22 @@ class TuningJobE2ETest {
     @Test
     void bayesianSampleFindsAGoodBraninPointAndReportsTheBestTrial() throws Exception {
         sandbox.apply(REPO.resolve("config/samples/tuningjob-sandbox-branin.yaml"));
-        Map<String, Object> done = await("branin-bayes", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(4));
-        assertThat(done.get("completionReason")).isEqualTo("MaxTrialsReached");
-        List<GenericKubernetesResource> trials = trials("branin-bayes");
+        TuningJobStatus done = await("branin-bayes", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(4));
+        assertThat(done.completionReason).isEqualTo("MaxTrialsReached");
+        List<TrainingJob> trials = trials("branin-bayes");
         assertThat(trials).hasSize(16);
         assertThat(trials).extracting(t -> t.getMetadata().getName()).allMatch(n -> n.matches("branin-bayes-0(0[0-9]|1[0-5])-[0-9a-f]{6}"));
         double best = trials.stream().map(t -> objective(t, "validation:objective")).filter(java.util.Objects::nonNull)
                 .mapToDouble(Double::doubleValue).min().orElseThrow();
-        Map<String, Object> bestTrial = map(done, "bestTrial");
-        assertThat(((Number) bestTrial.get("objectiveValue")).doubleValue()).isEqualTo(best);
+        assertThat(done.bestTrial.objectiveValue).isEqualTo(best);
         assertThat(best).as("Branin's minimum is 0.397887; random points average ~50").isLessThan(3.0);
-        assertThat(map(done, "trialCounts")).containsEntry("succeeded", 16).containsEntry("running", 0);
-        assertThat((List<?>) done.get("trials")).hasSizeLessThanOrEqualTo(20);
-        assertThat((List<?>) done.get("conditions")).anySatisfy(c -> assertThat((Map<String, Object>) c).containsEntry("type", "Ready").containsEntry("status", "True"));
+        assertThat(done.trialCounts.succeeded).isEqualTo(16);
+        assertThat(done.trialCounts.running).isZero();
+        assertThat(done.trials).hasSizeLessThanOrEqualTo(20);
+        assertThat(done.conditions).anySatisfy(c -> {
+            assertThat(c.type).isEqualTo(Condition.READY);
+            assertThat(c.status).isEqualTo(ConditionStatus.True);
+        });
     }
 
     @Test
@@ -115,8 +123,8 @@ class TuningJobE2ETest {
                   earlyStopping: Auto
                   randomSeed: 3
                 """ + template("{epochs: \"60\"}", ""));
-        Map<String, Object> done = await("lr-median", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(5));
-        assertThat(((Number) map(done, "trialCounts").get("stoppedEarly")).intValue()).as("trials stopped by the median rule").isPositive();
+        TuningJobStatus done = await("lr-median", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(5));
+        assertThat(done.trialCounts.stoppedEarly).as("trials stopped by the median rule").isPositive();
         assertThat(trials("lr-median")).filteredOn(t -> "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
                 .isNotEmpty();
         assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
@@ -137,11 +145,11 @@ class TuningJobE2ETest {
                     - {name: x2, type: Categorical, values: ["1", "3"]}
                   maxParallelTrials: 3
                 """ + template("{objective: branin, epochs: \"3\"}", ""));
-        Map<String, Object> done = await("grid-xy", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(3));
+        TuningJobStatus done = await("grid-xy", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(3));
         assertThat(trials("grid-xy")).hasSize(6).extracting(t -> t.getMetadata().getAnnotations().get("mlforge.io/trial-parameters"))
                 .containsExactlyInAnyOrder("{\"x1\":\"2\",\"x2\":\"1\"}", "{\"x1\":\"2\",\"x2\":\"3\"}", "{\"x1\":\"3\",\"x2\":\"1\"}",
                         "{\"x1\":\"3\",\"x2\":\"3\"}", "{\"x1\":\"4\",\"x2\":\"1\"}", "{\"x1\":\"4\",\"x2\":\"3\"}");
-        assertThat(map(done, "bestTrial").get("parameters")).isEqualTo(Map.of("x1", "3", "x2", "3"));
+        assertThat(done.bestTrial.parameters).isEqualTo(Map.of("x1", "3", "x2", "3"));
     }
 
     @Test
@@ -160,21 +168,21 @@ class TuningJobE2ETest {
                   maxParallelTrials: 3
                   randomSeed: 5
                 """ + template("{}", ""));
-        await("hb-lr", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(4));
-        List<GenericKubernetesResource> trials = trials("hb-lr");
+        await("hb-lr", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(4));
+        List<TrainingJob> trials = trials("hb-lr");
         assertThat(trials).hasSize(22);
         // R = 9, eta = 3: bracket s=2 (9,1)(3,3)(1,9), s=1 (5,3)(1,9), s=0 (3,9); promotions run as soon as a top third exists
         Map<String, Long> perRung = trials.stream().collect(java.util.stream.Collectors.groupingBy(
                 t -> t.getMetadata().getAnnotations().get("mlforge.io/hyperband"), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
         assertThat(perRung).containsEntry("0/2/0", 9L).containsEntry("0/2/1", 3L).containsEntry("0/2/2", 1L);
-        for (GenericKubernetesResource t : trials) {
+        for (TrainingJob t : trials) {
             String position = t.getMetadata().getAnnotations().get("mlforge.io/hyperband");
             String expectedEpochs = switch (position.substring(2)) {
                 case "2/0" -> "1";
                 case "2/1", "1/0" -> "3";
                 default -> "9";
             };
-            assertThat(hyperParameters(t)).as(position).containsEntry("epochs", expectedEpochs);
+            assertThat(t.getSpec().hyperParameters).as(position).containsEntry("epochs", expectedEpochs);
         }
         // the rung-2 trial runs a configuration of rung 1, which ran one of rung 0
         String top = trials.stream().filter(t -> "0/2/2".equals(t.getMetadata().getAnnotations().get("mlforge.io/hyperband"))).findFirst()
@@ -206,12 +214,12 @@ class TuningJobE2ETest {
                       metrics: [{name: val_loss, regex: "val_loss=([0-9.]+)"}]
                       sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
                 """);
-        Map<String, Object> done = await("sm-trials", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(3));
-        assertThat(map(done, "trialCounts")).containsEntry("succeeded", 3);
+        TuningJobStatus done = await("sm-trials", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(3));
+        assertThat(done.trialCounts.succeeded).isEqualTo(3);
         assertThat(sandbox.sagemaker().requestCounts().get("CreateTrainingJob")).isGreaterThanOrEqualTo(3);
 
         // an Endpoint serving the search's best model
-        String best = (String) map(done, "bestTrial").get("name");
+        String best = done.bestTrial.name;
         apply("""
                 apiVersion: mlforge.io/v1alpha1
                 kind: Endpoint
@@ -223,13 +231,12 @@ class TuningJobE2ETest {
                   sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
                 """);
         org.awaitility.Awaitility.await("endpoint of the best trial").atMost(Duration.ofSeconds(60)).until(() -> {
-            GenericKubernetesResource e = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("best-of-search").get();
-            return e != null && e.getAdditionalProperties().get("status") instanceof Map<?, ?> st && "InService".equals(st.get("phase"));
+            Endpoint e = client.resources(Endpoint.class).inNamespace("default").withName("best-of-search").get();
+            return e != null && e.getStatus() != null && e.getStatus().phase == EndpointPhase.InService;
         });
-        GenericKubernetesResource endpoint = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("best-of-search").get();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> resolved = (List<Map<String, Object>>) ((Map<String, Object>) endpoint.getAdditionalProperties().get("status")).get("resolvedModels");
-        assertThat(resolved).singleElement().satisfies(r -> assertThat((String) r.get("source")).isEqualTo("TuningJob/sm-trials (best trial " + best + ")"));
+        Endpoint endpoint = client.resources(Endpoint.class).inNamespace("default").withName("best-of-search").get();
+        assertThat(endpoint.getStatus().resolvedModels).singleElement()
+                .satisfies(r -> assertThat(r.source).isEqualTo("TuningJob/sm-trials (best trial " + best + ")"));
 
         apply("""
                 apiVersion: mlforge.io/v1alpha1
@@ -243,7 +250,7 @@ class TuningJobE2ETest {
                   maxTrials: 4
                   maxParallelTrials: 2
                 """ + template("{epochs: \"500\"}", ""));
-        await("to-delete", "running 2 trials", s -> s.get("trialCounts") instanceof Map<?, ?> c && Integer.valueOf(2).equals(c.get("running")),
+        await("to-delete", "running 2 trials", s -> s.trialCounts != null && Integer.valueOf(2).equals(s.trialCounts.running),
                 Duration.ofMinutes(1));
         org.awaitility.Awaitility.await("trial pods").atMost(Duration.ofSeconds(60)).until(() -> !client.pods().inNamespace("default")
                 .withLabel("mlforge.io/training-job").list().getItems().stream().filter(p -> p.getMetadata().getName().startsWith("to-delete-")).toList().isEmpty());
@@ -283,20 +290,18 @@ class TuningJobE2ETest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void backendSageMakerRunsOneSageMakerTuningJobAndReportsItsBestTrial() {
         long createsBefore = tuningCalls("CreateHyperParameterTuningJob");
         apply(SAGEMAKER_SEARCH.formatted("sm-search", 4, 3));
-        Map<String, Object> done = await("sm-search", "Completed", s -> "Completed".equals(s.get("phase")), Duration.ofMinutes(3));
-        Map<String, Object> sm = map(done, "sagemaker");
-        assertThat((String) sm.get("tuningJobName")).matches("sm-search-[0-9a-f]{6}").hasSizeLessThanOrEqualTo(32);
-        assertThat(sm).containsEntry("tuningJobStatus", "Completed");
-        assertThat(map(done, "trialCounts")).containsEntry("succeeded", 4).containsEntry("running", 0);
-        List<Map<String, Object>> trials = (List<Map<String, Object>>) done.get("trials");
-        assertThat(trials).hasSize(4).allSatisfy(t -> assertThat((Map<String, Object>) t.get("parameters")).containsKeys("lr", "layers"));
-        double best = trials.stream().mapToDouble(t -> ((Number) t.get("objectiveValue")).doubleValue()).min().orElseThrow();
-        assertThat(((Number) map(done, "bestTrial").get("objectiveValue")).doubleValue()).isEqualTo(best);
-        assertThat(done.get("completionReason")).isEqualTo("MaxTrialsReached");
+        TuningJobStatus done = await("sm-search", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(3));
+        assertThat(done.sagemaker.tuningJobName).matches("sm-search-[0-9a-f]{6}").hasSizeLessThanOrEqualTo(32);
+        assertThat(done.sagemaker.tuningJobStatus).isEqualTo("Completed");
+        assertThat(done.trialCounts.succeeded).isEqualTo(4);
+        assertThat(done.trialCounts.running).isZero();
+        assertThat(done.trials).hasSize(4).allSatisfy(t -> assertThat(t.parameters).containsKeys("lr", "layers"));
+        double best = done.trials.stream().mapToDouble(t -> t.objectiveValue).min().orElseThrow();
+        assertThat(done.bestTrial.objectiveValue).isEqualTo(best);
+        assertThat(done.completionReason).isEqualTo("MaxTrialsReached");
         // re-applying the same TuningJob changes nothing on SageMaker
         apply(SAGEMAKER_SEARCH.formatted("sm-search", 4, 3));
         assertThat(tuningCalls("CreateHyperParameterTuningJob") - createsBefore).isEqualTo(1);
@@ -305,16 +310,11 @@ class TuningJobE2ETest {
     @Test
     void deletingARunningSageMakerSearchStopsItsTuningJob() {
         apply(SAGEMAKER_SEARCH.formatted("sm-delete", 10, 400));
-        await("sm-delete", "Running", s -> "Running".equals(s.get("phase")), Duration.ofMinutes(1));
+        await("sm-delete", "Running", phase(TuningPhase.Running), Duration.ofMinutes(1));
         client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("sm-delete").delete();
         org.awaitility.Awaitility.await("deleted after SageMaker stopped it").atMost(Duration.ofSeconds(60))
                 .until(() -> client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("sm-delete").get() == null);
         assertThat(sandbox.sagemaker().requestLog()).filteredOn(r -> "StopHyperParameterTuningJob".equals(r.path("operation").asText()))
                 .extracting(r -> r.at("/request/HyperParameterTuningJobName").asText()).anyMatch(n -> n.startsWith("sm-delete-"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> hyperParameters(GenericKubernetesResource trial) {
-        return (Map<String, Object>) ((Map<String, Object>) trial.getAdditionalProperties().get("spec")).get("hyperParameters");
     }
 }
