@@ -1,5 +1,6 @@
 package io.mlforge.operator.serving;
 
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointStatus;
 import io.mlforge.api.v1alpha1.ModelSpec;
@@ -16,5 +17,5 @@ public interface EndpointBackend extends ResourceBackend<Endpoint> {
      * One step with every variant's model resolved ({@code models}: variant name to model): changes
      * {@code scope.status()}, adds Events and requeues to {@code scope.outcome()}.
      */
-    void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Map<String, ModelSpec> models);
+    void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Context<Endpoint> context, Map<String, ModelSpec> models);
 }

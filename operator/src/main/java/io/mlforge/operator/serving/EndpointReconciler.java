@@ -114,7 +114,7 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
         status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
         status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
                 "every variant has a model", generation, now);
-        backendOf(endpoint).reconcile(scope, models.models());
+        backendOf(endpoint).reconcile(scope, context, models.models());
     }
 
     @Override

@@ -18,7 +18,7 @@ import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.kubesim.SimulatedKubelet;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.support.MlforgeCrdsSetup;
-import io.mlforge.operator.support.TestClock;
+import io.mlforge.sagemaker.emulator.ManualClock;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -50,7 +50,7 @@ class KubernetesTrainingJobTest {
     KubernetesClient client;
 
     @Inject
-    TestClock clock;
+    ManualClock clock;
 
     @KubernetesTestServer
     KubernetesServer server;

@@ -7,21 +7,40 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until moved: tests drive the emulator's job timelines with it. */
+/**
+ * The one clock tests move by hand. Standing ({@link #ManualClock(Instant)}): it stands still until moved, and tests
+ * drive the emulator's job timelines with it. Ticking ({@link #ticking()}): real time plus the offset tests moved it by,
+ * for an operator whose informers and timeouts need time to pass (run-time limits, TTLs).
+ */
 public final class ManualClock extends Clock {
-    private final AtomicReference<Instant> now;
+    private final AtomicReference<Instant> standing;
+    private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
+    /** A clock that shows {@code start} until moved. */
     public ManualClock(Instant start) {
-        this.now = new AtomicReference<>(start);
+        this.standing = new AtomicReference<>(start);
+    }
+
+    private ManualClock() {
+        this.standing = null;
+    }
+
+    /** A clock that runs with real time, ahead by what {@link #advance} added. */
+    public static ManualClock ticking() {
+        return new ManualClock();
     }
 
     public void advance(Duration duration) {
-        now.updateAndGet(t -> t.plus(duration));
+        if (standing != null) {
+            standing.updateAndGet(t -> t.plus(duration));
+        } else {
+            offset.updateAndGet(o -> o.plus(duration));
+        }
     }
 
     @Override
     public Instant instant() {
-        return now.get();
+        return standing != null ? standing.get() : Instant.now().plus(offset.get());
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.serving.ServingStatus;
 import io.mlforge.operator.serving.EndpointBackend;
 import io.mlforge.operator.core.Reconciliation;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.operator.dataagent.DataAgentSettings;
 import io.mlforge.operator.core.ClusterSettings;
 import jakarta.inject.Inject;
@@ -34,9 +35,18 @@ import java.util.stream.Collectors;
  * One Endpoint in the cluster: applies {@link ServingPlanner}'s objects (an object is written only when its desired
  * content changed: the hash of what the operator wants rides along in an annotation, so the API server's defaults
  * never cause an update), removes those of variants that went away, and reports readiness and weights from the
- * Deployments. With {@code mlforge.serving.gateway-name} set and the Gateway API installed, an HTTPRoute on that
- * Gateway splits requests by the spec's weights; without, requests to the endpoint's Service spread over all ready
- * pods, so the effective weight of a variant is its share of ready replicas (status.variants[].currentWeight).
+ * Deployments in the informer's cache. With {@code mlforge.serving.gateway-name} set and the Gateway API installed, an
+ * HTTPRoute on that Gateway splits requests by the spec's weights; without, requests to the endpoint's Service spread
+ * over all ready pods, so the effective weight of a variant is its share of ready replicas
+ * (status.variants[].currentWeight).
+ *
+ * <p>Why not JOSDK's dependent resources: the set of objects varies with the spec (per variant a Deployment and a
+ * Service, an HPA only for autoscaled variants, an HTTPRoute only with a Gateway), which needs bulk dependents with a
+ * discriminator per variant, and their default matching compares live and desired objects field by field, where the
+ * replica count belongs to the HPA and the API server adds defaults; the desired-hash annotation decides that in one
+ * comparison and is tested (EndpointE2ETest: re-applying writes nothing; ChartRbacE2ETest: the verbs used). The
+ * training pods are not dependents either: they are created once per attempt and never updated, a lifecycle
+ * ({@code AttemptLifecycle}) that dependents do not model.
  */
 @Singleton
 public class KubernetesEndpointBackend implements EndpointBackend {
@@ -71,17 +81,18 @@ public class KubernetesEndpointBackend implements EndpointBackend {
     }
 
     @Override
-    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Map<String, ModelSpec> models) {
-        reconcile(scope.resource(), scope.status(), models, scope.now(), scope.outcome());
+    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Context<Endpoint> context, Map<String, ModelSpec> models) {
+        List<Deployment> cached = List.copyOf(context.getSecondaryResources(Deployment.class));
+        scope.outcome().requeueAfter(apply(scope.resource(), scope.status(), models, cached, scope.now(), scope.outcome()));
     }
 
-    /** One step: changes {@code status}; the outcome holds its Events and when to look again. */
-    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome outcome) {
-        outcome.requeueAfter(apply(endpoint, status, models, now, outcome));
-        return outcome;
-    }
-
-    private Duration apply(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome events) {
+    /**
+     * One step. {@code cached}: the endpoint's Deployments from the informer, for what only reads them (readiness,
+     * variants that went away); writes compare against the API server's copy, which includes this operator's own
+     * latest write (the cache may not yet).
+     */
+    private Duration apply(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, List<Deployment> cached, Instant now,
+            Outcome events) {
         ServingPlanner.Desired desired = ServingPlanner.plan(endpoint, models, new ServingPlanner.Settings(dataAgent.image(),
                 cluster.gpuResourceName(), dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
         String ns = endpoint.getMetadata().getNamespace();
@@ -102,7 +113,7 @@ public class KubernetesEndpointBackend implements EndpointBackend {
             changed |= applyRoute(route);
         }
         Set<String> wanted = desired.deployments().stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet());
-        for (Deployment d : client.apps().deployments().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).list().getItems()) {
+        for (Deployment d : cached) {
             if (!wanted.contains(d.getMetadata().getName())) {
                 client.resource(d).delete();
                 client.services().inNamespace(ns).withName(d.getMetadata().getName()).delete();
@@ -117,7 +128,7 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                 client.resource(h).delete();
             }
         }
-        return report(endpoint, status, desired, changed, routed, now);
+        return report(endpoint, status, cached, changed, routed, now);
     }
 
     private boolean applyRoute(io.fabric8.kubernetes.api.model.GenericKubernetesResource route) {
@@ -159,7 +170,7 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         return true;
     }
 
-    private Duration report(Endpoint endpoint, EndpointStatus status, ServingPlanner.Desired desired, boolean changed, boolean routed, Instant now) {
+    private Duration report(Endpoint endpoint, EndpointStatus status, List<Deployment> cached, boolean changed, boolean routed, Instant now) {
         Long generation = endpoint.getMetadata().getGeneration();
         String ns = endpoint.getMetadata().getNamespace();
         List<VariantStatus> variants = new ArrayList<>();
@@ -168,7 +179,8 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         boolean rolling = changed;
         double weightSum = endpoint.getSpec().variants.stream().mapToDouble(v -> v.weight == null ? 1.0 : v.weight).sum();
         for (Variant v : endpoint.getSpec().variants) {
-            Deployment d = client.apps().deployments().inNamespace(ns).withName(ServingPlanner.variantName(endpoint, v.name)).get();
+            String name = ServingPlanner.variantName(endpoint, v.name);
+            Deployment d = cached.stream().filter(c -> name.equals(c.getMetadata().getName())).findFirst().orElse(null);
             VariantStatus s = new VariantStatus();
             s.name = v.name;
             s.desiredWeight = Math.round((v.weight == null ? 1.0 : v.weight) / weightSum * 1000) / 1000.0;

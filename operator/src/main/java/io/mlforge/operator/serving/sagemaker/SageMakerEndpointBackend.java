@@ -4,6 +4,7 @@ import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.mlforge.operator.core.Reconciliation;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.operator.serving.EndpointBackend;
 import io.mlforge.operator.serving.ServingStatus;
 import io.mlforge.api.v1alpha1.Condition;
@@ -74,7 +75,7 @@ public class SageMakerEndpointBackend implements EndpointBackend {
     }
 
     @Override
-    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Map<String, ModelSpec> models) {
+    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Context<Endpoint> context, Map<String, ModelSpec> models) {
         reconcile(scope.resource(), scope.status(), models, scope.now(), scope.outcome());
     }
 
