@@ -11,7 +11,8 @@ public final class ApiConstants {
     /** {@code s3://bucket/key}: a bucket name as S3 accepts it, optionally followed by a key or prefix. */
     public static final String S3_URI = "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$";
     /** An S3 URI, or {@code pvc://claim/path} for data on a PersistentVolumeClaim (in-cluster backend only). */
-    public static final String S3_OR_PVC_URI = "^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/.*)?)$";
+    public static final String S3_OR_PVC_URI =
+            "^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/.*)?)$";
     /** SageMaker's pattern for execution role ARNs. */
     public static final String IAM_ROLE_ARN = "^arn:aws[a-z-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$";
     /** AWS region names such as us-east-1, eu-central-2, us-gov-west-1. */
@@ -25,6 +26,5 @@ public final class ApiConstants {
     /** An absolute path inside a container. */
     public static final String ABSOLUTE_PATH = "^/.*$";
 
-    private ApiConstants() {
-    }
+    private ApiConstants() {}
 }

@@ -9,9 +9,13 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Scale a variant's instances with load: Application Auto Scaling on SageMaker, a HorizontalPodAutoscaler in the cluster. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.minInstances <= self.maxInstances", message = "autoscaling.minInstances cannot exceed maxInstances")
-@ValidationRule(value = "has(self.targetInvocationsPerInstance) || has(self.targetCpuUtilizationPercent)",
-        message = "autoscaling needs a target: targetInvocationsPerInstance or targetCpuUtilizationPercent", reason = "FieldValueRequired")
+@ValidationRule(
+        value = "self.minInstances <= self.maxInstances",
+        message = "autoscaling.minInstances cannot exceed maxInstances")
+@ValidationRule(
+        value = "has(self.targetInvocationsPerInstance) || has(self.targetCpuUtilizationPercent)",
+        message = "autoscaling needs a target: targetInvocationsPerInstance or targetCpuUtilizationPercent",
+        reason = "FieldValueRequired")
 public class AutoscalingConfig {
     @Required
     @Min(0)
@@ -26,7 +30,8 @@ public class AutoscalingConfig {
     public Integer maxInstances;
 
     @Min(0)
-    @JsonPropertyDescription("Target invocations per instance per minute (target tracking on SageMakerVariantInvocationsPerInstance; in the cluster through a custom metric).")
+    @JsonPropertyDescription(
+            "Target invocations per instance per minute (target tracking on SageMakerVariantInvocationsPerInstance; in the cluster through a custom metric).")
     public Double targetInvocationsPerInstance;
 
     @Min(1)

@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.Min;
 public class BayesianConfig {
     @Min(1)
     @Max(1000)
-    @JsonPropertyDescription("Quasi-random trials before the Gaussian-process model is used. Unset: max(5, 2 x number of parameters).")
+    @JsonPropertyDescription(
+            "Quasi-random trials before the Gaussian-process model is used. Unset: max(5, 2 x number of parameters).")
     public Integer initialTrials;
 }

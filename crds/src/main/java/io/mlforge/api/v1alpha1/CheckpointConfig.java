@@ -13,7 +13,8 @@ public class CheckpointConfig {
     @Required
     @Size(max = 1024)
     @Pattern(ApiConstants.S3_OR_PVC_URI)
-    @JsonPropertyDescription("Where checkpoints are kept between attempts: s3://bucket/prefix/ or pvc://claim-name/path (backend Kubernetes only).")
+    @JsonPropertyDescription(
+            "Where checkpoints are kept between attempts: s3://bucket/prefix/ or pvc://claim-name/path (backend Kubernetes only).")
     public String uri;
 
     @Default("/opt/ml/checkpoints")

@@ -8,7 +8,8 @@ import io.fabric8.generator.annotation.Min;
 /** Conditions that end the search before maxTrials. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CompletionCriteria {
-    @JsonPropertyDescription("Stop once a trial's objective reaches this value (at or below it when minimizing, at or above when maximizing).")
+    @JsonPropertyDescription(
+            "Stop once a trial's objective reaches this value (at or below it when minimizing, at or above when maximizing).")
     public Double targetObjectiveValue;
 
     @Min(3)

@@ -29,8 +29,10 @@ public class Condition {
 
     @Required
     @Size(max = 316)
-    @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")
-    @JsonPropertyDescription("Type of condition in CamelCase, e.g. Ready, Running, Succeeded, Failed, Throttled, UpdateFailed.")
+    @Pattern(
+            "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")
+    @JsonPropertyDescription(
+            "Type of condition in CamelCase, e.g. Ready, Running, Succeeded, Failed, Throttled, UpdateFailed.")
     public String type;
 
     @Required
@@ -38,17 +40,20 @@ public class Condition {
     public ConditionStatus status;
 
     @Min(0)
-    @JsonPropertyDescription("The metadata.generation of the resource this condition was set for; older than the resource's generation means it may be out of date.")
+    @JsonPropertyDescription(
+            "The metadata.generation of the resource this condition was set for; older than the resource's generation means it may be out of date.")
     public Long observedGeneration;
 
     @Required
-    @JsonPropertyDescription("When the condition last changed status (RFC 3339). Not moved when only reason or message change.")
+    @JsonPropertyDescription(
+            "When the condition last changed status (RFC 3339). Not moved when only reason or message change.")
     public String lastTransitionTime;
 
     @Required
     @Size(min = 1, max = 1024)
     @Pattern("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$")
-    @JsonPropertyDescription("Machine-readable CamelCase reason for the condition's last transition, e.g. ImagePullBackOff, SpotInterrupted.")
+    @JsonPropertyDescription(
+            "Machine-readable CamelCase reason for the condition's last transition, e.g. ImagePullBackOff, SpotInterrupted.")
     public String reason;
 
     @Required
@@ -56,10 +61,15 @@ public class Condition {
     @JsonPropertyDescription("Human-readable details about the transition; may be empty.")
     public String message;
 
-    public Condition() {
-    }
+    public Condition() {}
 
-    public Condition(String type, ConditionStatus status, String reason, String message, String lastTransitionTime, Long observedGeneration) {
+    public Condition(
+            String type,
+            ConditionStatus status,
+            String reason,
+            String message,
+            String lastTransitionTime,
+            Long observedGeneration) {
         this.type = type;
         this.status = status;
         this.reason = reason;

@@ -12,7 +12,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Record requests and responses to S3 (SageMaker data capture), e.g. for model monitoring. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.captureInput || self.captureOutput", message = "data capture needs captureInput or captureOutput")
+@ValidationRule(
+        value = "self.captureInput || self.captureOutput",
+        message = "data capture needs captureInput or captureOutput")
 public class DataCaptureConfig {
     @Required
     @Size(max = 1024)

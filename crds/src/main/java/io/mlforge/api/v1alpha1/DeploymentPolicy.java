@@ -16,13 +16,24 @@ import java.util.List;
  * old version.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.strategy != 'Canary' || has(self.canary)", message = "strategy Canary needs canary settings", reason = "FieldValueRequired")
-@ValidationRule(value = "self.strategy != 'Linear' || has(self.linear)", message = "strategy Linear needs linear settings", reason = "FieldValueRequired")
+@ValidationRule(
+        value = "self.strategy != 'Canary' || has(self.canary)",
+        message = "strategy Canary needs canary settings",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "self.strategy != 'Linear' || has(self.linear)",
+        message = "strategy Linear needs linear settings",
+        reason = "FieldValueRequired")
 public class DeploymentPolicy {
-    public enum Strategy { AllAtOnce, Canary, Linear }
+    public enum Strategy {
+        AllAtOnce,
+        Canary,
+        Linear
+    }
 
     @Default("AllAtOnce")
-    @JsonPropertyDescription("How traffic moves to the new version: AllAtOnce, Canary (a share first, then the rest) or Linear (in equal steps).")
+    @JsonPropertyDescription(
+            "How traffic moves to the new version: AllAtOnce, Canary (a share first, then the rest) or Linear (in equal steps).")
     public Strategy strategy;
 
     @JsonPropertyDescription("Canary step: this share of traffic first, then the rest after the wait.")
@@ -42,7 +53,8 @@ public class DeploymentPolicy {
     public Integer maxUpdateSeconds;
 
     @Size(max = 10)
-    @JsonPropertyDescription("CloudWatch alarm names that roll the update back when they fire during it (backend SageMaker).")
+    @JsonPropertyDescription(
+            "CloudWatch alarm names that roll the update back when they fire during it (backend SageMaker).")
     public List<@Size(min = 1, max = 255) String> rollbackAlarms;
 
     /** One traffic-shifting step. */

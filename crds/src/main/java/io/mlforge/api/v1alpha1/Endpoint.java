@@ -28,7 +28,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Backend", jsonPath = ".spec.backend", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyVariants", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-@JsonClassDescription("Endpoint is a served model: Deployments and Services in this cluster (backend Kubernetes) or a SageMaker endpoint (backend SageMaker). Reach it with kubectl get mlep: the plural endpoints is also core/v1 Endpoints.")
-public class Endpoint extends CustomResource<EndpointSpec, EndpointStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+@JsonClassDescription(
+        "Endpoint is a served model: Deployments and Services in this cluster (backend Kubernetes) or a SageMaker endpoint (backend SageMaker). Reach it with kubectl get mlep: the plural endpoints is also core/v1 Endpoints.")
+public class Endpoint extends CustomResource<EndpointSpec, EndpointStatus> implements Namespaced {}

@@ -24,6 +24,7 @@ public class EndpointKubernetesSettings extends PodSettings {
     public String healthPath;
 
     @Size(max = 253)
-    @JsonPropertyDescription("Extended resource name of the GPUs. Defaults to the operator's configured name (nvidia.com/gpu).")
+    @JsonPropertyDescription(
+            "Extended resource name of the GPUs. Defaults to the operator's configured name (nvidia.com/gpu).")
     public String gpuResourceName;
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 public class EndpointSageMakerSettings {
     @Size(max = 2048)
     @Pattern(ApiConstants.IAM_ROLE_ARN)
-    @JsonPropertyDescription("IAM role SageMaker assumes to pull the image and model data. Required with backend SageMaker.")
+    @JsonPropertyDescription(
+            "IAM role SageMaker assumes to pull the image and model data. Required with backend SageMaker.")
     public String roleArn;
 
     @Size(max = 32)
@@ -23,12 +24,14 @@ public class EndpointSageMakerSettings {
 
     @Size(max = 2048)
     @Pattern(ApiConstants.IAM_ROLE_ARN)
-    @JsonPropertyDescription("IAM role the operator assumes (STS AssumeRole) before calling SageMaker for this resource.")
+    @JsonPropertyDescription(
+            "IAM role the operator assumes (STS AssumeRole) before calling SageMaker for this resource.")
     public String assumeRoleArn;
 
     @Size(min = 1, max = 63)
     @Pattern(ApiConstants.SAGEMAKER_NAME)
-    @JsonPropertyDescription("Name of the SageMaker endpoint that clients invoke. Defaults to one derived from namespace and name. Immutable.")
+    @JsonPropertyDescription(
+            "Name of the SageMaker endpoint that clients invoke. Defaults to one derived from namespace and name. Immutable.")
     public String endpointName;
 
     @JsonPropertyDescription("VPC subnets and security groups for the model containers.")
@@ -43,7 +46,9 @@ public class EndpointSageMakerSettings {
     public Boolean enableNetworkIsolation;
 
     @Size(max = 50)
-    @ValidationRule(value = "self.all(k, !k.startsWith('aws:'))", message = "tag keys starting with aws: are reserved by AWS")
+    @ValidationRule(
+            value = "self.all(k, !k.startsWith('aws:'))",
+            message = "tag keys starting with aws: are reserved by AWS")
     @JsonPropertyDescription("Tags for the endpoint, its configs and models (at most 50).")
     public Map<String, String> tags;
 }

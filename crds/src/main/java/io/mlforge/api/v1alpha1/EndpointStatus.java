@@ -10,7 +10,8 @@ import java.util.List;
  * update until a later update succeeds: the previous version keeps serving), ModelResolved, Throttled.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonClassDescription("Observed state of the Endpoint: phase, conditions, where to send requests, per-variant weights and instances, and the last failed update.")
+@JsonClassDescription(
+        "Observed state of the Endpoint: phase, conditions, where to send requests, per-variant weights and instances, and the last failed update.")
 public class EndpointStatus {
     public static final String UPDATING = "Updating";
     public static final String UPDATE_FAILED = "UpdateFailed";
@@ -22,13 +23,15 @@ public class EndpointStatus {
     @JsonPropertyDescription("Creating, InService, Updating, RollingBack, Failed or Deleting.")
     public EndpointPhase phase;
 
-    @JsonPropertyDescription("Conditions: Ready, Updating, UpdateFailed, ModelResolved, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
+    @JsonPropertyDescription(
+            "Conditions: Ready, Updating, UpdateFailed, ModelResolved, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")
     public String message;
 
-    @JsonPropertyDescription("Where to send requests: the in-cluster URL (http://<service>.<namespace>.svc:<port>/invocations) or the SageMaker runtime URL.")
+    @JsonPropertyDescription(
+            "Where to send requests: the in-cluster URL (http://<service>.<namespace>.svc:<port>/invocations) or the SageMaker runtime URL.")
     public String url;
 
     @JsonPropertyDescription("Ready variants out of all, e.g. 2/2.")

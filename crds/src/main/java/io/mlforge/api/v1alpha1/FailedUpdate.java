@@ -9,7 +9,8 @@ public class FailedUpdate {
     @JsonPropertyDescription("metadata.generation of the spec that failed.")
     public Long generation;
 
-    @JsonPropertyDescription("Hash of the serving-relevant part of that spec (the suffix of its SageMaker config name).")
+    @JsonPropertyDescription(
+            "Hash of the serving-relevant part of that spec (the suffix of its SageMaker config name).")
     public String specHash;
 
     @JsonPropertyDescription("Why it failed, e.g. UpdateFailed, RolledBack, AlarmFired, ReadinessTimeout.")

@@ -16,7 +16,8 @@ public class MetricSeries {
     /** One logged value of a metric. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class MetricPoint {
-        @JsonPropertyDescription("Step of the value: the index of the match in the log (an epoch when the code logs once per epoch).")
+        @JsonPropertyDescription(
+                "Step of the value: the index of the match in the log (an epoch when the code logs once per epoch).")
         public Long step;
 
         @JsonPropertyDescription("The value.")

@@ -10,12 +10,16 @@ import io.fabric8.generator.annotation.Size;
 /** Where the trained model goes: /opt/ml/model is packed to model.tar.gz and uploaded under uri. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OutputConfig {
-    public enum Compression { Gzip, None }
+    public enum Compression {
+        Gzip,
+        None
+    }
 
     @Required
     @Size(max = 1024)
     @Pattern(ApiConstants.S3_OR_PVC_URI)
-    @JsonPropertyDescription("Output location: s3://bucket/prefix/ (both backends) or pvc://claim-name/path (backend Kubernetes only). Artifacts land under <uri>/<attempt name>/output/model.tar.gz.")
+    @JsonPropertyDescription(
+            "Output location: s3://bucket/prefix/ (both backends) or pvc://claim-name/path (backend Kubernetes only). Artifacts land under <uri>/<attempt name>/output/model.tar.gz.")
     public String uri;
 
     @Size(max = 2048)
@@ -23,6 +27,7 @@ public class OutputConfig {
     public String kmsKeyId;
 
     @Default("Gzip")
-    @JsonPropertyDescription("Gzip packs the model as model.tar.gz; None uploads the files of /opt/ml/model uncompressed.")
+    @JsonPropertyDescription(
+            "Gzip packs the model as model.tar.gz; None uploads the files of /opt/ml/model uncompressed.")
     public Compression compression;
 }

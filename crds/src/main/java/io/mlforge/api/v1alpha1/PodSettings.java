@@ -33,11 +33,13 @@ public class PodSettings {
     public String priorityClassName;
 
     @Size(max = 253)
-    @JsonPropertyDescription("ServiceAccount the pods run as, e.g. one bound to an IAM role through IRSA or EKS Pod Identity so the pods can read S3.")
+    @JsonPropertyDescription(
+            "ServiceAccount the pods run as, e.g. one bound to an IAM role through IRSA or EKS Pod Identity so the pods can read S3.")
     public String serviceAccountName;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Secrets used to pull the container image from a private registry (core/v1 LocalObjectReference).")
+    @JsonPropertyDescription(
+            "Secrets used to pull the container image from a private registry (core/v1 LocalObjectReference).")
     public List<LocalObjectReference> imagePullSecrets;
 
     @Size(max = 64)
@@ -49,9 +51,11 @@ public class PodSettings {
     public Map<String, String> podAnnotations;
 
     @Size(max = 128)
-    @JsonPropertyDescription("Extra environment variables for the main container (core/v1 EnvVar), e.g. values from Secrets or ConfigMaps. The portable spec.environment map is applied first.")
+    @JsonPropertyDescription(
+            "Extra environment variables for the main container (core/v1 EnvVar), e.g. values from Secrets or ConfigMaps. The portable spec.environment map is applied first.")
     public List<EnvVar> env;
 
-    @JsonPropertyDescription("CPU and memory requests and limits of the main container (core/v1 ResourceRequirements). GPUs come from the spec's gpusPerInstance and need not be listed here.")
+    @JsonPropertyDescription(
+            "CPU and memory requests and limits of the main container (core/v1 ResourceRequirements). GPUs come from the spec's gpusPerInstance and need not be listed here.")
     public ResourceRequirements resources;
 }

@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Default;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RandomConfig {
     @Default("false")
-    @JsonPropertyDescription("Draw from a scrambled Sobol sequence instead of independent uniform draws: covers the space more evenly for the same number of trials.")
+    @JsonPropertyDescription(
+            "Draw from a scrambled Sobol sequence instead of independent uniform draws: covers the space more evenly for the same number of trials.")
     public Boolean quasiRandom;
 }

@@ -9,7 +9,8 @@ public class ResolvedModel {
     @JsonPropertyDescription("Variant the model is for; empty for spec.model.")
     public String variant;
 
-    @JsonPropertyDescription("Where the model came from, e.g. TrainingJob/resnet-finetune or TuningJob/xgb-search (trial xgb-search-007-3fa2c1).")
+    @JsonPropertyDescription(
+            "Where the model came from, e.g. TrainingJob/resnet-finetune or TuningJob/xgb-search (trial xgb-search-007-3fa2c1).")
     public String source;
 
     @JsonPropertyDescription("The model data URI in use.")

@@ -14,10 +14,12 @@ public class RetryConfig {
     @Default("3")
     @Min(1)
     @Max(30)
-    @JsonPropertyDescription("Maximum number of attempts, the first included. Infrastructure failures (eviction, preemption, node loss, spot interruption, SageMaker internal errors) start a new attempt until this is reached.")
+    @JsonPropertyDescription(
+            "Maximum number of attempts, the first included. Infrastructure failures (eviction, preemption, node loss, spot interruption, SageMaker internal errors) start a new attempt until this is reached.")
     public Integer maxAttempts;
 
     @Size(max = 64)
-    @JsonPropertyDescription("Exit codes of the training container that also start a new attempt (backend Kubernetes). Any other non-zero exit code fails the job at once.")
+    @JsonPropertyDescription(
+            "Exit codes of the training container that also start a new attempt (backend Kubernetes). Any other non-zero exit code fails the job at once.")
     public List<Integer> onExitCodes;
 }

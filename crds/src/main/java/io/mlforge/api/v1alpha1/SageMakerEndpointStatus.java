@@ -16,7 +16,8 @@ public class SageMakerEndpointStatus {
     @JsonPropertyDescription("Region of the endpoint.")
     public String region;
 
-    @JsonPropertyDescription("EndpointStatus as SageMaker reports it: Creating, InService, Updating, RollingBack, Failed, ...")
+    @JsonPropertyDescription(
+            "EndpointStatus as SageMaker reports it: Creating, InService, Updating, RollingBack, Failed, ...")
     public String endpointStatus;
 
     @JsonPropertyDescription("Endpoint config in service (content-hash named).")
@@ -28,6 +29,7 @@ public class SageMakerEndpointStatus {
     @JsonPropertyDescription("SageMaker models in use.")
     public List<String> modelNames;
 
-    @JsonPropertyDescription("Runtime invocation URL: https://runtime.sagemaker.<region>.amazonaws.com/endpoints/<name>/invocations.")
+    @JsonPropertyDescription(
+            "Runtime invocation URL: https://runtime.sagemaker.<region>.amazonaws.com/endpoints/<name>/invocations.")
     public String invocationUrl;
 }

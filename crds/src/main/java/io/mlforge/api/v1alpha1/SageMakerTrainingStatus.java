@@ -18,7 +18,8 @@ public class SageMakerTrainingStatus {
     @JsonPropertyDescription("TrainingJobStatus: InProgress, Completed, Failed, Stopping or Stopped.")
     public String trainingJobStatus;
 
-    @JsonPropertyDescription("SecondaryStatus, e.g. Starting, Downloading, Training, Uploading, Interrupted, MaxRuntimeExceeded.")
+    @JsonPropertyDescription(
+            "SecondaryStatus, e.g. Starting, Downloading, Training, Uploading, Interrupted, MaxRuntimeExceeded.")
     public String secondaryStatus;
 
     @JsonPropertyDescription("Latest message of SageMaker's secondary status transitions.")

@@ -10,11 +10,13 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SpotConfig {
     @Default("false")
-    @JsonPropertyDescription("Use spot capacity: SageMaker managed spot training, or in the cluster the operator's configured spot node selector and tolerations. An interruption starts a new attempt that resumes from checkpoints.")
+    @JsonPropertyDescription(
+            "Use spot capacity: SageMaker managed spot training, or in the cluster the operator's configured spot node selector and tolerations. An interruption starts a new attempt that resumes from checkpoints.")
     public Boolean enabled;
 
     @Min(1)
     @Max(2419200)
-    @JsonPropertyDescription("Upper bound in seconds on waiting for spot capacity plus running; must be at least stopping.maxRuntimeSeconds (86400 when that is not set).")
+    @JsonPropertyDescription(
+            "Upper bound in seconds on waiting for spot capacity plus running; must be at least stopping.maxRuntimeSeconds (86400 when that is not set).")
     public Integer maxWaitSeconds;
 }

@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.Min;
 public class StoppingConfig {
     @Min(1)
     @Max(2419200)
-    @JsonPropertyDescription("Maximum run time of one attempt in seconds; the run is then stopped and fails with reason MaxRuntimeExceeded. SageMaker uses 86400 (one day) when unset; in the cluster unset means no limit.")
+    @JsonPropertyDescription(
+            "Maximum run time of one attempt in seconds; the run is then stopped and fails with reason MaxRuntimeExceeded. SageMaker uses 86400 (one day) when unset; in the cluster unset means no limit.")
     public Integer maxRuntimeSeconds;
 }

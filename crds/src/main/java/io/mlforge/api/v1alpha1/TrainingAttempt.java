@@ -9,16 +9,19 @@ public class TrainingAttempt {
     @JsonPropertyDescription("Attempt number, from 1.")
     public Integer number;
 
-    @JsonPropertyDescription("Name of the attempt on its backend: the pod-name prefix in the cluster, or the SageMaker training job name. Written before the attempt is created, so a restarted operator finds it instead of creating a second one.")
+    @JsonPropertyDescription(
+            "Name of the attempt on its backend: the pod-name prefix in the cluster, or the SageMaker training job name. Written before the attempt is created, so a restarted operator finds it instead of creating a second one.")
     public String backendName;
 
-    @JsonPropertyDescription("Why the attempt started: Created (first run), Retry (after a retryable failure), Resumed (after suspend) or Restarted (new restartNonce).")
+    @JsonPropertyDescription(
+            "Why the attempt started: Created (first run), Retry (after a retryable failure), Resumed (after suspend) or Restarted (new restartNonce).")
     public String cause;
 
     @JsonPropertyDescription("Phase of this attempt.")
     public TrainingPhase phase;
 
-    @JsonPropertyDescription("Why the attempt ended, e.g. Completed, SpotInterrupted, Evicted, OOMKilled, Error, MaxRuntimeExceeded.")
+    @JsonPropertyDescription(
+            "Why the attempt ended, e.g. Completed, SpotInterrupted, Evicted, OOMKilled, Error, MaxRuntimeExceeded.")
     public String reason;
 
     @JsonPropertyDescription("Details: termination message of the trainer or SageMaker's FailureReason.")

@@ -19,65 +19,139 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // Backend requirements.
-@ValidationRule(value = "self.backend != 'SageMaker' || (has(self.sagemaker) && has(self.sagemaker.roleArn))",
-        message = "backend SageMaker needs sagemaker.roleArn: the IAM role SageMaker runs the job as", reason = "FieldValueRequired")
-@ValidationRule(value = "self.backend != 'SageMaker' || (has(self.resources) && has(self.resources.instanceType) && self.resources.instanceType.startsWith('ml.'))",
-        message = "backend SageMaker needs resources.instanceType, an ml.* instance type such as ml.m5.xlarge", reason = "FieldValueRequired")
-@ValidationRule(value = "self.backend != 'SageMaker' || has(self.output)",
-        message = "backend SageMaker needs output.uri: the s3:// location SageMaker writes the model to", reason = "FieldValueRequired")
-@ValidationRule(value = "self.backend != 'SageMaker' || ((!has(self.inputs) || self.inputs.all(c, c.uri.startsWith('s3://'))) && (!has(self.output) || self.output.uri.startsWith('s3://')) && (!has(self.checkpoints) || self.checkpoints.uri.startsWith('s3://')))",
+@ValidationRule(
+        value = "self.backend != 'SageMaker' || (has(self.sagemaker) && has(self.sagemaker.roleArn))",
+        message = "backend SageMaker needs sagemaker.roleArn: the IAM role SageMaker runs the job as",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value =
+                "self.backend != 'SageMaker' || (has(self.resources) && has(self.resources.instanceType) && self.resources.instanceType.startsWith('ml.'))",
+        message = "backend SageMaker needs resources.instanceType, an ml.* instance type such as ml.m5.xlarge",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "self.backend != 'SageMaker' || has(self.output)",
+        message = "backend SageMaker needs output.uri: the s3:// location SageMaker writes the model to",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value =
+                "self.backend != 'SageMaker' || ((!has(self.inputs) || self.inputs.all(c, c.uri.startsWith('s3://'))) && (!has(self.output) || self.output.uri.startsWith('s3://')) && (!has(self.checkpoints) || self.checkpoints.uri.startsWith('s3://')))",
         message = "backend SageMaker reads and writes S3 only: pvc:// URIs need backend Kubernetes")
-@ValidationRule(value = "self.backend == 'SageMaker' || ((!has(self.inputMode) || self.inputMode == 'File') && (!has(self.inputs) || self.inputs.all(c, !has(c.inputMode) || c.inputMode == 'File')))",
-        message = "inputMode Pipe and FastFile need backend SageMaker; in the cluster channels are downloaded before training (File)")
-@ValidationRule(value = "!has(self.spot) || !self.spot.enabled || (has(self.spot.maxWaitSeconds) && self.spot.maxWaitSeconds >= (has(self.stopping) && has(self.stopping.maxRuntimeSeconds) ? self.stopping.maxRuntimeSeconds : 86400))",
-        message = "spot.enabled needs spot.maxWaitSeconds of at least stopping.maxRuntimeSeconds (86400 when unset): the wait for spot capacity counts against it")
-@ValidationRule(value = "self.backend != 'SageMaker' || ((!has(self.command) || self.command.all(c, size(c) <= 256)) && (!has(self.args) || self.args.all(a, size(a) <= 256)))",
-        message = "backend SageMaker allows at most 256 characters per command and args entry (ContainerEntrypoint, ContainerArguments)")
-@ValidationRule(value = "!has(self.suspend) || !self.suspend || self.backend == 'Kubernetes'",
+@ValidationRule(
+        value =
+                "self.backend == 'SageMaker' || ((!has(self.inputMode) || self.inputMode == 'File') && (!has(self.inputs) || self.inputs.all(c, !has(c.inputMode) || c.inputMode == 'File')))",
+        message =
+                "inputMode Pipe and FastFile need backend SageMaker; in the cluster channels are downloaded before training (File)")
+@ValidationRule(
+        value =
+                "!has(self.spot) || !self.spot.enabled || (has(self.spot.maxWaitSeconds) && self.spot.maxWaitSeconds >= (has(self.stopping) && has(self.stopping.maxRuntimeSeconds) ? self.stopping.maxRuntimeSeconds : 86400))",
+        message =
+                "spot.enabled needs spot.maxWaitSeconds of at least stopping.maxRuntimeSeconds (86400 when unset): the wait for spot capacity counts against it")
+@ValidationRule(
+        value =
+                "self.backend != 'SageMaker' || ((!has(self.command) || self.command.all(c, size(c) <= 256)) && (!has(self.args) || self.args.all(a, size(a) <= 256)))",
+        message =
+                "backend SageMaker allows at most 256 characters per command and args entry (ContainerEntrypoint, ContainerArguments)")
+@ValidationRule(
+        value = "!has(self.suspend) || !self.suspend || self.backend == 'Kubernetes'",
         message = "suspend needs backend Kubernetes: a SageMaker job cannot be paused (use stop)")
 // Mutability: what the job runs is fixed at creation.
-@ValidationRule(value = "self.backend == oldSelf.backend", message = "backend is immutable: create a new TrainingJob to run on the other backend", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.image == oldSelf.image", message = "image is immutable: a TrainingJob keeps what it was created with; create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.command) == has(oldSelf.command) && (!has(self.command) || self.command == oldSelf.command)) && (has(self.args) == has(oldSelf.args) && (!has(self.args) || self.args == oldSelf.args))", message = "command and args are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.environment) == has(oldSelf.environment) && (!has(self.environment) || self.environment == oldSelf.environment))", message = "environment is immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.hyperParameters) == has(oldSelf.hyperParameters) && (!has(self.hyperParameters) || self.hyperParameters == oldSelf.hyperParameters))", message = "hyperParameters are immutable: attempts of one TrainingJob must be comparable; create a new TrainingJob (or a TuningJob)", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.inputMode) == has(oldSelf.inputMode) && (!has(self.inputMode) || self.inputMode == oldSelf.inputMode)) && (has(self.inputs) == has(oldSelf.inputs) && (!has(self.inputs) || self.inputs == oldSelf.inputs))", message = "inputMode and inputs are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output)) && (has(self.checkpoints) == has(oldSelf.checkpoints) && (!has(self.checkpoints) || self.checkpoints == oldSelf.checkpoints))", message = "output and checkpoints are immutable: new attempts must find the checkpoints and artifacts of earlier ones", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.resources) == has(oldSelf.resources) && (!has(self.resources) || self.resources == oldSelf.resources)) && (has(self.spot) == has(oldSelf.spot) && (!has(self.spot) || self.spot == oldSelf.spot))", message = "resources and spot are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.stopping) == has(oldSelf.stopping) && (!has(self.stopping) || self.stopping == oldSelf.stopping)) && (has(self.retry) == has(oldSelf.retry) && (!has(self.retry) || self.retry == oldSelf.retry))", message = "stopping and retry are immutable: SageMaker cannot change them on a created job", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.metrics) == has(oldSelf.metrics) && (!has(self.metrics) || self.metrics == oldSelf.metrics))", message = "metrics are immutable: SageMaker fixes metric definitions at creation", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.sagemaker) == has(oldSelf.sagemaker) && (!has(self.sagemaker) || self.sagemaker == oldSelf.sagemaker)) && (has(self.kubernetes) == has(oldSelf.kubernetes) && (!has(self.kubernetes) || self.kubernetes == oldSelf.kubernetes))", message = "sagemaker and kubernetes settings are immutable: create a new TrainingJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop) || !(has(self.restartNonce) == has(oldSelf.restartNonce) && (!has(self.restartNonce) || self.restartNonce == oldSelf.restartNonce))",
-        message = "stop cannot be undone; to run the job again change restartNonce as well", reason = "FieldValueForbidden")
-@JsonClassDescription("What to train and where. What the job runs is fixed at creation; stop, suspend, restartNonce, ttlSecondsAfterFinished and deletionPolicy may change.")
+@ValidationRule(
+        value = "self.backend == oldSelf.backend",
+        message = "backend is immutable: create a new TrainingJob to run on the other backend",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "self.image == oldSelf.image",
+        message = "image is immutable: a TrainingJob keeps what it was created with; create a new TrainingJob",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.command) == has(oldSelf.command) && (!has(self.command) || self.command == oldSelf.command)) && (has(self.args) == has(oldSelf.args) && (!has(self.args) || self.args == oldSelf.args))",
+        message = "command and args are immutable: create a new TrainingJob",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.environment) == has(oldSelf.environment) && (!has(self.environment) || self.environment == oldSelf.environment))",
+        message = "environment is immutable: create a new TrainingJob",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.hyperParameters) == has(oldSelf.hyperParameters) && (!has(self.hyperParameters) || self.hyperParameters == oldSelf.hyperParameters))",
+        message =
+                "hyperParameters are immutable: attempts of one TrainingJob must be comparable; create a new TrainingJob (or a TuningJob)",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.inputMode) == has(oldSelf.inputMode) && (!has(self.inputMode) || self.inputMode == oldSelf.inputMode)) && (has(self.inputs) == has(oldSelf.inputs) && (!has(self.inputs) || self.inputs == oldSelf.inputs))",
+        message = "inputMode and inputs are immutable: create a new TrainingJob",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output)) && (has(self.checkpoints) == has(oldSelf.checkpoints) && (!has(self.checkpoints) || self.checkpoints == oldSelf.checkpoints))",
+        message =
+                "output and checkpoints are immutable: new attempts must find the checkpoints and artifacts of earlier ones",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.resources) == has(oldSelf.resources) && (!has(self.resources) || self.resources == oldSelf.resources)) && (has(self.spot) == has(oldSelf.spot) && (!has(self.spot) || self.spot == oldSelf.spot))",
+        message = "resources and spot are immutable: create a new TrainingJob",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.stopping) == has(oldSelf.stopping) && (!has(self.stopping) || self.stopping == oldSelf.stopping)) && (has(self.retry) == has(oldSelf.retry) && (!has(self.retry) || self.retry == oldSelf.retry))",
+        message = "stopping and retry are immutable: SageMaker cannot change them on a created job",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.metrics) == has(oldSelf.metrics) && (!has(self.metrics) || self.metrics == oldSelf.metrics))",
+        message = "metrics are immutable: SageMaker fixes metric definitions at creation",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.sagemaker) == has(oldSelf.sagemaker) && (!has(self.sagemaker) || self.sagemaker == oldSelf.sagemaker)) && (has(self.kubernetes) == has(oldSelf.kubernetes) && (!has(self.kubernetes) || self.kubernetes == oldSelf.kubernetes))",
+        message = "sagemaker and kubernetes settings are immutable: create a new TrainingJob",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop) || !(has(self.restartNonce) == has(oldSelf.restartNonce) && (!has(self.restartNonce) || self.restartNonce == oldSelf.restartNonce))",
+        message = "stop cannot be undone; to run the job again change restartNonce as well",
+        reason = "FieldValueForbidden")
+@JsonClassDescription(
+        "What to train and where. What the job runs is fixed at creation; stop, suspend, restartNonce, ttlSecondsAfterFinished and deletionPolicy may change.")
 public class TrainingJobSpec {
     @Default("Kubernetes")
-    @JsonPropertyDescription("Where the job runs: Kubernetes (GPU pods in this cluster) or SageMaker (an Amazon SageMaker training job). Immutable.")
+    @JsonPropertyDescription(
+            "Where the job runs: Kubernetes (GPU pods in this cluster) or SageMaker (an Amazon SageMaker training job). Immutable.")
     public Backend backend;
 
     @Required
     @Size(min = 1, max = 255)
-    @JsonPropertyDescription("Training container image, e.g. 1234.dkr.ecr.us-east-1.amazonaws.com/resnet:1.4. Images written for SageMaker run unchanged in the cluster: the operator provides SageMaker's /opt/ml layout and SM_* environment.")
+    @JsonPropertyDescription(
+            "Training container image, e.g. 1234.dkr.ecr.us-east-1.amazonaws.com/resnet:1.4. Images written for SageMaker run unchanged in the cluster: the operator provides SageMaker's /opt/ml layout and SM_* environment.")
     public String image;
 
     @Size(max = 100)
-    @JsonPropertyDescription("Entrypoint of the training container (overrides the image's ENTRYPOINT), e.g. [python, train.py]. SageMaker allows at most 256 characters per entry.")
+    @JsonPropertyDescription(
+            "Entrypoint of the training container (overrides the image's ENTRYPOINT), e.g. [python, train.py]. SageMaker allows at most 256 characters per entry.")
     public List<@Size(max = 32768) String> command;
 
     @Size(max = 100)
-    @JsonPropertyDescription("Arguments to the entrypoint. SageMaker allows at most 256 characters per entry; in the cluster an entry may hold an inline script.")
+    @JsonPropertyDescription(
+            "Arguments to the entrypoint. SageMaker allows at most 256 characters per entry; in the cluster an entry may hold an inline script.")
     public List<@Size(max = 32768) String> args;
 
     @Size(max = 100)
-    @JsonPropertyDescription("Environment variables of the training container, portable across backends. For values from Secrets use kubernetes.env.")
+    @JsonPropertyDescription(
+            "Environment variables of the training container, portable across backends. For values from Secrets use kubernetes.env.")
     public Map<String, @Size(max = 512) String> environment;
 
     @Size(max = 100)
-    @JsonPropertyDescription("Hyperparameters, given to the code as /opt/ml/input/config/hyperparameters.json and SM_HP_<NAME> / SM_HPS (and passed to SageMaker as is).")
+    @JsonPropertyDescription(
+            "Hyperparameters, given to the code as /opt/ml/input/config/hyperparameters.json and SM_HP_<NAME> / SM_HPS (and passed to SageMaker as is).")
     public Map<String, @Size(max = 2500) String> hyperParameters;
 
     @Default("File")
-    @JsonPropertyDescription("How channels reach the container: File (copied before training; both backends), Pipe or FastFile (SageMaker only).")
+    @JsonPropertyDescription(
+            "How channels reach the container: File (copied before training; both backends), Pipe or FastFile (SageMaker only).")
     public InputMode inputMode;
 
     @JsonPropertyDescription("Instances, GPUs and storage.")
@@ -105,26 +179,32 @@ public class TrainingJobSpec {
 
     @Size(max = 40)
     @UniqueBy("name")
-    @JsonPropertyDescription("Metrics parsed from the training log (at most 40); latest values show in status.metrics, and a TuningJob's objective names one of them.")
+    @JsonPropertyDescription(
+            "Metrics parsed from the training log (at most 40); latest values show in status.metrics, and a TuningJob's objective names one of them.")
     public List<MetricDefinition> metrics;
 
     @Default("false")
-    @JsonPropertyDescription("Set to true to stop the job: running pods are terminated (or StopTrainingJob is called) and the job ends in phase Stopped. Cannot be undone except together with a new restartNonce.")
+    @JsonPropertyDescription(
+            "Set to true to stop the job: running pods are terminated (or StopTrainingJob is called) and the job ends in phase Stopped. Cannot be undone except together with a new restartNonce.")
     public Boolean stop;
 
     @Default("false")
-    @JsonPropertyDescription("Backend Kubernetes only: true removes the pods and keeps the job in phase Suspended (e.g. for Kueue or to free GPUs); false again starts a new attempt that resumes from checkpoints.")
+    @JsonPropertyDescription(
+            "Backend Kubernetes only: true removes the pods and keeps the job in phase Suspended (e.g. for Kueue or to free GPUs); false again starts a new attempt that resumes from checkpoints.")
     public Boolean suspend;
 
-    @JsonPropertyDescription("Change to any other value to run a finished, failed or stopped job again: a new attempt with a new backend name, recorded in status.attempts. Re-applying the same spec never starts a new run.")
+    @JsonPropertyDescription(
+            "Change to any other value to run a finished, failed or stopped job again: a new attempt with a new backend name, recorded in status.attempts. Re-applying the same spec never starts a new run.")
     public Long restartNonce;
 
     @Min(0)
     @Max(31536000)
-    @JsonPropertyDescription("Seconds after the job finished when its pods and Service are deleted (backend Kubernetes); status and attempts history are kept. Unset: pods of finished jobs are kept.")
+    @JsonPropertyDescription(
+            "Seconds after the job finished when its pods and Service are deleted (backend Kubernetes); status and attempts history are kept. Unset: pods of finished jobs are kept.")
     public Integer ttlSecondsAfterFinished;
 
-    @JsonPropertyDescription("Backend SageMaker: Stop (stop a running job when this resource is deleted) or Retain (leave it running). Unset: the operator's default (Stop).")
+    @JsonPropertyDescription(
+            "Backend SageMaker: Stop (stop a running job when this resource is deleted) or Retain (leave it running). Unset: the operator's default (Stop).")
     public JobDeletionPolicy deletionPolicy;
 
     @JsonPropertyDescription("Settings for backend SageMaker (ignored by backend Kubernetes).")

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** Observed state of a TrainingJob. Condition types: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonClassDescription("Observed state of the TrainingJob: phase, conditions, attempts, metrics, artifacts and where to read the logs.")
+@JsonClassDescription(
+        "Observed state of the TrainingJob: phase, conditions, attempts, metrics, artifacts and where to read the logs.")
 public class TrainingJobStatus {
     public static final String RUNNING = "Running";
     public static final String SUCCEEDED = "Succeeded";
@@ -21,10 +22,12 @@ public class TrainingJobStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Lifecycle phase: Pending, Starting, Running, Completed, Failed, Stopping, Stopped or Suspended.")
+    @JsonPropertyDescription(
+            "Lifecycle phase: Pending, Starting, Running, Completed, Failed, Stopping, Stopped or Suspended.")
     public TrainingPhase phase;
 
-    @JsonPropertyDescription("Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled, BackendError, MetricsParsed, and Reconciling / Stalled for kstatus (Flux).")
+    @JsonPropertyDescription(
+            "Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled, BackendError, MetricsParsed, and Reconciling / Stalled for kstatus (Flux).")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

@@ -14,12 +14,14 @@ import io.fabric8.kubernetes.api.model.Quantity;
 public class TrainingKubernetesSettings extends PodSettings {
     @Size(max = 63)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-    @JsonPropertyDescription("Kueue LocalQueue to submit to. The pods of an attempt then form one Kueue pod group, admitted all together or not at all.")
+    @JsonPropertyDescription(
+            "Kueue LocalQueue to submit to. The pods of an attempt then form one Kueue pod group, admitted all together or not at all.")
     public String queueName;
 
     @Size(max = 253)
     @Pattern("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$")
-    @JsonPropertyDescription("Extended resource name of the GPUs, e.g. amd.com/gpu. Defaults to the operator's configured name (nvidia.com/gpu).")
+    @JsonPropertyDescription(
+            "Extended resource name of the GPUs, e.g. amd.com/gpu. Defaults to the operator's configured name (nvidia.com/gpu).")
     public String gpuResourceName;
 
     @Default("29500")
@@ -28,6 +30,7 @@ public class TrainingKubernetesSettings extends PodSettings {
     @JsonPropertyDescription("Port of the rendezvous (MASTER_PORT) that distributed training uses on rank 0.")
     public Integer rendezvousPort;
 
-    @JsonPropertyDescription("Size limit of the memory-backed /dev/shm that data loaders use, e.g. 16Gi. Defaults to half the container's memory limit, or 8Gi without one.")
+    @JsonPropertyDescription(
+            "Size limit of the memory-backed /dev/shm that data loaders use, e.g. 16Gi. Defaults to half the container's memory limit, or 8Gi without one.")
     public Quantity shmSize;
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 public class TrainingSageMakerSettings {
     @Size(max = 2048)
     @Pattern(ApiConstants.IAM_ROLE_ARN)
-    @JsonPropertyDescription("IAM role SageMaker assumes to run the job (read inputs, write outputs, pull the image). Required with backend SageMaker.")
+    @JsonPropertyDescription(
+            "IAM role SageMaker assumes to run the job (read inputs, write outputs, pull the image). Required with backend SageMaker.")
     public String roleArn;
 
     @Size(max = 32)
@@ -23,15 +24,19 @@ public class TrainingSageMakerSettings {
 
     @Size(max = 2048)
     @Pattern(ApiConstants.IAM_ROLE_ARN)
-    @JsonPropertyDescription("IAM role the operator assumes (STS AssumeRole) before calling SageMaker for this resource, e.g. to work in another account. Unset: the operator's own credentials (IRSA, EKS Pod Identity or the default chain).")
+    @JsonPropertyDescription(
+            "IAM role the operator assumes (STS AssumeRole) before calling SageMaker for this resource, e.g. to work in another account. Unset: the operator's own credentials (IRSA, EKS Pod Identity or the default chain).")
     public String assumeRoleArn;
 
     @JsonPropertyDescription("VPC subnets and security groups for the training instances.")
     public VpcConfig vpc;
 
     @Size(max = 50)
-    @ValidationRule(value = "self.all(k, !k.startsWith('aws:'))", message = "tag keys starting with aws: are reserved by AWS")
-    @JsonPropertyDescription("Tags for the SageMaker job (at most 50). The operator adds tags naming the Kubernetes namespace, name and UID.")
+    @ValidationRule(
+            value = "self.all(k, !k.startsWith('aws:'))",
+            message = "tag keys starting with aws: are reserved by AWS")
+    @JsonPropertyDescription(
+            "Tags for the SageMaker job (at most 50). The operator adds tags naming the Kubernetes namespace, name and UID.")
     public Map<String, String> tags;
 
     @Default("false")

@@ -10,7 +10,8 @@ public class TrialSummary {
     @JsonPropertyDescription("Trial index, from 0, in the order trials were created.")
     public Integer index;
 
-    @JsonPropertyDescription("Name of the trial's TrainingJob (<tuning job>-<3-digit index>-<hash>), or of the SageMaker training job with backend SageMaker.")
+    @JsonPropertyDescription(
+            "Name of the trial's TrainingJob (<tuning job>-<3-digit index>-<hash>), or of the SageMaker training job with backend SageMaker.")
     public String name;
 
     @JsonPropertyDescription("Pending, Running, Succeeded, Failed, StoppedEarly or Stopped.")

@@ -23,11 +23,27 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Backend", jsonPath = ".spec.backend", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Strategy", jsonPath = ".spec.strategy", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Best", jsonPath = ".status.bestTrial.objectiveValue", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "Succeeded", jsonPath = ".status.trialCounts.succeeded", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Running", jsonPath = ".status.trialCounts.running", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Failed", jsonPath = ".status.trialCounts.failed", type = AdditionalPrinterColumn.Type.INTEGER, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-@JsonClassDescription("TuningJob is a hyperparameter search: trials chosen by MLForge's optimizer and run as child TrainingJobs (backend Kubernetes), or a SageMaker hyperparameter tuning job (backend SageMaker).")
-public class TuningJob extends CustomResource<TuningJobSpec, TuningJobStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Best",
+        jsonPath = ".status.bestTrial.objectiveValue",
+        type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+        name = "Succeeded",
+        jsonPath = ".status.trialCounts.succeeded",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Running",
+        jsonPath = ".status.trialCounts.running",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Failed",
+        jsonPath = ".status.trialCounts.failed",
+        type = AdditionalPrinterColumn.Type.INTEGER,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+@JsonClassDescription(
+        "TuningJob is a hyperparameter search: trials chosen by MLForge's optimizer and run as child TrainingJobs (backend Kubernetes), or a SageMaker hyperparameter tuning job (backend SageMaker).")
+public class TuningJob extends CustomResource<TuningJobSpec, TuningJobStatus> implements Namespaced {}

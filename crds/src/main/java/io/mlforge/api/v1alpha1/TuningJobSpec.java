@@ -16,46 +16,96 @@ import java.util.List;
  * completion criteria may change while the operator runs the search (backend Kubernetes).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.trainingJobTemplate.spec.metrics) && self.trainingJobTemplate.spec.metrics.exists(m, m.name == self.objective.metricName)",
-        message = "objective.metricName must name one of trainingJobTemplate.spec.metrics (the regex that reads the objective from the log)", fieldPath = ".objective.metricName")
-@ValidationRule(value = "!has(self.trainingJobTemplate.spec.hyperParameters) || self.parameters.all(p, !(p.name in self.trainingJobTemplate.spec.hyperParameters))",
-        message = "a tuned parameter must not also be a static hyperparameter in trainingJobTemplate.spec.hyperParameters")
-@ValidationRule(value = "self.strategy != 'Grid' || self.parameters.all(p, p.type != 'Continuous')",
-        message = "Grid search enumerates values: use Integer or Categorical parameters (a Continuous range has no grid)")
-@ValidationRule(value = "self.strategy != 'Grid' || self.backend != 'SageMaker' || self.parameters.all(p, p.type == 'Categorical')",
+@ValidationRule(
+        value =
+                "has(self.trainingJobTemplate.spec.metrics) && self.trainingJobTemplate.spec.metrics.exists(m, m.name == self.objective.metricName)",
+        message =
+                "objective.metricName must name one of trainingJobTemplate.spec.metrics (the regex that reads the objective from the log)",
+        fieldPath = ".objective.metricName")
+@ValidationRule(
+        value =
+                "!has(self.trainingJobTemplate.spec.hyperParameters) || self.parameters.all(p, !(p.name in self.trainingJobTemplate.spec.hyperParameters))",
+        message =
+                "a tuned parameter must not also be a static hyperparameter in trainingJobTemplate.spec.hyperParameters")
+@ValidationRule(
+        value = "self.strategy != 'Grid' || self.parameters.all(p, p.type != 'Continuous')",
+        message =
+                "Grid search enumerates values: use Integer or Categorical parameters (a Continuous range has no grid)")
+@ValidationRule(
+        value =
+                "self.strategy != 'Grid' || self.backend != 'SageMaker' || self.parameters.all(p, p.type == 'Categorical')",
         message = "SageMaker grid search accepts Categorical parameters only")
-@ValidationRule(value = "self.strategy == 'Grid' || has(self.maxTrials)",
-        message = "maxTrials is required (only Grid, which runs every combination, may leave it out)", reason = "FieldValueRequired")
-@ValidationRule(value = "self.strategy != 'Hyperband' || has(self.hyperband)",
-        message = "strategy Hyperband needs hyperband.resourceParameter (e.g. epochs) and hyperband.maxResource", reason = "FieldValueRequired")
-@ValidationRule(value = "!has(self.hyperband) || self.strategy == 'Hyperband'", message = "hyperband settings apply only to strategy Hyperband")
-@ValidationRule(value = "!has(self.hyperband) || !self.parameters.exists(p, p.name == self.hyperband.resourceParameter)",
+@ValidationRule(
+        value = "self.strategy == 'Grid' || has(self.maxTrials)",
+        message = "maxTrials is required (only Grid, which runs every combination, may leave it out)",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "self.strategy != 'Hyperband' || has(self.hyperband)",
+        message = "strategy Hyperband needs hyperband.resourceParameter (e.g. epochs) and hyperband.maxResource",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "!has(self.hyperband) || self.strategy == 'Hyperband'",
+        message = "hyperband settings apply only to strategy Hyperband")
+@ValidationRule(
+        value = "!has(self.hyperband) || !self.parameters.exists(p, p.name == self.hyperband.resourceParameter)",
         message = "hyperband.resourceParameter is set by the operator per trial and must not also be a tuned parameter")
-@ValidationRule(value = "self.strategy != 'Hyperband' || !has(self.earlyStopping) || self.earlyStopping == 'Disabled'",
+@ValidationRule(
+        value = "self.strategy != 'Hyperband' || !has(self.earlyStopping) || self.earlyStopping == 'Disabled'",
         message = "Hyperband stops poor trials itself: set earlyStopping to Disabled")
-@ValidationRule(value = "!has(self.hyperband) || self.backend != 'SageMaker' || !has(self.hyperband.eta) || self.hyperband.eta == 3",
+@ValidationRule(
+        value =
+                "!has(self.hyperband) || self.backend != 'SageMaker' || !has(self.hyperband.eta) || self.hyperband.eta == 3",
         message = "SageMaker's Hyperband uses eta 3: remove hyperband.eta or set it to 3")
-@ValidationRule(value = "!has(self.maxTrials) || !has(self.maxParallelTrials) || self.maxParallelTrials <= self.maxTrials",
+@ValidationRule(
+        value = "!has(self.maxTrials) || !has(self.maxParallelTrials) || self.maxParallelTrials <= self.maxTrials",
         message = "maxParallelTrials cannot exceed maxTrials")
-@ValidationRule(value = "self.backend != 'SageMaker' || self.trainingJobTemplate.spec.backend == 'SageMaker'",
-        message = "a SageMaker tuning job runs SageMaker training jobs: set trainingJobTemplate.spec.backend to SageMaker")
-@ValidationRule(value = "self.backend != 'SageMaker' || size(self.parameters) <= 30",
+@ValidationRule(
+        value = "self.backend != 'SageMaker' || self.trainingJobTemplate.spec.backend == 'SageMaker'",
+        message =
+                "a SageMaker tuning job runs SageMaker training jobs: set trainingJobTemplate.spec.backend to SageMaker")
+@ValidationRule(
+        value = "self.backend != 'SageMaker' || size(self.parameters) <= 30",
         message = "SageMaker tunes at most 30 parameters")
-@ValidationRule(value = "!has(self.bayesian) || self.strategy == 'Bayesian'", message = "bayesian settings apply only to strategy Bayesian")
-@ValidationRule(value = "!has(self.random) || self.strategy == 'Random'", message = "random settings apply only to strategy Random")
+@ValidationRule(
+        value = "!has(self.bayesian) || self.strategy == 'Bayesian'",
+        message = "bayesian settings apply only to strategy Bayesian")
+@ValidationRule(
+        value = "!has(self.random) || self.strategy == 'Random'",
+        message = "random settings apply only to strategy Random")
 // Mutability.
-@ValidationRule(value = "self.backend == oldSelf.backend && self.strategy == oldSelf.strategy", message = "backend and strategy are immutable: create a new TuningJob", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.trainingJobTemplate == oldSelf.trainingJobTemplate", message = "trainingJobTemplate is immutable: trials of one search must be comparable; create a new TuningJob (warmStart can reuse this one's results)", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.parameters == oldSelf.parameters && self.objective == oldSelf.objective", message = "parameters and objective are immutable: create a new TuningJob (warmStart can reuse this one's results)", reason = "FieldValueForbidden")
-@ValidationRule(value = "(has(self.hyperband) == has(oldSelf.hyperband) && (!has(self.hyperband) || self.hyperband == oldSelf.hyperband)) && (has(self.bayesian) == has(oldSelf.bayesian) && (!has(self.bayesian) || self.bayesian == oldSelf.bayesian)) && (has(self.random) == has(oldSelf.random) && (!has(self.random) || self.random == oldSelf.random)) && (has(self.randomSeed) == has(oldSelf.randomSeed) && (!has(self.randomSeed) || self.randomSeed == oldSelf.randomSeed)) && (has(self.warmStart) == has(oldSelf.warmStart) && (!has(self.warmStart) || self.warmStart == oldSelf.warmStart)) && (has(self.earlyStopping) == has(oldSelf.earlyStopping) && (!has(self.earlyStopping) || self.earlyStopping == oldSelf.earlyStopping))",
-        message = "strategy settings, randomSeed, warmStart and earlyStopping are immutable", reason = "FieldValueForbidden")
-@ValidationRule(value = "self.backend != 'SageMaker' || ((has(self.maxTrials) == has(oldSelf.maxTrials) && (!has(self.maxTrials) || self.maxTrials == oldSelf.maxTrials)) && (has(self.maxParallelTrials) == has(oldSelf.maxParallelTrials) && (!has(self.maxParallelTrials) || self.maxParallelTrials == oldSelf.maxParallelTrials)) && (has(self.maxRuntimeSeconds) == has(oldSelf.maxRuntimeSeconds) && (!has(self.maxRuntimeSeconds) || self.maxRuntimeSeconds == oldSelf.maxRuntimeSeconds)) && (has(self.completionCriteria) == has(oldSelf.completionCriteria) && (!has(self.completionCriteria) || self.completionCriteria == oldSelf.completionCriteria)) && (has(self.sagemaker) == has(oldSelf.sagemaker) && (!has(self.sagemaker) || self.sagemaker == oldSelf.sagemaker)))",
-        message = "a SageMaker tuning job cannot be changed after creation (only stop and deletionPolicy may change)", reason = "FieldValueForbidden")
-@ValidationRule(value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop)", message = "stop cannot be undone", reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "self.backend == oldSelf.backend && self.strategy == oldSelf.strategy",
+        message = "backend and strategy are immutable: create a new TuningJob",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "self.trainingJobTemplate == oldSelf.trainingJobTemplate",
+        message =
+                "trainingJobTemplate is immutable: trials of one search must be comparable; create a new TuningJob (warmStart can reuse this one's results)",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "self.parameters == oldSelf.parameters && self.objective == oldSelf.objective",
+        message =
+                "parameters and objective are immutable: create a new TuningJob (warmStart can reuse this one's results)",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "(has(self.hyperband) == has(oldSelf.hyperband) && (!has(self.hyperband) || self.hyperband == oldSelf.hyperband)) && (has(self.bayesian) == has(oldSelf.bayesian) && (!has(self.bayesian) || self.bayesian == oldSelf.bayesian)) && (has(self.random) == has(oldSelf.random) && (!has(self.random) || self.random == oldSelf.random)) && (has(self.randomSeed) == has(oldSelf.randomSeed) && (!has(self.randomSeed) || self.randomSeed == oldSelf.randomSeed)) && (has(self.warmStart) == has(oldSelf.warmStart) && (!has(self.warmStart) || self.warmStart == oldSelf.warmStart)) && (has(self.earlyStopping) == has(oldSelf.earlyStopping) && (!has(self.earlyStopping) || self.earlyStopping == oldSelf.earlyStopping))",
+        message = "strategy settings, randomSeed, warmStart and earlyStopping are immutable",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "self.backend != 'SageMaker' || ((has(self.maxTrials) == has(oldSelf.maxTrials) && (!has(self.maxTrials) || self.maxTrials == oldSelf.maxTrials)) && (has(self.maxParallelTrials) == has(oldSelf.maxParallelTrials) && (!has(self.maxParallelTrials) || self.maxParallelTrials == oldSelf.maxParallelTrials)) && (has(self.maxRuntimeSeconds) == has(oldSelf.maxRuntimeSeconds) && (!has(self.maxRuntimeSeconds) || self.maxRuntimeSeconds == oldSelf.maxRuntimeSeconds)) && (has(self.completionCriteria) == has(oldSelf.completionCriteria) && (!has(self.completionCriteria) || self.completionCriteria == oldSelf.completionCriteria)) && (has(self.sagemaker) == has(oldSelf.sagemaker) && (!has(self.sagemaker) || self.sagemaker == oldSelf.sagemaker)))",
+        message = "a SageMaker tuning job cannot be changed after creation (only stop and deletionPolicy may change)",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "!(has(oldSelf.stop) && oldSelf.stop) || (has(self.stop) && self.stop)",
+        message = "stop cannot be undone",
+        reason = "FieldValueForbidden")
 @JsonClassDescription("The search: space, objective, strategy, budget and the TrainingJob every trial is made from.")
 public class TuningJobSpec {
     @Default("Kubernetes")
-    @JsonPropertyDescription("Who runs the search: Kubernetes (MLForge's optimizer inside the operator; trials are child TrainingJobs on the template's backend) or SageMaker (a SageMaker hyperparameter tuning job; the template must use backend SageMaker). Immutable.")
+    @JsonPropertyDescription(
+            "Who runs the search: Kubernetes (MLForge's optimizer inside the operator; trials are child TrainingJobs on the template's backend) or SageMaker (a SageMaker hyperparameter tuning job; the template must use backend SageMaker). Immutable.")
     public Backend backend;
 
     @Required
@@ -73,7 +123,8 @@ public class TuningJobSpec {
     public TuningObjective objective;
 
     @Default("Bayesian")
-    @JsonPropertyDescription("Random, Grid, Bayesian (default; typically needs far fewer trials than Random) or Hyperband. Immutable.")
+    @JsonPropertyDescription(
+            "Random, Grid, Bayesian (default; typically needs far fewer trials than Random) or Hyperband. Immutable.")
     public TuningStrategy strategy;
 
     @JsonPropertyDescription("Settings of strategy Bayesian.")
@@ -87,7 +138,8 @@ public class TuningJobSpec {
 
     @Min(1)
     @Max(10000)
-    @JsonPropertyDescription("Total number of trials. Required except with Grid, where it caps the number of combinations run.")
+    @JsonPropertyDescription(
+            "Total number of trials. Required except with Grid, where it caps the number of combinations run.")
     public Integer maxTrials;
 
     @Default("1")
@@ -98,7 +150,8 @@ public class TuningJobSpec {
 
     @Min(0)
     @Max(10000)
-    @JsonPropertyDescription("The search fails once more trials than this have failed. Unset: no limit below maxTrials.")
+    @JsonPropertyDescription(
+            "The search fails once more trials than this have failed. Unset: no limit below maxTrials.")
     public Integer maxFailedTrials;
 
     @Min(120)
@@ -107,7 +160,8 @@ public class TuningJobSpec {
     public Integer maxRuntimeSeconds;
 
     @Default("Disabled")
-    @JsonPropertyDescription("Disabled (SageMaker's Off), or Auto: stop a trial whose best objective so far is worse than the median of completed trials at the same step (the median stopping rule, as SageMaker's Auto). Not Off: YAML reads an unquoted Off as false.")
+    @JsonPropertyDescription(
+            "Disabled (SageMaker's Off), or Auto: stop a trial whose best objective so far is worse than the median of completed trials at the same step (the median stopping rule, as SageMaker's Auto). Not Off: YAML reads an unquoted Off as false.")
     public EarlyStopping earlyStopping;
 
     @JsonPropertyDescription("Conditions that end the search before maxTrials.")
@@ -120,15 +174,20 @@ public class TuningJobSpec {
     public Integer randomSeed;
 
     @Default("false")
-    @JsonPropertyDescription("Set to true to end the search: no new trials, running ones are stopped; the TuningJob ends in phase Stopped. Cannot be undone.")
+    @JsonPropertyDescription(
+            "Set to true to end the search: no new trials, running ones are stopped; the TuningJob ends in phase Stopped. Cannot be undone.")
     public Boolean stop;
 
-    @JsonPropertyDescription("Backend SageMaker: Stop (stop the tuning job when this resource is deleted) or Retain. Unset: the operator's default (Stop). With backend Kubernetes, deleting the TuningJob always deletes its trials.")
+    @JsonPropertyDescription(
+            "Backend SageMaker: Stop (stop the tuning job when this resource is deleted) or Retain. Unset: the operator's default (Stop). With backend Kubernetes, deleting the TuningJob always deletes its trials.")
     public JobDeletionPolicy deletionPolicy;
 
     @JsonPropertyDescription("Settings for backend SageMaker.")
     public TuningSageMakerSettings sagemaker;
 
     /** Early stopping of unpromising trials. */
-    public enum EarlyStopping { Disabled, Auto }
+    public enum EarlyStopping {
+        Disabled,
+        Auto
+    }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * (the full trial list lives in the trials' own TrainingJobs), so a long search never outgrows etcd's object limit.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonClassDescription("Observed state of the TuningJob: phase, conditions, trial counts, the best trial and the most recent trials (bounded).")
+@JsonClassDescription(
+        "Observed state of the TuningJob: phase, conditions, trial counts, the best trial and the most recent trials (bounded).")
 public class TuningJobStatus {
     public static final String RUNNING = "Running";
     public static final String SUCCEEDED = "Succeeded";
@@ -22,13 +23,15 @@ public class TuningJobStatus {
     @JsonPropertyDescription("Pending, Running, Completed, Failed, Stopping or Stopped.")
     public TuningPhase phase;
 
-    @JsonPropertyDescription("Conditions: Ready, Running, Succeeded, Failed, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
+    @JsonPropertyDescription(
+            "Conditions: Ready, Running, Succeeded, Failed, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")
     public String message;
 
-    @JsonPropertyDescription("Why the search ended: MaxTrialsReached, TargetObjectiveReached, NotImproving, Converged, MaxRuntimeExceeded, MaxFailedTrialsExceeded or Stopped.")
+    @JsonPropertyDescription(
+            "Why the search ended: MaxTrialsReached, TargetObjectiveReached, NotImproving, Converged, MaxRuntimeExceeded, MaxFailedTrialsExceeded or Stopped.")
     public String completionReason;
 
     @JsonPropertyDescription("When the search started (RFC 3339).")
@@ -46,7 +49,8 @@ public class TuningJobStatus {
     @JsonPropertyDescription("The most recent trials, newest last; at most the operator's configured number.")
     public List<TrialSummary> trials;
 
-    @JsonPropertyDescription("Index the next trial gets; recorded before the trial is created so a restarted operator never creates it twice.")
+    @JsonPropertyDescription(
+            "Index the next trial gets; recorded before the trial is created so a restarted operator never creates it twice.")
     public Integer nextTrialIndex;
 
     @JsonPropertyDescription("SageMaker's view of the tuning job (backend SageMaker).")

@@ -10,16 +10,26 @@ import java.util.List;
 
 /** A hyperparameter the search chooses; its value reaches the trial as a hyperparameter of the same name. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.type == 'Categorical' ? (has(self.values) && !has(self.min) && !has(self.max)) : (has(self.min) && has(self.max) && !has(self.values))",
+@ValidationRule(
+        value =
+                "self.type == 'Categorical' ? (has(self.values) && !has(self.min) && !has(self.max)) : (has(self.min) && has(self.max) && !has(self.values))",
         message = "Integer and Continuous parameters take min and max; Categorical parameters take values")
-@ValidationRule(value = "!has(self.min) || !has(self.max) || self.min < self.max", message = "min must be less than max")
-@ValidationRule(value = "self.type != 'Integer' || ((!has(self.min) || self.min == double(int(self.min))) && (!has(self.max) || self.max == double(int(self.max))))",
+@ValidationRule(
+        value = "!has(self.min) || !has(self.max) || self.min < self.max",
+        message = "min must be less than max")
+@ValidationRule(
+        value =
+                "self.type != 'Integer' || ((!has(self.min) || self.min == double(int(self.min))) && (!has(self.max) || self.max == double(int(self.max))))",
         message = "Integer parameters need whole-number min and max")
-@ValidationRule(value = "!has(self.scaling) || self.scaling != 'Logarithmic' || (has(self.min) && self.min > 0.0)",
+@ValidationRule(
+        value = "!has(self.scaling) || self.scaling != 'Logarithmic' || (has(self.min) && self.min > 0.0)",
         message = "Logarithmic scaling needs a positive range: min must be greater than 0")
-@ValidationRule(value = "!has(self.scaling) || self.scaling != 'ReverseLogarithmic' || (self.type == 'Continuous' && has(self.min) && has(self.max) && self.min >= 0.0 && self.max < 1.0)",
+@ValidationRule(
+        value =
+                "!has(self.scaling) || self.scaling != 'ReverseLogarithmic' || (self.type == 'Continuous' && has(self.min) && has(self.max) && self.min >= 0.0 && self.max < 1.0)",
         message = "ReverseLogarithmic scaling is for Continuous parameters within [0, 1): 0 <= min and max < 1")
-@ValidationRule(value = "self.type != 'Categorical' || !has(self.scaling) || self.scaling == 'Auto'",
+@ValidationRule(
+        value = "self.type != 'Categorical' || !has(self.scaling) || self.scaling == 'Auto'",
         message = "Categorical parameters have no scaling")
 public class TuningParameter {
     @Required
@@ -43,6 +53,7 @@ public class TuningParameter {
     public List<@Size(max = 256) String> values;
 
     @Default("Auto")
-    @JsonPropertyDescription("How the range is searched: Auto, Linear, Logarithmic (min > 0) or ReverseLogarithmic (Continuous within [0, 1)).")
+    @JsonPropertyDescription(
+            "How the range is searched: Auto, Linear, Logarithmic (min > 0) or ReverseLogarithmic (Continuous within [0, 1)).")
     public ParameterScaling scaling;
 }

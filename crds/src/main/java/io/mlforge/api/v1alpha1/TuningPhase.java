@@ -2,5 +2,10 @@ package io.mlforge.api.v1alpha1;
 
 /** Lifecycle phase of a TuningJob. */
 public enum TuningPhase {
-    Pending, Running, Completed, Failed, Stopping, Stopped
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Stopping,
+    Stopped
 }

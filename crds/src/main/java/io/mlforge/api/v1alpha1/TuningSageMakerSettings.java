@@ -10,7 +10,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TuningSageMakerSettings {
     @Size(max = 50)
-    @ValidationRule(value = "self.all(k, !k.startsWith('aws:'))", message = "tag keys starting with aws: are reserved by AWS")
+    @ValidationRule(
+            value = "self.all(k, !k.startsWith('aws:'))",
+            message = "tag keys starting with aws: are reserved by AWS")
     @JsonPropertyDescription("Tags for the SageMaker tuning job (at most 50).")
     public Map<String, String> tags;
 }

@@ -12,9 +12,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** A group of instances serving a share of the traffic (a SageMaker production variant; a Deployment in the cluster). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.serverless) || (!has(self.instanceType) && !has(self.instanceCount) && !has(self.autoscaling) && !has(self.gpusPerInstance))",
-        message = "a serverless variant has no instanceType, instanceCount, gpusPerInstance or autoscaling: SageMaker scales it")
-@ValidationRule(value = "!has(self.autoscaling) || !has(self.instanceCount) || (self.instanceCount >= self.autoscaling.minInstances && self.instanceCount <= self.autoscaling.maxInstances)",
+@ValidationRule(
+        value =
+                "!has(self.serverless) || (!has(self.instanceType) && !has(self.instanceCount) && !has(self.autoscaling) && !has(self.gpusPerInstance))",
+        message =
+                "a serverless variant has no instanceType, instanceCount, gpusPerInstance or autoscaling: SageMaker scales it")
+@ValidationRule(
+        value =
+                "!has(self.autoscaling) || !has(self.instanceCount) || (self.instanceCount >= self.autoscaling.minInstances && self.instanceCount <= self.autoscaling.maxInstances)",
         message = "instanceCount must lie within autoscaling.minInstances and maxInstances")
 public class Variant {
     @Required
@@ -25,17 +30,20 @@ public class Variant {
 
     @Default("1")
     @Min(0)
-    @JsonPropertyDescription("Relative share of traffic: this weight divided by the sum of all weights. 0 routes no traffic to the variant (it stays deployed).")
+    @JsonPropertyDescription(
+            "Relative share of traffic: this weight divided by the sum of all weights. 0 routes no traffic to the variant (it stays deployed).")
     public Double weight;
 
     @Size(max = 64)
     @Pattern(ApiConstants.INSTANCE_TYPE)
-    @JsonPropertyDescription("Instance type, e.g. ml.g5.xlarge. Required by SageMaker for instance-based variants; in the cluster it selects nodes by instance-type label (without the ml. prefix).")
+    @JsonPropertyDescription(
+            "Instance type, e.g. ml.g5.xlarge. Required by SageMaker for instance-based variants; in the cluster it selects nodes by instance-type label (without the ml. prefix).")
     public String instanceType;
 
     @Min(1)
     @Max(1000)
-    @JsonPropertyDescription("Number of instances (replicas in the cluster). Defaults to 1, or autoscaling.minInstances.")
+    @JsonPropertyDescription(
+            "Number of instances (replicas in the cluster). Defaults to 1, or autoscaling.minInstances.")
     public Integer instanceCount;
 
     @Min(0)
@@ -49,7 +57,8 @@ public class Variant {
     @JsonPropertyDescription("Scale the variant's instances with load.")
     public AutoscalingConfig autoscaling;
 
-    @JsonPropertyDescription("A model for this variant only (e.g. A/B tests between model versions); otherwise spec.model.")
+    @JsonPropertyDescription(
+            "A model for this variant only (e.g. A/B tests between model versions); otherwise spec.model.")
     public ModelSpec model;
 
     @Min(60)

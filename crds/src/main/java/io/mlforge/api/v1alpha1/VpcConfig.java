@@ -12,13 +12,17 @@ import java.util.List;
 public class VpcConfig {
     @Required
     @Size(min = 1, max = 5)
-    @ValidationRule(value = "self.all(g, g.matches('^sg-[0-9a-z]+$'))", message = "security group IDs look like sg-0123456789abcdef0")
+    @ValidationRule(
+            value = "self.all(g, g.matches('^sg-[0-9a-z]+$'))",
+            message = "security group IDs look like sg-0123456789abcdef0")
     @JsonPropertyDescription("Security group IDs (sg-...), 1 to 5.")
     public List<@Size(max = 32) String> securityGroupIds;
 
     @Required
     @Size(min = 1, max = 16)
-    @ValidationRule(value = "self.all(s, s.matches('^subnet-[0-9a-z]+$'))", message = "subnet IDs look like subnet-0123456789abcdef0")
+    @ValidationRule(
+            value = "self.all(s, s.matches('^subnet-[0-9a-z]+$'))",
+            message = "subnet IDs look like subnet-0123456789abcdef0")
     @JsonPropertyDescription("Subnet IDs (subnet-...), 1 to 16.")
     public List<@Size(max = 32) String> subnets;
 }

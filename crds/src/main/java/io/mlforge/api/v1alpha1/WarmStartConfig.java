@@ -11,7 +11,10 @@ import java.util.List;
 /** Start the search from what finished TuningJobs learned. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WarmStartConfig {
-    public enum Type { IdenticalDataAndAlgorithm, TransferLearning }
+    public enum Type {
+        IdenticalDataAndAlgorithm,
+        TransferLearning
+    }
 
     @Required
     @Size(min = 1, max = 5)
@@ -19,6 +22,7 @@ public class WarmStartConfig {
     public List<@Size(max = 253) @Pattern(ApiConstants.DNS1123_SUBDOMAIN) String> parents;
 
     @Default("IdenticalDataAndAlgorithm")
-    @JsonPropertyDescription("IdenticalDataAndAlgorithm (same data and code, parents' results reused as is) or TransferLearning (different data or code, results used as a prior).")
+    @JsonPropertyDescription(
+            "IdenticalDataAndAlgorithm (same data and code, parents' results reused as is) or TransferLearning (different data or code, results used as a prior).")
     public Type type;
 }

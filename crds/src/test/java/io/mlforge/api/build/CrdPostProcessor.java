@@ -37,8 +37,7 @@ import java.util.stream.Stream;
 public final class CrdPostProcessor {
     private static final String API_PACKAGE = "io.mlforge.api.v1alpha1.";
 
-    private CrdPostProcessor() {
-    }
+    private CrdPostProcessor() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -48,7 +47,9 @@ public final class CrdPostProcessor {
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-v1.yml")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-v1.yml"))
+                    .sorted()
+                    .toList()) {
                 process(yaml, file);
             }
         }
@@ -82,11 +83,14 @@ public final class CrdPostProcessor {
             }
             return;
         }
-        if (!(type instanceof Class<?> cls) || !cls.getName().startsWith(API_PACKAGE) || !(node.get("properties") instanceof ObjectNode properties)) {
+        if (!(type instanceof Class<?> cls)
+                || !cls.getName().startsWith(API_PACKAGE)
+                || !(node.get("properties") instanceof ObjectNode properties)) {
             return;
         }
         for (java.lang.reflect.Field field : cls.getFields()) {
-            com.fasterxml.jackson.annotation.JsonProperty renamed = field.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            com.fasterxml.jackson.annotation.JsonProperty renamed =
+                    field.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
             String name = renamed != null && !renamed.value().isEmpty() ? renamed.value() : field.getName();
             if (!(properties.get(name) instanceof ObjectNode property)) {
                 continue;
@@ -114,7 +118,9 @@ public final class CrdPostProcessor {
         if (node instanceof ObjectNode object) {
             for (String bound : List.of("minimum", "maximum")) {
                 JsonNode value = object.get(bound);
-                if (value != null && value.isFloatingPointNumber() && value.doubleValue() == Math.rint(value.doubleValue())
+                if (value != null
+                        && value.isFloatingPointNumber()
+                        && value.doubleValue() == Math.rint(value.doubleValue())
                         && Math.abs(value.doubleValue()) < 1e15) {
                     object.put(bound, value.longValue());
                 }
@@ -126,7 +132,8 @@ public final class CrdPostProcessor {
     private static void setDescription(ObjectNode node, Class<?> type) {
         JsonClassDescription description = type.getAnnotation(JsonClassDescription.class);
         if (description == null) {
-            throw new IllegalStateException(type.getName() + " needs @JsonClassDescription: it is what kubectl explain shows");
+            throw new IllegalStateException(
+                    type.getName() + " needs @JsonClassDescription: it is what kubectl explain shows");
         }
         // Keep "description" first among the node's fields, as the generator does for properties.
         ObjectNode copy = node.deepCopy();
@@ -140,7 +147,8 @@ public final class CrdPostProcessor {
         String kind = crd.at("/spec/names/kind").asText();
         Class<?> kindClass = Class.forName(API_PACKAGE + kind);
         describeRootSpecAndStatus(crd, kindClass);
-        Class<?> specClass = (Class<?>) ((ParameterizedType) kindClass.getGenericSuperclass()).getActualTypeArguments()[0];
+        Class<?> specClass =
+                (Class<?>) ((ParameterizedType) kindClass.getGenericSuperclass()).getActualTypeArguments()[0];
         for (JsonNode version : crd.at("/spec/versions")) {
             declareListTypes(version.at("/schema/openAPIV3Schema/properties/spec"), specClass);
         }
@@ -155,7 +163,8 @@ public final class CrdPostProcessor {
             }
             List<JsonNode> sorted = new ArrayList<>();
             columns.forEach(sorted::add);
-            sorted.sort(Comparator.comparingInt(c -> declaredOrder.indexOf(c.get("name").asText())));
+            sorted.sort(Comparator.comparingInt(
+                    c -> declaredOrder.indexOf(c.get("name").asText())));
             ArrayNode reordered = ((ObjectNode) version).putArray("additionalPrinterColumns");
             sorted.forEach(reordered::add);
         }

@@ -16,21 +16,27 @@ import org.luaj.vm2.lib.jse.JsePlatform;
  * {@code obj}, returning {@code {status, message}}) on objects in each phase the operator writes.
  */
 class ArgoCdHealthTest {
-    private static final JsonNode CONFIG = Repo.readYaml(Repo.read(Repo.root().resolve("config/argocd/argocd-cm-mlforge.yaml"))).get(0);
+    private static final JsonNode CONFIG = Repo.readYaml(
+                    Repo.read(Repo.root().resolve("config/argocd/argocd-cm-mlforge.yaml")))
+            .get(0);
 
     private static String[] health(String kind, String objectYaml) {
-        String script = CONFIG.at("/data").path("resource.customizations.health.mlforge.io_" + kind).asText();
+        String script = CONFIG.at("/data")
+                .path("resource.customizations.health.mlforge.io_" + kind)
+                .asText();
         assertThat(script).as("health check for %s", kind).isNotBlank();
         Globals globals = JsePlatform.standardGlobals();
         globals.set("obj", toLua(Repo.readYaml(objectYaml).get(0)));
         LuaValue result = globals.load(script, kind).call();
-        return new String[] {result.get("status").tojstring(), result.get("message").tojstring()};
+        return new String[] {
+            result.get("status").tojstring(), result.get("message").tojstring()
+        };
     }
 
     private static LuaValue toLua(JsonNode node) {
         if (node.isObject()) {
             LuaTable table = new LuaTable();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 table.set(e.getKey(), toLua(e.getValue()));
             }
@@ -53,7 +59,8 @@ class ArgoCdHealthTest {
     }
 
     private static String object(int generation, String status) {
-        return "metadata: {name: x, generation: " + generation + "}\nspec: {}\n" + (status == null ? "" : "status: " + status + "\n");
+        return "metadata: {name: x, generation: " + generation + "}\nspec: {}\n"
+                + (status == null ? "" : "status: " + status + "\n");
     }
 
     @Test
@@ -61,32 +68,54 @@ class ArgoCdHealthTest {
         assertThat(health("TrainingJob", object(1, null))[0]).isEqualTo("Progressing");
         assertThat(health("TrainingJob", object(1, "{phase: Running, observedGeneration: 1, message: epoch 3}")))
                 .containsExactly("Progressing", "epoch 3");
-        assertThat(health("TrainingJob", object(1, "{phase: Completed, observedGeneration: 1}"))[0]).isEqualTo("Healthy");
+        assertThat(health("TrainingJob", object(1, "{phase: Completed, observedGeneration: 1}"))[0])
+                .isEqualTo("Healthy");
         assertThat(health("TrainingJob", object(1, "{phase: Failed, observedGeneration: 1, message: exit 3}")))
                 .containsExactly("Degraded", "exit 3");
-        assertThat(health("TrainingJob", object(2, "{phase: Running, observedGeneration: 1}"))[0]).isEqualTo("Progressing");
-        assertThat(health("TrainingJob", object(1, "{phase: Stopped, observedGeneration: 1}"))[0]).isEqualTo("Suspended");
-        assertThat(health("TrainingJob", "metadata: {generation: 2}\nspec: {suspend: true}\nstatus: {phase: Pending, observedGeneration: 2}")[0])
+        assertThat(health("TrainingJob", object(2, "{phase: Running, observedGeneration: 1}"))[0])
+                .isEqualTo("Progressing");
+        assertThat(health("TrainingJob", object(1, "{phase: Stopped, observedGeneration: 1}"))[0])
+                .isEqualTo("Suspended");
+        assertThat(health(
+                        "TrainingJob",
+                        "metadata: {generation: 2}\nspec: {suspend: true}\nstatus: {phase: Pending, observedGeneration: 2}")[
+                        0])
                 .isEqualTo("Suspended");
     }
 
     @Test
     void tuningJobs() {
-        assertThat(health("TuningJob", object(1, "{phase: Running, observedGeneration: 1}"))[0]).isEqualTo("Progressing");
-        assertThat(health("TuningJob", object(1, "{phase: Completed, observedGeneration: 1}"))[0]).isEqualTo("Healthy");
-        assertThat(health("TuningJob", object(1, "{phase: Failed, observedGeneration: 1}"))[0]).isEqualTo("Degraded");
+        assertThat(health("TuningJob", object(1, "{phase: Running, observedGeneration: 1}"))[0])
+                .isEqualTo("Progressing");
+        assertThat(health("TuningJob", object(1, "{phase: Completed, observedGeneration: 1}"))[0])
+                .isEqualTo("Healthy");
+        assertThat(health("TuningJob", object(1, "{phase: Failed, observedGeneration: 1}"))[0])
+                .isEqualTo("Degraded");
     }
 
     @Test
     void endpointsAreDegradedWhileTheirLastUpdateFailed() {
-        assertThat(health("Endpoint", object(1, "{phase: Creating, observedGeneration: 1}"))[0]).isEqualTo("Progressing");
-        assertThat(health("Endpoint", object(1, "{phase: InService, observedGeneration: 1}"))[0]).isEqualTo("Healthy");
-        assertThat(health("Endpoint", object(2, "{phase: InService, observedGeneration: 2, conditions: [{type: Ready, status: 'True'},"
-                + " {type: UpdateFailed, status: 'True', message: 'image not found; the previous version serves'}]}")))
-                .containsExactly("Degraded", "image not found; the previous version serves");
-        assertThat(health("Endpoint", object(2, "{phase: Updating, observedGeneration: 2, conditions: [{type: UpdateFailed, status: 'False'}]}"))[0])
+        assertThat(health("Endpoint", object(1, "{phase: Creating, observedGeneration: 1}"))[0])
                 .isEqualTo("Progressing");
-        assertThat(health("Endpoint", object(1, "{phase: Failed, observedGeneration: 1}"))[0]).isEqualTo("Degraded");
+        assertThat(health("Endpoint", object(1, "{phase: InService, observedGeneration: 1}"))[0])
+                .isEqualTo("Healthy");
+        assertThat(
+                        health(
+                                "Endpoint",
+                                object(
+                                        2,
+                                        "{phase: InService, observedGeneration: 2, conditions: [{type: Ready, status: 'True'},"
+                                                + " {type: UpdateFailed, status: 'True', message: 'image not found; the previous version serves'}]}")))
+                .containsExactly("Degraded", "image not found; the previous version serves");
+        assertThat(health(
+                        "Endpoint",
+                        object(
+                                2,
+                                "{phase: Updating, observedGeneration: 2, conditions: [{type: UpdateFailed, status: 'False'}]}"))[
+                        0])
+                .isEqualTo("Progressing");
+        assertThat(health("Endpoint", object(1, "{phase: Failed, observedGeneration: 1}"))[0])
+                .isEqualTo("Degraded");
     }
 
     @Test
@@ -94,7 +123,10 @@ class ArgoCdHealthTest {
         java.util.List<String> keys = new java.util.ArrayList<>();
         CONFIG.path("data").fieldNames().forEachRemaining(keys::add);
         // Argo CD: resource.customizations.health.<group>_<kind>
-        assertThat(keys).containsExactlyInAnyOrder("resource.customizations.health.mlforge.io_TrainingJob",
-                "resource.customizations.health.mlforge.io_TuningJob", "resource.customizations.health.mlforge.io_Endpoint");
+        assertThat(keys)
+                .containsExactlyInAnyOrder(
+                        "resource.customizations.health.mlforge.io_TrainingJob",
+                        "resource.customizations.health.mlforge.io_TuningJob",
+                        "resource.customizations.health.mlforge.io_Endpoint");
     }
 }

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 class ControlPlaneBuildScriptTest {
     private static final Path SCRIPT = Repo.root().resolve("e2e-tests/control-plane/build.sh");
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run run(Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString());
@@ -33,8 +32,10 @@ class ControlPlaneBuildScriptTest {
         // a PATH with the shell tools but no Go toolchain
         Run run = run(Map.of("PATH", "/usr/bin:/bin", "MLFORGE_KUBE_CACHE", emptyCache.toString()));
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).contains("lacks: kube-apiserver kube-controller-manager kube-scheduler kubectl etcd")
-                .contains("no Go toolchain").contains("MLFORGE_KUBE_BINARIES");
+        assertThat(run.err())
+                .contains("lacks: kube-apiserver kube-controller-manager kube-scheduler kubectl etcd")
+                .contains("no Go toolchain")
+                .contains("MLFORGE_KUBE_BINARIES");
         assertThat(run.out()).isEmpty();
     }
 

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import org.junit.jupiter.api.Test;
 
 /** The CRDs as the API server and kubectl see them. */
 class GeneratedCrdsTest {
@@ -26,11 +26,16 @@ class GeneratedCrdsTest {
     @FieldSource("CRDS")
     void chartCarriesExactlyTheGeneratedCrd(String file) throws Exception {
         Path inChart = Repo.chart().resolve("crds").resolve(file);
-        assertThat(inChart).as("helm/mlforge-operator/crds/%s is missing; run ./mvnw -pl crds -Psync-crds process-test-classes", file)
+        assertThat(inChart)
+                .as(
+                        "helm/mlforge-operator/crds/%s is missing; run ./mvnw -pl crds -Psync-crds process-test-classes",
+                        file)
                 .exists();
         assertThat(Files.readString(inChart))
-                .as("helm/mlforge-operator/crds/%s differs from the CRD generated from the Java types; "
-                        + "run ./mvnw -pl crds -Psync-crds process-test-classes and commit the result", file)
+                .as(
+                        "helm/mlforge-operator/crds/%s differs from the CRD generated from the Java types; "
+                                + "run ./mvnw -pl crds -Psync-crds process-test-classes and commit the result",
+                        file)
                 .isEqualTo(Repo.generatedCrd(file));
     }
 
@@ -45,8 +50,11 @@ class GeneratedCrdsTest {
     void integerBoundsAreWrittenAsPlainIntegers(String file) {
         // 3.1536E7 is a string to YAML 1.1 parsers (PyYAML, Ansible), which then send a CRD the API server rejects.
         // (Every rule compiling against the schema is checked by the real API server: RealApiServerCrdsTest.)
-        List<String> exponents = Repo.generatedCrd(file).lines()
-                .filter(l -> l.matches("\\s*(minimum|maximum|minLength|maxLength|minItems|maxItems|maxProperties|default): -?[0-9.]+[eE].*"))
+        List<String> exponents = Repo.generatedCrd(file)
+                .lines()
+                .filter(
+                        l -> l.matches(
+                                "\\s*(minimum|maximum|minLength|maxLength|minItems|maxItems|maxProperties|default): -?[0-9.]+[eE].*"))
                 .toList();
         assertThat(exponents).isEmpty();
         assertThat(Repo.generatedCrd(file)).containsPattern("maximum: [0-9]+\\n");
@@ -64,7 +72,9 @@ class GeneratedCrdsTest {
         }
         collectUndescribed(schema.at("/properties/spec"), "spec", undescribed);
         collectUndescribed(schema.at("/properties/status"), "status", undescribed);
-        assertThat(undescribed).as("fields without a description (kubectl explain shows nothing for them)").isEmpty();
+        assertThat(undescribed)
+                .as("fields without a description (kubectl explain shows nothing for them)")
+                .isEmpty();
     }
 
     /** Fields of embedded core/v1 types (affinity, tolerations, env, resources) are described by kubectl explain pod. */
@@ -113,11 +123,17 @@ class GeneratedCrdsTest {
         }
         String type = node.path("type").asText();
         boolean ok = switch (type) {
-            case "string" -> def.isTextual() && (!node.has("enum")
-                    || StreamSupport.stream(node.get("enum").spliterator(), false).anyMatch(e -> e.equals(def)));
-            case "integer" -> def.isIntegralNumber()
-                    && (!node.has("minimum") || def.asLong() >= node.get("minimum").asLong())
-                    && (!node.has("maximum") || def.asLong() <= node.get("maximum").asLong());
+            case "string" ->
+                def.isTextual()
+                        && (!node.has("enum")
+                                || StreamSupport.stream(node.get("enum").spliterator(), false)
+                                        .anyMatch(e -> e.equals(def)));
+            case "integer" ->
+                def.isIntegralNumber()
+                        && (!node.has("minimum")
+                                || def.asLong() >= node.get("minimum").asLong())
+                        && (!node.has("maximum")
+                                || def.asLong() <= node.get("maximum").asLong());
             case "number" -> def.isNumber();
             case "boolean" -> def.isBoolean();
             case "object" -> def.isObject() && !node.has("required");
@@ -140,9 +156,13 @@ class GeneratedCrdsTest {
         assertThat(version.path("name").asText()).isEqualTo("v1alpha1");
         assertThat(version.path("served").asBoolean()).isTrue();
         assertThat(version.path("storage").asBoolean()).isTrue();
-        assertThat(version.at("/subresources/status").isObject()).as("status subresource").isTrue();
+        assertThat(version.at("/subresources/status").isObject())
+                .as("status subresource")
+                .isTrue();
         for (JsonNode shortName : crd.at("/spec/names/shortNames")) {
-            assertThat(BUILT_IN_SHORT_NAMES).as("short name %s collides with a built-in kind", shortName).doesNotContain(shortName.asText());
+            assertThat(BUILT_IN_SHORT_NAMES)
+                    .as("short name %s collides with a built-in kind", shortName)
+                    .doesNotContain(shortName.asText());
         }
         assertThat(crd.at("/spec/names/shortNames").size()).isPositive();
     }
@@ -156,7 +176,8 @@ class GeneratedCrdsTest {
 
     @Test
     void printerColumnsInTheOrderKubectlShowsThem() {
-        assertThat(columns("trainingjobs.mlforge.io-v1.yml")).containsExactly("Phase", "Backend", "Attempt", "Age", "Message");
+        assertThat(columns("trainingjobs.mlforge.io-v1.yml"))
+                .containsExactly("Phase", "Backend", "Attempt", "Age", "Message");
         assertThat(columns("tuningjobs.mlforge.io-v1.yml"))
                 .containsExactly("Phase", "Backend", "Strategy", "Best", "Succeeded", "Running", "Failed", "Age");
         assertThat(columns("endpoints.mlforge.io-v1.yml")).containsExactly("Phase", "Backend", "Ready", "URL", "Age");
@@ -164,7 +185,9 @@ class GeneratedCrdsTest {
 
     private static List<String> columns(String file) {
         List<String> names = new ArrayList<>();
-        Repo.generatedCrdTree(file).at("/spec/versions/0/additionalPrinterColumns").forEach(c -> names.add(c.path("name").asText()));
+        Repo.generatedCrdTree(file)
+                .at("/spec/versions/0/additionalPrinterColumns")
+                .forEach(c -> names.add(c.path("name").asText()));
         return names;
     }
 
@@ -175,13 +198,18 @@ class GeneratedCrdsTest {
                     .at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/conditions/items");
             assertThat(condition.path("required").toString())
                     .contains("type", "status", "lastTransitionTime", "reason", "message");
-            assertThat(condition.at("/properties/observedGeneration/type").asText()).isEqualTo("integer");
-            JsonNode conditions = Repo.generatedCrdTree(file).at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/conditions");
+            assertThat(condition.at("/properties/observedGeneration/type").asText())
+                    .isEqualTo("integer");
+            JsonNode conditions = Repo.generatedCrdTree(file)
+                    .at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/conditions");
             assertThat(conditions.path("x-kubernetes-list-type").asText()).isEqualTo("map");
             assertThat(conditions.path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"type\"]");
-            assertThat(condition.at("/properties/status/enum").toString()).isEqualTo("[\"False\",\"True\",\"Unknown\"]");
+            assertThat(condition.at("/properties/status/enum").toString())
+                    .isEqualTo("[\"False\",\"True\",\"Unknown\"]");
             assertThat(Repo.generatedCrdTree(file)
-                    .at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/observedGeneration/type").asText())
+                            .at(
+                                    "/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/observedGeneration/type")
+                            .asText())
                     .isEqualTo("integer");
         }
     }

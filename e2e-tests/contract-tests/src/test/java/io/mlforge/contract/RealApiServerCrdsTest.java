@@ -25,15 +25,18 @@ class RealApiServerCrdsTest {
     @Test
     void theChartsCrdsAreEstablishedOnTheRealServer() {
         Kubectl.Result crds = SharedControlPlane.kubectl("get", "crd", "-o", "name");
-        assertThat(crds.out()).contains("customresourcedefinition.apiextensions.k8s.io/trainingjobs.mlforge.io",
-                "customresourcedefinition.apiextensions.k8s.io/tuningjobs.mlforge.io",
-                "customresourcedefinition.apiextensions.k8s.io/endpoints.mlforge.io");
+        assertThat(crds.out())
+                .contains(
+                        "customresourcedefinition.apiextensions.k8s.io/trainingjobs.mlforge.io",
+                        "customresourcedefinition.apiextensions.k8s.io/tuningjobs.mlforge.io",
+                        "customresourcedefinition.apiextensions.k8s.io/endpoints.mlforge.io");
         Kubectl.Result resources = SharedControlPlane.kubectl("api-resources", "--api-group=mlforge.io", "-o", "wide");
         assertThat(resources.out()).contains("mltj", "mltune", "mlep", "mlforge");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"trainingjobs.mlforge.io-v1.yml", "tuningjobs.mlforge.io-v1.yml", "endpoints.mlforge.io-v1.yml"})
+    @ValueSource(
+            strings = {"trainingjobs.mlforge.io-v1.yml", "tuningjobs.mlforge.io-v1.yml", "endpoints.mlforge.io-v1.yml"})
     void everyRuleCostsLessThanHalfThePerRuleLimitAndTheCrdLessThanHalfItsLimit(String file) {
         ObjectNode crd = (ObjectNode) Repo.generatedCrdTree(file).deepCopy();
         AtomicInteger rules = new AtomicInteger();
@@ -41,20 +44,27 @@ class RealApiServerCrdsTest {
         assertThat(rules.get()).as("rules in %s", file).isGreaterThan(5);
         moveToGroup(crd, "margin.mlforge.io");
         Kubectl.Result created = SharedControlPlane.kubectlWithInput(crd.toString(), "create", "-f", "-");
-        assertThat(created.ok()).as("%s with every rule costed twice:\n%s", file, created).isTrue();
+        assertThat(created.ok())
+                .as("%s with every rule costed twice:\n%s", file, created)
+                .isTrue();
         SharedControlPlane.kubectl("delete", "crd", crd.at("/metadata/name").asText());
     }
 
     @Test
     void theServerDoesRefuseARuleOverTheBudget() {
         // Control for the test above: a quadratic rule over an unbounded list of unbounded strings is refused.
-        ObjectNode crd = (ObjectNode) Repo.generatedCrdTree("endpoints.mlforge.io-v1.yml").deepCopy();
+        ObjectNode crd = (ObjectNode)
+                Repo.generatedCrdTree("endpoints.mlforge.io-v1.yml").deepCopy();
         moveToGroup(crd, "control.mlforge.io");
-        ObjectNode variants = (ObjectNode) crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/variants");
+        ObjectNode variants =
+                (ObjectNode) crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/variants");
         variants.remove("maxItems");
         ((ObjectNode) variants.at("/items/properties/name")).remove("maxLength");
         ArrayNode validations = variants.withArray("x-kubernetes-validations");
-        validations.addObject().put("rule", "self.all(a, self.all(b, a.name.startsWith(b.name)))").put("message", "m");
+        validations
+                .addObject()
+                .put("rule", "self.all(a, self.all(b, a.name.startsWith(b.name)))")
+                .put("message", "m");
         Kubectl.Result created = SharedControlPlane.kubectlWithInput(crd.toString(), "create", "-f", "-");
         SharedControlPlane.kubectl("delete", "crd", crd.at("/metadata/name").asText(), "--ignore-not-found");
         assertThat(created.ok()).isFalse();

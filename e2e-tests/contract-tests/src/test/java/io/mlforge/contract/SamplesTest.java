@@ -22,9 +22,12 @@ class SamplesTest {
 
     @Test
     void theSamplesTheReadmePromisesExist() {
-        Map<String, String> kindByFile = samples().stream().collect(Collectors.toMap(
-                p -> p.getFileName().toString(), p -> Repo.readYaml(Repo.read(p)).get(0).path("kind").asText()));
-        assertThat(kindByFile).containsEntry("trainingjob-single-gpu.yaml", "TrainingJob")
+        Map<String, String> kindByFile = samples().stream()
+                .collect(Collectors.toMap(
+                        p -> p.getFileName().toString(),
+                        p -> Repo.readYaml(Repo.read(p)).get(0).path("kind").asText()));
+        assertThat(kindByFile)
+                .containsEntry("trainingjob-single-gpu.yaml", "TrainingJob")
                 .containsEntry("trainingjob-distributed.yaml", "TrainingJob")
                 .containsEntry("trainingjob-sagemaker-xgboost.yaml", "TrainingJob")
                 .containsEntry("trainingjob-sagemaker-spot.yaml", "TrainingJob")
@@ -42,9 +45,11 @@ class SamplesTest {
     private static JsonNode admitted(String file) {
         SharedControlPlane.createNamespace(NAMESPACE);
         String path = Repo.root().resolve("config/samples").resolve(file).toString();
-        io.mlforge.controlplane.Kubectl.Result applied = SharedControlPlane.kubectl("apply", "-n", NAMESPACE, "-f", path);
+        io.mlforge.controlplane.Kubectl.Result applied =
+                SharedControlPlane.kubectl("apply", "-n", NAMESPACE, "-f", path);
         assertThat(applied.ok()).as(applied.toString()).isTrue();
-        io.mlforge.controlplane.Kubectl.Result stored = SharedControlPlane.kubectl("get", "-n", NAMESPACE, "-f", path, "-o", "json");
+        io.mlforge.controlplane.Kubectl.Result stored =
+                SharedControlPlane.kubectl("get", "-n", NAMESPACE, "-f", path, "-o", "json");
         assertThat(stored.ok()).as(stored.toString()).isTrue();
         return Repo.readYaml(stored.out()).get(0);
     }
@@ -58,7 +63,8 @@ class SamplesTest {
         assertThat(spec.at("/resources/volumeSizeGB").asInt()).isEqualTo(1);
         assertThat(spec.at("/stopping/maxRuntimeSeconds").asInt()).isEqualTo(3600);
         assertThat(Repo.YAML.convertValue(spec.path("hyperParameters"), Map.class))
-                .isEqualTo(Map.of("num_round", "10", "objective", "multi:softmax", "num_class", "4", "eval_metric", "mlogloss"));
+                .isEqualTo(Map.of(
+                        "num_round", "10", "objective", "multi:softmax", "num_class", "4", "eval_metric", "mlogloss"));
         assertThat(spec.path("inputs")).hasSize(2);
         for (JsonNode channel : spec.path("inputs")) {
             assertThat(channel.path("contentType").asText()).isEqualTo("text/csv");
@@ -76,10 +82,22 @@ class SamplesTest {
         JsonNode serverless = admitted("endpoint-sagemaker-serverless.yaml").at("/spec/variants/0/serverless");
         assertThat(serverless.path("memorySizeMB").asInt()).isEqualTo(5120);
         assertThat(serverless.path("maxConcurrency").asInt()).isEqualTo(5);
-        assertThat(admitted("endpoint-sagemaker-async.yaml").at("/spec/async/outputUri").asText()).startsWith("s3://");
-        assertThat(admitted("endpoint-from-trainingjob.yaml").at("/spec/model/fromTrainingJob").asText()).isEqualTo("resnet-finetune");
-        assertThat(admitted("trainingjob-distributed.yaml").at("/spec/resources/instanceCount").asInt()).isEqualTo(2);
-        assertThat(admitted("trainingjob-sagemaker-spot.yaml").at("/spec/spot/enabled").asBoolean()).isTrue();
+        assertThat(admitted("endpoint-sagemaker-async.yaml")
+                        .at("/spec/async/outputUri")
+                        .asText())
+                .startsWith("s3://");
+        assertThat(admitted("endpoint-from-trainingjob.yaml")
+                        .at("/spec/model/fromTrainingJob")
+                        .asText())
+                .isEqualTo("resnet-finetune");
+        assertThat(admitted("trainingjob-distributed.yaml")
+                        .at("/spec/resources/instanceCount")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(admitted("trainingjob-sagemaker-spot.yaml")
+                        .at("/spec/spot/enabled")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -90,6 +108,9 @@ class SamplesTest {
         assertThat(spec.at("/checkpoints/localPath").asText()).isEqualTo("/opt/ml/checkpoints");
         assertThat(spec.at("/kubernetes/rendezvousPort").asInt()).isEqualTo(29500);
         assertThat(admitted("tuningjob-grid.yaml").at("/spec/backend").asText()).isEqualTo("Kubernetes");
-        assertThat(admitted("tuningjob-grid.yaml").at("/spec/trainingJobTemplate/spec/backend").asText()).isEqualTo("Kubernetes");
+        assertThat(admitted("tuningjob-grid.yaml")
+                        .at("/spec/trainingJobTemplate/spec/backend")
+                        .asText())
+                .isEqualTo("Kubernetes");
     }
 }

@@ -7,8 +7,7 @@ import java.util.function.BiPredicate;
 
 /** Visits every node of an OpenAPI schema with its path (properties as .name, list items as [], map values as {}). */
 final class SchemaWalk {
-    private SchemaWalk() {
-    }
+    private SchemaWalk() {}
 
     /** Calls {@code visitor} for the node and, while it returns true, for the node's children. */
     static void visit(JsonNode node, String path, BiPredicate<JsonNode, String> visitor) {

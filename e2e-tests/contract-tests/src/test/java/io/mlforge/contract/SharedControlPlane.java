@@ -15,8 +15,7 @@ final class SharedControlPlane {
     private static ControlPlane controlPlane;
     private static AssertionError failed;
 
-    private SharedControlPlane() {
-    }
+    private SharedControlPlane() {}
 
     static synchronized ControlPlane get() {
         if (failed != null) {
@@ -40,12 +39,21 @@ final class SharedControlPlane {
                 Path work = Path.of("target/control-plane").toAbsolutePath();
                 started = ControlPlane.start(ControlPlane.Options.in(work));
                 Runtime.getRuntime().addShutdownHook(new Thread(started::close));
-                Kubectl.Result crds = started.kubectl("apply", "--server-side", "-f", Repo.chart().resolve("crds").toString());
+                Kubectl.Result crds = started.kubectl(
+                        "apply",
+                        "--server-side",
+                        "-f",
+                        Repo.chart().resolve("crds").toString());
                 if (!crds.ok()) {
                     throw new AssertionError("the real API server refused MLForge's CRDs:\n" + crds);
                 }
-                Kubectl.Result established = started.kubectl("wait", "--for=condition=Established", "--timeout=60s",
-                        "crd/trainingjobs.mlforge.io", "crd/tuningjobs.mlforge.io", "crd/endpoints.mlforge.io");
+                Kubectl.Result established = started.kubectl(
+                        "wait",
+                        "--for=condition=Established",
+                        "--timeout=60s",
+                        "crd/trainingjobs.mlforge.io",
+                        "crd/tuningjobs.mlforge.io",
+                        "crd/endpoints.mlforge.io");
                 if (!established.ok()) {
                     throw new AssertionError("the CRDs did not become Established:\n" + established);
                 }

@@ -105,21 +105,32 @@ public final class ControlPlane implements AutoCloseable {
         deleteQuietly(dir.resolve("pki")); // a fresh serving certificate and keys every start
         Path pki = Files.createDirectories(dir.resolve("pki"));
         writeServiceAccountKeys();
-        Files.writeString(pki.resolve("tokens.csv"), adminToken + "," + ADMIN_USER + ",mlforge-admin-uid,\"system:masters\"\n");
+        Files.writeString(
+                pki.resolve("tokens.csv"), adminToken + "," + ADMIN_USER + ",mlforge-admin-uid,\"system:masters\"\n");
         int etcdPort = freePort();
         int etcdPeerPort = freePort();
         String etcdUrl = "http://127.0.0.1:" + etcdPort;
-        launch("etcd", List.of(bin("etcd"),
-                "--name=mlforge", "--data-dir=" + dir.resolve("etcd-data"),
-                "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
-                "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
-                "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
-                "--initial-cluster=mlforge=http://127.0.0.1:" + etcdPeerPort,
-                // tests and the sandbox throw the data away: no fsync, small backend
-                "--unsafe-no-fsync=true", "--quota-backend-bytes=4294967296", "--log-level=warn"));
-        List<String> apiServer = new ArrayList<>(List.of(bin("kube-apiserver"),
+        launch(
+                "etcd",
+                List.of(
+                        bin("etcd"),
+                        "--name=mlforge",
+                        "--data-dir=" + dir.resolve("etcd-data"),
+                        "--listen-client-urls=" + etcdUrl,
+                        "--advertise-client-urls=" + etcdUrl,
+                        "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                        "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                        "--initial-cluster=mlforge=http://127.0.0.1:" + etcdPeerPort,
+                        // tests and the sandbox throw the data away: no fsync, small backend
+                        "--unsafe-no-fsync=true",
+                        "--quota-backend-bytes=4294967296",
+                        "--log-level=warn"));
+        List<String> apiServer = new ArrayList<>(List.of(
+                bin("kube-apiserver"),
                 "--etcd-servers=" + etcdUrl,
-                "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + apiPort,
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                "--secure-port=" + apiPort,
                 "--cert-dir=" + pki,
                 "--token-auth-file=" + pki.resolve("tokens.csv"),
                 "--authorization-mode=RBAC",
@@ -146,33 +157,66 @@ public final class ControlPlane implements AutoCloseable {
                     rules:
                     - level: Metadata
                     """);
-            apiServer.addAll(List.of("--audit-policy-file=" + policy, "--audit-log-path=" + auditLog(), "--audit-log-format=json",
-                    "--audit-log-mode=batch", "--audit-log-maxsize=0"));
+            apiServer.addAll(List.of(
+                    "--audit-policy-file=" + policy,
+                    "--audit-log-path=" + auditLog(),
+                    "--audit-log-format=json",
+                    "--audit-log-mode=batch",
+                    "--audit-log-maxsize=0"));
         }
         apiServer.addAll(options.extraApiServerFlags());
         launch("kube-apiserver", apiServer);
         waitForApiServer(started);
         writeKubeconfig(adminKubeconfig, "mlforge-admin", Map.of("token", adminToken), "default");
-        launch("kube-controller-manager", List.of(bin("kube-controller-manager"),
-                "--kubeconfig=" + adminKubeconfig, "--authentication-kubeconfig=" + adminKubeconfig,
-                "--authorization-kubeconfig=" + adminKubeconfig,
-                "--bind-address=127.0.0.1", "--secure-port=" + freePort(), "--leader-elect=false",
-                "--service-account-private-key-file=" + serviceAccountKey, "--root-ca-file=" + caFile,
-                "--use-service-account-credentials=false",
-                "--controllers=*,-bootstrapsigner,-tokencleaner",
-                // simulated nodes never go away on their own: give heartbeats the usual grace
-                "--node-monitor-grace-period=50s",
-                "--concurrent-gc-syncs=20", "--kube-api-qps=200", "--kube-api-burst=400", "--v=1"));
-        launch("kube-scheduler", List.of(bin("kube-scheduler"),
-                "--kubeconfig=" + adminKubeconfig, "--authentication-kubeconfig=" + adminKubeconfig,
-                "--authorization-kubeconfig=" + adminKubeconfig,
-                "--bind-address=127.0.0.1", "--secure-port=" + freePort(), "--leader-elect=false",
-                "--kube-api-qps=200", "--kube-api-burst=400", "--v=1"));
+        launch(
+                "kube-controller-manager",
+                List.of(
+                        bin("kube-controller-manager"),
+                        "--kubeconfig=" + adminKubeconfig,
+                        "--authentication-kubeconfig=" + adminKubeconfig,
+                        "--authorization-kubeconfig=" + adminKubeconfig,
+                        "--bind-address=127.0.0.1",
+                        "--secure-port=" + freePort(),
+                        "--leader-elect=false",
+                        "--service-account-private-key-file=" + serviceAccountKey,
+                        "--root-ca-file=" + caFile,
+                        "--use-service-account-credentials=false",
+                        "--controllers=*,-bootstrapsigner,-tokencleaner",
+                        // simulated nodes never go away on their own: give heartbeats the usual grace
+                        "--node-monitor-grace-period=50s",
+                        "--concurrent-gc-syncs=20",
+                        "--kube-api-qps=200",
+                        "--kube-api-burst=400",
+                        "--v=1"));
+        launch(
+                "kube-scheduler",
+                List.of(
+                        bin("kube-scheduler"),
+                        "--kubeconfig=" + adminKubeconfig,
+                        "--authentication-kubeconfig=" + adminKubeconfig,
+                        "--authorization-kubeconfig=" + adminKubeconfig,
+                        "--bind-address=127.0.0.1",
+                        "--secure-port=" + freePort(),
+                        "--leader-elect=false",
+                        "--kube-api-qps=200",
+                        "--kube-api-burst=400",
+                        "--v=1"));
         try (KubernetesClient client = adminClient()) {
             // the service-account controller creates each namespace's "default" account: proof the controllers run
-            waitFor("the controller manager", started, () -> client.serviceAccounts().inNamespace("default").withName("default").get() != null);
+            waitFor(
+                    "the controller manager",
+                    started,
+                    () -> client.serviceAccounts()
+                                    .inNamespace("default")
+                                    .withName("default")
+                                    .get()
+                            != null);
         }
-        LOG.info("control plane ready at {} in {} ms (binaries {})", url(), Duration.between(started, Instant.now()).toMillis(), binaries);
+        LOG.info(
+                "control plane ready at {} in {} ms (binaries {})",
+                url(),
+                Duration.between(started, Instant.now()).toMillis(),
+                binaries);
     }
 
     private String bin(String name) {
@@ -191,8 +235,10 @@ public final class ControlPlane implements AutoCloseable {
         Path log = options.workDir().resolve(name + ".log");
         List<String> watched = new ArrayList<>(List.of("bash", "-c", WATCHDOG, name));
         watched.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(watched).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("MLFORGE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        ProcessBuilder builder =
+                new ProcessBuilder(watched).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment()
+                .put("MLFORGE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
         Process process = builder.start();
         processes.add(process);
         LOG.debug("started {} (pid {}), log {}", name, process.pid(), log);
@@ -205,12 +251,19 @@ public final class ControlPlane implements AutoCloseable {
                 return false;
             }
             if (http[0] == null) { // trust the certificate the API server generated at its start
-                http[0] = HttpClient.newBuilder().sslContext(trustingApiServer()).connectTimeout(Duration.ofSeconds(2)).build();
+                http[0] = HttpClient.newBuilder()
+                        .sslContext(trustingApiServer())
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build();
             }
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/readyz")).header("Authorization", "Bearer " + adminToken)
-                    .timeout(Duration.ofSeconds(5)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/readyz"))
+                    .header("Authorization", "Bearer " + adminToken)
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
             try {
-                return http[0].send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                return http[0].send(request, HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200;
             } catch (IOException e) {
                 return false;
             }
@@ -225,8 +278,9 @@ public final class ControlPlane implements AutoCloseable {
         while (true) {
             for (int i = 0; i < processes.size(); i++) {
                 if (!processes.get(i).isAlive()) {
-                    throw new IllegalStateException("a control-plane process exited with " + processes.get(i).exitValue()
-                            + " while waiting for " + what + "; see the logs in " + options.workDir() + ":\n" + tails());
+                    throw new IllegalStateException("a control-plane process exited with "
+                            + processes.get(i).exitValue() + " while waiting for " + what + "; see the logs in "
+                            + options.workDir() + ":\n" + tails());
                 }
             }
             try {
@@ -237,8 +291,8 @@ public final class ControlPlane implements AutoCloseable {
                 LOG.trace("waiting for {}: {}", what, e.getMessage());
             }
             if (Duration.between(started, Instant.now()).compareTo(START_TIMEOUT) > 0) {
-                throw new IllegalStateException(what + " not ready after " + START_TIMEOUT.toSeconds() + " s; see the logs in "
-                        + options.workDir() + ":\n" + tails());
+                throw new IllegalStateException(what + " not ready after " + START_TIMEOUT.toSeconds()
+                        + " s; see the logs in " + options.workDir() + ":\n" + tails());
             }
             Thread.sleep(200);
         }
@@ -252,9 +306,14 @@ public final class ControlPlane implements AutoCloseable {
                 try {
                     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
                     out.append("--- ").append(name).append(" (last lines)\n");
-                    lines.subList(Math.max(0, lines.size() - 8), lines.size()).forEach(l -> out.append(l).append('\n'));
+                    lines.subList(Math.max(0, lines.size() - 8), lines.size())
+                            .forEach(l -> out.append(l).append('\n'));
                 } catch (IOException e) {
-                    out.append("--- ").append(name).append(": ").append(e.getMessage()).append('\n');
+                    out.append("--- ")
+                            .append(name)
+                            .append(": ")
+                            .append(e.getMessage())
+                            .append('\n');
                 }
             }
         }
@@ -279,7 +338,8 @@ public final class ControlPlane implements AutoCloseable {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the API server's certificate " + caFile + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the API server's certificate " + caFile + ": " + e.getMessage(), e);
         }
     }
 
@@ -288,16 +348,19 @@ public final class ControlPlane implements AutoCloseable {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
-            Files.writeString(serviceAccountKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            Files.writeString(serviceAccountPublicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            Files.writeString(
+                    serviceAccountKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            Files.writeString(
+                    serviceAccountPublicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     static int freePort() throws IOException {
@@ -318,7 +381,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** One request as the audit log records it; {@code apiGroup} is "" for the core group, {@code resource} is the URI for non-resource requests. */
-    public record AuditedRequest(String verb, String apiGroup, String resource, String subresource, String namespace, int code) {
+    public record AuditedRequest(
+            String verb, String apiGroup, String resource, String subresource, String namespace, int code) {
         /** "resource" or "resource/subresource". */
         public String fullResource() {
             return subresource.isEmpty() ? resource : resource + "/" + subresource;
@@ -358,20 +422,29 @@ public final class ControlPlane implements AutoCloseable {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         try (var channel = java.nio.channels.FileChannel.open(auditLog())) {
             channel.position(auditOffset);
-            var reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8));
+            var reader =
+                    new java.io.BufferedReader(java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8));
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 var event = json.readTree(line);
-                if (markerUri != null && markerUri.equals(event.path("requestURI").asText()) && "ResponseComplete".equals(event.path("stage").asText())) {
+                if (markerUri != null
+                        && markerUri.equals(event.path("requestURI").asText())
+                        && "ResponseComplete".equals(event.path("stage").asText())) {
                     return requests;
                 }
                 String stage = event.path("stage").asText();
-                if (!user.equals(event.at("/user/username").asText()) || !("ResponseStarted".equals(stage) || "ResponseComplete".equals(stage))
+                if (!user.equals(event.at("/user/username").asText())
+                        || !("ResponseStarted".equals(stage) || "ResponseComplete".equals(stage))
                         || !counted.add(event.path("auditID").asText())) {
                     continue;
                 }
-                requests.add(new AuditedRequest(event.path("verb").asText(), event.at("/objectRef/apiGroup").asText(""),
-                        event.at("/objectRef/resource").asText(event.path("requestURI").asText()), event.at("/objectRef/subresource").asText(""),
-                        event.at("/objectRef/namespace").asText(""), event.at("/responseStatus/code").asInt(0)));
+                requests.add(new AuditedRequest(
+                        event.path("verb").asText(),
+                        event.at("/objectRef/apiGroup").asText(""),
+                        event.at("/objectRef/resource")
+                                .asText(event.path("requestURI").asText()),
+                        event.at("/objectRef/subresource").asText(""),
+                        event.at("/objectRef/namespace").asText(""),
+                        event.at("/responseStatus/code").asInt(0)));
             }
         }
         return markerUri == null ? requests : null;
@@ -379,9 +452,19 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Waits until the API server serves a CustomResourceDefinition (its Established condition is True). */
     public static void awaitEstablished(KubernetesClient client, String crdName) {
-        client.apiextensions().v1().customResourceDefinitions().withName(crdName).waitUntilCondition(c -> c != null && c.getStatus() != null
-                && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, java.util.concurrent.TimeUnit.SECONDS);
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crdName)
+                .waitUntilCondition(
+                        c -> c != null
+                                && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        60,
+                        java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** https://127.0.0.1:port */
@@ -438,9 +521,11 @@ public final class ControlPlane implements AutoCloseable {
      * Writes a kubeconfig for this API server. {@code credentials}: {@code token}, or {@code client-certificate} /
      * {@code client-key} paths.
      */
-    public Path writeKubeconfig(Path file, String user, Map<String, String> credentials, String namespace) throws IOException {
+    public Path writeKubeconfig(Path file, String user, Map<String, String> credentials, String namespace)
+            throws IOException {
         StringBuilder userBlock = new StringBuilder();
-        credentials.forEach((k, v) -> userBlock.append("    ").append(k).append(": ").append(v).append('\n'));
+        credentials.forEach((k, v) ->
+                userBlock.append("    ").append(k).append(": ").append(v).append('\n'));
         String kubeconfig = """
                 apiVersion: v1
                 kind: Config
@@ -475,8 +560,8 @@ public final class ControlPlane implements AutoCloseable {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/control-plane").toAbsolutePath();
         ControlPlane controlPlane = start(Options.in(dir));
         Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
-        System.out.println("Kubernetes API server at " + controlPlane.url() + "; export KUBECONFIG=" + controlPlane.adminKubeconfig()
-                + " (kubectl: " + controlPlane.kubectl() + ")");
+        System.out.println("Kubernetes API server at " + controlPlane.url() + "; export KUBECONFIG="
+                + controlPlane.adminKubeconfig() + " (kubectl: " + controlPlane.kubectl() + ")");
         Thread.currentThread().join();
     }
 
@@ -506,7 +591,8 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,12 +22,15 @@ import org.slf4j.LoggerFactory;
 public final class GoTool {
     private static final Logger LOG = LoggerFactory.getLogger(GoTool.class);
 
-    private GoTool() {
-    }
+    private GoTool() {}
 
     /** The Helm 4 command line (go/helm), with its release version stamped as the Helm release build does. */
     public static Path helm() throws IOException, InterruptedException {
-        return build("helm", "helm.sh/helm/v4/cmd/helm", "helm", "-X helm.sh/helm/v4/internal/version.version=" + required("helm", "helm.sh/helm/v4"));
+        return build(
+                "helm",
+                "helm.sh/helm/v4/cmd/helm",
+                "helm",
+                "-X helm.sh/helm/v4/internal/version.version=" + required("helm", "helm.sh/helm/v4"));
     }
 
     /** The kstatus command (go/kstatus, sigs.k8s.io/cli-utils). */
@@ -75,7 +78,8 @@ public final class GoTool {
         }
     }
 
-    private static synchronized Path build(String moduleName, String pkg, String binaryName, String ldflags) throws IOException, InterruptedException {
+    private static synchronized Path build(String moduleName, String pkg, String binaryName, String ldflags)
+            throws IOException, InterruptedException {
         Path module = module(moduleName);
         Path dir = cacheRoot().resolve(moduleName + "-" + hash(module));
         Path binary = dir.resolve(binaryName);
@@ -84,22 +88,31 @@ public final class GoTool {
         }
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, binaryName, ".building");
-        List<String> command = new ArrayList<>(List.of("go", "build", "-trimpath", "-ldflags", ("-s -w " + ldflags).trim(), "-o", tmp.toString(), pkg));
-        LOG.info("building {} from {} into {} (first use on this machine; a few minutes for helm)", binaryName, module, dir);
+        List<String> command = new ArrayList<>(List.of(
+                "go", "build", "-trimpath", "-ldflags", ("-s -w " + ldflags).trim(), "-o", tmp.toString(), pkg));
+        LOG.info(
+                "building {} from {} into {} (first use on this machine; a few minutes for helm)",
+                binaryName,
+                module,
+                dir);
         long start = System.nanoTime();
         Process build;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true);
             builder.environment().put("CGO_ENABLED", "0");
             build = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot build " + binaryName + " from " + module + ": no Go toolchain on PATH (needs Go >= 1.26 with a"
-                    + " Go module proxy)", e);
+            throw new IllegalStateException(
+                    "cannot build " + binaryName + " from " + module
+                            + ": no Go toolchain on PATH (needs Go >= 1.26 with a" + " Go module proxy)",
+                    e);
         }
         String log = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (build.waitFor() != 0) {
             Files.deleteIfExists(tmp);
-            throw new IllegalStateException("cannot build " + binaryName + " from " + module + " (`" + String.join(" ", command) + "`):\n" + log);
+            throw new IllegalStateException("cannot build " + binaryName + " from " + module + " (`"
+                    + String.join(" ", command) + "`):\n" + log);
         }
         Files.move(tmp, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LOG.info("built {} in {} s", binaryName, (System.nanoTime() - start) / 1_000_000_000);

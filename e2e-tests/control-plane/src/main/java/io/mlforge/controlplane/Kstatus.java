@@ -10,8 +10,7 @@ import java.util.Map;
  * built with Go on first use ({@link GoTool}), fed {@code kubectl get -o json}.
  */
 public final class Kstatus {
-    private Kstatus() {
-    }
+    private Kstatus() {}
 
     /** kstatus of every object in a {@code kubectl get -o json} list: "Kind/name" to status (InProgress, Current, Failed, ...). */
     public static Map<String, String> compute(String listJson) throws IOException, InterruptedException {

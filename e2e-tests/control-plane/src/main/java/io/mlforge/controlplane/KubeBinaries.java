@@ -13,8 +13,7 @@ import java.util.List;
 public final class KubeBinaries {
     private static volatile Path located;
 
-    private KubeBinaries() {
-    }
+    private KubeBinaries() {}
 
     public static synchronized Path locate() throws IOException, InterruptedException {
         if (located != null) {
@@ -46,7 +45,7 @@ public final class KubeBinaries {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the MLForge repository above " + Path.of("").toAbsolutePath()
-                + " (set -Dmlforge.repo.root)");
+        throw new IllegalStateException("cannot find the MLForge repository above "
+                + Path.of("").toAbsolutePath() + " (set -Dmlforge.repo.root)");
     }
 }

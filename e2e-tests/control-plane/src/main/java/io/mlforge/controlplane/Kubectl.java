@@ -33,7 +33,11 @@ public final class Kubectl {
 
     /** Puts a directory in front of PATH, as a user installing kubectl plugins there does. */
     public Kubectl withPluginDirectory(Path directory) {
-        environment.put("PATH", directory.toAbsolutePath() + java.io.File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+        environment.put(
+                "PATH",
+                directory.toAbsolutePath()
+                        + java.io.File.pathSeparator
+                        + System.getenv().getOrDefault("PATH", ""));
         return this;
     }
 
@@ -66,7 +70,8 @@ public final class Kubectl {
             String out = readAll(process.getInputStream());
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(binary.getFileName() + " " + String.join(" ", args) + " did not finish in 120 s");
+                throw new IllegalStateException(
+                        binary.getFileName() + " " + String.join(" ", args) + " did not finish in 120 s");
             }
             return new Result(process.exitValue(), out, err.join());
         } catch (IOException e) {

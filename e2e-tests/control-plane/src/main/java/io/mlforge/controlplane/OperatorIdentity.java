@@ -19,28 +19,47 @@ public record OperatorIdentity(String namespace, String serviceAccount, Path kub
     public static final String NAMESPACE = "mlforge-system";
 
     /** The chart installed cluster-wide with its default values. */
-    public static OperatorIdentity install(ControlPlane controlPlane, Path repoRoot, Path workDir) throws IOException, InterruptedException {
+    public static OperatorIdentity install(ControlPlane controlPlane, Path repoRoot, Path workDir)
+            throws IOException, InterruptedException {
         return install(controlPlane, repoRoot, workDir, Map.of());
     }
 
     /** The chart installed with these values set (as {@code --set}: "watchNamespaces[0]", "leaderElection.enabled", ...). */
-    public static OperatorIdentity install(ControlPlane controlPlane, Path repoRoot, Path workDir, Map<String, Object> values)
+    public static OperatorIdentity install(
+            ControlPlane controlPlane, Path repoRoot, Path workDir, Map<String, Object> values)
             throws IOException, InterruptedException {
-        var install = new Helm(repoRoot.resolve("helm/mlforge-operator")).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
-                .withKubeConfig(controlPlane.adminKubeconfig()).set("replicaCount", 0);
+        var install = new Helm(repoRoot.resolve("helm/mlforge-operator"))
+                .install()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .createNamespace()
+                .withKubeConfig(controlPlane.adminKubeconfig())
+                .set("replicaCount", 0);
         values.forEach(install::set);
         install.call();
         try (KubernetesClient client = controlPlane.adminClient()) {
-            for (String crd : java.util.List.of("trainingjobs.mlforge.io", "tuningjobs.mlforge.io", "endpoints.mlforge.io")) {
+            for (String crd :
+                    java.util.List.of("trainingjobs.mlforge.io", "tuningjobs.mlforge.io", "endpoints.mlforge.io")) {
                 ControlPlane.awaitEstablished(client, crd);
             }
             String serviceAccount = RELEASE; // the chart's fullname for a release named like the chart
-            TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences("https://kubernetes.default.svc.cluster.local")
-                    .withExpirationSeconds(7L * 24 * 3600).endSpec().build();
-            TokenRequest issued = client.serviceAccounts().inNamespace(NAMESPACE).withName(serviceAccount).tokenRequest(request);
-            Path kubeconfig = controlPlane.writeKubeconfig(workDir.resolve("operator.kubeconfig"), "system:serviceaccount:" + NAMESPACE + ":"
-                    + serviceAccount, Map.of("token", issued.getStatus().getToken()), NAMESPACE);
-            return new OperatorIdentity(NAMESPACE, serviceAccount, kubeconfig, issued.getStatus().getToken());
+            TokenRequest request = new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withAudiences("https://kubernetes.default.svc.cluster.local")
+                    .withExpirationSeconds(7L * 24 * 3600)
+                    .endSpec()
+                    .build();
+            TokenRequest issued = client.serviceAccounts()
+                    .inNamespace(NAMESPACE)
+                    .withName(serviceAccount)
+                    .tokenRequest(request);
+            Path kubeconfig = controlPlane.writeKubeconfig(
+                    workDir.resolve("operator.kubeconfig"),
+                    "system:serviceaccount:" + NAMESPACE + ":" + serviceAccount,
+                    Map.of("token", issued.getStatus().getToken()),
+                    NAMESPACE);
+            return new OperatorIdentity(
+                    NAMESPACE, serviceAccount, kubeconfig, issued.getStatus().getToken());
         }
     }
 

@@ -26,8 +26,7 @@ public final class PodStates {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AGENT_PLAN_ENV = "MLFORGE_AGENT_PLAN";
 
-    private PodStates() {
-    }
+    private PodStates() {}
 
     private static Pod copy(Pod pod) {
         Pod p = new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
@@ -56,7 +55,8 @@ public final class PodStates {
         p.getStatus().setPhase("Pending");
         p.getStatus().setStartTime(ts(at));
         setCondition(p, "PodScheduled", "True", null, null, at);
-        p.getStatus().setInitContainerStatuses(statuses(p.getSpec().getInitContainers(), waiting("PodInitializing", null)));
+        p.getStatus()
+                .setInitContainerStatuses(statuses(p.getSpec().getInitContainers(), waiting("PodInitializing", null)));
         p.getStatus().setContainerStatuses(statuses(p.getSpec().getContainers(), waiting("PodInitializing", null)));
         return p;
     }
@@ -84,7 +84,8 @@ public final class PodStates {
         setCondition(p, "Ready", "True", null, null, at);
         List<ContainerStatus> init = new ArrayList<>();
         for (Container c : list(p.getSpec().getInitContainers())) {
-            ContainerState state = "Always".equals(c.getRestartPolicy()) ? running(at) : terminated(0, "Completed", "{}", at, at);
+            ContainerState state =
+                    "Always".equals(c.getRestartPolicy()) ? running(at) : terminated(0, "Completed", "{}", at, at);
             init.add(status(c, state, "Always".equals(c.getRestartPolicy())));
         }
         p.getStatus().setInitContainerStatuses(init);
@@ -101,14 +102,20 @@ public final class PodStates {
         ensureStatuses(p);
         ContainerStatus status = statusOf(p, container);
         String startedAt = status.getState() != null && status.getState().getRunning() != null
-                ? status.getState().getRunning().getStartedAt() : ts(at);
-        status.setState(terminated(exitCode, reason == null ? (exitCode == 0 ? "Completed" : "Error") : reason, message,
-                Instant.parse(startedAt), at));
+                ? status.getState().getRunning().getStartedAt()
+                : ts(at);
+        status.setState(terminated(
+                exitCode,
+                reason == null ? (exitCode == 0 ? "Completed" : "Error") : reason,
+                message,
+                Instant.parse(startedAt),
+                at));
         status.setReady(false);
         boolean allDone = list(p.getStatus().getContainerStatuses()).stream()
                 .allMatch(s -> s.getState() != null && s.getState().getTerminated() != null);
         if (allDone) {
-            boolean ok = list(p.getStatus().getContainerStatuses()).stream().allMatch(s -> s.getState().getTerminated().getExitCode() == 0);
+            boolean ok = list(p.getStatus().getContainerStatuses()).stream()
+                    .allMatch(s -> s.getState().getTerminated().getExitCode() == 0);
             for (Container c : list(p.getSpec().getInitContainers())) {
                 if ("Always".equals(c.getRestartPolicy())) {
                     statusOf(p, c.getName()).setState(terminated(0, "Completed", agentResult(c), at, at));
@@ -123,7 +130,8 @@ public final class PodStates {
     /** The final upload of a sidecar fails (e.g. no permission on the bucket). */
     public static Pod sidecarFailed(Pod pod, String container, String error, Instant at) {
         Pod p = copy(pod);
-        statusOf(p, container).setState(terminated(1, "Error", "{\"error\":\"" + error.replace("\"", "'") + "\"}", at, at));
+        statusOf(p, container)
+                .setState(terminated(1, "Error", "{\"error\":\"" + error.replace("\"", "'") + "\"}", at, at));
         return p;
     }
 
@@ -131,7 +139,8 @@ public final class PodStates {
     public static Pod initFailed(Pod pod, String container, String error, Instant at) {
         Pod p = copy(pod);
         ensureStatuses(p);
-        statusOf(p, container).setState(terminated(1, "Error", "{\"error\":\"" + error.replace("\"", "'") + "\"}", at, at));
+        statusOf(p, container)
+                .setState(terminated(1, "Error", "{\"error\":\"" + error.replace("\"", "'") + "\"}", at, at));
         p.getStatus().setPhase("Failed");
         return p;
     }
@@ -156,8 +165,13 @@ public final class PodStates {
     /** The node is gone: the taint manager marks the pod for deletion. */
     public static Pod nodeLost(Pod pod, Instant at) {
         Pod p = copy(pod);
-        setCondition(p, "DisruptionTarget", "True", "DeletionByTaintManager",
-                "Taint manager: deleting due to NoExecute taint key node.kubernetes.io/unreachable", at);
+        setCondition(
+                p,
+                "DisruptionTarget",
+                "True",
+                "DeletionByTaintManager",
+                "Taint manager: deleting due to NoExecute taint key node.kubernetes.io/unreachable",
+                at);
         return p;
     }
 
@@ -167,9 +181,13 @@ public final class PodStates {
                 try {
                     JsonNode plan = JSON.readTree(e.getValue());
                     boolean leader = plan.path("hosts").size() == 0
-                            || plan.path("hosts").get(0).asText().equals(plan.path("currentHost").asText());
+                            || plan.path("hosts")
+                                    .get(0)
+                                    .asText()
+                                    .equals(plan.path("currentHost").asText());
                     if (leader && plan.has("output")) {
-                        return JSON.writeValueAsString(Map.of("modelArtifacts", plan.at("/output/modelUri").asText()));
+                        return JSON.writeValueAsString(Map.of(
+                                "modelArtifacts", plan.at("/output/modelUri").asText()));
                     }
                 } catch (Exception ignored) {
                     return "{}";
@@ -180,10 +198,14 @@ public final class PodStates {
     }
 
     private static void ensureStatuses(Pod p) {
-        if (p.getStatus().getInitContainerStatuses() == null || p.getStatus().getInitContainerStatuses().isEmpty()) {
-            p.getStatus().setInitContainerStatuses(statuses(p.getSpec().getInitContainers(), waiting("PodInitializing", null)));
+        if (p.getStatus().getInitContainerStatuses() == null
+                || p.getStatus().getInitContainerStatuses().isEmpty()) {
+            p.getStatus()
+                    .setInitContainerStatuses(
+                            statuses(p.getSpec().getInitContainers(), waiting("PodInitializing", null)));
         }
-        if (p.getStatus().getContainerStatuses() == null || p.getStatus().getContainerStatuses().isEmpty()) {
+        if (p.getStatus().getContainerStatuses() == null
+                || p.getStatus().getContainerStatuses().isEmpty()) {
             p.getStatus().setContainerStatuses(statuses(p.getSpec().getContainers(), waiting("PodInitializing", null)));
         }
     }
@@ -211,28 +233,57 @@ public final class PodStates {
     }
 
     private static ContainerStatus status(Container c, ContainerState state, boolean ready) {
-        return new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withImageID("")
-                .withReady(ready).withRestartCount(0).withStarted(state.getRunning() != null).withState(state).build();
+        return new ContainerStatusBuilder()
+                .withName(c.getName())
+                .withImage(c.getImage())
+                .withImageID("")
+                .withReady(ready)
+                .withRestartCount(0)
+                .withStarted(state.getRunning() != null)
+                .withState(state)
+                .build();
     }
 
     private static ContainerState waiting(String reason, String message) {
-        return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build();
+        return new ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(message)
+                .endWaiting()
+                .build();
     }
 
     private static ContainerState running(Instant at) {
-        return new ContainerStateBuilder().withNewRunning().withStartedAt(ts(at)).endRunning().build();
+        return new ContainerStateBuilder()
+                .withNewRunning()
+                .withStartedAt(ts(at))
+                .endRunning()
+                .build();
     }
 
-    private static ContainerState terminated(int exitCode, String reason, String message, Instant startedAt, Instant finishedAt) {
-        return new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
-                .withStartedAt(ts(startedAt)).withFinishedAt(ts(finishedAt)).endTerminated().build();
+    private static ContainerState terminated(
+            int exitCode, String reason, String message, Instant startedAt, Instant finishedAt) {
+        return new ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withReason(reason)
+                .withMessage(message)
+                .withStartedAt(ts(startedAt))
+                .withFinishedAt(ts(finishedAt))
+                .endTerminated()
+                .build();
     }
 
     private static void setCondition(Pod p, String type, String status, String reason, String message, Instant at) {
         List<PodCondition> conditions = new ArrayList<>(list(p.getStatus().getConditions()));
         conditions.removeIf(c -> type.equals(c.getType()));
-        conditions.add(new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastTransitionTime(ts(at)).build());
+        conditions.add(new PodConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message)
+                .withLastTransitionTime(ts(at))
+                .build());
         p.getStatus().setConditions(conditions);
     }
 

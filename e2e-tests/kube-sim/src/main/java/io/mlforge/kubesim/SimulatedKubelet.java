@@ -30,7 +30,11 @@ public final class SimulatedKubelet {
     }
 
     public List<Pod> pods(String namespace, String labelKey, String labelValue) {
-        return client.pods().inNamespace(namespace).withLabel(labelKey, labelValue).list().getItems();
+        return client.pods()
+                .inNamespace(namespace)
+                .withLabel(labelKey, labelValue)
+                .list()
+                .getItems();
     }
 
     public Pod schedule(String namespace, String pod, String node) {

@@ -11,26 +11,62 @@ import java.util.List;
  * scope with an open schema, which is all MLForge relies on (discovery, then create/update of HTTPRoutes).
  */
 public final class GatewayApi {
-    private GatewayApi() {
-    }
+    private GatewayApi() {}
 
     public static void install(KubernetesClient client) {
-        for (String[] kind : List.of(new String[] {"Gateway", "gateways", "gateway"}, new String[] {"HTTPRoute", "httproutes", "httproute"})) {
-            CustomResourceDefinition crd = new CustomResourceDefinitionBuilder().withNewMetadata()
+        for (String[] kind : List.of(
+                new String[] {"Gateway", "gateways", "gateway"},
+                new String[] {"HTTPRoute", "httproutes", "httproute"})) {
+            CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+                    .withNewMetadata()
                     .withName(kind[1] + ".gateway.networking.k8s.io")
-                    .addToAnnotations("api-approved.kubernetes.io", "https://github.com/kubernetes-sigs/gateway-api/pull/3328").endMetadata()
-                    .withNewSpec().withGroup("gateway.networking.k8s.io").withScope("Namespaced")
-                    .withNewNames().withKind(kind[0]).withPlural(kind[1]).withSingular(kind[2]).withListKind(kind[0] + "List").endNames()
-                    .addNewVersion().withName("v1").withServed(true).withStorage(true)
-                    .withNewSubresources().withNewStatus().endStatus().endSubresources()
-                    .withNewSchema().withNewOpenAPIV3Schema().withType("object")
-                    .addToProperties("spec", new io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder().withType("object")
-                            .withXKubernetesPreserveUnknownFields(true).build())
-                    .addToProperties("status", new io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder().withType("object")
-                            .withXKubernetesPreserveUnknownFields(true).build())
-                    .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
-            io.mlforge.controlplane.ControlPlane.awaitEstablished(client, crd.getMetadata().getName());
+                    .addToAnnotations(
+                            "api-approved.kubernetes.io", "https://github.com/kubernetes-sigs/gateway-api/pull/3328")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withGroup("gateway.networking.k8s.io")
+                    .withScope("Namespaced")
+                    .withNewNames()
+                    .withKind(kind[0])
+                    .withPlural(kind[1])
+                    .withSingular(kind[2])
+                    .withListKind(kind[0] + "List")
+                    .endNames()
+                    .addNewVersion()
+                    .withName("v1")
+                    .withServed(true)
+                    .withStorage(true)
+                    .withNewSubresources()
+                    .withNewStatus()
+                    .endStatus()
+                    .endSubresources()
+                    .withNewSchema()
+                    .withNewOpenAPIV3Schema()
+                    .withType("object")
+                    .addToProperties(
+                            "spec",
+                            new io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder()
+                                    .withType("object")
+                                    .withXKubernetesPreserveUnknownFields(true)
+                                    .build())
+                    .addToProperties(
+                            "status",
+                            new io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder()
+                                    .withType("object")
+                                    .withXKubernetesPreserveUnknownFields(true)
+                                    .build())
+                    .endOpenAPIV3Schema()
+                    .endSchema()
+                    .endVersion()
+                    .endSpec()
+                    .build();
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(crd)
+                    .serverSideApply();
+            io.mlforge.controlplane.ControlPlane.awaitEstablished(
+                    client, crd.getMetadata().getName());
         }
     }
 }

@@ -27,16 +27,24 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     /** Starts the operator and waits until it reports ready. */
-    public static OperatorProcess start(Path repoRoot, Path kubeconfig, Map<String, String> env, Path log, Duration timeout)
+    public static OperatorProcess start(
+            Path repoRoot, Path kubeconfig, Map<String, String> env, Path log, Duration timeout)
             throws IOException, InterruptedException {
         Path jar = repoRoot.resolve("operator/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " does not exist: build the operator first (./mvnw -pl operator -am package -DskipTests)");
+            throw new IllegalStateException(
+                    jar + " does not exist: build the operator first (./mvnw -pl operator -am package -DskipTests)");
         }
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-jar",
+                jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().putAll(env);
@@ -50,10 +58,13 @@ public final class OperatorProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the operator exited with code " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(
+                        "the operator exited with code " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).build(),
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(url("/q/health/ready")))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;

@@ -7,16 +7,15 @@ import java.util.Map;
 
 /** The sandbox's live view: one line per MLForge resource (kind, name, phase, attempt / trials / instances, latest metric, best objective). */
 public final class ProgressTable {
-    private ProgressTable() {
-    }
+    private ProgressTable() {}
 
-    public record Row(String kind, String name, String phase, String attempt, String metric, String best) {
-    }
+    public record Row(String kind, String name, String phase, String attempt, String metric, String best) {}
 
     @SuppressWarnings("unchecked")
     public static Row row(GenericKubernetesResource resource) {
         Map<String, Object> status = resource.getAdditionalProperties().get("status") instanceof Map<?, ?> m
-                ? (Map<String, Object>) m : Map.of();
+                ? (Map<String, Object>) m
+                : Map.of();
         String phase = String.valueOf(status.getOrDefault("phase", "-"));
         String attempt = status.containsKey("attempt") ? String.valueOf(status.get("attempt")) : "-";
         if (status.get("trialCounts") instanceof Map<?, ?> counts) {
@@ -33,7 +32,9 @@ public final class ProgressTable {
                     ready += variant.get("readyInstances") instanceof Number r ? r.longValue() : 0;
                 }
             }
-            attempt = counted ? ready + "/" + desired + " instances" : "serverless"; // SageMaker scales serverless variants
+            attempt = counted
+                    ? ready + "/" + desired + " instances"
+                    : "serverless"; // SageMaker scales serverless variants
         }
         String metric = "-";
         if (status.get("metrics") instanceof Map<?, ?> metrics && !metrics.isEmpty()) {
@@ -48,7 +49,9 @@ public final class ProgressTable {
     }
 
     private static String format(Object value) {
-        return value instanceof Number n ? String.format(java.util.Locale.ROOT, "%.4f", n.doubleValue()) : String.valueOf(value);
+        return value instanceof Number n
+                ? String.format(java.util.Locale.ROOT, "%.4f", n.doubleValue())
+                : String.valueOf(value);
     }
 
     public static String render(List<Row> rows) {

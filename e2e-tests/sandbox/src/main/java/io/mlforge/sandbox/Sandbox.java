@@ -1,16 +1,16 @@
 package io.mlforge.sandbox;
 
-import io.mlforge.controlplane.OperatorIdentity;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.mlforge.controlplane.ControlPlane;
+import io.mlforge.controlplane.OperatorIdentity;
+import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sandbox.nodes.KubeletEndpoint;
 import io.mlforge.sandbox.nodes.NodeSimulator;
 import io.mlforge.sandbox.nodes.PodLogs;
-import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -48,9 +48,23 @@ public final class Sandbox implements AutoCloseable {
      * @param startOperator whether to start the packaged operator
      * @param auditRequests whether the API server logs every request (for counting the operator's; costs time)
      */
-    public record Options(Path repoRoot, Path workDir, int nodes, int gpusPerNode, double speed, int apiPort, boolean startOperator,
+    public record Options(
+            Path repoRoot,
+            Path workDir,
+            int nodes,
+            int gpusPerNode,
+            double speed,
+            int apiPort,
+            boolean startOperator,
             boolean auditRequests) {
-        public Options(Path repoRoot, Path workDir, int nodes, int gpusPerNode, double speed, int apiPort, boolean startOperator) {
+        public Options(
+                Path repoRoot,
+                Path workDir,
+                int nodes,
+                int gpusPerNode,
+                double speed,
+                int apiPort,
+                boolean startOperator) {
             this(repoRoot, workDir, nodes, gpusPerNode, speed, apiPort, startOperator, false);
         }
     }
@@ -71,20 +85,33 @@ public final class Sandbox implements AutoCloseable {
     private Sandbox(Options options) throws Exception {
         this.options = options;
         Files.createDirectories(options.workDir());
-        this.controlPlane = ControlPlane.start(ControlPlane.Options.in(options.workDir().resolve("control-plane"))
-                .withApiPort(options.apiPort()).withRequestAudit(options.auditRequests()));
-        this.kubeconfig = Files.copy(controlPlane.adminKubeconfig(), options.workDir().resolve("kubeconfig"),
+        this.controlPlane =
+                ControlPlane.start(ControlPlane.Options.in(options.workDir().resolve("control-plane"))
+                        .withApiPort(options.apiPort())
+                        .withRequestAudit(options.auditRequests()));
+        this.kubeconfig = Files.copy(
+                controlPlane.adminKubeconfig(),
+                options.workDir().resolve("kubeconfig"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         this.client = controlPlane.adminClient();
         this.operatorIdentity = OperatorIdentity.install(controlPlane, options.repoRoot(), options.workDir());
         PlatformSetup.apply(client, options.workDir());
         this.kubelet = KubeletEndpoint.start(logs, options.workDir());
-        this.nodes = new NodeSimulator(client, logs, Clock.systemUTC(), NodeSimulator.inventory(options.nodes(), options.gpusPerNode()),
-                NodeSimulator.Timing.realistic().scaled(options.speed()), options.speed(), kubelet.port());
+        this.nodes = new NodeSimulator(
+                client,
+                logs,
+                Clock.systemUTC(),
+                NodeSimulator.inventory(options.nodes(), options.gpusPerNode()),
+                NodeSimulator.Timing.realistic().scaled(options.speed()),
+                options.speed(),
+                kubelet.port());
         this.nodes.start();
         this.s3 = S3Store.start(0, List.of("mlforge-examples", "bucket"));
-        this.sagemaker = io.mlforge.sagemaker.emulator.SageMakerEmulator.start(0, Clock.systemUTC(),
-                io.mlforge.sagemaker.emulator.Timing.realistic().scaled(options.speed()), options.workDir().resolve("sagemaker-requests.jsonl"));
+        this.sagemaker = io.mlforge.sagemaker.emulator.SageMakerEmulator.start(
+                0,
+                Clock.systemUTC(),
+                io.mlforge.sagemaker.emulator.Timing.realistic().scaled(options.speed()),
+                options.workDir().resolve("sagemaker-requests.jsonl"));
     }
 
     public io.mlforge.sagemaker.emulator.SageMakerEmulator sagemaker() {
@@ -113,7 +140,11 @@ public final class Sandbox implements AutoCloseable {
         // Metrics are read from the simulated logs; read them often since simulated epochs are short.
         env.put("MLFORGE_TRAINING_METRICS_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
         env.putAll(operatorEnvironment);
-        operator = OperatorProcess.start(options.repoRoot(), operatorIdentity.kubeconfig(), env, options.workDir().resolve("operator.log"),
+        operator = OperatorProcess.start(
+                options.repoRoot(),
+                operatorIdentity.kubeconfig(),
+                env,
+                options.workDir().resolve("operator.log"),
                 Duration.ofSeconds(120));
     }
 
@@ -131,8 +162,13 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private static ResourceDefinitionContext crd(String plural, String kind) {
-        return new ResourceDefinitionContext.Builder().withGroup("mlforge.io").withVersion("v1alpha1").withPlural(plural)
-                .withKind(kind).withNamespaced(true).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup("mlforge.io")
+                .withVersion("v1alpha1")
+                .withPlural(plural)
+                .withKind(kind)
+                .withNamespaced(true)
+                .build();
     }
 
     public KubernetesClient client() {
@@ -169,9 +205,11 @@ public final class Sandbox implements AutoCloseable {
         List<Path> runnable = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
         try (Stream<Path> files = Files.list(samplesDir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 com.fasterxml.jackson.databind.JsonNode doc = yaml.readTree(file.toFile());
-                if (Set.of("TrainingJob", "TuningJob", "Endpoint").contains(doc.path("kind").asText())) {
+                if (Set.of("TrainingJob", "TuningJob", "Endpoint")
+                        .contains(doc.path("kind").asText())) {
                     runnable.add(file);
                 }
             }
@@ -188,22 +226,30 @@ public final class Sandbox implements AutoCloseable {
 
     /** Applies YAML (create or replace) in namespace default, as {@code kubectl apply -f -} would. */
     public List<HasMetadata> applyYaml(String yaml) {
-        return client.load(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).inNamespace("default")
+        return client.load(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .inNamespace("default")
                 .createOrReplace();
     }
 
     /** The status of an MLForge resource in namespace default as a map (empty when it or its status does not exist). */
     @SuppressWarnings("unchecked")
     public Map<String, Object> status(ResourceDefinitionContext kind, String name) {
-        GenericKubernetesResource resource = client.genericKubernetesResources(kind).inNamespace("default").withName(name).get();
-        Object status = resource == null ? null : resource.getAdditionalProperties().get("status");
+        GenericKubernetesResource resource = client.genericKubernetesResources(kind)
+                .inNamespace("default")
+                .withName(name)
+                .get();
+        Object status =
+                resource == null ? null : resource.getAdditionalProperties().get("status");
         return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     public List<GenericKubernetesResource> mlforgeResources() {
         List<GenericKubernetesResource> all = new ArrayList<>();
         for (ResourceDefinitionContext context : List.of(TRAINING_JOBS, TUNING_JOBS, ENDPOINTS)) {
-            all.addAll(client.genericKubernetesResources(context).inAnyNamespace().list().getItems());
+            all.addAll(client.genericKubernetesResources(context)
+                    .inAnyNamespace()
+                    .list()
+                    .getItems());
         }
         return all;
     }
@@ -238,8 +284,10 @@ public final class Sandbox implements AutoCloseable {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
-                case "--samples" -> samples = Path.of(args[++i]).toAbsolutePath().normalize();
-                case "--workdir" -> workDir = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--samples" ->
+                    samples = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--workdir" ->
+                    workDir = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--exit-when-done" -> exitWhenDone = true;
                 case "--speed" -> speed = Double.parseDouble(args[++i]);
                 case "--nodes" -> nodeCount = Integer.parseInt(args[++i]);
@@ -258,13 +306,15 @@ public final class Sandbox implements AutoCloseable {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
             }
         }
-        if (!Files.exists(repo.resolve("operator/target/quarkus-app/quarkus-run.jar")) && repo.getParent() != null
+        if (!Files.exists(repo.resolve("operator/target/quarkus-app/quarkus-run.jar"))
+                && repo.getParent() != null
                 && Files.exists(repo.getParent().getParent().resolve("operator/target/quarkus-app/quarkus-run.jar"))) {
             repo = repo.getParent().getParent(); // started from e2e-tests/sandbox
         }
         samples = samples == null ? repo.resolve("config/samples") : samples;
         workDir = workDir == null ? repo.resolve("e2e-tests/sandbox/target/sandbox") : workDir;
-        SageMakerEmulator.Faults faults = new SageMakerEmulator.Faults(throttle, errors, java.time.Duration.ofMillis(latency));
+        SageMakerEmulator.Faults faults =
+                new SageMakerEmulator.Faults(throttle, errors, java.time.Duration.ofMillis(latency));
         try {
             run(repo, samples, workDir, nodeCount, gpus, speed, port, exitWhenDone, faults);
         } catch (Exception e) {
@@ -273,10 +323,19 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private static void run(Path repo, Path samples, Path workDir, int nodeCount, int gpus, double speed, int port, boolean exitWhenDone,
-            SageMakerEmulator.Faults faults) throws Exception {
-        System.out.println("Starting the MLForge sandbox: Kubernetes control plane, " + nodeCount + " simulated nodes x " + gpus
-                + " GPUs, S3 store, SageMaker emulator, Helm chart, operator ...");
+    private static void run(
+            Path repo,
+            Path samples,
+            Path workDir,
+            int nodeCount,
+            int gpus,
+            double speed,
+            int port,
+            boolean exitWhenDone,
+            SageMakerEmulator.Faults faults)
+            throws Exception {
+        System.out.println("Starting the MLForge sandbox: Kubernetes control plane, " + nodeCount
+                + " simulated nodes x " + gpus + " GPUs, S3 store, SageMaker emulator, Helm chart, operator ...");
         Sandbox sandbox = start(new Options(repo, workDir, nodeCount, gpus, speed, port, true));
         sandbox.sagemaker().setFaults(faults);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -286,18 +345,22 @@ public final class Sandbox implements AutoCloseable {
                 System.err.println("stopping the sandbox: " + e.getMessage());
             }
         }));
-        System.out.println("API server    " + sandbox.controlPlane().url() + "   (export KUBECONFIG=" + sandbox.kubeconfig() + ")");
+        System.out.println("API server    " + sandbox.controlPlane().url() + "   (export KUBECONFIG="
+                + sandbox.kubeconfig() + ")");
         System.out.println("S3 store      " + sandbox.s3Endpoint() + "   (access key " + S3Store.ACCESS_KEY + ")");
-        System.out.println("SageMaker     " + sandbox.sagemaker().endpoint() + "   (AWS SDK or CLI with --endpoint-url; requests logged to "
+        System.out.println("SageMaker     " + sandbox.sagemaker().endpoint()
+                + "   (AWS SDK or CLI with --endpoint-url; requests logged to "
                 + sandbox.options.workDir().resolve("sagemaker-requests.jsonl") + ")");
-        System.out.println("operator      " + sandbox.operator().url("/q/metrics") + "   (log: " + sandbox.operator().log() + ")");
+        System.out.println("operator      " + sandbox.operator().url("/q/metrics") + "   (log: "
+                + sandbox.operator().log() + ")");
         List<Path> runnable = runnableSamples(samples);
         for (Path sample : runnable) {
             try {
                 sandbox.apply(sample);
                 System.out.println("applied       " + repo.relativize(sample));
             } catch (KubernetesClientException e) {
-                System.out.println("rejected      " + repo.relativize(sample) + ": " + e.getStatus().getMessage());
+                System.out.println("rejected      " + repo.relativize(sample) + ": "
+                        + e.getStatus().getMessage());
             }
         }
         System.out.println();
@@ -306,19 +369,28 @@ public final class Sandbox implements AutoCloseable {
         while (true) {
             // a TuningJob's row stands for its trials (their TrainingJobs are labelled mlforge.io/tuning-job)
             List<GenericKubernetesResource> resources = sandbox.mlforgeResources().stream()
-                    .filter(r -> r.getMetadata().getLabels() == null || !r.getMetadata().getLabels().containsKey("mlforge.io/tuning-job")).toList();
-            List<ProgressTable.Row> rows = resources.stream().map(ProgressTable::row).toList();
+                    .filter(r -> r.getMetadata().getLabels() == null
+                            || !r.getMetadata().getLabels().containsKey("mlforge.io/tuning-job"))
+                    .toList();
+            List<ProgressTable.Row> rows =
+                    resources.stream().map(ProgressTable::row).toList();
             String table = ProgressTable.render(rows);
             if (!table.equals(last)) {
                 System.out.print(console ? "\033[H\033[2J" + table : table + System.lineSeparator());
                 System.out.flush();
                 last = table;
             }
-            boolean done = !rows.isEmpty() && rows.stream().allMatch(r -> TERMINAL.contains(r.phase())
-                    || r.kind().equals("Endpoint") && SERVING_DONE.contains(r.phase()));
+            boolean done = !rows.isEmpty()
+                    && rows.stream()
+                            .allMatch(r -> TERMINAL.contains(r.phase())
+                                    || r.kind().equals("Endpoint") && SERVING_DONE.contains(r.phase()));
             if (done) {
-                long failed = rows.stream().filter(r -> !r.phase().equals("Completed") && !r.phase().equals("InService")).count();
-                System.out.println(rows.size() - failed + " of " + rows.size() + " finished successfully (Endpoints: in service).");
+                long failed = rows.stream()
+                        .filter(r ->
+                                !r.phase().equals("Completed") && !r.phase().equals("InService"))
+                        .count();
+                System.out.println(rows.size() - failed + " of " + rows.size()
+                        + " finished successfully (Endpoints: in service).");
                 if (exitWhenDone) {
                     System.exit(failed == 0 ? 0 : 1);
                 }

@@ -1,6 +1,5 @@
 package io.mlforge.sandbox;
 
-import io.mlforge.controlplane.OperatorIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.controlplane.ControlPlane.AuditedRequest;
+import io.mlforge.controlplane.OperatorIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * the scenario): either way this test says which.
  */
 class ChartRbacE2ETest {
-    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
     private static final String LEASE = "mlforge-operator-leader";
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static Sandbox sandbox;
@@ -39,13 +41,19 @@ class ChartRbacE2ETest {
 
     @BeforeAll
     static void startSandbox() throws Exception {
-        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-rbac"), 2, 4, 0.2, 0, false, true));
+        sandbox = Sandbox.start(new Sandbox.Options(
+                REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-rbac"), 2, 4, 0.2, 0, false, true));
         client = sandbox.client();
         GatewayApi.install(client);
         // as a user turns leader election on: the chart then also grants the Lease in the operator's namespace
-        Helm.upgrade(REPO.resolve("helm/mlforge-operator").toString()).withName(OperatorIdentity.RELEASE).withNamespace(OperatorIdentity.NAMESPACE)
-                .withKubeConfig(sandbox.controlPlane().adminKubeconfig()).set("replicaCount", 0).set("leaderElection.enabled", true)
-                .set("leaderElection.leaseName", LEASE).call();
+        Helm.upgrade(REPO.resolve("helm/mlforge-operator").toString())
+                .withName(OperatorIdentity.RELEASE)
+                .withNamespace(OperatorIdentity.NAMESPACE)
+                .withKubeConfig(sandbox.controlPlane().adminKubeconfig())
+                .set("replicaCount", 0)
+                .set("leaderElection.enabled", true)
+                .set("leaderElection.leaseName", LEASE)
+                .call();
         sandbox.operatorEnvironment().put("MLFORGE_LEADER_ELECTION_ENABLED", "true");
         sandbox.operatorEnvironment().put("MLFORGE_LEADER_ELECTION_LEASE_NAME", LEASE);
         sandbox.operatorEnvironment().put("POD_NAMESPACE", OperatorIdentity.NAMESPACE);
@@ -78,8 +86,8 @@ class ChartRbacE2ETest {
      * SelfSubjectRulesReview) for create, get and update on Leases and refuses to start without update, although
      * fabric8's lock renews with patch.
      */
-    private static final Map<Permission, String> CHECKED_AT_START = Map.of(new Permission("coordination.k8s.io", "leases", "update"),
-            "JOSDK's lease access check at start-up");
+    private static final Map<Permission, String> CHECKED_AT_START =
+            Map.of(new Permission("coordination.k8s.io", "leases", "update"), "JOSDK's lease access check at start-up");
 
     private final Map<String, Set<Permission>> usedBy = new LinkedHashMap<>();
     private final List<String> denied = new ArrayList<>();
@@ -90,7 +98,8 @@ class ChartRbacE2ETest {
         sandbox.controlPlane().resetRequests();
         ownerChecks.clear();
         body.call();
-        List<AuditedRequest> requests = sandbox.controlPlane().requestsUpToNow(sandbox.operatorIdentity().userName());
+        List<AuditedRequest> requests = sandbox.controlPlane()
+                .requestsUpToNow(sandbox.operatorIdentity().userName());
         Set<Permission> used = new TreeSet<>();
         for (AuditedRequest r : requests) {
             if (r.resource().startsWith("/")) {
@@ -115,7 +124,8 @@ class ChartRbacE2ETest {
         for (var object : objects) {
             for (var ref : object.getMetadata().getOwnerReferences()) {
                 if (Boolean.TRUE.equals(ref.getBlockOwnerDeletion())) {
-                    ownerChecks.add(new Permission(ref.getApiVersion().split("/")[0], ref.getKind().toLowerCase() + "s/finalizers", "update"));
+                    ownerChecks.add(new Permission(
+                            ref.getApiVersion().split("/")[0], ref.getKind().toLowerCase() + "s/finalizers", "update"));
                 }
             }
         }
@@ -140,18 +150,37 @@ class ChartRbacE2ETest {
         return phase == null ? "" : phase.toString();
     }
 
-    private static void awaitPhase(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name, String phase) {
-        await(name + " " + phase).atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> phase.equals(phase(kind, name)));
+    private static void awaitPhase(
+            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name, String phase) {
+        await(name + " " + phase)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> phase.equals(phase(kind, name)));
     }
 
-    private static void deleteAndAwaitGone(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name) {
-        client.genericKubernetesResources(kind).inNamespace("default").withName(name).delete();
-        await(name + " deleted").atMost(WAIT).until(() -> client.genericKubernetesResources(kind).inNamespace("default").withName(name).get() == null);
+    private static void deleteAndAwaitGone(
+            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name) {
+        client.genericKubernetesResources(kind)
+                .inNamespace("default")
+                .withName(name)
+                .delete();
+        await(name + " deleted")
+                .atMost(WAIT)
+                .until(() -> client.genericKubernetesResources(kind)
+                                .inNamespace("default")
+                                .withName(name)
+                                .get()
+                        == null);
     }
 
     private static String leaseRenewTime() {
-        var lease = client.leases().inNamespace(OperatorIdentity.NAMESPACE).withName(LEASE).get();
-        return lease == null || lease.getSpec().getRenewTime() == null ? "" : lease.getSpec().getRenewTime().toString();
+        var lease = client.leases()
+                .inNamespace(OperatorIdentity.NAMESPACE)
+                .withName(LEASE)
+                .get();
+        return lease == null || lease.getSpec().getRenewTime() == null
+                ? ""
+                : lease.getSpec().getRenewTime().toString();
     }
 
     private static String trainingJob(String name, int epochs, String extra) {
@@ -200,13 +229,19 @@ class ChartRbacE2ETest {
                       inputs: [{name: train, uri: "pvc://sft-datasets/alpaca/"}]
                     """));
             awaitPhase(Sandbox.TRAINING_JOBS, "pvc-reader", "Completed");
-            blockingOwnerReferencesOf(client.pods().inNamespace("default").withLabel("mlforge.io/training-job", "pvc-reader").list().getItems());
+            blockingOwnerReferencesOf(client.pods()
+                    .inNamespace("default")
+                    .withLabel("mlforge.io/training-job", "pvc-reader")
+                    .list()
+                    .getItems());
             return null;
         });
         scenario("in-cluster TrainingJob stopped by its user", () -> {
             sandbox.applyYaml(trainingJob("stopped", 200, ""));
             awaitPhase(Sandbox.TRAINING_JOBS, "stopped", "Running");
-            client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("stopped")
+            client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                    .inNamespace("default")
+                    .withName("stopped")
                     .edit(j -> {
                         ((Map<String, Object>) j.getAdditionalProperties().get("spec")).put("stop", true);
                         return j;
@@ -220,8 +255,9 @@ class ChartRbacE2ETest {
             deleteAndAwaitGone(Sandbox.TRAINING_JOBS, "deleted-early");
             return null;
         });
-        scenario("in-cluster TuningJob runs its trials, an Endpoint serves its best trial's model, both deleted", () -> {
-            sandbox.applyYaml("""
+        scenario(
+                "in-cluster TuningJob runs its trials, an Endpoint serves its best trial's model, both deleted", () -> {
+                    sandbox.applyYaml("""
                     apiVersion: mlforge.io/v1alpha1
                     kind: TuningJob
                     metadata: {name: grid, namespace: default}
@@ -238,10 +274,13 @@ class ChartRbacE2ETest {
                           output: {uri: "s3://mlforge-examples/models/"}
                           metrics: [{name: "validation:objective", regex: "objective=([-0-9.]+)"}]
                     """);
-            awaitPhase(Sandbox.TUNING_JOBS, "grid", "Completed");
-            blockingOwnerReferencesOf(client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default")
-                    .withLabel("mlforge.io/tuning-job", "grid").list().getItems());
-            sandbox.applyYaml("""
+                    awaitPhase(Sandbox.TUNING_JOBS, "grid", "Completed");
+                    blockingOwnerReferencesOf(client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                            .inNamespace("default")
+                            .withLabel("mlforge.io/tuning-job", "grid")
+                            .list()
+                            .getItems());
+                    sandbox.applyYaml("""
                     apiVersion: mlforge.io/v1alpha1
                     kind: Endpoint
                     metadata: {name: best-of-grid, namespace: default}
@@ -250,52 +289,113 @@ class ChartRbacE2ETest {
                       model: {image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/branin-serve:1", fromTuningJob: grid}
                       variants: [{name: primary, instanceCount: 1}]
                     """);
-            awaitPhase(Sandbox.ENDPOINTS, "best-of-grid", "InService");
-            deleteAndAwaitGone(Sandbox.ENDPOINTS, "best-of-grid");
-            deleteAndAwaitGone(Sandbox.TUNING_JOBS, "grid");
-            await("trials deleted").atMost(WAIT).until(() -> client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default")
-                    .withLabel("mlforge.io/tuning-job", "grid").list().getItems().isEmpty());
-            return null;
-        });
-        scenario("in-cluster Endpoint behind a Gateway: two autoscaled variants, reweighted, new model and port, one variant removed, deleted", () -> {
-            sandbox.applyYaml(endpoint("ranker:1", 3, 90, 10, true));
-            awaitPhase(Sandbox.ENDPOINTS, "ranker", "InService");
-            blockingOwnerReferencesOf(client.apps().deployments().inNamespace("default").withLabel("mlforge.io/endpoint", "ranker").list().getItems());
-            sandbox.applyYaml(endpoint("ranker:1", 3, 50, 50, true));
-            await("reweighted").atMost(WAIT).until(() -> client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
-                    .inNamespace("default").withName("ranker").get().toString().contains("weight=50"));
-            sandbox.applyYaml(endpoint("ranker:2", 5, 50, 50, true) + "  kubernetes: {port: 9000}\n");
-            await("new model, port and autoscaling limit").atMost(WAIT).until(() -> {
-                var d = client.apps().deployments().inNamespace("default").withName("ranker-stable").get();
-                var h = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("default").withName("ranker-stable").get();
-                var svc = client.services().inNamespace("default").withName("ranker-stable").get();
-                return d != null && d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().endsWith("ranker:2")
-                        && h != null && h.getSpec().getMaxReplicas() == 5 && svc != null && svc.getSpec().getPorts().get(0).getPort() == 9000;
-            });
-            sandbox.applyYaml(endpoint("ranker:2", 5, 100, 0, false) + "  kubernetes: {port: 9000}\n");
-            await("candidate removed").atMost(WAIT).until(() -> client.apps().deployments().inNamespace("default").list().getItems().stream()
-                    .noneMatch(d -> d.getMetadata().getName().contains("candidate")));
-            deleteAndAwaitGone(Sandbox.ENDPOINTS, "ranker");
-            return null;
-        });
+                    awaitPhase(Sandbox.ENDPOINTS, "best-of-grid", "InService");
+                    deleteAndAwaitGone(Sandbox.ENDPOINTS, "best-of-grid");
+                    deleteAndAwaitGone(Sandbox.TUNING_JOBS, "grid");
+                    await("trials deleted")
+                            .atMost(WAIT)
+                            .until(() -> client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                                    .inNamespace("default")
+                                    .withLabel("mlforge.io/tuning-job", "grid")
+                                    .list()
+                                    .getItems()
+                                    .isEmpty());
+                    return null;
+                });
+        scenario(
+                "in-cluster Endpoint behind a Gateway: two autoscaled variants, reweighted, new model and port, one variant removed, deleted",
+                () -> {
+                    sandbox.applyYaml(endpoint("ranker:1", 3, 90, 10, true));
+                    awaitPhase(Sandbox.ENDPOINTS, "ranker", "InService");
+                    blockingOwnerReferencesOf(client.apps()
+                            .deployments()
+                            .inNamespace("default")
+                            .withLabel("mlforge.io/endpoint", "ranker")
+                            .list()
+                            .getItems());
+                    sandbox.applyYaml(endpoint("ranker:1", 3, 50, 50, true));
+                    await("reweighted")
+                            .atMost(WAIT)
+                            .until(() -> client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+                                    .inNamespace("default")
+                                    .withName("ranker")
+                                    .get()
+                                    .toString()
+                                    .contains("weight=50"));
+                    sandbox.applyYaml(endpoint("ranker:2", 5, 50, 50, true) + "  kubernetes: {port: 9000}\n");
+                    await("new model, port and autoscaling limit").atMost(WAIT).until(() -> {
+                        var d = client.apps()
+                                .deployments()
+                                .inNamespace("default")
+                                .withName("ranker-stable")
+                                .get();
+                        var h = client.autoscaling()
+                                .v2()
+                                .horizontalPodAutoscalers()
+                                .inNamespace("default")
+                                .withName("ranker-stable")
+                                .get();
+                        var svc = client.services()
+                                .inNamespace("default")
+                                .withName("ranker-stable")
+                                .get();
+                        return d != null
+                                && d.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getImage()
+                                        .endsWith("ranker:2")
+                                && h != null
+                                && h.getSpec().getMaxReplicas() == 5
+                                && svc != null
+                                && svc.getSpec().getPorts().get(0).getPort() == 9000;
+                    });
+                    sandbox.applyYaml(endpoint("ranker:2", 5, 100, 0, false) + "  kubernetes: {port: 9000}\n");
+                    await("candidate removed")
+                            .atMost(WAIT)
+                            .until(() -> client.apps().deployments().inNamespace("default").list().getItems().stream()
+                                    .noneMatch(d -> d.getMetadata().getName().contains("candidate")));
+                    deleteAndAwaitGone(Sandbox.ENDPOINTS, "ranker");
+                    return null;
+                });
 
-        List<PolicyRule> rules = new ArrayList<>(client.rbac().clusterRoles().withName(OperatorIdentity.RELEASE).get().getRules());
-        rules.addAll(client.rbac().roles().inNamespace(OperatorIdentity.NAMESPACE).withName(OperatorIdentity.RELEASE + "-leader-election").get().getRules());
+        List<PolicyRule> rules = new ArrayList<>(client.rbac()
+                .clusterRoles()
+                .withName(OperatorIdentity.RELEASE)
+                .get()
+                .getRules());
+        rules.addAll(client.rbac()
+                .roles()
+                .inNamespace(OperatorIdentity.NAMESPACE)
+                .withName(OperatorIdentity.RELEASE + "-leader-election")
+                .get()
+                .getRules());
         Set<Permission> granted = granted(rules);
         Map<Permission, List<String>> scenariosOf = new TreeMap<>();
         granted.forEach(p -> scenariosOf.put(p, new ArrayList<>()));
-        usedBy.forEach((scenario, used) -> used.forEach(p -> scenariosOf.computeIfAbsent(p, x -> new ArrayList<>()).add(scenario)));
-        CHECKED_AT_START.forEach((p, why) -> scenariosOf.computeIfAbsent(p, x -> new ArrayList<>()).add(why));
-        System.out.println("permission -> scenarios that needed it (* = not granted by the chart; allowed to every user by the"
-                + " API server's default system:basic-user role, or denied below)");
-        scenariosOf.forEach((p, scenarios) -> System.out.printf("  %-55s %s%n", p + (granted.contains(p) ? "" : " *"),
-                scenarios.isEmpty() ? "NONE" : String.join(" | ", scenarios)));
+        usedBy.forEach((scenario, used) -> used.forEach(
+                p -> scenariosOf.computeIfAbsent(p, x -> new ArrayList<>()).add(scenario)));
+        CHECKED_AT_START.forEach((p, why) ->
+                scenariosOf.computeIfAbsent(p, x -> new ArrayList<>()).add(why));
+        System.out.println(
+                "permission -> scenarios that needed it (* = not granted by the chart; allowed to every user by the"
+                        + " API server's default system:basic-user role, or denied below)");
+        scenariosOf.forEach((p, scenarios) -> System.out.printf(
+                "  %-55s %s%n",
+                p + (granted.contains(p) ? "" : " *"), scenarios.isEmpty() ? "NONE" : String.join(" | ", scenarios)));
 
         assertThat(denied).as("requests the chart's RBAC denied").isEmpty();
         // "get" on a resource the operator lists reveals nothing "list" does not: it may come with it
         Set<Permission> unused = new TreeSet<>(granted);
         unused.removeIf(p -> !scenariosOf.get(p).isEmpty()
-                || p.verb().equals("get") && !scenariosOf.getOrDefault(new Permission(p.apiGroup(), p.resource(), "list"), List.of()).isEmpty());
-        assertThat(unused).as("permissions the chart grants that no scenario needed").isEmpty();
+                || p.verb().equals("get")
+                        && !scenariosOf
+                                .getOrDefault(new Permission(p.apiGroup(), p.resource(), "list"), List.of())
+                                .isEmpty());
+        assertThat(unused)
+                .as("permissions the chart grants that no scenario needed")
+                .isEmpty();
     }
 }

@@ -3,7 +3,6 @@ package io.mlforge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
@@ -13,7 +12,6 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -25,15 +23,24 @@ import org.junit.jupiter.api.Test;
  * SageMaker emulator; assertions on status and on the emulator's request log.
  */
 class EndpointE2ETest {
-    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
-    private static final Set<String> WRITES = Set.of("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "UpdateEndpoint", "DeleteEndpoint",
-            "DeleteEndpointConfig", "DeleteModel");
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
+    private static final Set<String> WRITES = Set.of(
+            "CreateModel",
+            "CreateEndpointConfig",
+            "CreateEndpoint",
+            "UpdateEndpoint",
+            "DeleteEndpoint",
+            "DeleteEndpointConfig",
+            "DeleteModel");
     private static Sandbox sandbox;
     private static KubernetesClient client;
 
     @BeforeAll
     static void startSandbox() throws Exception {
-        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-endpoints"), 1, 1, 0.2, 0, true));
+        sandbox = Sandbox.start(
+                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-endpoints"), 1, 1, 0.2, 0, true));
         client = sandbox.client();
     }
 
@@ -50,12 +57,17 @@ class EndpointE2ETest {
 
     /** The endpoint's status through the typed API (an empty status while it has none). */
     private static EndpointStatus status(String name) {
-        Endpoint endpoint = client.resources(Endpoint.class).inNamespace("default").withName(name).get();
+        Endpoint endpoint = client.resources(Endpoint.class)
+                .inNamespace("default")
+                .withName(name)
+                .get();
         return endpoint == null || endpoint.getStatus() == null ? new EndpointStatus() : endpoint.getStatus();
     }
 
     private static EndpointStatus await(String name, String what, Predicate<EndpointStatus> condition) {
-        org.awaitility.Awaitility.await(name + " " + what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        org.awaitility.Awaitility.await(name + " " + what)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> condition.test(status(name)));
         return status(name);
     }
@@ -66,15 +78,24 @@ class EndpointE2ETest {
 
     /** InService, no update pending, and serving a model whose data URI contains {@code dataUriPart} (per SageMaker's CreateModel). */
     private static Predicate<EndpointStatus> inServiceWith(String dataUriPart) {
-        return s -> inService(s) && s.sagemaker != null && s.sagemaker.pendingEndpointConfigName == null && s.sagemaker.modelNames != null
-                && sandbox.sagemaker().requestLog().stream().anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
-                        && s.sagemaker.modelNames.contains(r.at("/request/ModelName").asText())
-                        && r.at("/request/PrimaryContainer/ModelDataUrl").asText().contains(dataUriPart));
+        return s -> inService(s)
+                && s.sagemaker != null
+                && s.sagemaker.pendingEndpointConfigName == null
+                && s.sagemaker.modelNames != null
+                && sandbox.sagemaker().requestLog().stream()
+                        .anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
+                                && s.sagemaker.modelNames.contains(
+                                        r.at("/request/ModelName").asText())
+                                && r.at("/request/PrimaryContainer/ModelDataUrl")
+                                        .asText()
+                                        .contains(dataUriPart));
     }
 
     private static List<JsonNode> writes(String endpointName) {
-        return sandbox.sagemaker().requestLog().stream().filter(r -> WRITES.contains(r.path("operation").asText()))
-                .filter(r -> r.path("request").toString().contains(endpointName)).toList();
+        return sandbox.sagemaker().requestLog().stream()
+                .filter(r -> WRITES.contains(r.path("operation").asText()))
+                .filter(r -> r.path("request").toString().contains(endpointName))
+                .toList();
     }
 
     private static String endpoint(String name, String image, String dataUri, String extra) {
@@ -96,34 +117,60 @@ class EndpointE2ETest {
 
     @Test
     void realTimeEndpointUpdatesBlueGreenAndCollectsTheOldConfig() throws Exception {
-        apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v1/model.tar.gz",
+        apply(endpoint(
+                "churn",
+                XGB,
+                "s3://mlforge-examples/churn/v1/model.tar.gz",
                 "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
         EndpointStatus first = await("churn", "InService", inServiceWith("v1"));
         String firstConfig = first.sagemaker.endpointConfigName;
         assertThat(first.sagemaker.endpointName).isEqualTo("default-churn");
         assertThat(first.sagemaker.endpointStatus).isEqualTo("InService");
-        assertThat(first.url).isEqualTo("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/default-churn/invocations");
-        assertThat(first.variants).extracting(v -> v.name + "=" + v.currentWeight).containsExactly("primary=0.8", "canary=0.2");
+        assertThat(first.url)
+                .isEqualTo("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/default-churn/invocations");
+        assertThat(first.variants)
+                .extracting(v -> v.name + "=" + v.currentWeight)
+                .containsExactly("primary=0.8", "canary=0.2");
 
         // re-applying the same spec writes nothing to SageMaker
         int writesBefore = writes("default-churn").size();
-        apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v1/model.tar.gz",
+        apply(endpoint(
+                "churn",
+                XGB,
+                "s3://mlforge-examples/churn/v1/model.tar.gz",
                 "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
-        org.awaitility.Awaitility.await("no SageMaker writes").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await("no SageMaker writes")
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> writes("default-churn").size() == writesBefore);
 
         // a new model: new model + config, UpdateEndpoint with the canary policy, then the old config is deleted
-        apply(endpoint("churn", XGB, "s3://mlforge-examples/churn/v2/model.tar.gz",
+        apply(endpoint(
+                "churn",
+                XGB,
+                "s3://mlforge-examples/churn/v2/model.tar.gz",
                 "  deployment: {strategy: Canary, canary: {trafficPercent: 10, waitSeconds: 60}}\n"));
-        EndpointStatus second = await("churn", "updated", s -> inServiceWith("v2").test(s) && !firstConfig.equals(s.sagemaker.endpointConfigName));
+        EndpointStatus second = await(
+                "churn",
+                "updated",
+                s -> inServiceWith("v2").test(s) && !firstConfig.equals(s.sagemaker.endpointConfigName));
         String secondConfig = second.sagemaker.endpointConfigName;
-        List<JsonNode> update = sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())).toList();
+        List<JsonNode> update = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "UpdateEndpoint".equals(r.path("operation").asText()))
+                .toList();
         assertThat(update).last().satisfies(r -> {
             assertThat(r.at("/request/EndpointConfigName").asText()).isEqualTo(secondConfig);
-            assertThat(r.at("/request/DeploymentConfig/BlueGreenUpdatePolicy/TrafficRoutingConfiguration/Type").asText()).isEqualTo("CANARY");
+            assertThat(r.at("/request/DeploymentConfig/BlueGreenUpdatePolicy/TrafficRoutingConfiguration/Type")
+                            .asText())
+                    .isEqualTo("CANARY");
         });
-        org.awaitility.Awaitility.await("old config deleted").atMost(Duration.ofSeconds(30)).until(() -> sandbox.sagemaker().requestLog().stream()
-                .anyMatch(r -> "DeleteEndpointConfig".equals(r.path("operation").asText()) && firstConfig.equals(r.at("/request/EndpointConfigName").asText())));
+        org.awaitility.Awaitility.await("old config deleted")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.sagemaker().requestLog().stream()
+                        .anyMatch(r -> "DeleteEndpointConfig"
+                                        .equals(r.path("operation").asText())
+                                && firstConfig.equals(
+                                        r.at("/request/EndpointConfigName").asText())));
     }
 
     @Test
@@ -131,7 +178,11 @@ class EndpointE2ETest {
         apply(endpoint("fraud", XGB, "s3://mlforge-examples/fraud/v1/model.tar.gz", ""));
         EndpointStatus serving = await("fraud", "InService", inServiceWith("v1"));
         String good = serving.sagemaker.endpointConfigName;
-        apply(endpoint("fraud", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-fail:1", "s3://mlforge-examples/fraud/v2/model.tar.gz", ""));
+        apply(endpoint(
+                "fraud",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-fail:1",
+                "s3://mlforge-examples/fraud/v2/model.tar.gz",
+                ""));
         EndpointStatus failed = await("fraud", "UpdateFailed", s -> s.failedUpdate != null);
         assertThat(failed.sagemaker.endpointConfigName).isEqualTo(good);
         assertThat(failed.phase).isEqualTo(EndpointPhase.InService);
@@ -141,14 +192,31 @@ class EndpointE2ETest {
             assertThat(c.reason).isEqualTo("UpdateRolledBack");
         });
         assertThat(failed.failedUpdate.reason).contains("ping health check");
-        long updates = sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
-                && "default-fraud".equals(r.at("/request/EndpointName").asText())).count();
-        org.awaitility.Awaitility.await("the failed config is not retried").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-                .until(() -> sandbox.sagemaker().requestLog().stream().filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
-                        && "default-fraud".equals(r.at("/request/EndpointName").asText())).count() == updates);
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(sandbox.operator().url("/q/metrics"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).containsPattern("mlforge_endpoint_updates_total\\{backend=\"SageMaker\",outcome=\"RolledBack\"[^}]*\\} [1-9]")
+        long updates = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
+                        && "default-fraud".equals(r.at("/request/EndpointName").asText()))
+                .count();
+        org.awaitility.Awaitility.await("the failed config is not retried")
+                .during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> sandbox.sagemaker().requestLog().stream()
+                                .filter(r -> "UpdateEndpoint"
+                                                .equals(r.path("operation").asText())
+                                        && "default-fraud"
+                                                .equals(r.at("/request/EndpointName")
+                                                        .asText()))
+                                .count()
+                        == updates);
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(sandbox.operator().url("/q/metrics")))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .containsPattern(
+                        "mlforge_endpoint_updates_total\\{backend=\"SageMaker\",outcome=\"RolledBack\"[^}]*\\} [1-9]")
                 .containsPattern("mlforge_endpoints\\{backend=\"SageMaker\",phase=\"InService\"[^}]*\\} [1-9]");
     }
 
@@ -157,16 +225,27 @@ class EndpointE2ETest {
         sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-serverless.yaml"));
         sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-async.yaml"));
         await("sentiment-serverless", "InService", EndpointE2ETest::inService);
-        String asyncName = client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").list().getItems().stream()
-                .map(e -> e.getMetadata().getName()).filter(n -> !n.equals("sentiment-serverless") && !n.startsWith("churn") && !n.startsWith("fraud")
-                        && !n.startsWith("gone")).findFirst().orElseThrow();
+        String asyncName =
+                client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").list().getItems().stream()
+                        .map(e -> e.getMetadata().getName())
+                        .filter(n -> !n.equals("sentiment-serverless")
+                                && !n.startsWith("churn")
+                                && !n.startsWith("fraud")
+                                && !n.startsWith("gone"))
+                        .findFirst()
+                        .orElseThrow();
         await(asyncName, "InService", EndpointE2ETest::inService);
         assertThat(sandbox.sagemaker().requestLog()).anySatisfy(r -> {
             assertThat(r.path("operation").asText()).isEqualTo("CreateEndpointConfig");
-            assertThat(r.at("/request/ProductionVariants/0/ServerlessConfig/MemorySizeInMB").asInt()).isEqualTo(5120);
+            assertThat(r.at("/request/ProductionVariants/0/ServerlessConfig/MemorySizeInMB")
+                            .asInt())
+                    .isEqualTo(5120);
         });
-        assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "CreateEndpointConfig".equals(r.path("operation").asText())
-                && r.at("/request/AsyncInferenceConfig/OutputConfig/S3OutputPath").asText().startsWith("s3://"));
+        assertThat(sandbox.sagemaker().requestLog())
+                .anyMatch(r -> "CreateEndpointConfig".equals(r.path("operation").asText())
+                        && r.at("/request/AsyncInferenceConfig/OutputConfig/S3OutputPath")
+                                .asText()
+                                .startsWith("s3://"));
     }
 
     @Test
@@ -174,41 +253,81 @@ class EndpointE2ETest {
         apply(endpoint("gone", XGB, "s3://mlforge-examples/gone/model.tar.gz", ""));
         EndpointStatus serving = await("gone", "InService", inServiceWith("gone"));
         String config = serving.sagemaker.endpointConfigName;
-        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("gone").delete();
-        org.awaitility.Awaitility.await("gone").atMost(Duration.ofSeconds(60))
-                .until(() -> client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("gone").get() == null);
-        List<String> deletes = sandbox.sagemaker().requestLog().stream().filter(r -> r.path("operation").asText().startsWith("Delete"))
-                .filter(r -> r.path("request").toString().contains("default-gone")).map(r -> r.path("operation").asText()).distinct().toList();
+        client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                .inNamespace("default")
+                .withName("gone")
+                .delete();
+        org.awaitility.Awaitility.await("gone")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                                .inNamespace("default")
+                                .withName("gone")
+                                .get()
+                        == null);
+        List<String> deletes = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> r.path("operation").asText().startsWith("Delete"))
+                .filter(r -> r.path("request").toString().contains("default-gone"))
+                .map(r -> r.path("operation").asText())
+                .distinct()
+                .toList();
         assertThat(deletes).contains("DeleteEndpoint", "DeleteEndpointConfig", "DeleteModel");
-        assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "DeleteEndpointConfig".equals(r.path("operation").asText())
-                && config.equals(r.at("/request/EndpointConfigName").asText()));
+        assertThat(sandbox.sagemaker().requestLog())
+                .anyMatch(r -> "DeleteEndpointConfig".equals(r.path("operation").asText())
+                        && config.equals(r.at("/request/EndpointConfigName").asText()));
     }
 
     @Test
     void theRealTimeSampleScalesThroughApplicationAutoScaling() throws Exception {
         sandbox.apply(REPO.resolve("config/samples/endpoint-sagemaker-realtime.yaml"));
         await("fraud-realtime", "InService", EndpointE2ETest::inService);
-        Predicate<JsonNode> ours = r -> r.at("/request/ResourceId").asText().startsWith("endpoint/default-fraud-realtime/");
-        org.awaitility.Awaitility.await("scaling applied").atMost(Duration.ofSeconds(30)).until(() -> sandbox.sagemaker().requestLog().stream()
-                .anyMatch(r -> "PutScalingPolicy".equals(r.path("operation").asText()) && ours.test(r)));
-        JsonNode target = sandbox.sagemaker().requestLog().stream().filter(r -> "RegisterScalableTarget".equals(r.path("operation").asText()))
-                .filter(ours).findFirst().orElseThrow().path("request");
+        Predicate<JsonNode> ours =
+                r -> r.at("/request/ResourceId").asText().startsWith("endpoint/default-fraud-realtime/");
+        org.awaitility.Awaitility.await("scaling applied")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.sagemaker().requestLog().stream()
+                        .anyMatch(r ->
+                                "PutScalingPolicy".equals(r.path("operation").asText()) && ours.test(r)));
+        JsonNode target = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "RegisterScalableTarget".equals(r.path("operation").asText()))
+                .filter(ours)
+                .findFirst()
+                .orElseThrow()
+                .path("request");
         assertThat(target.path("ResourceId").asText()).isEqualTo("endpoint/default-fraud-realtime/variant/primary");
         assertThat(target.path("ScalableDimension").asText()).isEqualTo("sagemaker:variant:DesiredInstanceCount");
         assertThat(target.path("MinCapacity").asInt()).isEqualTo(2);
         assertThat(target.path("MaxCapacity").asInt()).isEqualTo(8);
-        JsonNode policy = sandbox.sagemaker().requestLog().stream().filter(r -> "PutScalingPolicy".equals(r.path("operation").asText()))
-                .filter(ours).findFirst().orElseThrow().path("request").path("TargetTrackingScalingPolicyConfiguration");
+        JsonNode policy = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "PutScalingPolicy".equals(r.path("operation").asText()))
+                .filter(ours)
+                .findFirst()
+                .orElseThrow()
+                .path("request")
+                .path("TargetTrackingScalingPolicyConfiguration");
         assertThat(policy.path("TargetValue").asDouble()).isEqualTo(1000.0);
-        assertThat(policy.at("/PredefinedMetricSpecification/PredefinedMetricType").asText()).isEqualTo("SageMakerVariantInvocationsPerInstance");
+        assertThat(policy.at("/PredefinedMetricSpecification/PredefinedMetricType")
+                        .asText())
+                .isEqualTo("SageMakerVariantInvocationsPerInstance");
         assertThat(policy.path("ScaleInCooldown").asInt()).isEqualTo(300);
         assertThat(policy.path("ScaleOutCooldown").asInt()).isEqualTo(60);
-        JsonNode config = sandbox.sagemaker().requestLog().stream().filter(r -> "CreateEndpointConfig".equals(r.path("operation").asText())
-                && r.at("/request/EndpointConfigName").asText().startsWith("default-fraud-realtime-")).findFirst().orElseThrow().path("request");
-        assertThat(config.at("/DataCaptureConfig/InitialSamplingPercentage").asInt()).isEqualTo(20);
-        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("fraud-realtime").delete();
-        org.awaitility.Awaitility.await("deregistered").atMost(Duration.ofSeconds(60)).until(() -> sandbox.sagemaker().requestLog().stream()
-                .anyMatch(r -> "DeregisterScalableTarget".equals(r.path("operation").asText()) && ours.test(r)));
+        JsonNode config = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "CreateEndpointConfig".equals(r.path("operation").asText())
+                        && r.at("/request/EndpointConfigName").asText().startsWith("default-fraud-realtime-"))
+                .findFirst()
+                .orElseThrow()
+                .path("request");
+        assertThat(config.at("/DataCaptureConfig/InitialSamplingPercentage").asInt())
+                .isEqualTo(20);
+        client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                .inNamespace("default")
+                .withName("fraud-realtime")
+                .delete();
+        org.awaitility.Awaitility.await("deregistered")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> sandbox.sagemaker().requestLog().stream()
+                        .anyMatch(r -> "DeregisterScalableTarget"
+                                        .equals(r.path("operation").asText())
+                                && ours.test(r)));
     }
 
     @Test
@@ -243,14 +362,21 @@ class EndpointE2ETest {
                   sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
                 """);
         EndpointStatus serving = await("from-training", "InService", EndpointE2ETest::inService);
-        String artifacts = client.resources(TrainingJob.class).inNamespace("default").withName("xgb-for-serving").get().getStatus().modelArtifacts;
+        String artifacts = client.resources(TrainingJob.class)
+                .inNamespace("default")
+                .withName("xgb-for-serving")
+                .get()
+                .getStatus()
+                .modelArtifacts;
         assertThat(serving.resolvedModels).singleElement().satisfies(r -> {
             assertThat(r.variant).isEqualTo("primary");
             assertThat(r.dataUri).isEqualTo(artifacts);
             assertThat(r.source).isEqualTo("TrainingJob/xgb-for-serving");
         });
-        assertThat(sandbox.sagemaker().requestLog()).anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
-                && artifacts.equals(r.at("/request/PrimaryContainer/ModelDataUrl").asText()));
+        assertThat(sandbox.sagemaker().requestLog())
+                .anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
+                        && artifacts.equals(
+                                r.at("/request/PrimaryContainer/ModelDataUrl").asText()));
     }
 
     @Test
@@ -259,57 +385,145 @@ class EndpointE2ETest {
         EndpointStatus ready = await("churn-model", "InService", EndpointE2ETest::inService);
         assertThat(ready.url).isEqualTo("http://churn-model.default.svc:8080/invocations");
         assertThat(ready.readyVariants).isEqualTo("2/2");
-        assertThat(ready.variants).extracting(v -> v.name + " desired=" + v.desiredWeight + " current=" + v.currentWeight + " ready=" + v.readyInstances)
-                .containsExactly("stable desired=0.9 current=0.667 ready=2", "candidate desired=0.1 current=0.333 ready=1");
-        var stable = client.apps().deployments().inNamespace("default").withName("churn-model-stable").get();
+        assertThat(ready.variants)
+                .extracting(v -> v.name + " desired=" + v.desiredWeight + " current=" + v.currentWeight + " ready="
+                        + v.readyInstances)
+                .containsExactly(
+                        "stable desired=0.9 current=0.667 ready=2", "candidate desired=0.1 current=0.333 ready=1");
+        var stable = client.apps()
+                .deployments()
+                .inNamespace("default")
+                .withName("churn-model-stable")
+                .get();
         var pod = stable.getSpec().getTemplate().getSpec();
         assertThat(pod.getInitContainers()).singleElement().satisfies(c -> {
             assertThat(c.getArgs()).containsExactly("model");
-            assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getValue()).isEqualTo("s3://mlforge-examples/churn/models/v3/model.tar.gz"));
+            assertThat(c.getEnv())
+                    .anySatisfy(e ->
+                            assertThat(e.getValue()).isEqualTo("s3://mlforge-examples/churn/models/v3/model.tar.gz"));
         });
-        assertThat(pod.getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
+        assertThat(pod.getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+                .isEqualTo("/ping");
         assertThat(pod.getContainers().get(0).getArgs()).containsExactly("serve");
         assertThat(pod.getServiceAccountName()).isEqualTo("model-reader");
-        assertThat(stable.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
-        assertThat(client.services().inNamespace("default").withLabel("mlforge.io/endpoint", "churn-model").list().getItems())
-                .extracting(x -> x.getMetadata().getName()).containsExactlyInAnyOrder("churn-model", "churn-model-stable", "churn-model-candidate");
-        var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("default").withName("churn-model-stable").get();
+        assertThat(stable.getSpec()
+                        .getStrategy()
+                        .getRollingUpdate()
+                        .getMaxUnavailable()
+                        .getIntVal())
+                .isZero();
+        assertThat(client.services()
+                        .inNamespace("default")
+                        .withLabel("mlforge.io/endpoint", "churn-model")
+                        .list()
+                        .getItems())
+                .extracting(x -> x.getMetadata().getName())
+                .containsExactlyInAnyOrder("churn-model", "churn-model-stable", "churn-model-candidate");
+        var hpa = client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("default")
+                .withName("churn-model-stable")
+                .get();
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
 
         // the autoscaler scales the stable variant: the operator keeps its count
-        client.apps().deployments().inNamespace("default").withName("churn-model-stable").edit(d -> {
-            d.getSpec().setReplicas(4);
-            return d;
-        });
-        EndpointStatus scaled = await("churn-model", "scaled", s -> s.variants != null && s.variants.stream()
-                .anyMatch(v -> "stable".equals(v.name) && Integer.valueOf(4).equals(v.readyInstances)));
+        client.apps()
+                .deployments()
+                .inNamespace("default")
+                .withName("churn-model-stable")
+                .edit(d -> {
+                    d.getSpec().setReplicas(4);
+                    return d;
+                });
+        EndpointStatus scaled = await(
+                "churn-model",
+                "scaled",
+                s -> s.variants != null
+                        && s.variants.stream()
+                                .anyMatch(v -> "stable".equals(v.name)
+                                        && Integer.valueOf(4).equals(v.readyInstances)));
         assertThat(scaled.variants).extracting(v -> v.currentWeight).containsExactly(0.8, 0.2);
 
         // a new model for the candidate rolls its Deployment only
-        String stableHash = stable.getSpec().getTemplate().getMetadata().getAnnotations().get("mlforge.io/model-hash");
-        client.resources(Endpoint.class).inNamespace("default").withName("churn-model").edit(e -> {
-            e.getSpec().variants.get(1).model.dataUri = "s3://mlforge-examples/churn/models/v5/model.tar.gz";
-            return e;
-        });
-        org.awaitility.Awaitility.await("candidate rolled").atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace("default")
-                .withName("churn-model-candidate").get().getSpec().getTemplate().getSpec().getInitContainers().get(0).getEnv().stream()
-                .anyMatch(e -> "s3://mlforge-examples/churn/models/v5/model.tar.gz".equals(e.getValue())));
-        assertThat(client.apps().deployments().inNamespace("default").withName("churn-model-stable").get().getSpec().getTemplate().getMetadata()
-                .getAnnotations().get("mlforge.io/model-hash")).isEqualTo(stableHash);
-        assertThat(client.apps().deployments().inNamespace("default").withName("churn-model-stable").get().getSpec().getReplicas()).isEqualTo(4);
+        String stableHash =
+                stable.getSpec().getTemplate().getMetadata().getAnnotations().get("mlforge.io/model-hash");
+        client.resources(Endpoint.class)
+                .inNamespace("default")
+                .withName("churn-model")
+                .edit(e -> {
+                    e.getSpec().variants.get(1).model.dataUri = "s3://mlforge-examples/churn/models/v5/model.tar.gz";
+                    return e;
+                });
+        org.awaitility.Awaitility.await("candidate rolled")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> client
+                        .apps()
+                        .deployments()
+                        .inNamespace("default")
+                        .withName("churn-model-candidate")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getInitContainers()
+                        .get(0)
+                        .getEnv()
+                        .stream()
+                        .anyMatch(e -> "s3://mlforge-examples/churn/models/v5/model.tar.gz".equals(e.getValue())));
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("default")
+                        .withName("churn-model-stable")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get("mlforge.io/model-hash"))
+                .isEqualTo(stableHash);
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("default")
+                        .withName("churn-model-stable")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .isEqualTo(4);
         await("churn-model", "InService again", EndpointE2ETest::inService);
 
-        client.genericKubernetesResources(Sandbox.ENDPOINTS).inNamespace("default").withName("churn-model").delete();
-        org.awaitility.Awaitility.await("objects removed").atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace("default")
-                .withLabel("mlforge.io/endpoint", "churn-model").list().getItems().isEmpty()
-                && client.services().inNamespace("default").withLabel("mlforge.io/endpoint", "churn-model").list().getItems().isEmpty());
+        client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                .inNamespace("default")
+                .withName("churn-model")
+                .delete();
+        org.awaitility.Awaitility.await("objects removed")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace("default")
+                                .withLabel("mlforge.io/endpoint", "churn-model")
+                                .list()
+                                .getItems()
+                                .isEmpty()
+                        && client.services()
+                                .inNamespace("default")
+                                .withLabel("mlforge.io/endpoint", "churn-model")
+                                .list()
+                                .getItems()
+                                .isEmpty());
     }
 
     private static void emulatorCall(String operation, String json) throws Exception {
-        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.sagemaker().endpoint()))
-                .header("X-Amz-Target", "SageMaker." + operation).header("Content-Type", "application/x-amz-json-1.1")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(sandbox.sagemaker().endpoint()))
+                                .header("X-Amz-Target", "SageMaker." + operation)
+                                .header("Content-Type", "application/x-amz-json-1.1")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
     }
 
     @Test
@@ -318,12 +532,20 @@ class EndpointE2ETest {
         EndpointStatus serving = await("drift", "InService", inServiceWith("drift"));
         emulatorCall("DeleteEndpoint", "{\"EndpointName\": \"default-drift\"}");
         // found by the next describe (the interval doubles while the endpoint is stable, up to 5 minutes)
-        org.awaitility.Awaitility.await("created again").atMost(Duration.ofSeconds(60)).until(() -> sandbox.sagemaker().requestLog().stream()
-                .filter(r -> "CreateEndpoint".equals(r.path("operation").asText()) && "default-drift".equals(r.at("/request/EndpointName").asText()))
-                .count() == 2);
+        org.awaitility.Awaitility.await("created again")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> sandbox.sagemaker().requestLog().stream()
+                                .filter(r -> "CreateEndpoint"
+                                                .equals(r.path("operation").asText())
+                                        && "default-drift"
+                                                .equals(r.at("/request/EndpointName")
+                                                        .asText()))
+                                .count()
+                        == 2);
         await("drift", "InService again", s -> inService(s) && s.sagemaker.pendingEndpointConfigName == null);
-        assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e -> "drift".equals(e.getInvolvedObject().getName())
-                && "DriftRepaired".equals(e.getReason()));
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .anyMatch(
+                        e -> "drift".equals(e.getInvolvedObject().getName()) && "DriftRepaired".equals(e.getReason()));
         assertThat(status("drift").sagemaker.endpointConfigName).isEqualTo(serving.sagemaker.endpointConfigName);
     }
 
@@ -331,14 +553,26 @@ class EndpointE2ETest {
     void anUpdateSageMakerRejectsKeepsTheOldVersionAndIsNotRetried() throws Exception {
         apply(endpoint("rejected", XGB, "s3://mlforge-examples/rejected/v1/model.tar.gz", ""));
         EndpointStatus serving = await("rejected", "InService", inServiceWith("v1"));
-        apply(endpoint("rejected", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-missing:2", "s3://mlforge-examples/rejected/v2/model.tar.gz", ""));
+        apply(endpoint(
+                "rejected",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/sandbox-missing:2",
+                "s3://mlforge-examples/rejected/v2/model.tar.gz",
+                ""));
         EndpointStatus failed = await("rejected", "UpdateFailed", s -> s.failedUpdate != null);
         assertThat(failed.failedUpdate.reason).contains("Requested image").contains("not found");
         assertThat(failed.sagemaker.endpointConfigName).isEqualTo(serving.sagemaker.endpointConfigName);
-        long creates = sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
-                && r.toString().contains("sandbox-missing")).count();
-        org.awaitility.Awaitility.await("not retried").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-                .until(() -> sandbox.sagemaker().requestLog().stream().filter(r -> "CreateModel".equals(r.path("operation").asText())
-                        && r.toString().contains("sandbox-missing")).count() == creates);
+        long creates = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "CreateModel".equals(r.path("operation").asText())
+                        && r.toString().contains("sandbox-missing"))
+                .count();
+        org.awaitility.Awaitility.await("not retried")
+                .during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> sandbox.sagemaker().requestLog().stream()
+                                .filter(r ->
+                                        "CreateModel".equals(r.path("operation").asText())
+                                                && r.toString().contains("sandbox-missing"))
+                                .count()
+                        == creates);
     }
 }

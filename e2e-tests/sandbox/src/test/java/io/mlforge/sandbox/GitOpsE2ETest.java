@@ -21,14 +21,17 @@ import org.junit.jupiter.api.Test;
  * finalizer, never a field of the spec.
  */
 class GitOpsE2ETest {
-    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Sandbox sandbox;
     private static Kubectl kubectl;
 
     @BeforeAll
     static void startSandbox() throws Exception {
-        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-gitops"), 2, 8, 0.2, 0, true));
+        sandbox = Sandbox.start(
+                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-gitops"), 2, 8, 0.2, 0, true));
         kubectl = new Kubectl(sandbox.controlPlane().kubectl(), sandbox.kubeconfig());
     }
 
@@ -40,8 +43,11 @@ class GitOpsE2ETest {
     }
 
     private static Kubectl.Result gitopsApply(Path manifest) {
-        Kubectl.Result result = kubectl.run("apply", "--server-side", "--field-manager=gitops-controller", "-f", manifest.toString());
-        assertThat(result.ok()).as("server-side apply of %s:\n%s", manifest.getFileName(), result).isTrue();
+        Kubectl.Result result =
+                kubectl.run("apply", "--server-side", "--field-manager=gitops-controller", "-f", manifest.toString());
+        assertThat(result.ok())
+                .as("server-side apply of %s:\n%s", manifest.getFileName(), result)
+                .isTrue();
         return result;
     }
 
@@ -60,7 +66,8 @@ class GitOpsE2ETest {
 
     @Test
     void kstatusSeesWorkInProgressAndFinishedWorkAsCurrent() throws Exception {
-        Kubectl.Result suspended = kubectl.runWithInput("""
+        Kubectl.Result suspended =
+                kubectl.runWithInput("""
                 apiVersion: mlforge.io/v1alpha1
                 kind: TrainingJob
                 metadata: {name: gitops-suspended, namespace: default}
@@ -68,35 +75,44 @@ class GitOpsE2ETest {
                 """, "apply", "--server-side", "--field-manager=gitops-controller", "-f", "-");
         assertThat(suspended.ok()).as(suspended.toString()).isTrue();
         gitopsApply(REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"));
-        assertThat(kubectl.run("wait", "--for=condition=Succeeded", "mltj/sandbox-branin", "--timeout=120s").ok()).isTrue();
-        Awaitility.await("kstatus").atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(kstatus())
-                .containsEntry("TrainingJob/gitops-suspended", "InProgress")
-                .containsEntry("TrainingJob/sandbox-branin", "Current"));
+        assertThat(kubectl.run("wait", "--for=condition=Succeeded", "mltj/sandbox-branin", "--timeout=120s")
+                        .ok())
+                .isTrue();
+        Awaitility.await("kstatus")
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(kstatus())
+                        .containsEntry("TrainingJob/gitops-suspended", "InProgress")
+                        .containsEntry("TrainingJob/sandbox-branin", "Current"));
     }
 
     @Test
     void everySampleTheSandboxRunsIsAppliedThreeTimesWithoutConflictOrDrift() throws Exception {
-        List<Path> samples = new ArrayList<>(List.of(REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"),
-                REPO.resolve("config/samples/tuningjob-grid.yaml"), REPO.resolve("config/samples/endpoint-weighted-variants.yaml"),
+        List<Path> samples = new ArrayList<>(List.of(
+                REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"),
+                REPO.resolve("config/samples/tuningjob-grid.yaml"),
+                REPO.resolve("config/samples/endpoint-weighted-variants.yaml"),
                 REPO.resolve("config/samples/endpoint-sagemaker-realtime.yaml")));
         for (Path sample : samples) {
             gitopsApply(sample);
         }
         // while the operator adds finalizers and writes status, the GitOps tool syncs again (twice)
-        Awaitility.await("operator status on every sample").atMost(Duration.ofSeconds(120)).until(() -> {
-            for (Path sample : samples) {
-                if (!get(sample).path("status").has("phase")) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        Awaitility.await("operator status on every sample")
+                .atMost(Duration.ofSeconds(120))
+                .until(() -> {
+                    for (Path sample : samples) {
+                        if (!get(sample).path("status").has("phase")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
         for (int sync = 2; sync <= 3; sync++) {
             for (Path sample : samples) {
                 JsonNode before = get(sample);
                 gitopsApply(sample);
                 JsonNode after = get(sample);
-                assertThat(after.at("/metadata/generation").asLong()).as("sync %d of %s: the spec did not drift", sync, sample.getFileName())
+                assertThat(after.at("/metadata/generation").asLong())
+                        .as("sync %d of %s: the spec did not drift", sync, sample.getFileName())
                         .isEqualTo(before.at("/metadata/generation").asLong());
                 assertThat(after.path("spec")).isEqualTo(before.path("spec"));
             }
@@ -112,7 +128,12 @@ class GitOpsE2ETest {
                 // everything else is the operator's: status, and its finalizer in metadata — never the spec
                 List<String> owned = new ArrayList<>();
                 entry.path("fieldsV1").fieldNames().forEachRemaining(owned::add);
-                assertThat(owned).as("%s: fields of manager %s (%s)", sample.getFileName(), manager, entry.path("subresource").asText())
+                assertThat(owned)
+                        .as(
+                                "%s: fields of manager %s (%s)",
+                                sample.getFileName(),
+                                manager,
+                                entry.path("subresource").asText())
                         .doesNotContain("f:spec");
             }
         }

@@ -1,12 +1,11 @@
 package io.mlforge.sandbox;
 
-import io.mlforge.api.v1alpha1.TrainingPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlforge.api.v1alpha1.TrainingPhase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +19,17 @@ import org.junit.jupiter.api.Test;
  * Kubernetes).
  */
 class LogsCliE2ETest {
-    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
     private static final Path CLI = REPO.resolve("operator/cli/target/kubectl-mlforge.jar");
     private static Sandbox sandbox;
     private static SandboxTrainingJobs jobs;
 
     @BeforeAll
     static void startSandbox() throws Exception {
-        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-logs"), 2, 8, 0.2, 0, true));
+        sandbox = Sandbox.start(
+                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-logs"), 2, 8, 0.2, 0, true));
         jobs = new SandboxTrainingJobs(sandbox);
     }
 
@@ -38,13 +40,17 @@ class LogsCliE2ETest {
         }
     }
 
-    record Result(int exit, List<String> out, String err) {
-    }
+    record Result(int exit, List<String> out, String err) {}
 
     private static Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", CLI.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", CLI.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--kubeconfig", sandbox.kubeconfig().toString(), "--endpoint-url", sandbox.sagemaker().endpoint()));
+        command.addAll(List.of(
+                "--kubeconfig",
+                sandbox.kubeconfig().toString(),
+                "--endpoint-url",
+                sandbox.sagemaker().endpoint()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("AWS_ACCESS_KEY_ID", "sandbox");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "sandbox-secret");
@@ -56,7 +62,10 @@ class LogsCliE2ETest {
         var out = process.getInputStream().readAllBytes();
         var err = process.getErrorStream().readAllBytes();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8).lines().toList(), new String(err, StandardCharsets.UTF_8));
+        return new Result(
+                process.exitValue(),
+                new String(out, StandardCharsets.UTF_8).lines().toList(),
+                new String(err, StandardCharsets.UTF_8));
     }
 
     private static Result cli(String... args) throws Exception {
@@ -73,13 +82,21 @@ class LogsCliE2ETest {
 
         assertThat(result.exit()).as(result.err()).isZero();
         for (String host : List.of("algo-1", "algo-2")) {
-            assertThat(result.out()).filteredOn(l -> l.startsWith("[" + host + "] ")).hasSize(1 + 6 + 1)
-                    .first().asString().contains("Invoking training on " + host + " of 2");
+            assertThat(result.out())
+                    .filteredOn(l -> l.startsWith("[" + host + "] "))
+                    .hasSize(1 + 6 + 1)
+                    .first()
+                    .asString()
+                    .contains("Invoking training on " + host + " of 2");
             assertThat(result.out()).contains("[" + host + "] Training complete; saving the model to /opt/ml/model");
         }
-        assertThat(result.out()).filteredOn(l -> l.startsWith("[algo-1] epoch=")).extracting(l -> l.split(" ")[1])
+        assertThat(result.out())
+                .filteredOn(l -> l.startsWith("[algo-1] epoch="))
+                .extracting(l -> l.split(" ")[1])
                 .containsExactly("epoch=1", "epoch=2", "epoch=3", "epoch=4", "epoch=5", "epoch=6");
-        assertThat(sandbox.sagemaker().requestCounts().get("FilterLogEvents") - filterCallsBefore).as("one call: one page").isEqualTo(1);
+        assertThat(sandbox.sagemaker().requestCounts().get("FilterLogEvents") - filterCallsBefore)
+                .as("one call: one page")
+                .isEqualTo(1);
     }
 
     @Test
@@ -88,9 +105,14 @@ class LogsCliE2ETest {
         jobs.awaitPhase("logs-follow", TrainingPhase.Running);
         Process follow = start("logs", "logs-follow", "--follow", "--poll-interval", "1s");
         Result result = finish(follow);
-        assertThat(jobs.phase("logs-follow")).as("the command returned when the attempt ended").isEqualTo(TrainingPhase.Completed);
+        assertThat(jobs.phase("logs-follow"))
+                .as("the command returned when the attempt ended")
+                .isEqualTo(TrainingPhase.Completed);
         assertThat(result.exit()).as(result.err()).isZero();
-        List<String> epochs = result.out().stream().filter(l -> l.startsWith("[algo-1] epoch=")).map(l -> l.split(" ")[1]).toList();
+        List<String> epochs = result.out().stream()
+                .filter(l -> l.startsWith("[algo-1] epoch="))
+                .map(l -> l.split(" ")[1])
+                .toList();
         assertThat(epochs).as("every epoch exactly once, in order").hasSize(40).doesNotHaveDuplicates();
         assertThat(epochs.get(0)).isEqualTo("epoch=1");
         assertThat(epochs.get(39)).isEqualTo("epoch=40");

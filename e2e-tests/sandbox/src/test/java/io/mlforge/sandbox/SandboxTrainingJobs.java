@@ -39,7 +39,11 @@ final class SandboxTrainingJobs {
 
     /** The job's status through the typed API (an empty status while it has none). */
     TrainingJobStatus status(String name) {
-        TrainingJob job = sandbox.client().resources(TrainingJob.class).inNamespace("default").withName(name).get();
+        TrainingJob job = sandbox.client()
+                .resources(TrainingJob.class)
+                .inNamespace("default")
+                .withName(name)
+                .get();
         return job == null || job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
     }
 
@@ -48,7 +52,10 @@ final class SandboxTrainingJobs {
     }
 
     TrainingJobStatus awaitStatus(String name, String what, Predicate<TrainingJobStatus> condition) {
-        await(name + " " + what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> condition.test(status(name)));
+        await(name + " " + what)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> condition.test(status(name)));
         return status(name);
     }
 

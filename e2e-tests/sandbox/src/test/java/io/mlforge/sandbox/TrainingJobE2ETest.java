@@ -28,14 +28,17 @@ import org.junit.jupiter.api.Test;
  * server through a kubeconfig; simulated nodes run the pods. Manifests come from config/samples where one fits.
  */
 class TrainingJobE2ETest {
-    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static Sandbox sandbox;
     private static KubernetesClient client;
 
     @BeforeAll
     static void startSandbox() throws Exception {
-        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e"), 4, 8, 0.2, 0, true));
+        sandbox = Sandbox.start(
+                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e"), 4, 8, 0.2, 0, true));
         client = sandbox.client();
     }
 
@@ -47,17 +50,26 @@ class TrainingJobE2ETest {
     }
 
     private static GenericKubernetesResource job(String name) {
-        return client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(name).get();
+        return client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                .inNamespace("default")
+                .withName(name)
+                .get();
     }
 
     /** The job's status through the typed API (an empty status while it has none). */
     private static TrainingJobStatus status(String name) {
-        TrainingJob job = client.resources(TrainingJob.class).inNamespace("default").withName(name).get();
+        TrainingJob job = client.resources(TrainingJob.class)
+                .inNamespace("default")
+                .withName(name)
+                .get();
         return job == null || job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
     }
 
     private static TrainingJobStatus awaitStatus(String name, String what, Predicate<TrainingJobStatus> condition) {
-        await(name + " " + what).atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> condition.test(status(name)));
+        await(name + " " + what)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> condition.test(status(name)));
         return status(name);
     }
 
@@ -70,11 +82,17 @@ class TrainingJobE2ETest {
     }
 
     private static void applyYaml(String yaml) {
-        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").createOrReplace();
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .inNamespace("default")
+                .createOrReplace();
     }
 
     private static List<Pod> pods(String job) {
-        return client.pods().inNamespace("default").withLabel("mlforge.io/training-job", job).list().getItems();
+        return client.pods()
+                .inNamespace("default")
+                .withLabel("mlforge.io/training-job", job)
+                .list()
+                .getItems();
     }
 
     @Test
@@ -83,13 +101,15 @@ class TrainingJobE2ETest {
         awaitStatus("sandbox-branin", "Running", phase(TrainingPhase.Running));
         TrainingJobStatus done = awaitStatus("sandbox-branin", "Completed", phase(TrainingPhase.Completed));
         // Branin(3.1, 2.3): the final epoch logs the exact value.
-        assertThat(done.metrics.get("validation:objective")).isCloseTo(0.4063, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(done.metrics.get("validation:objective"))
+                .isCloseTo(0.4063, org.assertj.core.data.Offset.offset(1e-3));
         assertThat(done.metricHistory).isNotEmpty();
         assertThat(done.metricHistory.get(0).points).hasSize(12);
         assertThat(done.attempts).hasSize(1);
         assertThat(client.v1().events().inNamespace("default").list().getItems())
                 .filteredOn(e -> "sandbox-branin".equals(e.getInvolvedObject().getName()))
-                .extracting(e -> e.getReason()).contains("AttemptCreated", "Running", "Completed");
+                .extracting(e -> e.getReason())
+                .contains("AttemptCreated", "Running", "Completed");
     }
 
     @Test
@@ -107,10 +127,12 @@ class TrainingJobE2ETest {
         double training = done.trainingSeconds;
         double billable = done.billableSeconds;
         assertThat(billable).isLessThan(training);
-        assertThat(done.spotSavingsPercent).isCloseTo(100 * (1 - billable / training), org.assertj.core.data.Offset.offset(0.1));
+        assertThat(done.spotSavingsPercent)
+                .isCloseTo(100 * (1 - billable / training), org.assertj.core.data.Offset.offset(0.1));
         assertThat(done.logs.cloudWatchLogGroup).isEqualTo("/aws/sagemaker/TrainingJobs");
         assertThat(pods("bert-spot")).isEmpty();
-        assertThat(sandbox.sagemaker().requestCounts().get("CreateTrainingJob") - createsBefore).isEqualTo(1);
+        assertThat(sandbox.sagemaker().requestCounts().get("CreateTrainingJob") - createsBefore)
+                .isEqualTo(1);
     }
 
     @Test
@@ -123,11 +145,16 @@ class TrainingJobE2ETest {
             String rank = pod.getMetadata().getLabels().get("mlforge.io/replica-index");
             Map<String, String> env = new java.util.HashMap<>();
             pod.getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
-            assertThat(env).containsEntry("RANK", rank).containsEntry("WORLD_SIZE", "2").containsEntry("PET_NPROC_PER_NODE", "8");
+            assertThat(env)
+                    .containsEntry("RANK", rank)
+                    .containsEntry("WORLD_SIZE", "2")
+                    .containsEntry("PET_NPROC_PER_NODE", "8");
             assertThat(pod.getSpec().getNodeName()).startsWith("sandbox-node-");
             assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
         }
-        assertThat(pods.get(0).getSpec().getNodeName()).as("8 GPUs each: one pod per node").isNotEqualTo(pods.get(1).getSpec().getNodeName());
+        assertThat(pods.get(0).getSpec().getNodeName())
+                .as("8 GPUs each: one pod per node")
+                .isNotEqualTo(pods.get(1).getSpec().getNodeName());
     }
 
     @Test
@@ -146,7 +173,9 @@ class TrainingJobE2ETest {
                       sandbox.mlforge.io/termination-message: "RuntimeError: CUDA out of memory (sandbox)"
                 """);
         TrainingJobStatus failed = awaitStatus("e2e-crash", "Failed", phase(TrainingPhase.Failed));
-        assertThat(failed.message).contains("exited with code 3").contains("RuntimeError: CUDA out of memory (sandbox)");
+        assertThat(failed.message)
+                .contains("exited with code 3")
+                .contains("RuntimeError: CUDA out of memory (sandbox)");
         assertThat(failed.attempts).as("application errors are not retried").hasSize(1);
     }
 
@@ -188,8 +217,12 @@ class TrainingJobE2ETest {
         applySample("trainingjob-quickstart.yaml");
         awaitStatus("quickstart", "Running", phase(TrainingPhase.Running));
         assertThat(pods("quickstart")).isNotEmpty();
-        client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("quickstart").delete();
-        await().atMost(WAIT).until(() -> job("quickstart") == null && pods("quickstart").isEmpty());
+        client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                .inNamespace("default")
+                .withName("quickstart")
+                .delete();
+        await().atMost(WAIT)
+                .until(() -> job("quickstart") == null && pods("quickstart").isEmpty());
     }
 
     @Test
@@ -202,7 +235,9 @@ class TrainingJobE2ETest {
                   image: mlforge/sandbox-trainer:latest
                   resources: {gpusPerInstance: 16}
                 """);
-        TrainingJobStatus pending = awaitStatus("e2e-too-big", "waiting for capacity",
+        TrainingJobStatus pending = awaitStatus(
+                "e2e-too-big",
+                "waiting for capacity",
                 s -> s.message != null && s.message.contains("Insufficient nvidia.com/gpu"));
         assertThat(pending.phase).isEqualTo(TrainingPhase.Pending);
         assertThat(pending.message).contains("0/4 nodes are available");
@@ -211,14 +246,16 @@ class TrainingJobE2ETest {
     @Test
     void theSandboxRejectsInvalidManifestsAsAnApiServerDoes() throws Exception {
         Path invalid = REPO.resolve("config/invalid/trainingjob-sagemaker-without-role.yaml");
-        String expected = Files.readAllLines(invalid).stream().filter(l -> l.startsWith("# expected-error: ")).findFirst().orElseThrow()
+        String expected = Files.readAllLines(invalid).stream()
+                .filter(l -> l.startsWith("# expected-error: "))
+                .findFirst()
+                .orElseThrow()
                 .substring("# expected-error: ".length());
-        assertThatThrownBy(() -> sandbox.apply(invalid))
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-                    assertThat(e.getCode()).isEqualTo(422);
-                    assertThat(e.getStatus().getMessage()).contains(expected.substring(expected.lastIndexOf(": ") + 2));
-                    assertThat(e.getStatus().getDetails().getCauses()).isNotEmpty();
-                });
+        assertThatThrownBy(() -> sandbox.apply(invalid)).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(422);
+            assertThat(e.getStatus().getMessage()).contains(expected.substring(expected.lastIndexOf(": ") + 2));
+            assertThat(e.getStatus().getDetails().getCauses()).isNotEmpty();
+        });
         // Defaults are stored as the API server stores them.
         applyYaml("""
                 apiVersion: mlforge.io/v1alpha1
@@ -227,13 +264,20 @@ class TrainingJobE2ETest {
                 spec: {image: mlforge/sandbox-trainer:latest, suspend: true}
                 """);
         @SuppressWarnings("unchecked")
-        Map<String, Object> spec = (Map<String, Object>) job("e2e-defaults").getAdditionalProperties().get("spec");
+        Map<String, Object> spec = (Map<String, Object>)
+                job("e2e-defaults").getAdditionalProperties().get("spec");
         assertThat(spec).containsEntry("backend", "Kubernetes").containsEntry("inputMode", "File");
         // An update that breaks a transition rule is refused too.
         // (a merge patch, as kubectl patch sends: no resourceVersion to conflict with the operator's own writes)
-        assertThatThrownBy(() -> client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName("e2e-defaults")
-                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-                        "{\"spec\":{\"image\":\"other:2\"}}")).isInstanceOfSatisfying(KubernetesClientException.class,
-                e -> assertThat(e.getStatus().getMessage()).contains("image is immutable"));
+        assertThatThrownBy(() -> client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                        .inNamespace("default")
+                        .withName("e2e-defaults")
+                        .patch(
+                                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                                "{\"spec\":{\"image\":\"other:2\"}}"))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getStatus().getMessage()).contains("image is immutable"));
     }
 }

@@ -28,13 +28,16 @@ import org.junit.jupiter.api.Test;
  * computes the objective from the trial's hyperparameters.
  */
 class TuningJobE2ETest {
-    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
     private static Sandbox sandbox;
     private static KubernetesClient client;
 
     @BeforeAll
     static void startSandbox() throws Exception {
-        sandbox = Sandbox.start(new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-tuning"), 4, 8, 0.2, 0, true));
+        sandbox = Sandbox.start(
+                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-tuning"), 4, 8, 0.2, 0, true));
         client = sandbox.client();
     }
 
@@ -51,12 +54,19 @@ class TuningJobE2ETest {
 
     /** The search's status through the typed API (an empty status while it has none). */
     private static TuningJobStatus status(String name) {
-        TuningJob job = client.resources(TuningJob.class).inNamespace("default").withName(name).get();
+        TuningJob job = client.resources(TuningJob.class)
+                .inNamespace("default")
+                .withName(name)
+                .get();
         return job == null || job.getStatus() == null ? new TuningJobStatus() : job.getStatus();
     }
 
-    private static TuningJobStatus await(String name, String what, Predicate<TuningJobStatus> condition, Duration timeout) {
-        org.awaitility.Awaitility.await(name + " " + what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> condition.test(status(name)));
+    private static TuningJobStatus await(
+            String name, String what, Predicate<TuningJobStatus> condition, Duration timeout) {
+        org.awaitility.Awaitility.await(name + " " + what)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> condition.test(status(name)));
         return status(name);
     }
 
@@ -65,12 +75,21 @@ class TuningJobE2ETest {
     }
 
     private static List<TrainingJob> trials(String tuningJob) {
-        return client.resources(TrainingJob.class).inNamespace("default").withLabel("mlforge.io/tuning-job", tuningJob)
-                .list().getItems().stream().sorted(Comparator.comparing(t -> t.getMetadata().getName())).toList();
+        return client
+                .resources(TrainingJob.class)
+                .inNamespace("default")
+                .withLabel("mlforge.io/tuning-job", tuningJob)
+                .list()
+                .getItems()
+                .stream()
+                .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
+                .toList();
     }
 
     private static Double objective(TrainingJob trial, String metric) {
-        return trial.getStatus() == null || trial.getStatus().metrics == null ? null : trial.getStatus().metrics.get(metric);
+        return trial.getStatus() == null || trial.getStatus().metrics == null
+                ? null
+                : trial.getStatus().metrics.get(metric);
     }
 
     private static String template(String hyperParameters, String extra) {
@@ -93,11 +112,19 @@ class TuningJobE2ETest {
         assertThat(done.completionReason).isEqualTo("MaxTrialsReached");
         List<TrainingJob> trials = trials("branin-bayes");
         assertThat(trials).hasSize(16);
-        assertThat(trials).extracting(t -> t.getMetadata().getName()).allMatch(n -> n.matches("branin-bayes-0(0[0-9]|1[0-5])-[0-9a-f]{6}"));
-        double best = trials.stream().map(t -> objective(t, "validation:objective")).filter(java.util.Objects::nonNull)
-                .mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertThat(trials)
+                .extracting(t -> t.getMetadata().getName())
+                .allMatch(n -> n.matches("branin-bayes-0(0[0-9]|1[0-5])-[0-9a-f]{6}"));
+        double best = trials.stream()
+                .map(t -> objective(t, "validation:objective"))
+                .filter(java.util.Objects::nonNull)
+                .mapToDouble(Double::doubleValue)
+                .min()
+                .orElseThrow();
         assertThat(done.bestTrial.objectiveValue).isEqualTo(best);
-        assertThat(best).as("Branin's minimum is 0.397887; random points average ~50").isLessThan(3.0);
+        assertThat(best)
+                .as("Branin's minimum is 0.397887; random points average ~50")
+                .isLessThan(3.0);
         assertThat(done.trialCounts.succeeded).isEqualTo(16);
         assertThat(done.trialCounts.running).isZero();
         assertThat(done.trials).hasSizeLessThanOrEqualTo(20);
@@ -124,11 +151,16 @@ class TuningJobE2ETest {
                   randomSeed: 3
                 """ + template("{epochs: \"60\"}", ""));
         TuningJobStatus done = await("lr-median", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(5));
-        assertThat(done.trialCounts.stoppedEarly).as("trials stopped by the median rule").isPositive();
-        assertThat(trials("lr-median")).filteredOn(t -> "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
+        assertThat(done.trialCounts.stoppedEarly)
+                .as("trials stopped by the median rule")
+                .isPositive();
+        assertThat(trials("lr-median"))
+                .filteredOn(t ->
+                        "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
                 .isNotEmpty();
-        assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
-                && "TrialStoppedEarly".equals(e.getReason()));
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
+                        && "TrialStoppedEarly".equals(e.getReason()));
     }
 
     @Test
@@ -146,9 +178,16 @@ class TuningJobE2ETest {
                   maxParallelTrials: 3
                 """ + template("{objective: branin, epochs: \"3\"}", ""));
         TuningJobStatus done = await("grid-xy", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(3));
-        assertThat(trials("grid-xy")).hasSize(6).extracting(t -> t.getMetadata().getAnnotations().get("mlforge.io/trial-parameters"))
-                .containsExactlyInAnyOrder("{\"x1\":\"2\",\"x2\":\"1\"}", "{\"x1\":\"2\",\"x2\":\"3\"}", "{\"x1\":\"3\",\"x2\":\"1\"}",
-                        "{\"x1\":\"3\",\"x2\":\"3\"}", "{\"x1\":\"4\",\"x2\":\"1\"}", "{\"x1\":\"4\",\"x2\":\"3\"}");
+        assertThat(trials("grid-xy"))
+                .hasSize(6)
+                .extracting(t -> t.getMetadata().getAnnotations().get("mlforge.io/trial-parameters"))
+                .containsExactlyInAnyOrder(
+                        "{\"x1\":\"2\",\"x2\":\"1\"}",
+                        "{\"x1\":\"2\",\"x2\":\"3\"}",
+                        "{\"x1\":\"3\",\"x2\":\"1\"}",
+                        "{\"x1\":\"3\",\"x2\":\"3\"}",
+                        "{\"x1\":\"4\",\"x2\":\"1\"}",
+                        "{\"x1\":\"4\",\"x2\":\"3\"}");
         assertThat(done.bestTrial.parameters).isEqualTo(Map.of("x1", "3", "x2", "3"));
     }
 
@@ -171,10 +210,17 @@ class TuningJobE2ETest {
         await("hb-lr", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(4));
         List<TrainingJob> trials = trials("hb-lr");
         assertThat(trials).hasSize(22);
-        // R = 9, eta = 3: bracket s=2 (9,1)(3,3)(1,9), s=1 (5,3)(1,9), s=0 (3,9); promotions run as soon as a top third exists
-        Map<String, Long> perRung = trials.stream().collect(java.util.stream.Collectors.groupingBy(
-                t -> t.getMetadata().getAnnotations().get("mlforge.io/hyperband"), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
-        assertThat(perRung).containsEntry("0/2/0", 9L).containsEntry("0/2/1", 3L).containsEntry("0/2/2", 1L);
+        // R = 9, eta = 3: bracket s=2 (9,1)(3,3)(1,9), s=1 (5,3)(1,9), s=0 (3,9); promotions run as soon as a top third
+        // exists
+        Map<String, Long> perRung = trials.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        t -> t.getMetadata().getAnnotations().get("mlforge.io/hyperband"),
+                        java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+        assertThat(perRung)
+                .containsEntry("0/2/0", 9L)
+                .containsEntry("0/2/1", 3L)
+                .containsEntry("0/2/2", 1L);
         for (TrainingJob t : trials) {
             String position = t.getMetadata().getAnnotations().get("mlforge.io/hyperband");
             String expectedEpochs = switch (position.substring(2)) {
@@ -185,10 +231,17 @@ class TuningJobE2ETest {
             assertThat(t.getSpec().hyperParameters).as(position).containsEntry("epochs", expectedEpochs);
         }
         // the rung-2 trial runs a configuration of rung 1, which ran one of rung 0
-        String top = trials.stream().filter(t -> "0/2/2".equals(t.getMetadata().getAnnotations().get("mlforge.io/hyperband"))).findFirst()
-                .orElseThrow().getMetadata().getAnnotations().get("mlforge.io/trial-parameters");
-        assertThat(trials).filteredOn(t -> "0/2/1".equals(t.getMetadata().getAnnotations().get("mlforge.io/hyperband")))
-                .extracting(t -> t.getMetadata().getAnnotations().get("mlforge.io/trial-parameters")).contains(top);
+        String top = trials.stream()
+                .filter(t -> "0/2/2".equals(t.getMetadata().getAnnotations().get("mlforge.io/hyperband")))
+                .findFirst()
+                .orElseThrow()
+                .getMetadata()
+                .getAnnotations()
+                .get("mlforge.io/trial-parameters");
+        assertThat(trials)
+                .filteredOn(t -> "0/2/1".equals(t.getMetadata().getAnnotations().get("mlforge.io/hyperband")))
+                .extracting(t -> t.getMetadata().getAnnotations().get("mlforge.io/trial-parameters"))
+                .contains(top);
     }
 
     @Test
@@ -230,12 +283,21 @@ class TuningJobE2ETest {
                   variants: [{name: primary, instanceType: ml.m5.large, instanceCount: 1}]
                   sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
                 """);
-        org.awaitility.Awaitility.await("endpoint of the best trial").atMost(Duration.ofSeconds(60)).until(() -> {
-            Endpoint e = client.resources(Endpoint.class).inNamespace("default").withName("best-of-search").get();
-            return e != null && e.getStatus() != null && e.getStatus().phase == EndpointPhase.InService;
-        });
-        Endpoint endpoint = client.resources(Endpoint.class).inNamespace("default").withName("best-of-search").get();
-        assertThat(endpoint.getStatus().resolvedModels).singleElement()
+        org.awaitility.Awaitility.await("endpoint of the best trial")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> {
+                    Endpoint e = client.resources(Endpoint.class)
+                            .inNamespace("default")
+                            .withName("best-of-search")
+                            .get();
+                    return e != null && e.getStatus() != null && e.getStatus().phase == EndpointPhase.InService;
+                });
+        Endpoint endpoint = client.resources(Endpoint.class)
+                .inNamespace("default")
+                .withName("best-of-search")
+                .get();
+        assertThat(endpoint.getStatus().resolvedModels)
+                .singleElement()
                 .satisfies(r -> assertThat(r.source).isEqualTo("TuningJob/sm-trials (best trial " + best + ")"));
 
         apply("""
@@ -250,14 +312,38 @@ class TuningJobE2ETest {
                   maxTrials: 4
                   maxParallelTrials: 2
                 """ + template("{epochs: \"500\"}", ""));
-        await("to-delete", "running 2 trials", s -> s.trialCounts != null && Integer.valueOf(2).equals(s.trialCounts.running),
+        await(
+                "to-delete",
+                "running 2 trials",
+                s -> s.trialCounts != null && Integer.valueOf(2).equals(s.trialCounts.running),
                 Duration.ofMinutes(1));
-        org.awaitility.Awaitility.await("trial pods").atMost(Duration.ofSeconds(60)).until(() -> !client.pods().inNamespace("default")
-                .withLabel("mlforge.io/training-job").list().getItems().stream().filter(p -> p.getMetadata().getName().startsWith("to-delete-")).toList().isEmpty());
-        client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("to-delete").delete();
-        org.awaitility.Awaitility.await("search and trials gone").atMost(Duration.ofSeconds(60)).until(() -> trials("to-delete").isEmpty()
-                && client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("to-delete").get() == null
-                && client.pods().inNamespace("default").list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith("to-delete-")));
+        org.awaitility.Awaitility.await("trial pods")
+                .atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        !client
+                                .pods()
+                                .inNamespace("default")
+                                .withLabel("mlforge.io/training-job")
+                                .list()
+                                .getItems()
+                                .stream()
+                                .filter(p -> p.getMetadata().getName().startsWith("to-delete-"))
+                                .toList()
+                                .isEmpty());
+        client.genericKubernetesResources(Sandbox.TUNING_JOBS)
+                .inNamespace("default")
+                .withName("to-delete")
+                .delete();
+        org.awaitility.Awaitility.await("search and trials gone")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> trials("to-delete").isEmpty()
+                        && client.genericKubernetesResources(Sandbox.TUNING_JOBS)
+                                        .inNamespace("default")
+                                        .withName("to-delete")
+                                        .get()
+                                == null
+                        && client.pods().inNamespace("default").list().getItems().stream()
+                                .noneMatch(p -> p.getMetadata().getName().startsWith("to-delete-")));
     }
 
     private static final String SAGEMAKER_SEARCH = """
@@ -286,7 +372,9 @@ class TuningJobE2ETest {
             """;
 
     private static long tuningCalls(String operation) {
-        return sandbox.sagemaker().requestLog().stream().filter(r -> operation.equals(r.path("operation").asText())).count();
+        return sandbox.sagemaker().requestLog().stream()
+                .filter(r -> operation.equals(r.path("operation").asText()))
+                .count();
     }
 
     @Test
@@ -294,12 +382,17 @@ class TuningJobE2ETest {
         long createsBefore = tuningCalls("CreateHyperParameterTuningJob");
         apply(SAGEMAKER_SEARCH.formatted("sm-search", 4, 3));
         TuningJobStatus done = await("sm-search", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(3));
-        assertThat(done.sagemaker.tuningJobName).matches("sm-search-[0-9a-f]{6}").hasSizeLessThanOrEqualTo(32);
+        assertThat(done.sagemaker.tuningJobName)
+                .matches("sm-search-[0-9a-f]{6}")
+                .hasSizeLessThanOrEqualTo(32);
         assertThat(done.sagemaker.tuningJobStatus).isEqualTo("Completed");
         assertThat(done.trialCounts.succeeded).isEqualTo(4);
         assertThat(done.trialCounts.running).isZero();
-        assertThat(done.trials).hasSize(4).allSatisfy(t -> assertThat(t.parameters).containsKeys("lr", "layers"));
-        double best = done.trials.stream().mapToDouble(t -> t.objectiveValue).min().orElseThrow();
+        assertThat(done.trials)
+                .hasSize(4)
+                .allSatisfy(t -> assertThat(t.parameters).containsKeys("lr", "layers"));
+        double best =
+                done.trials.stream().mapToDouble(t -> t.objectiveValue).min().orElseThrow();
         assertThat(done.bestTrial.objectiveValue).isEqualTo(best);
         assertThat(done.completionReason).isEqualTo("MaxTrialsReached");
         // re-applying the same TuningJob changes nothing on SageMaker
@@ -311,10 +404,21 @@ class TuningJobE2ETest {
     void deletingARunningSageMakerSearchStopsItsTuningJob() {
         apply(SAGEMAKER_SEARCH.formatted("sm-delete", 10, 400));
         await("sm-delete", "Running", phase(TuningPhase.Running), Duration.ofMinutes(1));
-        client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("sm-delete").delete();
-        org.awaitility.Awaitility.await("deleted after SageMaker stopped it").atMost(Duration.ofSeconds(60))
-                .until(() -> client.genericKubernetesResources(Sandbox.TUNING_JOBS).inNamespace("default").withName("sm-delete").get() == null);
-        assertThat(sandbox.sagemaker().requestLog()).filteredOn(r -> "StopHyperParameterTuningJob".equals(r.path("operation").asText()))
-                .extracting(r -> r.at("/request/HyperParameterTuningJobName").asText()).anyMatch(n -> n.startsWith("sm-delete-"));
+        client.genericKubernetesResources(Sandbox.TUNING_JOBS)
+                .inNamespace("default")
+                .withName("sm-delete")
+                .delete();
+        org.awaitility.Awaitility.await("deleted after SageMaker stopped it")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> client.genericKubernetesResources(Sandbox.TUNING_JOBS)
+                                .inNamespace("default")
+                                .withName("sm-delete")
+                                .get()
+                        == null);
+        assertThat(sandbox.sagemaker().requestLog())
+                .filteredOn(r ->
+                        "StopHyperParameterTuningJob".equals(r.path("operation").asText()))
+                .extracting(r -> r.at("/request/HyperParameterTuningJobName").asText())
+                .anyMatch(n -> n.startsWith("sm-delete-"));
     }
 }

@@ -40,19 +40,37 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
     }
 
     static CloudWatchTrainingLogs open(TrainingJob job, String regionOverride, URI endpoint) {
-        Region region = Region.of(regionOverride != null ? regionOverride
-                : job.getStatus().sagemaker != null && job.getStatus().sagemaker.region != null ? job.getStatus().sagemaker.region
-                : job.getSpec().sagemaker != null && job.getSpec().sagemaker.region != null ? job.getSpec().sagemaker.region
-                : new DefaultAwsRegionProviderChain().getRegion().id());
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        Region region = Region.of(
+                regionOverride != null
+                        ? regionOverride
+                        : job.getStatus().sagemaker != null && job.getStatus().sagemaker.region != null
+                                ? job.getStatus().sagemaker.region
+                                : job.getSpec().sagemaker != null && job.getSpec().sagemaker.region != null
+                                        ? job.getSpec().sagemaker.region
+                                        : new DefaultAwsRegionProviderChain()
+                                                .getRegion()
+                                                .id());
+        AwsCredentialsProvider credentials =
+                DefaultCredentialsProvider.builder().build();
         StsClient sts = null;
         String role = job.getSpec().sagemaker == null ? null : job.getSpec().sagemaker.assumeRoleArn;
         if (role != null) {
-            sts = StsClient.builder().region(region).httpClientBuilder(UrlConnectionHttpClient.builder()).credentialsProvider(credentials).build();
-            credentials = StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
-                    .refreshRequest(r -> r.roleArn(role).roleSessionName("kubectl-mlforge-" + UUID.randomUUID().toString().substring(0, 8))).build();
+            sts = StsClient.builder()
+                    .region(region)
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .credentialsProvider(credentials)
+                    .build();
+            credentials = StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(sts)
+                    .refreshRequest(r -> r.roleArn(role)
+                            .roleSessionName("kubectl-mlforge-"
+                                    + UUID.randomUUID().toString().substring(0, 8)))
+                    .build();
         }
-        var builder = CloudWatchLogsClient.builder().region(region).httpClientBuilder(UrlConnectionHttpClient.builder()).credentialsProvider(credentials);
+        var builder = CloudWatchLogsClient.builder()
+                .region(region)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(credentials);
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
@@ -60,7 +78,13 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
     }
 
     /** Prints the attempt's lines as {@code [algo-N] message}; returns the exit code. */
-    int print(TrainingAttempt attempt, Instant from, BooleanSupplier endedOrNullToStop, Duration pollInterval, PrintStream out, PrintStream err) {
+    int print(
+            TrainingAttempt attempt,
+            Instant from,
+            BooleanSupplier endedOrNullToStop,
+            Duration pollInterval,
+            PrintStream out,
+            PrintStream err) {
         String prefix = attempt.backendName + "/";
         Long start = from == null ? null : from.toEpochMilli();
         Set<String> printedAtLast = new HashSet<>();
@@ -72,10 +96,14 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
                 do {
                     String page = token;
                     Long startTime = start;
-                    FilterLogEventsResponse response = logs.filterLogEvents(r -> r.logGroupName(GROUP).logStreamNamePrefix(prefix)
-                            .startTime(startTime).nextToken(page));
+                    FilterLogEventsResponse response = logs.filterLogEvents(r -> r.logGroupName(GROUP)
+                            .logStreamNamePrefix(prefix)
+                            .startTime(startTime)
+                            .nextToken(page));
                     for (FilteredLogEvent e : response.events()) {
-                        if (start != null && e.timestamp() == start.longValue() && printedAtLast.contains(e.eventId())) {
+                        if (start != null
+                                && e.timestamp() == start.longValue()
+                                && printedAtLast.contains(e.eventId())) {
                             continue; // printed by the previous poll (same millisecond)
                         }
                         if (start == null || e.timestamp() > start) {
@@ -95,7 +123,8 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
                 Thread.sleep(pollInterval.toMillis());
             }
         } catch (ResourceNotFoundException e) {
-            err.println("no logs yet: CloudWatch has no log group " + GROUP + " in this region (SageMaker creates it with a job's first line)");
+            err.println("no logs yet: CloudWatch has no log group " + GROUP
+                    + " in this region (SageMaker creates it with a job's first line)");
             return 0;
         } catch (SdkException e) {
             throw new MlforgeCli.CliException("CloudWatch Logs: " + e.getMessage());
@@ -103,7 +132,8 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!any) {
-            err.println("no log lines for " + attempt.backendName + " yet (SageMaker writes them once the instances start training)");
+            err.println("no log lines for " + attempt.backendName
+                    + " yet (SageMaker writes them once the instances start training)");
         }
         return 0;
     }
@@ -112,7 +142,9 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
     static String instance(String stream, String prefix) {
         String rest = stream.startsWith(prefix) ? stream.substring(prefix.length()) : stream;
         int dash = rest.lastIndexOf('-');
-        return dash > 0 && rest.substring(dash + 1).chars().allMatch(Character::isDigit) ? rest.substring(0, dash) : rest;
+        return dash > 0 && rest.substring(dash + 1).chars().allMatch(Character::isDigit)
+                ? rest.substring(0, dash)
+                : rest;
     }
 
     @Override

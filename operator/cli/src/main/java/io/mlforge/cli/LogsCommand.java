@@ -49,7 +49,8 @@ final class LogsCommand {
                         throw new MlforgeCli.UsageException("unknown option " + a);
                     }
                     if (c.name != null) {
-                        throw new MlforgeCli.UsageException("one TrainingJob at a time (got " + c.name + " and " + a + ")");
+                        throw new MlforgeCli.UsageException(
+                                "one TrainingJob at a time (got " + c.name + " and " + a + ")");
                     }
                     c.name = a.startsWith("trainingjob/") ? a.substring("trainingjob/".length()) : a;
                 }
@@ -101,14 +102,22 @@ final class LogsCommand {
 
     int run(PrintStream out, PrintStream err) {
         try (KubernetesClient client = kubernetes()) {
-            String ns = namespace != null ? namespace : Optional.ofNullable(client.getNamespace()).orElse("default");
+            String ns = namespace != null
+                    ? namespace
+                    : Optional.ofNullable(client.getNamespace()).orElse("default");
             TrainingJob job = read(client, ns);
             TrainingAttempt chosen = chooseAttempt(job);
             Instant from = since == null ? null : Instant.now().minus(since);
             Backend backend = job.getSpec().backend == null ? Backend.Kubernetes : job.getSpec().backend;
             if (backend == Backend.SageMaker) {
                 try (CloudWatchTrainingLogs logs = CloudWatchTrainingLogs.open(job, region, endpoint)) {
-                    return logs.print(chosen, from, follow ? () -> ended(client, ns, chosen.number) : null, pollInterval, out, err);
+                    return logs.print(
+                            chosen,
+                            from,
+                            follow ? () -> ended(client, ns, chosen.number) : null,
+                            pollInterval,
+                            out,
+                            err);
                 }
             }
             return new PodTrainingLogs(client, ns).print(chosen, from, follow, out, err);
@@ -122,14 +131,19 @@ final class LogsCommand {
             return new KubernetesClientBuilder().build();
         }
         try {
-            return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+            return new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+                    .build();
         } catch (IOException e) {
             throw new MlforgeCli.CliException("cannot read " + kubeconfig + ": " + e.getMessage());
         }
     }
 
     private TrainingJob read(KubernetesClient client, String ns) {
-        TrainingJob job = client.resources(TrainingJob.class).inNamespace(ns).withName(name).get();
+        TrainingJob job = client.resources(TrainingJob.class)
+                .inNamespace(ns)
+                .withName(name)
+                .get();
         if (job == null) {
             throw new MlforgeCli.CliException("TrainingJob " + ns + "/" + name + " not found");
         }
@@ -137,22 +151,32 @@ final class LogsCommand {
     }
 
     private TrainingAttempt chooseAttempt(TrainingJob job) {
-        var attempts = job.getStatus() == null || job.getStatus().attempts == null ? java.util.List.<TrainingAttempt>of() : job.getStatus().attempts;
+        var attempts = job.getStatus() == null || job.getStatus().attempts == null
+                ? java.util.List.<TrainingAttempt>of()
+                : job.getStatus().attempts;
         if (attempts.isEmpty()) {
-            throw new MlforgeCli.CliException("TrainingJob " + name + " has not started an attempt yet" + (job.getStatus() == null
-                    || job.getStatus().conditions == null ? "" : " (phase " + job.getStatus().phase + ")"));
+            throw new MlforgeCli.CliException("TrainingJob " + name + " has not started an attempt yet"
+                    + (job.getStatus() == null || job.getStatus().conditions == null
+                            ? ""
+                            : " (phase " + job.getStatus().phase + ")"));
         }
         if (attempt == null) {
             return attempts.get(attempts.size() - 1);
         }
-        return attempts.stream().filter(a -> attempt.equals(a.number)).findFirst().orElseThrow(() -> new MlforgeCli.CliException(
-                "TrainingJob " + name + " has no attempt " + attempt + " (attempts 1 to " + attempts.size() + ")"));
+        return attempts.stream()
+                .filter(a -> attempt.equals(a.number))
+                .findFirst()
+                .orElseThrow(() -> new MlforgeCli.CliException("TrainingJob " + name + " has no attempt " + attempt
+                        + " (attempts 1 to " + attempts.size() + ")"));
     }
 
     /** Whether the attempt has ended (its logs are complete once read again). */
     private boolean ended(KubernetesClient client, String ns, int number) {
         TrainingJob job = read(client, ns);
-        return job.getStatus().attempts.stream().filter(a -> a.number == number).findFirst()
-                .map(a -> a.completionTime != null).orElse(true);
+        return job.getStatus().attempts.stream()
+                .filter(a -> a.number == number)
+                .findFirst()
+                .map(a -> a.completionTime != null)
+                .orElse(true);
     }
 }

@@ -27,8 +27,7 @@ public final class MlforgeCli {
               --poll-interval DURATION how often --follow asks for new lines (default 2s)
             """;
 
-    private MlforgeCli() {
-    }
+    private MlforgeCli() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -42,7 +41,8 @@ public final class MlforgeCli {
         }
         try {
             return switch (args[0]) {
-                case "logs" -> LogsCommand.parse(Arrays.copyOfRange(args, 1, args.length)).run(out, err);
+                case "logs" ->
+                    LogsCommand.parse(Arrays.copyOfRange(args, 1, args.length)).run(out, err);
                 default -> throw new UsageException("unknown command " + args[0]);
             };
         } catch (UsageException e) {

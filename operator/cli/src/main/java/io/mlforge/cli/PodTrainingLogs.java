@@ -24,22 +24,36 @@ final class PodTrainingLogs {
     }
 
     int print(TrainingAttempt attempt, Instant from, boolean follow, PrintStream out, PrintStream err) {
-        List<Pod> pods = client.pods().inNamespace(namespace).withLabel(ATTEMPT_LABEL, attempt.backendName).list().getItems().stream()
-                .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+        List<Pod> pods =
+                client
+                        .pods()
+                        .inNamespace(namespace)
+                        .withLabel(ATTEMPT_LABEL, attempt.backendName)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                        .toList();
         if (pods.isEmpty()) {
-            err.println("attempt " + attempt.number + " has no pods (ended attempts' pods are deleted with the TrainingJob's TTL)");
+            err.println("attempt " + attempt.number
+                    + " has no pods (ended attempts' pods are deleted with the TrainingJob's TTL)");
             return 0;
         }
         if (follow) {
-            err.println("--follow applies to backend SageMaker; for pods use: kubectl logs -f -n " + namespace + " -l " + ATTEMPT_LABEL + "="
-                    + attempt.backendName + " -c " + TRAINER + " --prefix");
+            err.println("--follow applies to backend SageMaker; for pods use: kubectl logs -f -n " + namespace + " -l "
+                    + ATTEMPT_LABEL + "=" + attempt.backendName + " -c " + TRAINER + " --prefix");
         }
         for (Pod pod : pods) {
             String name = pod.getMetadata().getName();
             try {
-                var container = client.pods().inNamespace(namespace).withName(name).inContainer(TRAINER);
-                String log = from == null ? container.getLog()
-                        : container.sinceSeconds((int) Math.max(1, Duration.between(from, Instant.now()).toSeconds())).getLog();
+                var container =
+                        client.pods().inNamespace(namespace).withName(name).inContainer(TRAINER);
+                String log = from == null
+                        ? container.getLog()
+                        : container
+                                .sinceSeconds((int) Math.max(
+                                        1, Duration.between(from, Instant.now()).toSeconds()))
+                                .getLog();
                 log.lines().forEach(line -> out.println("[" + name + "] " + line));
             } catch (KubernetesClientException e) {
                 err.println("[" + name + "] log not available: " + e.getMessage());

@@ -23,17 +23,33 @@ import java.util.Map;
  * @param syncIntervalSeconds checkpoint sync period of the sidecar
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AgentPlan(String jobName, String currentHost, List<String> hosts, String instanceType,
-        Map<String, String> hyperParameters, List<ChannelPlan> channels, CheckpointPlan checkpoints, OutputPlan output,
-        String mlRoot, int syncIntervalSeconds) {
+public record AgentPlan(
+        String jobName,
+        String currentHost,
+        List<String> hosts,
+        String instanceType,
+        Map<String, String> hyperParameters,
+        List<ChannelPlan> channels,
+        CheckpointPlan checkpoints,
+        OutputPlan output,
+        String mlRoot,
+        int syncIntervalSeconds) {
 
     public static final String ENV = "MLFORGE_AGENT_PLAN";
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** One input channel. {@code uri} is s3://... (downloaded) or pvc://... (mounted by the pod, skipped here). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ChannelPlan(String name, String uri, String contentType, String distribution, String s3DataType,
-            String compression, String recordWrapper, String inputMode) {
+    public record ChannelPlan(
+            String name,
+            String uri,
+            String contentType,
+            String distribution,
+            String s3DataType,
+            String compression,
+            String recordWrapper,
+            String inputMode) {
         public boolean isS3() {
             return uri.startsWith("s3://");
         }
@@ -44,12 +60,10 @@ public record AgentPlan(String jobName, String currentHost, List<String> hosts, 
     }
 
     /** Checkpoints in {@code localPath} are synced to and restored from {@code uri}. */
-    public record CheckpointPlan(String uri, String localPath) {
-    }
+    public record CheckpointPlan(String uri, String localPath) {}
 
     /** The model is packed to model.tar.gz and uploaded to {@code modelUri} (gzip) or its files under it (none). */
-    public record OutputPlan(String modelUri, boolean gzip) {
-    }
+    public record OutputPlan(String modelUri, boolean gzip) {}
 
     public String toJson() {
         try {

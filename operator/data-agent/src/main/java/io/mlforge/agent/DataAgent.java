@@ -54,9 +54,14 @@ public final class DataAgent {
         if (mode.equals("pipeline")) {
             // serving pods of inference pipelines: chain the containers, as SageMaker's serial inference does
             try {
-                List<Integer> ports = java.util.Arrays.stream(System.getenv("MLFORGE_PIPELINE_PORTS").split(",")).map(Integer::parseInt).toList();
-                new PipelineRouter(Integer.parseInt(System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080")), ports);
-                System.out.println("pipeline router on " + System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080") + " -> " + ports);
+                List<Integer> ports = java.util.Arrays.stream(
+                                System.getenv("MLFORGE_PIPELINE_PORTS").split(","))
+                        .map(Integer::parseInt)
+                        .toList();
+                new PipelineRouter(
+                        Integer.parseInt(System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080")), ports);
+                System.out.println("pipeline router on "
+                        + System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080") + " -> " + ports);
                 Thread.currentThread().join();
             } catch (Exception e) {
                 System.err.println("pipeline router failed: " + describe(e));
@@ -68,7 +73,8 @@ public final class DataAgent {
             String uri = System.getenv(MODEL_URI_ENV);
             Path dir = Path.of(System.getenv().getOrDefault(MODEL_DIR_ENV, "/opt/ml/model"));
             String endpoint = System.getenv("MLFORGE_S3_ENDPOINT");
-            try (ObjectStore store = ObjectStore.connect(System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
+            try (ObjectStore store = ObjectStore.connect(
+                    System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
                     endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
                     Boolean.parseBoolean(System.getenv().getOrDefault("MLFORGE_S3_PATH_STYLE", "false")))) {
                 long files = downloadModel(store, uri, dir);
@@ -82,7 +88,8 @@ public final class DataAgent {
             }
         }
         if (!mode.equals("prepare") && !mode.equals("sidecar")) {
-            System.err.println("usage: DataAgent prepare|sidecar (plan in $" + AgentPlan.ENV + ") | model ($" + MODEL_URI_ENV + ", $" + MODEL_DIR_ENV + ")");
+            System.err.println("usage: DataAgent prepare|sidecar (plan in $" + AgentPlan.ENV + ") | model ($"
+                    + MODEL_URI_ENV + ", $" + MODEL_DIR_ENV + ")");
             System.exit(2);
         }
         String planJson = System.getenv(AgentPlan.ENV);
@@ -92,7 +99,8 @@ public final class DataAgent {
         }
         AgentPlan plan = AgentPlan.fromJson(planJson);
         String endpoint = System.getenv("MLFORGE_S3_ENDPOINT");
-        ObjectStore store = ObjectStore.connect(System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
+        ObjectStore store = ObjectStore.connect(
+                System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
                 endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
                 Boolean.parseBoolean(System.getenv().getOrDefault("MLFORGE_S3_PATH_STYLE", "false")));
         DataAgent agent = new DataAgent(plan, store, Path.of(plan.mlRoot()));
@@ -122,12 +130,18 @@ public final class DataAgent {
         if (location.key().endsWith(".tar.gz") || location.key().endsWith(".tgz")) {
             Path archive = Files.createTempFile("model", ".tar.gz");
             try {
-                String parent = location.key().contains("/") ? location.key().substring(0, location.key().lastIndexOf('/') + 1) : "";
+                String parent = location.key().contains("/")
+                        ? location.key().substring(0, location.key().lastIndexOf('/') + 1)
+                        : "";
                 Path staging = Files.createTempDirectory("model");
                 store.download(List.of(location), parent, staging);
-                Files.move(staging.resolve(location.key().substring(parent.length())), archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        staging.resolve(location.key().substring(parent.length())),
+                        archive,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 long files = 0;
-                try (var in = new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(Files.newInputStream(archive));
+                try (var in = new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(
+                                Files.newInputStream(archive));
                         var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
                     TarArchiveEntry entry;
                     while ((entry = tar.getNextEntry()) != null) {
@@ -153,9 +167,13 @@ public final class DataAgent {
         if (keys.isEmpty()) {
             throw new IOException("no model at " + uri);
         }
-        String base = keys.size() == 1 && keys.get(0).equals(location.key()) && location.key().contains("/")
-                ? location.key().substring(0, location.key().lastIndexOf('/') + 1) : location.key();
-        store.download(keys.stream().map(k -> new S3Location(location.bucket(), k)).toList(), base, dir);
+        String base = keys.size() == 1
+                        && keys.get(0).equals(location.key())
+                        && location.key().contains("/")
+                ? location.key().substring(0, location.key().lastIndexOf('/') + 1)
+                : location.key();
+        store.download(
+                keys.stream().map(k -> new S3Location(location.bucket(), k)).toList(), base, dir);
         return keys.size();
     }
 
@@ -167,7 +185,8 @@ public final class DataAgent {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         Map<String, Long> downloaded = new LinkedHashMap<>();
-        for (AgentPlan.ChannelPlan channel : plan.channels() == null ? List.<AgentPlan.ChannelPlan>of() : plan.channels()) {
+        for (AgentPlan.ChannelPlan channel :
+                plan.channels() == null ? List.<AgentPlan.ChannelPlan>of() : plan.channels()) {
             Path target = root.resolve("input/data").resolve(channel.name());
             if (!channel.isS3()) {
                 continue; // pvc:// channels are mounted at the same path by the pod
@@ -181,7 +200,8 @@ public final class DataAgent {
             writableByAll(Files.createDirectories(local));
             S3Location location = S3Location.parse(plan.checkpoints().uri());
             List<String> keys = store.list(new S3Location(location.bucket(), location.prefix()));
-            store.download(keys.stream().map(k -> new S3Location(location.bucket(), k)).toList(), location.prefix(), local);
+            store.download(
+                    keys.stream().map(k -> new S3Location(location.bucket(), k)).toList(), location.prefix(), local);
             result.put("checkpointsRestored", keys.size());
         }
         return result;
@@ -207,9 +227,13 @@ public final class DataAgent {
         String dataType = channel.s3DataType() == null ? "S3Prefix" : channel.s3DataType();
         switch (dataType) {
             case "S3Prefix" -> {
-                objects = store.list(location).stream().map(k -> new S3Location(location.bucket(), k)).toList();
-                // A prefix names a "directory" (…/train/) or a key prefix (…/train-part); files keep their path below it.
-                base = location.key().endsWith("/") || location.key().isEmpty() ? location.key()
+                objects = store.list(location).stream()
+                        .map(k -> new S3Location(location.bucket(), k))
+                        .toList();
+                // A prefix names a "directory" (…/train/) or a key prefix (…/train-part); files keep their path below
+                // it.
+                base = location.key().endsWith("/") || location.key().isEmpty()
+                        ? location.key()
                         : location.key().substring(0, location.key().lastIndexOf('/') + 1);
                 if (objects.isEmpty()) {
                     throw new IOException("channel " + channel.name() + ": no objects under " + channel.uri());
@@ -219,8 +243,9 @@ public final class DataAgent {
                 objects = store.manifest(location);
                 base = objects.isEmpty() ? "" : commonPrefix(objects);
             }
-            default -> throw new IOException("channel " + channel.name() + ": s3DataType " + dataType
-                    + " is not supported by the in-cluster backend (use S3Prefix or ManifestFile)");
+            default ->
+                throw new IOException("channel " + channel.name() + ": s3DataType " + dataType
+                        + " is not supported by the in-cluster backend (use S3Prefix or ManifestFile)");
         }
         if (channel.sharded()) {
             objects = shard(objects, plan.hostIndex(), plan.hosts().size());
@@ -264,7 +289,8 @@ public final class DataAgent {
             try (Stream<Path> files = Files.walk(local)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                    String version = attributes.size() + "@" + attributes.lastModifiedTime().toMillis();
+                    String version = attributes.size() + "@"
+                            + attributes.lastModifiedTime().toMillis();
                     if (!version.equals(syncedVersions.get(file))) {
                         changed.add(file);
                         syncedVersions.put(file, version);
@@ -307,13 +333,14 @@ public final class DataAgent {
     /** Packs a directory as SageMaker packs /opt/ml/model: files at the archive's root, gzip-compressed. */
     static void tarGz(Path dir, Path archive) throws IOException {
         try (OutputStream out = Files.newOutputStream(archive);
-             GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip);
-             Stream<Path> files = Files.walk(dir)) {
+                GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip);
+                Stream<Path> files = Files.walk(dir)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), dir.relativize(file).toString().replace('\\', '/'));
+                TarArchiveEntry entry = new TarArchiveEntry(
+                        file.toFile(), dir.relativize(file).toString().replace('\\', '/'));
                 tar.putArchiveEntry(entry);
                 Files.copy(file, tar);
                 tar.closeArchiveEntry();
@@ -324,21 +351,24 @@ public final class DataAgent {
 
     private void runSidecar(Path terminationLog) {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
-            int code = 0;
-            try {
-                Map<String, Object> result = finish();
-                report(terminationLog, result);
-                System.out.println("finished: " + result);
-            } catch (Exception e) {
-                report(terminationLog, Map.of("error", describe(e)));
-                System.err.println("final upload failed: " + describe(e));
-                code = 1;
-            }
-            store.close();
-            Runtime.getRuntime().halt(code);
-        }, "data-agent-finish"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopped.countDown();
+                            int code = 0;
+                            try {
+                                Map<String, Object> result = finish();
+                                report(terminationLog, result);
+                                System.out.println("finished: " + result);
+                            } catch (Exception e) {
+                                report(terminationLog, Map.of("error", describe(e)));
+                                System.err.println("final upload failed: " + describe(e));
+                                code = 1;
+                            }
+                            store.close();
+                            Runtime.getRuntime().halt(code);
+                        },
+                        "data-agent-finish"));
         System.out.println("syncing checkpoints every " + plan.syncIntervalSeconds() + "s until stopped");
         while (true) {
             try {
@@ -370,8 +400,9 @@ public final class DataAgent {
 
     static String describe(Throwable e) {
         Throwable cause = e;
-        while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException)) {
+        while (cause.getCause() != null
+                && (cause instanceof java.util.concurrent.CompletionException
+                        || cause instanceof java.util.concurrent.ExecutionException)) {
             cause = cause.getCause();
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();

@@ -49,17 +49,25 @@ public final class ObjectStore implements AutoCloseable {
      * S3-compatible store) and path-style addressing are for non-AWS stores and tests.
      */
     public static ObjectStore connect(String region, URI endpoint, boolean pathStyle) {
-        var sync = S3Client.builder().region(Region.of(region)).credentialsProvider(DefaultCredentialsProvider.builder().build())
+        var sync = S3Client.builder()
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .forcePathStyle(pathStyle);
         // Uploads go multipart (large checkpoints and models). Downloads are whole-object GETs, many in parallel:
         // the multipart client downloads by part number, which S3-compatible stores such as s3proxy do not serve.
-        var upload = S3AsyncClient.builder().region(Region.of(region)).credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionAcquisitionTimeout(Duration.ofMinutes(2)))
+        var upload = S3AsyncClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(
+                        NettyNioAsyncHttpClient.builder().connectionAcquisitionTimeout(Duration.ofMinutes(2)))
                 .multipartEnabled(true)
                 .forcePathStyle(pathStyle);
-        var download = S3AsyncClient.builder().region(Region.of(region)).credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionAcquisitionTimeout(Duration.ofMinutes(2)))
+        var download = S3AsyncClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(
+                        NettyNioAsyncHttpClient.builder().connectionAcquisitionTimeout(Duration.ofMinutes(2)))
                 .multipartEnabled(false)
                 .forcePathStyle(pathStyle);
         if (endpoint != null) {
@@ -73,17 +81,22 @@ public final class ObjectStore implements AutoCloseable {
     /** Every object key under the location's prefix, sorted (the order ShardedByS3Key splits by). */
     public List<String> list(S3Location location) {
         List<String> keys = new ArrayList<>();
-        s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(location.key()))
-                .contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/")).forEach(keys::add);
+        s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(location.key())).contents().stream()
+                .map(S3Object::key)
+                .filter(k -> !k.endsWith("/"))
+                .forEach(keys::add);
         keys.sort(String::compareTo);
         return keys;
     }
 
     /** The keys a SageMaker manifest file lists: [{"prefix": "s3://bucket/p/"}, "relative/key", ...]. */
     public List<S3Location> manifest(S3Location manifest) throws IOException {
-        JsonNode entries = JSON.readTree(s3.getObjectAsBytes(r -> r.bucket(manifest.bucket()).key(manifest.key())).asByteArray());
+        JsonNode entries = JSON.readTree(
+                s3.getObjectAsBytes(r -> r.bucket(manifest.bucket()).key(manifest.key()))
+                        .asByteArray());
         if (!entries.isArray() || entries.isEmpty() || !entries.get(0).has("prefix")) {
-            throw new IOException("manifest " + manifest + " must be a JSON array starting with {\"prefix\": \"s3://...\"}");
+            throw new IOException(
+                    "manifest " + manifest + " must be a JSON array starting with {\"prefix\": \"s3://...\"}");
         }
         S3Location prefix = S3Location.parse(entries.get(0).get("prefix").asText());
         List<S3Location> objects = new ArrayList<>();
@@ -103,9 +116,12 @@ public final class ObjectStore implements AutoCloseable {
                 throw new IOException("object key escapes the target directory: " + object);
             }
             Files.createDirectories(target.getParent());
-            pending.add(downloads.downloadFile(DownloadFileRequest.builder()
-                    .getObjectRequest(r -> r.bucket(object.bucket()).key(object.key()))
-                    .destination(target).build()).completionFuture());
+            pending.add(downloads
+                    .downloadFile(DownloadFileRequest.builder()
+                            .getObjectRequest(r -> r.bucket(object.bucket()).key(object.key()))
+                            .destination(target)
+                            .build())
+                    .completionFuture());
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         return objects.size();
@@ -118,8 +134,10 @@ public final class ObjectStore implements AutoCloseable {
             String relative = baseDir.relativize(file).toString().replace('\\', '/');
             S3Location target = location.child(relative);
             pending.add(uploads.uploadFile(UploadFileRequest.builder()
-                    .putObjectRequest(r -> r.bucket(target.bucket()).key(target.key()))
-                    .source(file).build()).completionFuture());
+                            .putObjectRequest(r -> r.bucket(target.bucket()).key(target.key()))
+                            .source(file)
+                            .build())
+                    .completionFuture());
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
     }
@@ -127,8 +145,11 @@ public final class ObjectStore implements AutoCloseable {
     /** Uploads one file to exactly {@code location}. */
     public void uploadFile(Path file, S3Location location) {
         uploads.uploadFile(UploadFileRequest.builder()
-                .putObjectRequest(r -> r.bucket(location.bucket()).key(location.key()))
-                .source(file).build()).completionFuture().join();
+                        .putObjectRequest(r -> r.bucket(location.bucket()).key(location.key()))
+                        .source(file)
+                        .build())
+                .completionFuture()
+                .join();
     }
 
     /** Writes a small object. */

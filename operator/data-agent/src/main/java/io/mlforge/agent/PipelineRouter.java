@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
 public final class PipelineRouter implements AutoCloseable {
     private final HttpServer server;
     private final List<Integer> ports;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public PipelineRouter(int port, List<Integer> containerPorts) throws IOException {
         this.ports = List.copyOf(containerPorts);
@@ -40,10 +41,17 @@ public final class PipelineRouter implements AutoCloseable {
     private void ping(HttpExchange exchange) throws IOException {
         for (int port : ports) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ping"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ping"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() != 200) {
-                    respond(exchange, 503, "text/plain", ("container on port " + port + " answers " + r.statusCode()).getBytes());
+                    respond(
+                            exchange,
+                            503,
+                            "text/plain",
+                            ("container on port " + port + " answers " + r.statusCode()).getBytes());
                     return;
                 }
             } catch (IOException | InterruptedException e) {
@@ -59,8 +67,10 @@ public final class PipelineRouter implements AutoCloseable {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         String accept = exchange.getRequestHeaders().getFirst("Accept");
         for (int i = 0; i < ports.size(); i++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(i) + "/invocations"))
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ports.get(i) + "/invocations"))
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (contentType != null) {
                 request.header("Content-Type", contentType);
             }
@@ -77,7 +87,11 @@ public final class PipelineRouter implements AutoCloseable {
             }
             if (response.statusCode() != 200) {
                 // as SageMaker: the failing container's status and message go back to the caller
-                respond(exchange, response.statusCode(), response.headers().firstValue("Content-Type").orElse("text/plain"), response.body());
+                respond(
+                        exchange,
+                        response.statusCode(),
+                        response.headers().firstValue("Content-Type").orElse("text/plain"),
+                        response.body());
                 return;
             }
             body = response.body();

@@ -13,12 +13,13 @@ import java.util.Map;
 public final class SageMakerConfigFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SageMakerConfigFiles() {
-    }
+    private SageMakerConfigFiles() {}
 
     public static Map<String, String> render(AgentPlan plan) throws IOException {
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("hyperparameters.json", JSON.writeValueAsString(plan.hyperParameters() == null ? Map.of() : plan.hyperParameters()));
+        files.put(
+                "hyperparameters.json",
+                JSON.writeValueAsString(plan.hyperParameters() == null ? Map.of() : plan.hyperParameters()));
         files.put("resourceconfig.json", JSON.writeValueAsString(resourceConfig(plan)));
         files.put("inputdataconfig.json", JSON.writeValueAsString(inputDataConfig(plan)));
         return files;

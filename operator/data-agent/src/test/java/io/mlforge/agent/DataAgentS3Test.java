@@ -40,7 +40,8 @@ class DataAgentS3Test {
 
     @BeforeAll
     static void startS3() throws Exception {
-        proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore())
+        proxy = S3Proxy.builder()
+                .blobStore(new TransientNio2BlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "agent-key", "agent-secret")
                 .build();
@@ -51,8 +52,12 @@ class DataAgentS3Test {
         endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
         System.setProperty("aws.accessKeyId", "agent-key");
         System.setProperty("aws.secretAccessKey", "agent-secret");
-        s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(endpoint).forcePathStyle(true)
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
+        s3 = S3Client.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .build();
         s3.createBucket(r -> r.bucket(BUCKET));
     }
 
@@ -71,17 +76,29 @@ class DataAgentS3Test {
     }
 
     private static List<String> keys(String prefix) {
-        return s3.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix(prefix)).contents().stream().map(o -> o.key()).sorted().toList();
+        return s3.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix(prefix)).contents().stream()
+                .map(o -> o.key())
+                .sorted()
+                .toList();
     }
 
-    private static AgentPlan plan(String test, String host, Path ml, Path checkpoints, List<AgentPlan.ChannelPlan> channels) {
+    private static AgentPlan plan(
+            String test, String host, Path ml, Path checkpoints, List<AgentPlan.ChannelPlan> channels) {
         Map<String, String> hps = new LinkedHashMap<>();
         hps.put("epochs", "3");
         hps.put("lr", "0.01");
-        return new AgentPlan("job-" + test + "-1", host, List.of("algo-1", "algo-2"), "ml.g5.xlarge", hps, channels,
+        return new AgentPlan(
+                "job-" + test + "-1",
+                host,
+                List.of("algo-1", "algo-2"),
+                "ml.g5.xlarge",
+                hps,
+                channels,
                 new AgentPlan.CheckpointPlan("s3://" + BUCKET + "/" + test + "/ckpt/", checkpoints.toString()),
-                new AgentPlan.OutputPlan("s3://" + BUCKET + "/" + test + "/out/job-" + test + "-1/output/model.tar.gz", true),
-                ml.toString(), 1);
+                new AgentPlan.OutputPlan(
+                        "s3://" + BUCKET + "/" + test + "/out/job-" + test + "-1/output/model.tar.gz", true),
+                ml.toString(),
+                1);
     }
 
     private static AgentPlan.ChannelPlan channel(String name, String uri, String distribution, String dataType) {
@@ -103,11 +120,16 @@ class DataAgentS3Test {
 
         Path ml = tmp.resolve("ml");
         Path checkpoints = tmp.resolve("checkpoints");
-        AgentPlan plan = plan("prep", "algo-2", ml, checkpoints, List.of(
-                channel("train", "s3://" + BUCKET + "/prep/train/", "FullyReplicated", "S3Prefix"),
-                channel("shards", "s3://" + BUCKET + "/prep/shards/", "ShardedByS3Key", "S3Prefix"),
-                channel("listed", "s3://" + BUCKET + "/prep/manifest.json", "FullyReplicated", "ManifestFile"),
-                channel("mounted", "pvc://datasets/val/", "FullyReplicated", "S3Prefix")));
+        AgentPlan plan = plan(
+                "prep",
+                "algo-2",
+                ml,
+                checkpoints,
+                List.of(
+                        channel("train", "s3://" + BUCKET + "/prep/train/", "FullyReplicated", "S3Prefix"),
+                        channel("shards", "s3://" + BUCKET + "/prep/shards/", "ShardedByS3Key", "S3Prefix"),
+                        channel("listed", "s3://" + BUCKET + "/prep/manifest.json", "FullyReplicated", "ManifestFile"),
+                        channel("mounted", "pvc://datasets/val/", "FullyReplicated", "S3Prefix")));
 
         try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
             Map<String, Object> result = new DataAgent(plan, store, ml).prepare();
@@ -115,7 +137,8 @@ class DataAgentS3Test {
             assertThat(result.get("checkpointsRestored")).isEqualTo(2);
         }
         assertThat(Files.readString(ml.resolve("input/data/train/part-0.csv"))).isEqualTo("a,b");
-        assertThat(Files.readString(ml.resolve("input/data/train/nested/part-1.csv"))).isEqualTo("c,d");
+        assertThat(Files.readString(ml.resolve("input/data/train/nested/part-1.csv")))
+                .isEqualTo("c,d");
         // Host algo-2 is index 1 of 2: it gets the 2nd and 4th object of the sorted list.
         try (var files = Files.list(ml.resolve("input/data/shards"))) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("s1.csv", "s3.csv");
@@ -125,18 +148,23 @@ class DataAgentS3Test {
         assertThat(Files.readString(checkpoints.resolve("meta/state.json"))).isEqualTo("{}");
         assertThat(ml.resolve("model")).isDirectory();
         assertThat(ml.resolve("output/data")).isDirectory();
-        for (Path writable : List.of(ml.resolve("model"), ml.resolve("output"), ml.resolve("output/data"), checkpoints)) {
+        for (Path writable :
+                List.of(ml.resolve("model"), ml.resolve("output"), ml.resolve("output/data"), checkpoints)) {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(writable)))
-                    .as("a trainer running as another user writes to %s", writable).isEqualTo("rwxrwxrwx");
+                    .as("a trainer running as another user writes to %s", writable)
+                    .isEqualTo("rwxrwxrwx");
         }
 
-        JsonNode hyperparameters = JSON.readTree(ml.resolve("input/config/hyperparameters.json").toFile());
+        JsonNode hyperparameters =
+                JSON.readTree(ml.resolve("input/config/hyperparameters.json").toFile());
         assertThat(hyperparameters.toString()).isEqualTo("{\"epochs\":\"3\",\"lr\":\"0.01\"}");
-        JsonNode resources = JSON.readTree(ml.resolve("input/config/resourceconfig.json").toFile());
+        JsonNode resources =
+                JSON.readTree(ml.resolve("input/config/resourceconfig.json").toFile());
         assertThat(resources.path("current_host").asText()).isEqualTo("algo-2");
         assertThat(resources.path("hosts").toString()).isEqualTo("[\"algo-1\",\"algo-2\"]");
         assertThat(resources.path("network_interface_name").asText()).isEqualTo("eth0");
-        JsonNode inputs = JSON.readTree(ml.resolve("input/config/inputdataconfig.json").toFile());
+        JsonNode inputs =
+                JSON.readTree(ml.resolve("input/config/inputdataconfig.json").toFile());
         assertThat(inputs.at("/train/ContentType").asText()).isEqualTo("text/csv");
         assertThat(inputs.at("/shards/S3DistributionType").asText()).isEqualTo("ShardedByS3Key");
         assertThat(inputs.at("/train/TrainingInputMode").asText()).isEqualTo("File");
@@ -145,12 +173,21 @@ class DataAgentS3Test {
     @Test
     void missingDataAndUnsupportedTypesFailWithTheChannelNamed(@TempDir Path tmp) {
         try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
-            AgentPlan empty = plan("missing", "algo-1", tmp.resolve("ml"), tmp.resolve("c"),
+            AgentPlan empty = plan(
+                    "missing",
+                    "algo-1",
+                    tmp.resolve("ml"),
+                    tmp.resolve("c"),
                     List.of(channel("train", "s3://" + BUCKET + "/nothing-here/", "FullyReplicated", "S3Prefix")));
             assertThatThrownBy(() -> new DataAgent(empty, store, tmp.resolve("ml")).prepare())
                     .hasMessageContaining("channel train: no objects under s3://" + BUCKET + "/nothing-here/");
-            AgentPlan augmented = plan("augmented", "algo-1", tmp.resolve("ml"), tmp.resolve("c"),
-                    List.of(channel("train", "s3://" + BUCKET + "/a.manifest", "FullyReplicated", "AugmentedManifestFile")));
+            AgentPlan augmented = plan(
+                    "augmented",
+                    "algo-1",
+                    tmp.resolve("ml"),
+                    tmp.resolve("c"),
+                    List.of(channel(
+                            "train", "s3://" + BUCKET + "/a.manifest", "FullyReplicated", "AugmentedManifestFile")));
             assertThatThrownBy(() -> new DataAgent(augmented, store, tmp.resolve("ml")).prepare())
                     .hasMessageContaining("AugmentedManifestFile is not supported by the in-cluster backend");
         }
@@ -169,13 +206,18 @@ class DataAgentS3Test {
         try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
             DataAgent leader = new DataAgent(plan("finish", "algo-1", ml, checkpoints, List.of()), store, ml);
             assertThat(leader.syncCheckpoints()).isEqualTo(1);
-            assertThat(leader.syncCheckpoints()).as("unchanged files are not uploaded again").isZero();
+            assertThat(leader.syncCheckpoints())
+                    .as("unchanged files are not uploaded again")
+                    .isZero();
             Files.writeString(checkpoints.resolve("epoch-2.pt"), "e2");
             Files.writeString(checkpoints.resolve("epoch-1.pt"), "e1 rewritten");
-            Files.setLastModifiedTime(checkpoints.resolve("epoch-1.pt"), FileTime.from(Instant.now().plusSeconds(5)));
+            Files.setLastModifiedTime(
+                    checkpoints.resolve("epoch-1.pt"),
+                    FileTime.from(Instant.now().plusSeconds(5)));
 
             Map<String, Object> result = leader.finish();
-            assertThat(result).containsEntry("checkpointFilesSynced", 2)
+            assertThat(result)
+                    .containsEntry("checkpointFilesSynced", 2)
                     .containsEntry("modelArtifacts", "s3://" + BUCKET + "/finish/out/job-finish-1/output/model.tar.gz");
 
             // Only host algo-1 uploads the model.
@@ -186,15 +228,18 @@ class DataAgentS3Test {
         assertThat(get("finish/ckpt/epoch-2.pt")).isEqualTo("e2");
         assertThat(keys("finish-worker/out/")).isEmpty();
 
-        byte[] archive = s3.getObjectAsBytes(r -> r.bucket(BUCKET).key("finish/out/job-finish-1/output/model.tar.gz")).asByteArray();
+        byte[] archive = s3.getObjectAsBytes(r -> r.bucket(BUCKET).key("finish/out/job-finish-1/output/model.tar.gz"))
+                .asByteArray();
         Map<String, String> entries = new LinkedHashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(archive)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(archive)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 entries.put(entry.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
-        assertThat(entries).containsExactly(Map.entry("model.pt", "trained weights"), Map.entry("tokenizer/vocab.txt", "a b c"));
+        assertThat(entries)
+                .containsExactly(Map.entry("model.pt", "trained weights"), Map.entry("tokenizer/vocab.txt", "a b c"));
     }
 
     @Test
@@ -205,27 +250,42 @@ class DataAgentS3Test {
         Files.writeString(firstCheckpoints.resolve("shard/rank0.pt"), "rank 0");
         Path secondCheckpoints = tmp.resolve("attempt-2");
         try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
-            new DataAgent(plan("resume", "algo-1", tmp.resolve("ml1"), firstCheckpoints, List.of()), store, tmp.resolve("ml1"))
+            new DataAgent(
+                            plan("resume", "algo-1", tmp.resolve("ml1"), firstCheckpoints, List.of()),
+                            store,
+                            tmp.resolve("ml1"))
                     .syncCheckpoints();
-            Map<String, Object> restored = new DataAgent(plan("resume", "algo-1", tmp.resolve("ml2"), secondCheckpoints, List.of()),
-                    store, tmp.resolve("ml2")).prepare();
+            Map<String, Object> restored = new DataAgent(
+                            plan("resume", "algo-1", tmp.resolve("ml2"), secondCheckpoints, List.of()),
+                            store,
+                            tmp.resolve("ml2"))
+                    .prepare();
             assertThat(restored).containsEntry("checkpointsRestored", 2);
         }
         assertThat(Files.readString(secondCheckpoints.resolve("step-500.pt"))).isEqualTo("state at 500");
-        assertThat(Files.readString(secondCheckpoints.resolve("shard/rank0.pt"))).isEqualTo("rank 0");
+        assertThat(Files.readString(secondCheckpoints.resolve("shard/rank0.pt")))
+                .isEqualTo("rank 0");
     }
 
     /** The agent's sidecar mode as its own JVM, as in a pod; output in tmp/sidecar.out, result in tmp/termination-log. */
     private static Process startSidecar(AgentPlan plan, Path tmp) throws java.io.IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DataAgent.class.getName(), "sidecar")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("sidecar.out").toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DataAgent.class.getName(),
+                        "sidecar")
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("sidecar.out").toFile());
         builder.environment().put(AgentPlan.ENV, plan.toJson());
         builder.environment().put("MLFORGE_S3_ENDPOINT", endpoint.toString());
         builder.environment().put("MLFORGE_S3_PATH_STYLE", "true");
         builder.environment().put("AWS_ACCESS_KEY_ID", "agent-key");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "agent-secret");
-        builder.environment().put(DataAgent.TERMINATION_LOG_ENV, tmp.resolve("termination-log").toString());
+        builder.environment()
+                .put(
+                        DataAgent.TERMINATION_LOG_ENV,
+                        tmp.resolve("termination-log").toString());
         return builder.start();
     }
 
@@ -249,9 +309,12 @@ class DataAgentS3Test {
 
         sidecar.destroy(); // SIGTERM
         assertThat(sidecar.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(sidecar.exitValue()).as(Files.readString(tmp.resolve("sidecar.out"))).isZero();
+        assertThat(sidecar.exitValue())
+                .as(Files.readString(tmp.resolve("sidecar.out")))
+                .isZero();
         JsonNode result = JSON.readTree(Files.readString(terminationLog));
-        assertThat(result.path("modelArtifacts").asText()).isEqualTo("s3://" + BUCKET + "/sidecar/out/job-sidecar-1/output/model.tar.gz");
+        assertThat(result.path("modelArtifacts").asText())
+                .isEqualTo("s3://" + BUCKET + "/sidecar/out/job-sidecar-1/output/model.tar.gz");
         assertThat(keys("sidecar/out/")).containsExactly("sidecar/out/job-sidecar-1/output/model.tar.gz");
     }
 
@@ -260,17 +323,28 @@ class DataAgentS3Test {
         Path ml = tmp.resolve("ml");
         Files.createDirectories(ml.resolve("model"));
         Path terminationLog = tmp.resolve("termination-log");
-        AgentPlan plan = new AgentPlan("job-x-1", "algo-1", List.of("algo-1"), null, Map.of(), List.of(), null,
-                new AgentPlan.OutputPlan("s3://no-such-bucket-mlforge/out/model.tar.gz", true), ml.toString(), 1);
+        AgentPlan plan = new AgentPlan(
+                "job-x-1",
+                "algo-1",
+                List.of("algo-1"),
+                null,
+                Map.of(),
+                List.of(),
+                null,
+                new AgentPlan.OutputPlan("s3://no-such-bucket-mlforge/out/model.tar.gz", true),
+                ml.toString(),
+                1);
         Process sidecar = startSidecar(plan, tmp);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(tmp.resolve("sidecar.out")).contains("syncing checkpoints") && System.nanoTime() < deadline) {
+        while (!Files.readString(tmp.resolve("sidecar.out")).contains("syncing checkpoints")
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         sidecar.destroy();
         assertThat(sidecar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(sidecar.exitValue()).isEqualTo(1);
-        assertThat(JSON.readTree(Files.readString(terminationLog)).path("error").asText()).containsIgnoringCase("bucket");
+        assertThat(JSON.readTree(Files.readString(terminationLog)).path("error").asText())
+                .containsIgnoringCase("bucket");
     }
 
     @Test
@@ -278,7 +352,8 @@ class DataAgentS3Test {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (var gzip = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
                 var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gzip)) {
-            for (String[] file : new String[][] {{"xgboost-model", "booster"}, {"code/inference.py", "def model_fn(d): pass"}}) {
+            for (String[] file :
+                    new String[][] {{"xgboost-model", "booster"}, {"code/inference.py", "def model_fn(d): pass"}}) {
                 byte[] content = file[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(file[0]);
                 entry.setSize(content.length);
@@ -287,18 +362,26 @@ class DataAgentS3Test {
                 tar.closeArchiveEntry();
             }
         }
-        s3.putObject(r -> r.bucket(BUCKET).key("serving/churn/output/model.tar.gz"), RequestBody.fromBytes(bytes.toByteArray()));
+        s3.putObject(
+                r -> r.bucket(BUCKET).key("serving/churn/output/model.tar.gz"),
+                RequestBody.fromBytes(bytes.toByteArray()));
         put("serving/multi/a.tar.gz", "A");
         put("serving/multi/b.tar.gz", "B");
         try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
             Path model = tmp.resolve("model");
-            assertThat(DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/churn/output/model.tar.gz", model)).isEqualTo(2);
-            assertThat(java.nio.file.Files.readString(model.resolve("xgboost-model"))).isEqualTo("booster");
-            assertThat(java.nio.file.Files.readString(model.resolve("code/inference.py"))).startsWith("def model_fn");
+            assertThat(DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/churn/output/model.tar.gz", model))
+                    .isEqualTo(2);
+            assertThat(java.nio.file.Files.readString(model.resolve("xgboost-model")))
+                    .isEqualTo("booster");
+            assertThat(java.nio.file.Files.readString(model.resolve("code/inference.py")))
+                    .startsWith("def model_fn");
             Path multi = tmp.resolve("multi");
-            assertThat(DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/multi/", multi)).isEqualTo(2);
-            assertThat(java.nio.file.Files.readString(multi.resolve("a.tar.gz"))).isEqualTo("A");
-            assertThatThrownBy(() -> DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/none/", tmp.resolve("none")))
+            assertThat(DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/multi/", multi))
+                    .isEqualTo(2);
+            assertThat(java.nio.file.Files.readString(multi.resolve("a.tar.gz")))
+                    .isEqualTo("A");
+            assertThatThrownBy(() ->
+                            DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/none/", tmp.resolve("none")))
                     .hasMessageContaining("no model at s3://" + BUCKET + "/serving/none/");
         }
     }

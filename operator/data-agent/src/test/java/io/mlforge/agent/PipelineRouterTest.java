@@ -28,7 +28,9 @@ class PipelineRouterTest {
         });
         server.createContext("/invocations", x -> {
             String in = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            byte[] out = transform.apply(in + "<" + x.getRequestHeaders().getFirst("Content-Type")).getBytes(StandardCharsets.UTF_8);
+            byte[] out = transform
+                    .apply(in + "<" + x.getRequestHeaders().getFirst("Content-Type"))
+                    .getBytes(StandardCharsets.UTF_8);
             x.getResponseHeaders().set("Content-Type", contentType);
             x.sendResponseHeaders(in.contains("boom") ? 400 : 200, out.length);
             x.getResponseBody().write(out);
@@ -49,15 +51,26 @@ class PipelineRouterTest {
         int a = container(200, "application/json", in -> "features(" + in + ")");
         int b = container(200, "text/csv", in -> "prediction(" + in + ")");
         try (PipelineRouter router = new PipelineRouter(0, List.of(a, b))) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/invocations"))
-                    .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("1,2")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/invocations"))
+                            .header("Content-Type", "text/csv")
+                            .POST(HttpRequest.BodyPublishers.ofString("1,2"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("prediction(features(1,2<text/csv)<application/json)");
             assertThat(r.headers().firstValue("Content-Type")).hasValue("text/csv");
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/ping")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
-            HttpResponse<String> failed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/invocations"))
-                    .POST(HttpRequest.BodyPublishers.ofString("boom")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/ping"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> failed = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/invocations"))
+                            .POST(HttpRequest.BodyPublishers.ofString("boom"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(failed.statusCode()).as("the failing container's answer").isEqualTo(400);
         }
     }
@@ -67,8 +80,12 @@ class PipelineRouterTest {
         int a = container(200, "text/plain", in -> in);
         int b = container(503, "text/plain", in -> in);
         try (PipelineRouter router = new PipelineRouter(0, List.of(a, b))) {
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/ping")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/ping"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(503);
         }
     }
 }

@@ -21,7 +21,11 @@ public final class AdaptiveRateLimiter {
     /** Limits: maximum (and initial) rate in calls per second, floor of the rate, backoff base and cap, longest wait. */
     public record Limits(double maxRate, double minRate, Duration backoffBase, Duration backoffCap, Duration maxWait) {
         public static Limits of(double callsPerSecond) {
-            return new Limits(callsPerSecond, Math.min(0.5, callsPerSecond), Duration.ofMillis(500), Duration.ofSeconds(30),
+            return new Limits(
+                    callsPerSecond,
+                    Math.min(0.5, callsPerSecond),
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(30),
                     Duration.ofSeconds(1));
         }
     }
@@ -53,7 +57,10 @@ public final class AdaptiveRateLimiter {
     }
 
     public static AdaptiveRateLimiter of(double callsPerSecond) {
-        return new AdaptiveRateLimiter(Limits.of(callsPerSecond), Clock.systemUTC(), RandomGenerator.getDefault(),
+        return new AdaptiveRateLimiter(
+                Limits.of(callsPerSecond),
+                Clock.systemUTC(),
+                RandomGenerator.getDefault(),
                 d -> Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000)));
     }
 
@@ -72,7 +79,8 @@ public final class AdaptiveRateLimiter {
         synchronized (bucket) {
             Instant now = clock.instant();
             refill(bucket, now);
-            Duration backoff = now.isBefore(bucket.backoffUntil) ? Duration.between(now, bucket.backoffUntil) : Duration.ZERO;
+            Duration backoff =
+                    now.isBefore(bucket.backoffUntil) ? Duration.between(now, bucket.backoffUntil) : Duration.ZERO;
             if (backoff.compareTo(maxWait) > 0) {
                 throw new RateLimitedException(key, backoff, bucket.rate);
             }
@@ -131,7 +139,8 @@ public final class AdaptiveRateLimiter {
             refill(bucket, now);
             bucket.rate = Math.max(limits.minRate(), bucket.rate / 2);
             bucket.tokens = Math.min(bucket.tokens, 0);
-            long ceiling = Math.min(limits.backoffCap().toMillis(),
+            long ceiling = Math.min(
+                    limits.backoffCap().toMillis(),
                     limits.backoffBase().toMillis() << Math.min(20, bucket.throttlesInARow));
             bucket.throttlesInARow++;
             Duration backoff = Duration.ofMillis((long) (random.nextDouble() * ceiling));

@@ -22,7 +22,9 @@ public final class AwsApplicationAutoScalingService implements ApplicationAutoSc
     private final AdaptiveRateLimiter limiter;
     private final Map<SageMakerTarget, ApplicationAutoScalingClient> clients = new ConcurrentHashMap<>();
 
-    public AwsApplicationAutoScalingService(Optional<URI> endpointOverride, java.util.function.Function<SageMakerTarget, AwsCredentialsProvider> credentials,
+    public AwsApplicationAutoScalingService(
+            Optional<URI> endpointOverride,
+            java.util.function.Function<SageMakerTarget, AwsCredentialsProvider> credentials,
             AdaptiveRateLimiter limiter) {
         this.endpointOverride = endpointOverride;
         this.credentials = credentials;
@@ -31,7 +33,9 @@ public final class AwsApplicationAutoScalingService implements ApplicationAutoSc
 
     private ApplicationAutoScalingClient client(SageMakerTarget target) {
         return clients.computeIfAbsent(target, t -> {
-            var builder = ApplicationAutoScalingClient.builder().region(Region.of(t.region())).httpClientBuilder(UrlConnectionHttpClient.builder())
+            var builder = ApplicationAutoScalingClient.builder()
+                    .region(Region.of(t.region()))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
                     .credentialsProvider(credentials.apply(t));
             endpointOverride.ifPresent(builder::endpointOverride);
             return builder.build();
@@ -39,8 +43,11 @@ public final class AwsApplicationAutoScalingService implements ApplicationAutoSc
     }
 
     private <T> T call(SageMakerTarget target, Supplier<T> call) {
-        return limiter.call("ApplicationAutoScaling " + target.region() + (target.assumeRoleArn() == null ? "" : " as " + target.assumeRoleArn()),
-                null, call);
+        return limiter.call(
+                "ApplicationAutoScaling " + target.region()
+                        + (target.assumeRoleArn() == null ? "" : " as " + target.assumeRoleArn()),
+                null,
+                call);
     }
 
     @Override
@@ -56,8 +63,12 @@ public final class AwsApplicationAutoScalingService implements ApplicationAutoSc
     @Override
     public void deregisterScalableTarget(SageMakerTarget target, String resourceId) {
         try {
-            call(target, () -> client(target).deregisterScalableTarget(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
-                    .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)));
+            call(
+                    target,
+                    () -> client(target)
+                            .deregisterScalableTarget(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER)
+                                    .resourceId(resourceId)
+                                    .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)));
         } catch (ObjectNotFoundException e) {
             // none registered
         }

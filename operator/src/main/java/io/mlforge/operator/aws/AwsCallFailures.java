@@ -25,8 +25,12 @@ public class AwsCallFailures implements CallFailures {
     @Override
     public Optional<Failure> classify(RuntimeException e) {
         if (e instanceof RateLimitedException r) {
-            // after our own limiter's backoff, plus up to a second of jitter so waiting reconciles do not return together
-            return Optional.of(new Failure(true, "ThrottlingException", SERVICE + " throttled calls: " + e.getMessage(),
+            // after our own limiter's backoff, plus up to a second of jitter so waiting reconciles do not return
+            // together
+            return Optional.of(new Failure(
+                    true,
+                    "ThrottlingException",
+                    SERVICE + " throttled calls: " + e.getMessage(),
                     r.retryAfter().plusMillis(ThreadLocalRandom.current().nextLong(1000))));
         }
         if (!(e instanceof SdkException)) {
@@ -34,8 +38,11 @@ public class AwsCallFailures implements CallFailures {
         }
         boolean throttled = e instanceof AwsServiceException a && a.isThrottlingException();
         String detail = e instanceof AwsServiceException a ? errorMessage(a) : e.getMessage();
-        return Optional.of(new Failure(throttled, throttled ? "ThrottlingException" : "CallFailed",
-                SERVICE + " call failed, retrying: " + detail, settings == null ? null : settings.minPollInterval()));
+        return Optional.of(new Failure(
+                throttled,
+                throttled ? "ThrottlingException" : "CallFailed",
+                SERVICE + " call failed, retrying: " + detail,
+                settings == null ? null : settings.minPollInterval()));
     }
 
     /**
@@ -44,11 +51,15 @@ public class AwsCallFailures implements CallFailures {
      */
     public static boolean rejected(AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-        return e.statusCode() == 400 && List.of("ValidationException", "ResourceLimitExceeded", "AccessDeniedException").contains(code);
+        return e.statusCode() == 400
+                && List.of("ValidationException", "ResourceLimitExceeded", "AccessDeniedException")
+                        .contains(code);
     }
 
     /** An AWS error as "Code: message" (the message alone when the service sent no details). */
     public static String errorMessage(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+        return e.awsErrorDetails() == null
+                ? e.getMessage()
+                : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
     }
 }

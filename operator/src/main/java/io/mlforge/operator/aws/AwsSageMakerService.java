@@ -16,16 +16,16 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateHyperParameterTuningJobRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateTrainingJobRequest;
 import software.amazon.awssdk.services.sagemaker.model.DeploymentConfig;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
-import software.amazon.awssdk.services.sagemaker.model.Tag;
-import software.amazon.awssdk.services.sagemaker.model.CreateTrainingJobRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
-import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
 import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
 import software.amazon.awssdk.services.sagemaker.model.ResourceInUseException;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemaker.model.TrainingJobSummary;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -35,20 +35,24 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * the default chain (IRSA, EKS Pod Identity, environment) or an assumed role on top of it. Every call passes the
  * client-side {@link AdaptiveRateLimiter} of its account and region, which slows down when SageMaker throttles.
  */
-public final class AwsSageMakerService implements SageMakerTrainingService, SageMakerTuningService, SageMakerHostingService, AutoCloseable {
+public final class AwsSageMakerService
+        implements SageMakerTrainingService, SageMakerTuningService, SageMakerHostingService, AutoCloseable {
     private final Optional<URI> endpointOverride;
     private final Map<SageMakerTarget, SageMakerClient> clients = new ConcurrentHashMap<>();
     private final AwsCredentialsProvider baseCredentials;
     private final AdaptiveRateLimiter limiter;
 
-    public AwsSageMakerService(Optional<URI> endpointOverride, AwsCredentialsProvider baseCredentials, AdaptiveRateLimiter limiter) {
+    public AwsSageMakerService(
+            Optional<URI> endpointOverride, AwsCredentialsProvider baseCredentials, AdaptiveRateLimiter limiter) {
         this.endpointOverride = endpointOverride;
         this.baseCredentials = baseCredentials;
         this.limiter = limiter;
     }
 
-    public static AwsSageMakerService withDefaultCredentials(Optional<URI> endpointOverride, AdaptiveRateLimiter limiter) {
-        return new AwsSageMakerService(endpointOverride, DefaultCredentialsProvider.builder().build(), limiter);
+    public static AwsSageMakerService withDefaultCredentials(
+            Optional<URI> endpointOverride, AdaptiveRateLimiter limiter) {
+        return new AwsSageMakerService(
+                endpointOverride, DefaultCredentialsProvider.builder().build(), limiter);
     }
 
     /** Rate-limit key: the account (through the assumed role, if any) and the region. */
@@ -83,17 +87,24 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
         if (target.assumeRoleArn() == null) {
             return baseCredentials;
         }
-        StsClient sts = StsClient.builder().region(Region.of(target.region())).httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(baseCredentials).build();
-        return StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
-                .refreshRequest(r -> r.roleArn(target.assumeRoleArn()).roleSessionName("mlforge-operator-" + UUID.randomUUID().toString().substring(0, 8)))
+        StsClient sts = StsClient.builder()
+                .region(Region.of(target.region()))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(baseCredentials)
+                .build();
+        return StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts)
+                .refreshRequest(r -> r.roleArn(target.assumeRoleArn())
+                        .roleSessionName("mlforge-operator-"
+                                + UUID.randomUUID().toString().substring(0, 8)))
                 .build();
     }
 
     @Override
     public Optional<String> create(SageMakerTarget target, CreateTrainingJobRequest request) {
         try {
-            return Optional.of(call(target, () -> client(target).createTrainingJob(request)).trainingJobArn());
+            return Optional.of(call(target, () -> client(target).createTrainingJob(request))
+                    .trainingJobArn());
         } catch (ResourceInUseException e) {
             return Optional.empty();
         }
@@ -115,7 +126,9 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
         } catch (ResourceNotFoundException e) {
             // never created (the operator stopped between recording and creating it): nothing to stop
         } catch (SageMakerException e) {
-            boolean alreadyEnded = e.statusCode() == 400 && e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+            boolean alreadyEnded = e.statusCode() == 400
+                    && e.awsErrorDetails() != null
+                    && e.awsErrorDetails().errorMessage() != null
                     && e.awsErrorDetails().errorMessage().contains("the training job is in status");
             if (!alreadyEnded) {
                 throw e;
@@ -129,7 +142,13 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
         String token = null;
         do {
             String page = token;
-            var response = call(target, POLL_MAX_WAIT, () -> client(target).listTrainingJobs(r -> r.lastModifiedTimeAfter(since).maxResults(100).nextToken(page)));
+            var response = call(
+                    target,
+                    POLL_MAX_WAIT,
+                    () -> client(target)
+                            .listTrainingJobs(r -> r.lastModifiedTimeAfter(since)
+                                    .maxResults(100)
+                                    .nextToken(page)));
             result.addAll(response.trainingJobSummaries());
             token = response.nextToken();
         } while (token != null);
@@ -139,7 +158,8 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
     @Override
     public Optional<String> createTuning(SageMakerTarget target, CreateHyperParameterTuningJobRequest request) {
         try {
-            return Optional.of(call(target, () -> client(target).createHyperParameterTuningJob(request)).hyperParameterTuningJobArn());
+            return Optional.of(call(target, () -> client(target).createHyperParameterTuningJob(request))
+                    .hyperParameterTuningJobArn());
         } catch (ResourceInUseException e) {
             return Optional.empty();
         }
@@ -148,7 +168,9 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
     @Override
     public Optional<DescribeHyperParameterTuningJobResponse> describeTuning(SageMakerTarget target, String name) {
         try {
-            return Optional.of(call(target, () -> client(target).describeHyperParameterTuningJob(r -> r.hyperParameterTuningJobName(name))));
+            return Optional.of(call(
+                    target,
+                    () -> client(target).describeHyperParameterTuningJob(r -> r.hyperParameterTuningJobName(name))));
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
@@ -156,8 +178,14 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
 
     @Override
     public List<HyperParameterTrainingJobSummary> trials(SageMakerTarget target, String name, int limit) {
-        return call(target, () -> client(target).listTrainingJobsForHyperParameterTuningJob(r -> r.hyperParameterTuningJobName(name)
-                .sortBy("CreationTime").sortOrder("Descending").maxResults(Math.min(100, limit)))).trainingJobSummaries();
+        return call(
+                        target,
+                        () -> client(target)
+                                .listTrainingJobsForHyperParameterTuningJob(r -> r.hyperParameterTuningJobName(name)
+                                        .sortBy("CreationTime")
+                                        .sortOrder("Descending")
+                                        .maxResults(Math.min(100, limit))))
+                .trainingJobSummaries();
     }
 
     @Override
@@ -167,7 +195,9 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
         } catch (ResourceNotFoundException e) {
             // never created: nothing to stop
         } catch (SageMakerException e) {
-            if (e.statusCode() != 400 || e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+            if (e.statusCode() != 400
+                    || e.awsErrorDetails() == null
+                    || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
                 throw e;
             }
         }
@@ -175,7 +205,9 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
 
     /** SageMaker answers an existing or missing hosting object with a ValidationException ("already existing", "Could not find"). */
     private static boolean validationSaying(SageMakerException e, String text) {
-        return e.statusCode() == 400 && e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+        return e.statusCode() == 400
+                && e.awsErrorDetails() != null
+                && e.awsErrorDetails().errorMessage() != null
                 && e.awsErrorDetails().errorMessage().contains(text);
     }
 
@@ -227,12 +259,23 @@ public final class AwsSageMakerService implements SageMakerTrainingService, Sage
 
     @Override
     public String createEndpoint(SageMakerTarget target, String name, String configName, List<Tag> tags) {
-        return call(target, () -> client(target).createEndpoint(r -> r.endpointName(name).endpointConfigName(configName).tags(tags))).endpointArn();
+        return call(
+                        target,
+                        () -> client(target)
+                                .createEndpoint(r -> r.endpointName(name)
+                                        .endpointConfigName(configName)
+                                        .tags(tags)))
+                .endpointArn();
     }
 
     @Override
     public void updateEndpoint(SageMakerTarget target, String name, String configName, DeploymentConfig deployment) {
-        call(target, () -> client(target).updateEndpoint(r -> r.endpointName(name).endpointConfigName(configName).deploymentConfig(deployment)));
+        call(
+                target,
+                () -> client(target)
+                        .updateEndpoint(r -> r.endpointName(name)
+                                .endpointConfigName(configName)
+                                .deploymentConfig(deployment)));
     }
 
     @Override

@@ -31,14 +31,14 @@ import software.amazon.awssdk.services.sagemaker.model.VpcConfig;
 public final class CreateTrainingJobMapping {
     /** SageMaker's own default run-time limit (one day), used when the spec sets none. */
     public static final int DEFAULT_MAX_RUNTIME_SECONDS = 86400;
+
     public static final int DEFAULT_VOLUME_GB = 30;
     public static final String TAG_NAMESPACE = "mlforge.io/namespace";
     public static final String TAG_NAME = "mlforge.io/name";
     public static final String TAG_UID = "mlforge.io/uid";
     public static final String TAG_ATTEMPT = "mlforge.io/attempt";
 
-    private CreateTrainingJobMapping() {
-    }
+    private CreateTrainingJobMapping() {}
 
     public static CreateTrainingJobRequest request(TrainingJob job, String trainingJobName, int attempt) {
         TrainingJobSpec spec = job.getSpec();
@@ -54,17 +54,33 @@ public final class CreateTrainingJobMapping {
                 .resourceConfig(resources(spec))
                 .stoppingCondition(stopping(spec))
                 .enableManagedSpotTraining(spot(spec) ? true : null)
-                .checkpointConfig(spec.checkpoints == null ? null : CheckpointConfig.builder().s3Uri(spec.checkpoints.uri)
-                        .localPath(spec.checkpoints.localPath == null ? "/opt/ml/checkpoints" : spec.checkpoints.localPath).build())
-                .vpcConfig(sagemaker.vpc == null ? null : VpcConfig.builder().securityGroupIds(sagemaker.vpc.securityGroupIds)
-                        .subnets(sagemaker.vpc.subnets).build())
+                .checkpointConfig(
+                        spec.checkpoints == null
+                                ? null
+                                : CheckpointConfig.builder()
+                                        .s3Uri(spec.checkpoints.uri)
+                                        .localPath(
+                                                spec.checkpoints.localPath == null
+                                                        ? "/opt/ml/checkpoints"
+                                                        : spec.checkpoints.localPath)
+                                        .build())
+                .vpcConfig(
+                        sagemaker.vpc == null
+                                ? null
+                                : VpcConfig.builder()
+                                        .securityGroupIds(sagemaker.vpc.securityGroupIds)
+                                        .subnets(sagemaker.vpc.subnets)
+                                        .build())
                 .enableNetworkIsolation(Boolean.TRUE.equals(sagemaker.enableNetworkIsolation) ? true : null)
-                .enableInterContainerTrafficEncryption(Boolean.TRUE.equals(sagemaker.enableInterContainerTrafficEncryption) ? true : null)
+                .enableInterContainerTrafficEncryption(
+                        Boolean.TRUE.equals(sagemaker.enableInterContainerTrafficEncryption) ? true : null)
                 .tags(tags(job, sagemaker, trainingJobName, attempt));
         int maxAttempts = spec.retry == null || spec.retry.maxAttempts == null ? 3 : spec.retry.maxAttempts;
         if (maxAttempts > 1) {
             // SageMaker retries internal errors under the same name: the retries beyond the first attempt.
-            request.retryStrategy(RetryStrategy.builder().maximumRetryAttempts(maxAttempts - 1).build());
+            request.retryStrategy(RetryStrategy.builder()
+                    .maximumRetryAttempts(maxAttempts - 1)
+                    .build());
         }
         return request.build();
     }
@@ -81,7 +97,11 @@ public final class CreateTrainingJobMapping {
         }
         if (spec.metrics != null && !spec.metrics.isEmpty()) {
             algorithm.metricDefinitions(spec.metrics.stream()
-                    .map(m -> MetricDefinition.builder().name(m.name).regex(m.regex).build()).toList());
+                    .map(m -> MetricDefinition.builder()
+                            .name(m.name)
+                            .regex(m.regex)
+                            .build())
+                    .toList());
         }
         return algorithm.build();
     }
@@ -104,7 +124,12 @@ public final class CreateTrainingJobMapping {
                     .compressionType(c.compression == null ? null : c.compression.name())
                     .recordWrapperType(c.recordWrapper == null ? null : c.recordWrapper.name())
                     .inputMode(c.inputMode == null ? null : c.inputMode.name())
-                    .shuffleConfig(c.shuffleSeed == null ? null : ShuffleConfig.builder().seed(c.shuffleSeed).build())
+                    .shuffleConfig(
+                            c.shuffleSeed == null
+                                    ? null
+                                    : ShuffleConfig.builder()
+                                            .seed(c.shuffleSeed)
+                                            .build())
                     .build());
         }
         return channels;
@@ -133,7 +158,8 @@ public final class CreateTrainingJobMapping {
     }
 
     static StoppingCondition stopping(TrainingJobSpec spec) {
-        int maxRuntime = spec.stopping == null || spec.stopping.maxRuntimeSeconds == null ? DEFAULT_MAX_RUNTIME_SECONDS
+        int maxRuntime = spec.stopping == null || spec.stopping.maxRuntimeSeconds == null
+                ? DEFAULT_MAX_RUNTIME_SECONDS
                 : spec.stopping.maxRuntimeSeconds;
         return StoppingCondition.builder()
                 .maxRuntimeInSeconds(maxRuntime)
@@ -155,6 +181,8 @@ public final class CreateTrainingJobMapping {
         tags.put(TAG_NAME, job.getMetadata().getName());
         tags.put(TAG_UID, job.getMetadata().getUid());
         tags.put(TAG_ATTEMPT, Integer.toString(attempt));
-        return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        return tags.entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
     }
 }

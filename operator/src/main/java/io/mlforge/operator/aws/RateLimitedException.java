@@ -8,8 +8,12 @@ public final class RateLimitedException extends RuntimeException {
     private final Duration retryAfter;
 
     public RateLimitedException(String key, Duration retryAfter, double rate) {
-        super(String.format(Locale.ROOT, "backing off %.1f s before calling %s again (client-side limit now %.1f calls/s)",
-                retryAfter.toMillis() / 1000.0, key, rate));
+        super(String.format(
+                Locale.ROOT,
+                "backing off %.1f s before calling %s again (client-side limit now %.1f calls/s)",
+                retryAfter.toMillis() / 1000.0,
+                key,
+                rate));
         this.retryAfter = retryAfter;
     }
 

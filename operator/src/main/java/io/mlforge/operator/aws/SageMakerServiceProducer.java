@@ -11,8 +11,8 @@ public class SageMakerServiceProducer {
     @Singleton
     @Typed(AwsSageMakerService.class)
     AwsSageMakerService awsSageMakerService(SageMakerSettings settings) {
-        return AwsSageMakerService.withDefaultCredentials(settings.endpointOverride().map(URI::create),
-                AdaptiveRateLimiter.of(settings.maxCallsPerSecond()));
+        return AwsSageMakerService.withDefaultCredentials(
+                settings.endpointOverride().map(URI::create), AdaptiveRateLimiter.of(settings.maxCallsPerSecond()));
     }
 
     @Produces
@@ -35,8 +35,11 @@ public class SageMakerServiceProducer {
 
     @Produces
     @Singleton
-    ApplicationAutoScalingService applicationAutoScalingService(AwsSageMakerService service, SageMakerSettings settings) {
-        return new AwsApplicationAutoScalingService(settings.endpointOverride().map(URI::create), service::credentials,
+    ApplicationAutoScalingService applicationAutoScalingService(
+            AwsSageMakerService service, SageMakerSettings settings) {
+        return new AwsApplicationAutoScalingService(
+                settings.endpointOverride().map(URI::create),
+                service::credentials,
                 AdaptiveRateLimiter.of(settings.maxCallsPerSecond()));
     }
 }

@@ -18,8 +18,7 @@ public interface CallFailures {
      * @param message    the condition's and the Event's message
      * @param retryAfter when to look again (null: the backend's own requeue, at the latest one minute)
      */
-    record Failure(boolean throttled, String reason, String message, Duration retryAfter) {
-    }
+    record Failure(boolean throttled, String reason, String message, Duration retryAfter) {}
 
     /** Empty when {@code e} is not a failed call of this boundary (it then propagates to JOSDK's retry). */
     Optional<Failure> classify(RuntimeException e);

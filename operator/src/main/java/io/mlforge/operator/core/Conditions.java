@@ -12,14 +12,20 @@ import java.util.Objects;
  * re-reconciling an unchanged resource produces an identical status (and no write).
  */
 public final class Conditions {
-    private Conditions() {
-    }
+    private Conditions() {}
 
-    public static List<Condition> set(List<Condition> conditions, String type, ConditionStatus status, String reason,
-            String message, Long generation, Instant now) {
+    public static List<Condition> set(
+            List<Condition> conditions,
+            String type,
+            ConditionStatus status,
+            String reason,
+            String message,
+            Long generation,
+            Instant now) {
         List<Condition> result = new ArrayList<>(conditions == null ? List.of() : conditions);
         Condition existing = find(result, type);
-        String transition = existing != null && existing.status == status ? existing.lastTransitionTime : Timestamps.format(now);
+        String transition =
+                existing != null && existing.status == status ? existing.lastTransitionTime : Timestamps.format(now);
         Condition updated = new Condition(type, status, reason, message == null ? "" : message, transition, generation);
         if (existing == null) {
             result.add(updated);
@@ -33,7 +39,10 @@ public final class Conditions {
         if (conditions == null) {
             return null;
         }
-        return conditions.stream().filter(c -> Objects.equals(c.type, type)).findFirst().orElse(null);
+        return conditions.stream()
+                .filter(c -> Objects.equals(c.type, type))
+                .findFirst()
+                .orElse(null);
     }
 
     public static boolean isTrue(List<Condition> conditions, String type) {

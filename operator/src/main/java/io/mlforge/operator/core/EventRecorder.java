@@ -41,13 +41,17 @@ public class EventRecorder {
         String now = Timestamps.format(Instant.now(clock));
         var event = new EventBuilder()
                 .withNewMetadata()
-                .withName(resource.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+                .withName(resource.getMetadata().getName() + "."
+                        + UUID.randomUUID().toString().substring(0, 8))
                 .withNamespace(resource.getMetadata().getNamespace())
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
-                        .withApiVersion(resource.getApiVersion()).withKind(resource.getKind())
-                        .withName(resource.getMetadata().getName()).withNamespace(resource.getMetadata().getNamespace())
-                        .withUid(resource.getMetadata().getUid()).withResourceVersion(resource.getMetadata().getResourceVersion())
+                        .withApiVersion(resource.getApiVersion())
+                        .withKind(resource.getKind())
+                        .withName(resource.getMetadata().getName())
+                        .withNamespace(resource.getMetadata().getNamespace())
+                        .withUid(resource.getMetadata().getUid())
+                        .withResourceVersion(resource.getMetadata().getResourceVersion())
                         .build())
                 .withType(type)
                 .withReason(reason)
@@ -55,15 +59,25 @@ public class EventRecorder {
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
                 .build();
         try {
-            client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(event).create();
+            client.v1()
+                    .events()
+                    .inNamespace(resource.getMetadata().getNamespace())
+                    .resource(event)
+                    .create();
         } catch (KubernetesClientException e) {
             // Events are best effort: a missing event must never fail a reconcile.
-            LOG.warnf("could not record event %s on %s/%s: %s", reason, resource.getMetadata().getNamespace(),
-                    resource.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "could not record event %s on %s/%s: %s",
+                    reason,
+                    resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.mlforge.operator.core;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import java.util.Optional;
@@ -15,23 +15,28 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class LeaderElectionConfigurationProducer {
     @Produces
     @Dependent
-    LeaderElectionConfiguration leaderElectionConfiguration(LeaderElectionSettings settings,
-            @ConfigProperty(name = "mlforge.pod-namespace") Optional<String> podNamespace, Leadership leadership) {
+    LeaderElectionConfiguration leaderElectionConfiguration(
+            LeaderElectionSettings settings,
+            @ConfigProperty(name = "mlforge.pod-namespace") Optional<String> podNamespace,
+            Leadership leadership) {
         return configuration(settings, podNamespace, leadership::onStartLeading, leadership::onStopLeading);
     }
 
-    static LeaderElectionConfiguration configuration(LeaderElectionSettings settings, Optional<String> podNamespace,
-            Runnable onStartLeading, Runnable onStopLeading) {
+    static LeaderElectionConfiguration configuration(
+            LeaderElectionSettings settings,
+            Optional<String> podNamespace,
+            Runnable onStartLeading,
+            Runnable onStopLeading) {
         if (!settings.enabled()) {
             return null;
         }
-        LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder
-                .aLeaderElectionConfiguration(settings.leaseName())
+        LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                        settings.leaseName())
                 .withLeaseDuration(settings.leaseDuration())
                 .withRenewDeadline(settings.renewDeadline())
                 .withRetryPeriod(settings.retryPeriod())
                 .withExitOnStopLeading(false)
-                .withLeaderCallbacks(new LeaderCallbacks(onStartLeading, onStopLeading, newLeader -> { }));
+                .withLeaderCallbacks(new LeaderCallbacks(onStartLeading, onStopLeading, newLeader -> {}));
         // Unset: JOSDK falls back to the Kubernetes client's namespace (the service account's in a pod).
         settings.leaseNamespace().or(() -> podNamespace).ifPresent(builder::withLeaseNamespace);
         return builder.build();

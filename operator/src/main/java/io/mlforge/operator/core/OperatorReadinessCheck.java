@@ -28,12 +28,14 @@ public class OperatorReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up()
-                .withData("controllers", operator.getRegisteredControllersNumber());
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named(NAME).up().withData("controllers", operator.getRegisteredControllersNumber());
         if (operator.getRegisteredControllersNumber() == 0) {
             return response.withData("role", "idle").build();
         }
-        boolean leaderElection = operator.getConfigurationService().getLeaderElectionConfiguration().isPresent();
+        boolean leaderElection = operator.getConfigurationService()
+                .getLeaderElectionConfiguration()
+                .isPresent();
         if (leaderElection && !leadership.isLeading()) {
             return response.withData("role", "standby").build();
         }
@@ -43,7 +45,11 @@ public class OperatorReadinessCheck implements HealthCheck {
             return response.down().withData("reason", "controllers not started").build();
         }
         if (!runtime.allEventSourcesAreHealthy()) {
-            return response.down().withData("unhealthy", String.join(",", runtime.unhealthyEventSources().keySet())).build();
+            return response.down()
+                    .withData(
+                            "unhealthy",
+                            String.join(",", runtime.unhealthyEventSources().keySet()))
+                    .build();
         }
         return response.build();
     }

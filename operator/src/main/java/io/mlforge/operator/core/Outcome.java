@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 public final class Outcome {
     /** A Kubernetes Event to record on the resource. */
-    public record EventNote(boolean warning, EventReason reason, String message) {
-    }
+    public record EventNote(boolean warning, EventReason reason, String message) {}
 
     private final List<EventNote> events = new ArrayList<>();
     private Instant requeueAt;

@@ -17,17 +17,33 @@ import java.util.List;
  * already has. Pure: applied by {@link StatusWriter} to every status it writes, so all kinds and backends agree.
  */
 public final class ProgressConditions {
-    private ProgressConditions() {
-    }
+    private ProgressConditions() {}
 
     /** Sets both conditions on a TrainingJob, TuningJob or Endpoint status; other objects are left alone. */
     public static void apply(Object status, Instant now) {
         if (status instanceof TrainingJobStatus s && s.phase != null) {
-            boolean finished = s.phase == TrainingPhase.Completed || s.phase == TrainingPhase.Stopped || s.phase == TrainingPhase.Failed;
-            s.conditions = set(s.conditions, !finished, s.phase == TrainingPhase.Failed, s.phase.name(), s.message, s.observedGeneration, now);
+            boolean finished = s.phase == TrainingPhase.Completed
+                    || s.phase == TrainingPhase.Stopped
+                    || s.phase == TrainingPhase.Failed;
+            s.conditions = set(
+                    s.conditions,
+                    !finished,
+                    s.phase == TrainingPhase.Failed,
+                    s.phase.name(),
+                    s.message,
+                    s.observedGeneration,
+                    now);
         } else if (status instanceof TuningJobStatus s && s.phase != null) {
-            boolean finished = s.phase == TuningPhase.Completed || s.phase == TuningPhase.Stopped || s.phase == TuningPhase.Failed;
-            s.conditions = set(s.conditions, !finished, s.phase == TuningPhase.Failed, s.phase.name(), s.message, s.observedGeneration, now);
+            boolean finished =
+                    s.phase == TuningPhase.Completed || s.phase == TuningPhase.Stopped || s.phase == TuningPhase.Failed;
+            s.conditions = set(
+                    s.conditions,
+                    !finished,
+                    s.phase == TuningPhase.Failed,
+                    s.phase.name(),
+                    s.message,
+                    s.observedGeneration,
+                    now);
         } else if (status instanceof EndpointStatus s && s.phase != null) {
             boolean updateFailed = Conditions.isTrue(s.conditions, EndpointStatus.UPDATE_FAILED);
             boolean working = s.phase != EndpointPhase.InService && s.phase != EndpointPhase.Failed;
@@ -37,11 +53,29 @@ public final class ProgressConditions {
         }
     }
 
-    private static List<Condition> set(List<Condition> conditions, boolean reconciling, boolean stalled, String reason, String message,
-            Long generation, Instant now) {
-        List<Condition> result = Conditions.set(conditions, Condition.RECONCILING, reconciling ? ConditionStatus.True : ConditionStatus.False,
-                reason, message, generation, now);
-        return Conditions.set(result, Condition.STALLED, stalled ? ConditionStatus.True : ConditionStatus.False, reason, message,
-                generation, now);
+    private static List<Condition> set(
+            List<Condition> conditions,
+            boolean reconciling,
+            boolean stalled,
+            String reason,
+            String message,
+            Long generation,
+            Instant now) {
+        List<Condition> result = Conditions.set(
+                conditions,
+                Condition.RECONCILING,
+                reconciling ? ConditionStatus.True : ConditionStatus.False,
+                reason,
+                message,
+                generation,
+                now);
+        return Conditions.set(
+                result,
+                Condition.STALLED,
+                stalled ? ConditionStatus.True : ConditionStatus.False,
+                reason,
+                message,
+                generation,
+                now);
     }
 }

@@ -34,6 +34,7 @@ public class Reconciliation {
     static final String MDC_KEY = "resource";
     /** How soon deletion looks again while the cloud resource is being released, and after a failed call. */
     static final Duration RELEASE_POLL = Duration.ofSeconds(5);
+
     static final Duration RELEASE_RETRY = Duration.ofSeconds(15);
     /** How soon a reconcile whose call failed looks again when the failure does not say. */
     static final Duration CALL_RETRY = Duration.ofSeconds(60);
@@ -101,10 +102,14 @@ public class Reconciliation {
     }
 
     public <R extends CustomResource<?, S>, S> Scope<R, S> begin(R cached, StatusModel<S> model) {
-        MDC.put(MDC_KEY, cached.getMetadata().getNamespace() + "/" + cached.getMetadata().getName());
+        MDC.put(
+                MDC_KEY,
+                cached.getMetadata().getNamespace() + "/" + cached.getMetadata().getName());
         R resource = statusWriter.fresh(cached);
         S stored = resource.getStatus();
-        S status = stored == null ? model.empty() : client.getKubernetesSerialization().clone(stored);
+        S status = stored == null
+                ? model.empty()
+                : client.getKubernetesSerialization().clone(stored);
         return new Scope<>(resource, stored, status, clock.instant(), model);
     }
 
@@ -117,7 +122,9 @@ public class Reconciliation {
         if (!Objects.equals(json(scope.stored), json(scope.status))) {
             scope.resource.setStatus(scope.status);
             R written = statusWriter.write(scope.resource);
-            scope.resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+            scope.resource
+                    .getMetadata()
+                    .setResourceVersion(written.getMetadata().getResourceVersion());
             scope.stored = client.getKubernetesSerialization().clone(scope.status);
             scope.resource.setStatus(scope.stored);
         }
@@ -138,18 +145,34 @@ public class Reconciliation {
             String type = failure.throttled() ? Condition.THROTTLED : Condition.BACKEND_ERROR;
             List<Condition> conditions = model.conditions(scope.status);
             if (!Conditions.isTrue(conditions, type)) {
-                scope.outcome.warning(failure.throttled() ? EventReason.THROTTLED : EventReason.BACKEND_ERROR, failure.message());
+                scope.outcome.warning(
+                        failure.throttled() ? EventReason.THROTTLED : EventReason.BACKEND_ERROR, failure.message());
             }
             LOG.warnf("%s; retrying", failure.message());
-            model.setConditions(scope.status, Conditions.set(conditions, type, ConditionStatus.True, failure.reason(),
-                    failure.message(), generation, scope.now));
+            model.setConditions(
+                    scope.status,
+                    Conditions.set(
+                            conditions,
+                            type,
+                            ConditionStatus.True,
+                            failure.reason(),
+                            failure.message(),
+                            generation,
+                            scope.now));
             scope.outcome.requeueAfter(Objects.requireNonNullElse(failure.retryAfter(), CALL_RETRY));
             return;
         }
         List<Condition> conditions = model.conditions(scope.status);
         for (String type : new String[] {Condition.THROTTLED, Condition.BACKEND_ERROR}) {
             if (Conditions.isTrue(conditions, type)) {
-                conditions = Conditions.set(conditions, type, ConditionStatus.False, "Answering", "calls are answered again", generation, scope.now);
+                conditions = Conditions.set(
+                        conditions,
+                        type,
+                        ConditionStatus.False,
+                        "Answering",
+                        "calls are answered again",
+                        generation,
+                        scope.now);
             }
         }
         model.setConditions(scope.status, conditions);
@@ -200,9 +223,16 @@ public class Reconciliation {
      * DeleteControl that keeps the finalizer and looks again: soon while the cloud works, later after a failed call
      * (an AWS SDK error or our client-side rate limiter alike), with an Event either way.
      */
-    public Optional<DeleteControl> awaitRelease(CustomResource<?, ?> resource, BooleanSupplier release, EventReason waitingReason,
-            String waitingMessage, String failureMessage) {
-        MDC.put(MDC_KEY, resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
+    public Optional<DeleteControl> awaitRelease(
+            CustomResource<?, ?> resource,
+            BooleanSupplier release,
+            EventReason waitingReason,
+            String waitingMessage,
+            String failureMessage) {
+        MDC.put(
+                MDC_KEY,
+                resource.getMetadata().getNamespace() + "/"
+                        + resource.getMetadata().getName());
         try {
             if (release.getAsBoolean()) {
                 return Optional.empty();

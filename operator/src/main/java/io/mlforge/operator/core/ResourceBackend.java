@@ -22,6 +22,5 @@ public interface ResourceBackend<R extends HasMetadata> {
      * @param cannot         the start of the Warning's message when a call fails
      * @param released       the message of the Deleted Event
      */
-    record ReleaseNotes(EventReason waitingReason, String waiting, String cannot, String released) {
-    }
+    record ReleaseNotes(EventReason waitingReason, String waiting, String cannot, String released) {}
 }

@@ -15,8 +15,7 @@ public final class ResourceNames {
     /** An attempt's name leaves room for "-<index>" of a pod within Kubernetes' 63-character label limit. */
     public static final int MAX_ATTEMPT_NAME = 52;
 
-    private ResourceNames() {
-    }
+    private ResourceNames() {}
 
     /** The first 6 hex digits of SHA-256 of the UID. */
     public static String shortHash(String uid) {

@@ -6,8 +6,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import jakarta.inject.Inject;
 import io.mlforge.api.v1alpha1.Backend;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -19,7 +19,8 @@ import java.util.function.Function;
  * its event sources, the step and which backend a resource has ({@link BackendReconciler} supplies the step for kinds
  * whose backends take the resource as it is).
  */
-public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B extends ResourceBackend<R>> implements Reconciler<R>, Cleaner<R> {
+public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B extends ResourceBackend<R>>
+        implements Reconciler<R>, Cleaner<R> {
     private final StatusModel<S> statusModel;
     private final B kubernetes;
     private final B sagemaker;
@@ -61,12 +62,10 @@ public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B ex
     protected abstract void step(Reconciliation.Scope<R, S> scope, Context<R> context);
 
     /** After each step (even one whose call failed), before the status is written: for metrics. */
-    protected void observed(Reconciliation.Scope<R, S> scope) {
-    }
+    protected void observed(Reconciliation.Scope<R, S> scope) {}
 
     /** When the resource is gone: drops what the controller kept about it (metrics, caches). */
-    protected void forget(R resource) {
-    }
+    protected void forget(R resource) {}
 
     @Override
     public final UpdateControl<R> reconcile(R cached, Context<R> context) {
@@ -80,8 +79,8 @@ public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B ex
     public final DeleteControl cleanup(R resource, Context<R> context) {
         B releasing = backendOf(resource);
         ResourceBackend.ReleaseNotes notes = releasing.releaseNotes();
-        Optional<DeleteControl> wait = reconciliation.awaitRelease(resource, () -> releasing.release(resource), notes.waitingReason(),
-                notes.waiting(), notes.cannot());
+        Optional<DeleteControl> wait = reconciliation.awaitRelease(
+                resource, () -> releasing.release(resource), notes.waitingReason(), notes.waiting(), notes.cannot());
         if (wait.isPresent()) {
             return wait.get();
         }

@@ -30,7 +30,8 @@ public final class StatusModel<S> {
             this.conditions = lookup.findVarHandle(type, "conditions", List.class);
             this.observedGeneration = lookup.findVarHandle(type, "observedGeneration", Long.class);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(type.getSimpleName() + " lacks a status field the reconcile path needs", e);
+            throw new IllegalArgumentException(
+                    type.getSimpleName() + " lacks a status field the reconcile path needs", e);
         }
     }
 

@@ -35,7 +35,8 @@ public class StatusWriter {
         if (last == null) {
             return cached;
         }
-        if (isOlder(cached.getMetadata().getResourceVersion(), last.getMetadata().getResourceVersion())) {
+        if (isOlder(
+                cached.getMetadata().getResourceVersion(), last.getMetadata().getResourceVersion())) {
             R copy = (R) client.getKubernetesSerialization().clone(last);
             // The spec and metadata come from the newest object the operator knows of; only status may be older.
             return copy;

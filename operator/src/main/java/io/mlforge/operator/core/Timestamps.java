@@ -6,8 +6,7 @@ import java.time.temporal.ChronoUnit;
 
 /** RFC 3339 timestamps as Kubernetes writes them in status (second precision, UTC). */
 public final class Timestamps {
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     public static String format(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));

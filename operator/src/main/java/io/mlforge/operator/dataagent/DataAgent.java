@@ -14,18 +14,23 @@ import java.util.Optional;
 public final class DataAgent {
     static final String MAIN = "io.mlforge.agent.DataAgent";
     /** How pods start the data agent from the operator image (Quarkus fast-jar layout under /deployments). */
-    public static final List<String> COMMAND = List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-cp", "/deployments/lib/main/*", MAIN);
+    public static final List<String> COMMAND =
+            List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/deployments/lib/main/*", MAIN);
 
-    private DataAgent() {
-    }
+    private DataAgent() {}
 
     /** The agent's storage environment: an S3-compatible endpoint instead of AWS, and path-style addressing. */
     public static List<EnvVar> storageEnvironment(Optional<String> s3Endpoint, boolean s3PathStyle) {
         List<EnvVar> env = new ArrayList<>();
-        s3Endpoint.ifPresent(endpoint -> env.add(new EnvVarBuilder().withName("MLFORGE_S3_ENDPOINT").withValue(endpoint).build()));
+        s3Endpoint.ifPresent(endpoint -> env.add(new EnvVarBuilder()
+                .withName("MLFORGE_S3_ENDPOINT")
+                .withValue(endpoint)
+                .build()));
         if (s3PathStyle) {
-            env.add(new EnvVarBuilder().withName("MLFORGE_S3_PATH_STYLE").withValue("true").build());
+            env.add(new EnvVarBuilder()
+                    .withName("MLFORGE_S3_PATH_STYLE")
+                    .withValue("true")
+                    .build());
         }
         return env;
     }
@@ -38,7 +43,8 @@ public final class DataAgent {
             if (slash < 0) {
                 return new ClaimPath(rest, "");
             }
-            return new ClaimPath(rest.substring(0, slash), rest.substring(slash + 1).replaceAll("^/+|/+$", ""));
+            return new ClaimPath(
+                    rest.substring(0, slash), rest.substring(slash + 1).replaceAll("^/+|/+$", ""));
         }
     }
 }

@@ -17,5 +17,8 @@ public interface EndpointBackend extends ResourceBackend<Endpoint> {
      * One step with every variant's model resolved ({@code models}: variant name to model): changes
      * {@code scope.status()}, adds Events and requeues to {@code scope.outcome()}.
      */
-    void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Context<Endpoint> context, Map<String, ModelSpec> models);
+    void reconcile(
+            Reconciliation.Scope<Endpoint, EndpointStatus> scope,
+            Context<Endpoint> context,
+            Map<String, ModelSpec> models);
 }

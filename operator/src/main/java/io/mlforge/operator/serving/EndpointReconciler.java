@@ -52,8 +52,11 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
 
     @Inject
     public EndpointReconciler(KubernetesEndpointBackend kubernetes, SageMakerEndpointBackend sagemaker) {
-        super(StatusModel.of(EndpointStatus.class, EndpointStatus::new, EndpointPhase.Failed),
-                kubernetes, sagemaker, resource -> resource.getSpec().backend);
+        super(
+                StatusModel.of(EndpointStatus.class, EndpointStatus::new, EndpointPhase.Failed),
+                kubernetes,
+                sagemaker,
+                resource -> resource.getSpec().backend);
     }
 
     @Inject
@@ -69,28 +72,43 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
     @Override
     public List<EventSource<?, Endpoint>> prepareEventSources(EventSourceContext<Endpoint> context) {
         var trainingJobs = InformerEventSourceConfiguration.from(TrainingJob.class, Endpoint.class)
-                .withSecondaryToPrimaryMapper(job -> referencing(context, job.getMetadata().getNamespace(), job.getMetadata().getName(), false))
+                .withSecondaryToPrimaryMapper(job -> referencing(
+                        context,
+                        job.getMetadata().getNamespace(),
+                        job.getMetadata().getName(),
+                        false))
                 .build();
         var tuningJobs = InformerEventSourceConfiguration.from(TuningJob.class, Endpoint.class)
-                .withSecondaryToPrimaryMapper(job -> referencing(context, job.getMetadata().getNamespace(), job.getMetadata().getName(), true))
+                .withSecondaryToPrimaryMapper(job -> referencing(
+                        context,
+                        job.getMetadata().getNamespace(),
+                        job.getMetadata().getName(),
+                        true))
                 .build();
         var deployments = InformerEventSourceConfiguration.from(Deployment.class, Endpoint.class)
                 .withLabelSelector(ServingPlanner.ENDPOINT_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Endpoint.class))
                 .build();
-        return List.of(new InformerEventSource<>(trainingJobs, context), new InformerEventSource<>(tuningJobs, context),
+        return List.of(
+                new InformerEventSource<>(trainingJobs, context),
+                new InformerEventSource<>(tuningJobs, context),
                 new InformerEventSource<>(deployments, context));
     }
 
-    private static Set<ResourceID> referencing(EventSourceContext<Endpoint> context, String namespace, String name, boolean tuning) {
-        return context.getPrimaryCache().list(namespace).filter(e -> {
-            List<ModelSource> sources = new ArrayList<>();
-            if (e.getSpec().model != null) {
-                sources.add(e.getSpec().model);
-            }
-            e.getSpec().variants.stream().filter(v -> v.model != null).forEach(v -> sources.add(v.model));
-            return sources.stream().anyMatch(m -> name.equals(tuning ? m.fromTuningJob : m.fromTrainingJob));
-        }).map(ResourceID::fromResource).collect(Collectors.toSet());
+    private static Set<ResourceID> referencing(
+            EventSourceContext<Endpoint> context, String namespace, String name, boolean tuning) {
+        return context.getPrimaryCache()
+                .list(namespace)
+                .filter(e -> {
+                    List<ModelSource> sources = new ArrayList<>();
+                    if (e.getSpec().model != null) {
+                        sources.add(e.getSpec().model);
+                    }
+                    e.getSpec().variants.stream().filter(v -> v.model != null).forEach(v -> sources.add(v.model));
+                    return sources.stream().anyMatch(m -> name.equals(tuning ? m.fromTuningJob : m.fromTrainingJob));
+                })
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
     }
 
     @Override
@@ -102,18 +120,36 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
         ModelResolver.Result models = ModelResolver.resolve(client, endpoint);
         if (!models.resolvedAll()) {
             status.message = models.waitingMessage();
-            status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.False, models.waitingReason(),
-                    models.waitingMessage(), generation, now);
+            status.conditions = Conditions.set(
+                    status.conditions,
+                    EndpointStatus.MODEL_RESOLVED,
+                    ConditionStatus.False,
+                    models.waitingReason(),
+                    models.waitingMessage(),
+                    generation,
+                    now);
             if (status.phase == null) {
-                status.conditions = Conditions.set(status.conditions, Condition.READY, ConditionStatus.False, models.waitingReason(),
-                        models.waitingMessage(), generation, now);
+                status.conditions = Conditions.set(
+                        status.conditions,
+                        Condition.READY,
+                        ConditionStatus.False,
+                        models.waitingReason(),
+                        models.waitingMessage(),
+                        generation,
+                        now);
             }
             scope.outcome().requeueAfter(Duration.ofSeconds(60)); // the referenced job's changes trigger sooner
             return;
         }
         status.resolvedModels = models.resolved().isEmpty() ? null : models.resolved();
-        status.conditions = Conditions.set(status.conditions, EndpointStatus.MODEL_RESOLVED, ConditionStatus.True, "Resolved",
-                "every variant has a model", generation, now);
+        status.conditions = Conditions.set(
+                status.conditions,
+                EndpointStatus.MODEL_RESOLVED,
+                ConditionStatus.True,
+                "Resolved",
+                "every variant has a model",
+                generation,
+                now);
         backendOf(endpoint).reconcile(scope, context, models.models());
     }
 

@@ -21,43 +21,69 @@ import java.util.Map;
  */
 public final class ModelResolver {
     /** The resolved models, or why they cannot be resolved yet. */
-    public record Result(Map<String, ModelSpec> models, List<ResolvedModel> resolved, String waitingReason, String waitingMessage) {
+    public record Result(
+            Map<String, ModelSpec> models, List<ResolvedModel> resolved, String waitingReason, String waitingMessage) {
         public boolean resolvedAll() {
             return waitingReason == null;
         }
     }
 
-    private ModelResolver() {
-    }
+    private ModelResolver() {}
 
     public static Result resolve(KubernetesClient client, Endpoint endpoint) {
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         List<ResolvedModel> resolved = new ArrayList<>();
         String ns = endpoint.getMetadata().getNamespace();
         for (Variant v : endpoint.getSpec().variants) {
-            ModelSpec model = client.getKubernetesSerialization().clone(v.model != null ? v.model : endpoint.getSpec().model);
+            ModelSpec model =
+                    client.getKubernetesSerialization().clone(v.model != null ? v.model : endpoint.getSpec().model);
             String trainingJobName = model.fromTrainingJob;
             String source = trainingJobName == null ? null : "TrainingJob/" + trainingJobName;
             if (model.fromTuningJob != null) {
-                TuningJob tuning = client.resources(TuningJob.class).inNamespace(ns).withName(model.fromTuningJob).get();
+                TuningJob tuning = client.resources(TuningJob.class)
+                        .inNamespace(ns)
+                        .withName(model.fromTuningJob)
+                        .get();
                 if (tuning == null) {
-                    return new Result(models, resolved, "TuningJobNotFound", "variant " + v.name + ": TuningJob " + model.fromTuningJob + " does not exist");
+                    return new Result(
+                            models,
+                            resolved,
+                            "TuningJobNotFound",
+                            "variant " + v.name + ": TuningJob " + model.fromTuningJob + " does not exist");
                 }
                 if (tuning.getStatus() == null || tuning.getStatus().bestTrial == null) {
-                    return new Result(models, resolved, "WaitingForTuningJob", "variant " + v.name + ": TuningJob " + model.fromTuningJob
-                            + " has no successful trial yet");
+                    return new Result(
+                            models,
+                            resolved,
+                            "WaitingForTuningJob",
+                            "variant " + v.name + ": TuningJob " + model.fromTuningJob
+                                    + " has no successful trial yet");
                 }
                 trainingJobName = tuning.getStatus().bestTrial.name;
                 source = "TuningJob/" + model.fromTuningJob + " (best trial " + trainingJobName + ")";
             }
             if (trainingJobName != null) {
-                TrainingJob job = client.resources(TrainingJob.class).inNamespace(ns).withName(trainingJobName).get();
+                TrainingJob job = client.resources(TrainingJob.class)
+                        .inNamespace(ns)
+                        .withName(trainingJobName)
+                        .get();
                 if (job == null) {
-                    return new Result(models, resolved, "TrainingJobNotFound", "variant " + v.name + ": TrainingJob " + trainingJobName + " does not exist");
+                    return new Result(
+                            models,
+                            resolved,
+                            "TrainingJobNotFound",
+                            "variant " + v.name + ": TrainingJob " + trainingJobName + " does not exist");
                 }
-                if (job.getStatus() == null || job.getStatus().phase != TrainingPhase.Completed || job.getStatus().modelArtifacts == null) {
-                    return new Result(models, resolved, "WaitingForTrainingJob", "variant " + v.name + ": TrainingJob " + trainingJobName
-                            + " has not completed with model artifacts (phase " + (job.getStatus() == null ? null : job.getStatus().phase) + ")");
+                if (job.getStatus() == null
+                        || job.getStatus().phase != TrainingPhase.Completed
+                        || job.getStatus().modelArtifacts == null) {
+                    return new Result(
+                            models,
+                            resolved,
+                            "WaitingForTrainingJob",
+                            "variant " + v.name + ": TrainingJob " + trainingJobName
+                                    + " has not completed with model artifacts (phase "
+                                    + (job.getStatus() == null ? null : job.getStatus().phase) + ")");
                 }
                 model.dataUri = job.getStatus().modelArtifacts;
                 model.fromTrainingJob = null; // what is served is image + data: the same artifacts plan the same model

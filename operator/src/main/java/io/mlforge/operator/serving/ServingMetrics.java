@@ -20,17 +20,23 @@ public class ServingMetrics {
     private final MeterRegistry registry;
     private final Map<String, Phased> endpoints = new ConcurrentHashMap<>();
 
-    private record Phased(Backend backend, EndpointPhase phase) {
-    }
+    private record Phased(Backend backend, EndpointPhase phase) {}
 
     @Inject
     public ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (Backend backend : Backend.values()) {
             for (EndpointPhase phase : EndpointPhase.values()) {
-                Gauge.builder("mlforge.endpoints", endpoints, m -> m.values().stream()
-                                .filter(p -> p.backend() == backend && p.phase() == phase).count())
-                        .description("Endpoints by backend and phase").tag("backend", backend.name()).tag("phase", phase.name()).register(registry);
+                Gauge.builder(
+                                "mlforge.endpoints",
+                                endpoints,
+                                m -> m.values().stream()
+                                        .filter(p -> p.backend() == backend && p.phase() == phase)
+                                        .count())
+                        .description("Endpoints by backend and phase")
+                        .tag("backend", backend.name())
+                        .tag("phase", phase.name())
+                        .register(registry);
             }
             for (String outcome : new String[] {"Succeeded", "RolledBack"}) {
                 updates(backend, outcome);
@@ -39,8 +45,11 @@ public class ServingMetrics {
     }
 
     private Counter updates(Backend backend, String outcome) {
-        return Counter.builder("mlforge.endpoint.updates").description("Endpoint updates by outcome")
-                .tag("backend", backend.name()).tag("outcome", outcome).register(registry);
+        return Counter.builder("mlforge.endpoint.updates")
+                .description("Endpoint updates by outcome")
+                .tag("backend", backend.name())
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     public void phase(String uid, Backend backend, EndpointPhase phase) {

@@ -19,8 +19,7 @@ public final class AttemptLifecycle {
     /** retry.maxAttempts when the job sets none. */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
-    private AttemptLifecycle() {
-    }
+    private AttemptLifecycle() {}
 
     /** What a reconcile does next, in order of precedence. */
     public enum Step {
@@ -70,7 +69,8 @@ public final class AttemptLifecycle {
 
     /** Whether spec.restartNonce asks for a run the status has not started yet. */
     public static boolean restartRequested(TrainingJobSpec spec, TrainingJobStatus status) {
-        return TrainingAttempts.current(status) != null && !Objects.equals(spec.restartNonce, status.observedRestartNonce);
+        return TrainingAttempts.current(status) != null
+                && !Objects.equals(spec.restartNonce, status.observedRestartNonce);
     }
 
     /** An ended job starts over (restartNonce): its result is cleared and Succeeded/Failed turn False. */
@@ -79,8 +79,16 @@ public final class AttemptLifecycle {
         status.completionTime = null;
         status.modelArtifacts = null;
         String why = "a new run was requested through restartNonce";
-        status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUCCEEDED, ConditionStatus.False, "Restarted", why, generation, now);
-        status.conditions = Conditions.set(status.conditions, TrainingJobStatus.FAILED, ConditionStatus.False, "Restarted", why, generation, now);
+        status.conditions = Conditions.set(
+                status.conditions,
+                TrainingJobStatus.SUCCEEDED,
+                ConditionStatus.False,
+                "Restarted",
+                why,
+                generation,
+                now);
+        status.conditions = Conditions.set(
+                status.conditions, TrainingJobStatus.FAILED, ConditionStatus.False, "Restarted", why, generation, now);
     }
 
     /** The running attempt was replaced by a new run (restartNonce); the backend stopped it. */
@@ -92,7 +100,13 @@ public final class AttemptLifecycle {
     }
 
     /** Records an attempt's end. */
-    public static void end(TrainingAttempt attempt, TrainingPhase phase, String reason, String message, Integer exitCode, Instant now) {
+    public static void end(
+            TrainingAttempt attempt,
+            TrainingPhase phase,
+            String reason,
+            String message,
+            Integer exitCode,
+            Instant now) {
         attempt.phase = phase;
         attempt.reason = reason;
         attempt.message = message;
@@ -104,18 +118,22 @@ public final class AttemptLifecycle {
      * After a failed attempt: retry (a new attempt, cause Retry) while the failure is {@code retryable} and fewer than
      * retry.maxAttempts attempts of this run failed; otherwise the job fails with {@link AfterFailure#message}.
      */
-    public static AfterFailure afterFailure(TrainingJobSpec spec, TrainingJobStatus status, TrainingAttempt failed, boolean retryable) {
+    public static AfterFailure afterFailure(
+            TrainingJobSpec spec, TrainingJobStatus status, TrainingAttempt failed, boolean retryable) {
         int failedInRun = TrainingAttempts.failedInRun(status);
         int maxAttempts = maxAttempts(spec);
         if (retryable && failedInRun < maxAttempts) {
             return new AfterFailure(true, null);
         }
-        return new AfterFailure(false, retryable ? failed.message + " (" + failedInRun + " of " + maxAttempts + " attempts failed)" : failed.message);
+        return new AfterFailure(
+                false,
+                retryable
+                        ? failed.message + " (" + failedInRun + " of " + maxAttempts + " attempts failed)"
+                        : failed.message);
     }
 
     /** @param retry whether a new attempt starts; otherwise the job fails with {@code message} */
-    public record AfterFailure(boolean retry, String message) {
-    }
+    public record AfterFailure(boolean retry, String message) {}
 
     public static int maxAttempts(TrainingJobSpec spec) {
         return spec.retry == null || spec.retry.maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : spec.retry.maxAttempts;

@@ -13,16 +13,18 @@ import java.util.List;
 public final class TrainingAttempts {
     /** Causes of an attempt (status.attempts[].cause). */
     public static final String CREATED = "Created";
+
     public static final String RETRY = "Retry";
     public static final String RESUMED = "Resumed";
     public static final String RESTARTED = "Restarted";
 
-    private TrainingAttempts() {
-    }
+    private TrainingAttempts() {}
 
     /** The latest attempt, or null before the first. */
     public static TrainingAttempt current(TrainingJobStatus status) {
-        return status.attempts == null || status.attempts.isEmpty() ? null : status.attempts.get(status.attempts.size() - 1);
+        return status.attempts == null || status.attempts.isEmpty()
+                ? null
+                : status.attempts.get(status.attempts.size() - 1);
     }
 
     /** Failed attempts since the run began (first creation or the latest restartNonce): what retry.maxAttempts bounds. */
@@ -41,7 +43,8 @@ public final class TrainingAttempts {
     }
 
     /** Appends attempt {@code number} (the next one), Pending from {@code now}, and makes it the current one. */
-    public static TrainingAttempt append(TrainingJobStatus status, int number, String backendName, String cause, Instant now) {
+    public static TrainingAttempt append(
+            TrainingJobStatus status, int number, String backendName, String cause, Instant now) {
         List<TrainingAttempt> attempts = status.attempts == null ? new ArrayList<>() : new ArrayList<>(status.attempts);
         TrainingAttempt attempt = new TrainingAttempt();
         attempt.number = number;
@@ -66,7 +69,9 @@ public final class TrainingAttempts {
 
     /** From the first attempt's start to completion. */
     public static Duration duration(TrainingJobStatus status) {
-        Instant first = status.attempts == null || status.attempts.isEmpty() ? null : Timestamps.parse(status.attempts.get(0).startTime);
+        Instant first = status.attempts == null || status.attempts.isEmpty()
+                ? null
+                : Timestamps.parse(status.attempts.get(0).startTime);
         Instant end = Timestamps.parse(status.completionTime);
         return first == null || end == null ? Duration.ZERO : Duration.between(first, end);
     }

@@ -9,5 +9,4 @@ import io.mlforge.operator.core.ReconcilingBackend;
  * that brings the job's attempts forward (the decisions they share are {@link AttemptLifecycle}'s), and the release of
  * what the job made when it is deleted.
  */
-public interface TrainingBackend extends ReconcilingBackend<TrainingJob, TrainingJobStatus> {
-}
+public interface TrainingBackend extends ReconcilingBackend<TrainingJob, TrainingJobStatus> {}

@@ -6,12 +6,11 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
-import io.mlforge.operator.core.Reconciliation;
 import io.mlforge.operator.core.BackendReconciler;
+import io.mlforge.operator.core.Reconciliation;
 import io.mlforge.operator.core.StatusModel;
 import io.mlforge.operator.training.kubernetes.KubernetesTrainingBackend;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
@@ -35,8 +34,11 @@ public class TrainingJobReconciler extends BackendReconciler<TrainingJob, Traini
 
     @Inject
     public TrainingJobReconciler(KubernetesTrainingBackend kubernetes, SageMakerTrainingBackend sagemaker) {
-        super(StatusModel.of(TrainingJobStatus.class, TrainingJobStatus::new, TrainingPhase.Failed),
-                kubernetes, sagemaker, resource -> resource.getSpec().backend);
+        super(
+                StatusModel.of(TrainingJobStatus.class, TrainingJobStatus::new, TrainingPhase.Failed),
+                kubernetes,
+                sagemaker,
+                resource -> resource.getSpec().backend);
     }
 
     @Inject

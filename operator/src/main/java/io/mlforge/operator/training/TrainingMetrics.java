@@ -27,18 +27,22 @@ public class TrainingMetrics {
     private final MeterRegistry registry;
     private final Map<String, Phased> jobs = new ConcurrentHashMap<>();
 
-    private record Phased(Backend backend, TrainingPhase phase) {
-    }
+    private record Phased(Backend backend, TrainingPhase phase) {}
 
     @Inject
     public TrainingMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (Backend backend : Backend.values()) {
             for (TrainingPhase phase : TrainingPhase.values()) {
-                Gauge.builder("mlforge.trainingjobs", jobs, m -> m.values().stream()
-                                .filter(p -> p.backend() == backend && p.phase() == phase).count())
+                Gauge.builder(
+                                "mlforge.trainingjobs",
+                                jobs,
+                                m -> m.values().stream()
+                                        .filter(p -> p.backend() == backend && p.phase() == phase)
+                                        .count())
                         .description("TrainingJobs by backend and phase")
-                        .tag("backend", backend.name()).tag("phase", phase.name())
+                        .tag("backend", backend.name())
+                        .tag("phase", phase.name())
                         .register(registry);
             }
             // Counters exist from the start at 0, as Prometheus expects.
@@ -47,8 +51,11 @@ public class TrainingMetrics {
     }
 
     private Counter gpuCounter(Backend backend) {
-        return Counter.builder("mlforge.training.gpu").description("GPU time of ended training attempts")
-                .baseUnit("seconds").tag("backend", backend.name()).register(registry);
+        return Counter.builder("mlforge.training.gpu")
+                .description("GPU time of ended training attempts")
+                .baseUnit("seconds")
+                .tag("backend", backend.name())
+                .register(registry);
     }
 
     public void phase(String uid, Backend backend, TrainingPhase phase) {
@@ -62,13 +69,21 @@ public class TrainingMetrics {
     }
 
     public void attemptStarted(Backend backend, String cause) {
-        Counter.builder("mlforge.training.attempts").description("Training attempts started")
-                .tag("backend", backend.name()).tag("cause", cause).register(registry).increment();
+        Counter.builder("mlforge.training.attempts")
+                .description("Training attempts started")
+                .tag("backend", backend.name())
+                .tag("cause", cause)
+                .register(registry)
+                .increment();
     }
 
     public void attemptFailed(Backend backend, String reason) {
-        Counter.builder("mlforge.training.attempt.failures").description("Training attempts that failed")
-                .tag("backend", backend.name()).tag("reason", reason).register(registry).increment();
+        Counter.builder("mlforge.training.attempt.failures")
+                .description("Training attempts that failed")
+                .tag("backend", backend.name())
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     public void gpuTime(Backend backend, double gpuSeconds) {

@@ -10,14 +10,14 @@ import io.mlforge.operator.tuning.optimizer.Suggester;
 
 /** The strategy's suggester for a spec (Hyperband draws its new configurations at random). */
 public final class SuggesterFactory {
-    private SuggesterFactory() {
-    }
+    private SuggesterFactory() {}
 
     public static Suggester of(TuningJobSpec spec, SearchSpace space) {
         TuningStrategy strategy = spec.strategy == null ? TuningStrategy.Bayesian : spec.strategy;
         return switch (strategy) {
             case Grid -> new GridSuggester(space);
-            case Random -> new RandomSuggester(space, spec.random != null && Boolean.TRUE.equals(spec.random.quasiRandom));
+            case Random ->
+                new RandomSuggester(space, spec.random != null && Boolean.TRUE.equals(spec.random.quasiRandom));
             case Hyperband -> new RandomSuggester(space, false);
             default -> new BayesianSuggester(space, spec.bayesian == null ? null : spec.bayesian.initialTrials);
         };

@@ -9,8 +9,17 @@ import java.util.Map;
  * value of the objective metric, in the user's direction) and its curve (objective values per step so far), and
  * for Hyperband its round, bracket and rung.
  */
-public record Trial(int index, String name, Map<String, String> parameters, TrialPhase phase, Double objective, List<Double> curve,
-        String reason, String startTime, String completionTime, int[] hyperband) {
+public record Trial(
+        int index,
+        String name,
+        Map<String, String> parameters,
+        TrialPhase phase,
+        Double objective,
+        List<Double> curve,
+        String reason,
+        String startTime,
+        String completionTime,
+        int[] hyperband) {
     public boolean active() {
         return phase == TrialPhase.Pending || phase == TrialPhase.Running;
     }

@@ -17,30 +17,56 @@ import java.util.Map;
 public final class TrialObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TrialObserver() {
-    }
+    private TrialObserver() {}
 
     public static List<Trial> observe(List<TrainingJob> children, String objectiveMetric) {
         List<Trial> trials = new ArrayList<>();
         for (TrainingJob child : children) {
             var labels = child.getMetadata().getLabels();
             var annotations = child.getMetadata().getAnnotations();
-            if (labels == null || annotations == null || !labels.containsKey(TuningLabels.TRIAL_INDEX) || !annotations.containsKey(TuningLabels.PARAMETERS)) {
+            if (labels == null
+                    || annotations == null
+                    || !labels.containsKey(TuningLabels.TRIAL_INDEX)
+                    || !annotations.containsKey(TuningLabels.PARAMETERS)) {
                 continue;
             }
             TrainingJobStatus s = child.getStatus();
             Double objective = s == null || s.metrics == null ? null : s.metrics.get(objectiveMetric);
-            List<Double> curve = s == null || s.metricHistory == null ? List.of() : s.metricHistory.stream()
-                    .filter(m -> objectiveMetric.equals(m.name)).findFirst()
-                    .map(m -> m.points == null ? List.<Double>of() : m.points.stream().map(p -> p.value).toList()).orElse(List.of());
+            List<Double> curve = s == null || s.metricHistory == null
+                    ? List.of()
+                    : s.metricHistory.stream()
+                            .filter(m -> objectiveMetric.equals(m.name))
+                            .findFirst()
+                            .map(m -> m.points == null
+                                    ? List.<Double>of()
+                                    : m.points.stream().map(p -> p.value).toList())
+                            .orElse(List.of());
             String stoppedBy = annotations.get(TuningLabels.STOPPED_BY);
             TrialPhase phase = phase(s, stoppedBy, objective);
-            String reason = stoppedBy != null && (phase == TrialPhase.StoppedEarly || phase == TrialPhase.Stopped) ? stoppedBy
-                    : s == null || s.phase == null ? null : s.phase == TrainingPhase.Completed && objective == null ? "NoObjectiveValue"
-                    : s.conditions == null ? null : s.conditions.stream().filter(c -> io.mlforge.api.v1alpha1.Condition.READY.equals(c.type)).map(c -> c.reason).findFirst().orElse(null);
-            trials.add(new Trial(Integer.parseInt(labels.get(TuningLabels.TRIAL_INDEX)), child.getMetadata().getName(),
-                    parameters(annotations.get(TuningLabels.PARAMETERS)), phase, objective, curve, reason, s == null ? null : s.startTime,
-                    s == null ? null : s.completionTime, hyperband(annotations.get(TuningLabels.HYPERBAND))));
+            String reason = stoppedBy != null && (phase == TrialPhase.StoppedEarly || phase == TrialPhase.Stopped)
+                    ? stoppedBy
+                    : s == null || s.phase == null
+                            ? null
+                            : s.phase == TrainingPhase.Completed && objective == null
+                                    ? "NoObjectiveValue"
+                                    : s.conditions == null
+                                            ? null
+                                            : s.conditions.stream()
+                                                    .filter(c -> io.mlforge.api.v1alpha1.Condition.READY.equals(c.type))
+                                                    .map(c -> c.reason)
+                                                    .findFirst()
+                                                    .orElse(null);
+            trials.add(new Trial(
+                    Integer.parseInt(labels.get(TuningLabels.TRIAL_INDEX)),
+                    child.getMetadata().getName(),
+                    parameters(annotations.get(TuningLabels.PARAMETERS)),
+                    phase,
+                    objective,
+                    curve,
+                    reason,
+                    s == null ? null : s.startTime,
+                    s == null ? null : s.completionTime,
+                    hyperband(annotations.get(TuningLabels.HYPERBAND))));
         }
         trials.sort(Comparator.comparingInt(Trial::index));
         return trials;
@@ -62,8 +88,7 @@ public final class TrialObserver {
 
     static Map<String, String> parameters(String json) {
         try {
-            return JSON.readValue(json, new TypeReference<java.util.LinkedHashMap<String, String>>() {
-            });
+            return JSON.readValue(json, new TypeReference<java.util.LinkedHashMap<String, String>>() {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,5 +8,4 @@ import io.mlforge.operator.core.ReconcilingBackend;
  * The contract both TuningJob backends implement: the operator's own search over child TrainingJobs
  * ({@code tuning.kubernetes}) and a SageMaker hyperparameter tuning job ({@code tuning.sagemaker}).
  */
-public interface TuningBackend extends ReconcilingBackend<TuningJob, TuningJobStatus> {
-}
+public interface TuningBackend extends ReconcilingBackend<TuningJob, TuningJobStatus> {}

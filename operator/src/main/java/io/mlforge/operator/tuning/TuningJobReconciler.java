@@ -6,7 +6,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TuningJob;
 import io.mlforge.api.v1alpha1.TuningJobStatus;
@@ -35,8 +34,11 @@ public class TuningJobReconciler extends BackendReconciler<TuningJob, TuningJobS
 
     @Inject
     public TuningJobReconciler(KubernetesTuningBackend kubernetes, SageMakerTuningBackend sagemaker) {
-        super(StatusModel.of(TuningJobStatus.class, TuningJobStatus::new, TuningPhase.Failed),
-                kubernetes, sagemaker, resource -> resource.getSpec().backend);
+        super(
+                StatusModel.of(TuningJobStatus.class, TuningJobStatus::new, TuningPhase.Failed),
+                kubernetes,
+                sagemaker,
+                resource -> resource.getSpec().backend);
     }
 
     @Override
@@ -47,5 +49,4 @@ public class TuningJobReconciler extends BackendReconciler<TuningJob, TuningJobS
                 .build();
         return List.of(new InformerEventSource<>(trials, context));
     }
-
 }

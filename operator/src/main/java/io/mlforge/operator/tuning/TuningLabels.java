@@ -13,6 +13,5 @@ public final class TuningLabels {
     /** Why the operator stopped the trial, e.g. MedianRule (annotation, set together with spec.stop). */
     public static final String STOPPED_BY = "mlforge.io/stopped-by";
 
-    private TuningLabels() {
-    }
+    private TuningLabels() {}
 }

@@ -15,48 +15,91 @@ import java.util.List;
 
 /** Writes a TuningJob's status from its trials and plan: counters, best trial, the last trials (bounded), phase, conditions. */
 public final class TuningStatus {
-    private TuningStatus() {
-    }
+    private TuningStatus() {}
 
-    public static void update(TuningJobSpec spec, TuningJobStatus status, List<Trial> trials, TuningPlan plan, int trialLimit, Long generation,
+    public static void update(
+            TuningJobSpec spec,
+            TuningJobStatus status,
+            List<Trial> trials,
+            TuningPlan plan,
+            int trialLimit,
+            Long generation,
             Instant now) {
         if (status.startTime == null) {
             status.startTime = Timestamps.format(now);
         }
-        int created = plan.create.isEmpty() ? 0 : plan.create.get(plan.create.size() - 1).index() + 1;
-        status.nextTrialIndex = Math.max(status.nextTrialIndex == null ? 0 : status.nextTrialIndex,
+        int created = plan.create.isEmpty()
+                ? 0
+                : plan.create.get(plan.create.size() - 1).index() + 1;
+        status.nextTrialIndex = Math.max(
+                status.nextTrialIndex == null ? 0 : status.nextTrialIndex,
                 Math.max(created, trials.stream().mapToInt(Trial::index).max().orElse(-1) + 1));
         TrialCounts counts = new TrialCounts();
         counts.total = trials.size() + plan.create.size();
         counts.running = (int) trials.stream().filter(Trial::active).count() + plan.create.size();
-        counts.succeeded = (int) trials.stream().filter(t -> t.phase() == TrialPhase.Succeeded).count();
-        counts.failed = (int) trials.stream().filter(t -> t.phase() == TrialPhase.Failed).count();
-        counts.stoppedEarly = (int) trials.stream().filter(t -> t.phase() == TrialPhase.StoppedEarly).count();
-        counts.stopped = (int) trials.stream().filter(t -> t.phase() == TrialPhase.Stopped).count();
+        counts.succeeded = (int)
+                trials.stream().filter(t -> t.phase() == TrialPhase.Succeeded).count();
+        counts.failed = (int)
+                trials.stream().filter(t -> t.phase() == TrialPhase.Failed).count();
+        counts.stoppedEarly = (int) trials.stream()
+                .filter(t -> t.phase() == TrialPhase.StoppedEarly)
+                .count();
+        counts.stopped = (int)
+                trials.stream().filter(t -> t.phase() == TrialPhase.Stopped).count();
         status.trialCounts = counts;
-        status.bestTrial = TuningPlanner.best(spec, trials).map(TuningStatus::summary).orElse(null);
-        status.trials = trials.subList(Math.max(0, trials.size() - trialLimit), trials.size()).stream().map(TuningStatus::summary).toList();
+        status.bestTrial =
+                TuningPlanner.best(spec, trials).map(TuningStatus::summary).orElse(null);
+        status.trials = trials.subList(Math.max(0, trials.size() - trialLimit), trials.size()).stream()
+                .map(TuningStatus::summary)
+                .toList();
         status.completionReason = plan.completionReason;
         if (plan.phase != TuningPhase.Running && plan.phase != TuningPhase.Stopping && status.completionTime == null) {
             status.completionTime = Timestamps.format(now);
         }
-        phase(status, plan.phase, plan.completionReason == null ? plan.phase.name() : plan.completionReason, plan.message, generation, now);
+        phase(
+                status,
+                plan.phase,
+                plan.completionReason == null ? plan.phase.name() : plan.completionReason,
+                plan.message,
+                generation,
+                now);
     }
 
     /** Sets phase and message, and the conditions that follow: Ready (Completed), Running, Succeeded, Failed. */
-    public static void phase(TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
+    public static void phase(
+            TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
         status.phase = phase;
         status.message = message;
         boolean completed = phase == TuningPhase.Completed;
-        status.conditions = Conditions.set(status.conditions, Condition.READY, completed ? ConditionStatus.True : ConditionStatus.False, reason,
-                message, generation, now);
-        status.conditions = Conditions.set(status.conditions, TuningJobStatus.RUNNING,
-                phase == TuningPhase.Running ? ConditionStatus.True : ConditionStatus.False, reason, message, generation, now);
+        status.conditions = Conditions.set(
+                status.conditions,
+                Condition.READY,
+                completed ? ConditionStatus.True : ConditionStatus.False,
+                reason,
+                message,
+                generation,
+                now);
+        status.conditions = Conditions.set(
+                status.conditions,
+                TuningJobStatus.RUNNING,
+                phase == TuningPhase.Running ? ConditionStatus.True : ConditionStatus.False,
+                reason,
+                message,
+                generation,
+                now);
         if (completed) {
-            status.conditions = Conditions.set(status.conditions, TuningJobStatus.SUCCEEDED, ConditionStatus.True, reason, message, generation, now);
+            status.conditions = Conditions.set(
+                    status.conditions,
+                    TuningJobStatus.SUCCEEDED,
+                    ConditionStatus.True,
+                    reason,
+                    message,
+                    generation,
+                    now);
         }
         if (phase == TuningPhase.Failed) {
-            status.conditions = Conditions.set(status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, message, generation, now);
+            status.conditions = Conditions.set(
+                    status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, message, generation, now);
         }
     }
 

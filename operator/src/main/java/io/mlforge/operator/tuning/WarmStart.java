@@ -17,8 +17,7 @@ import java.util.Optional;
  * parameters fit this search's space seed the model. Empty while a parent has not finished.
  */
 public final class WarmStart {
-    private WarmStart() {
-    }
+    private WarmStart() {}
 
     public static Optional<List<Observation>> observations(KubernetesClient client, TuningJob job) {
         var warm = job.getSpec().warmStart;
@@ -29,20 +28,32 @@ public final class WarmStart {
         SearchSpace space = SearchSpace.of(job.getSpec().parameters);
         List<Observation> observations = new ArrayList<>();
         for (String parent : warm.parents) {
-            TuningJob p = client.resources(TuningJob.class).inNamespace(ns).withName(parent).get();
-            if (p == null || p.getStatus() == null || p.getStatus().phase == null || p.getStatus().phase == TuningPhase.Running
-                    || p.getStatus().phase == TuningPhase.Pending || p.getStatus().phase == TuningPhase.Stopping) {
+            TuningJob p = client.resources(TuningJob.class)
+                    .inNamespace(ns)
+                    .withName(parent)
+                    .get();
+            if (p == null
+                    || p.getStatus() == null
+                    || p.getStatus().phase == null
+                    || p.getStatus().phase == TuningPhase.Running
+                    || p.getStatus().phase == TuningPhase.Pending
+                    || p.getStatus().phase == TuningPhase.Stopping) {
                 return Optional.empty();
             }
-            List<TrainingJob> children = client.resources(TrainingJob.class).inNamespace(ns)
-                    .withLabel(TuningLabels.TUNING_JOB, ResourceNames.labelValue(parent)).list().getItems();
+            List<TrainingJob> children = client.resources(TrainingJob.class)
+                    .inNamespace(ns)
+                    .withLabel(TuningLabels.TUNING_JOB, ResourceNames.labelValue(parent))
+                    .list()
+                    .getItems();
             for (Trial t : TrialObserver.observe(children, job.getSpec().objective.metricName)) {
                 if (t.phase() != TrialPhase.Succeeded || t.objective() == null) {
                     continue;
                 }
                 try {
-                    space.encode(t.parameters()); // the parent's values must fit this space: same names, known categorical values
-                    observations.add(new Observation(t.parameters(), TuningPlanner.minimised(job.getSpec().objective, t.objective())));
+                    space.encode(t.parameters()); // the parent's values must fit this space: same names, known
+                    // categorical values
+                    observations.add(new Observation(
+                            t.parameters(), TuningPlanner.minimised(job.getSpec().objective, t.objective())));
                 } catch (RuntimeException e) {
                     // a parameter this search does not know, or a categorical value it does not have: not usable
                 }

@@ -15,8 +15,11 @@ class AdaptiveRateLimiterTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T00:00:00Z"));
     final List<Duration> slept = new ArrayList<>();
     final AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(
-            new AdaptiveRateLimiter.Limits(10, 0.5, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(1)), clock,
-            new SplittableRandom(7), d -> {
+            new AdaptiveRateLimiter.Limits(
+                    10, 0.5, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(1)),
+            clock,
+            new SplittableRandom(7),
+            d -> {
                 slept.add(d);
                 clock.advance(d);
             });
@@ -41,18 +44,26 @@ class AdaptiveRateLimiterTest {
         assertThat(first).isBetween(Duration.ZERO, Duration.ofMillis(500));
         assertThat(first).isPositive();
         limiter.acquire("us-east-1");
-        assertThat(slept).as("a backoff within the longest wait is slept through").singleElement()
+        assertThat(slept)
+                .as("a backoff within the longest wait is slept through")
+                .singleElement()
                 .satisfies(d -> assertThat(d).isGreaterThanOrEqualTo(first));
-        assertThatThrownBy(() -> limiter.acquire("us-east-1", Duration.ZERO)).as("a caller that may not wait is told to come back")
-                .isInstanceOf(RateLimitedException.class).hasMessageContaining("client-side limit now 5.0 calls/s");
+        assertThatThrownBy(() -> limiter.acquire("us-east-1", Duration.ZERO))
+                .as("a caller that may not wait is told to come back")
+                .isInstanceOf(RateLimitedException.class)
+                .hasMessageContaining("client-side limit now 5.0 calls/s");
         List<Duration> backoffs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             backoffs.add(limiter.throttled("us-east-1"));
         }
         assertThat(limiter.rate("us-east-1")).as("never below the floor").isEqualTo(0.5);
         assertThat(backoffs).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(30)));
-        assertThat(backoffs.get(7)).as("the ceiling doubled each time: 0.5 s × 2^8 capped at 30 s").isGreaterThan(Duration.ofSeconds(1));
-        assertThat(backoffs.stream().distinct().count()).as("jittered, not lockstep").isEqualTo(8);
+        assertThat(backoffs.get(7))
+                .as("the ceiling doubled each time: 0.5 s × 2^8 capped at 30 s")
+                .isGreaterThan(Duration.ofSeconds(1));
+        assertThat(backoffs.stream().distinct().count())
+                .as("jittered, not lockstep")
+                .isEqualTo(8);
     }
 
     @Test
@@ -62,8 +73,10 @@ class AdaptiveRateLimiterTest {
         }
         clock.advance(Duration.ofSeconds(31)); // past every backoff; rate is 0.5/s
         limiter.acquire("us-east-1");
-        assertThatThrownBy(() -> limiter.acquire("us-east-1")).isInstanceOfSatisfying(RateLimitedException.class,
-                e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
+        assertThatThrownBy(() -> limiter.acquire("us-east-1"))
+                .isInstanceOfSatisfying(
+                        RateLimitedException.class,
+                        e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
     }
 
     @Test

@@ -43,7 +43,8 @@ class CreateTrainingJobMappingTest {
 
     private static CreateTrainingJobRequest map(String spec) {
         TrainingJob job = TrainingJobs.fromSpec("resnet", spec);
-        return CreateTrainingJobMapping.request(job, ResourceNames.attemptName("resnet", job.getMetadata().getUid(), 2), 2);
+        return CreateTrainingJobMapping.request(
+                job, ResourceNames.attemptName("resnet", job.getMetadata().getUid(), 2), 2);
     }
 
     @Test
@@ -55,10 +56,12 @@ class CreateTrainingJobMappingTest {
         assertThat(r.algorithmSpecification().trainingInputModeAsString()).isEqualTo("FastFile");
         assertThat(r.algorithmSpecification().containerEntrypoint()).containsExactly("python", "train.py");
         assertThat(r.algorithmSpecification().containerArguments()).containsExactly("--fp16");
-        assertThat(r.algorithmSpecification().metricDefinitions()).singleElement().satisfies(m -> {
-            assertThat(m.name()).isEqualTo("validation:accuracy");
-            assertThat(m.regex()).isEqualTo("val_acc=([0-9.]+)");
-        });
+        assertThat(r.algorithmSpecification().metricDefinitions())
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.name()).isEqualTo("validation:accuracy");
+                    assertThat(m.regex()).isEqualTo("val_acc=([0-9.]+)");
+                });
         assertThat(r.hyperParameters()).containsExactly(Map.entry("epochs", "3"), Map.entry("lr", "0.01"));
         assertThat(r.environment()).containsExactly(Map.entry("NCCL_DEBUG", "INFO"));
 
@@ -66,16 +69,22 @@ class CreateTrainingJobMappingTest {
         assertThat(train.channelName()).isEqualTo("train");
         assertThat(train.dataSource().s3DataSource().s3Uri()).isEqualTo("s3://b/train/");
         assertThat(train.dataSource().s3DataSource().s3DataTypeAsString()).isEqualTo("ManifestFile");
-        assertThat(train.dataSource().s3DataSource().s3DataDistributionTypeAsString()).isEqualTo("ShardedByS3Key");
+        assertThat(train.dataSource().s3DataSource().s3DataDistributionTypeAsString())
+                .isEqualTo("ShardedByS3Key");
         assertThat(train.contentType()).isEqualTo("text/csv");
         assertThat(train.compressionTypeAsString()).isEqualTo("Gzip");
         assertThat(train.recordWrapperTypeAsString()).isEqualTo("RecordIO");
         assertThat(train.inputModeAsString()).isEqualTo("Pipe");
         assertThat(train.shuffleConfig().seed()).isEqualTo(7L);
         Channel validation = r.inputDataConfig().get(1);
-        assertThat(validation.dataSource().s3DataSource().s3DataTypeAsString()).as("default").isEqualTo("S3Prefix");
-        assertThat(validation.dataSource().s3DataSource().s3DataDistributionTypeAsString()).isEqualTo("FullyReplicated");
-        assertThat(validation.inputModeAsString()).as("inherits the job's input mode").isNull();
+        assertThat(validation.dataSource().s3DataSource().s3DataTypeAsString())
+                .as("default")
+                .isEqualTo("S3Prefix");
+        assertThat(validation.dataSource().s3DataSource().s3DataDistributionTypeAsString())
+                .isEqualTo("FullyReplicated");
+        assertThat(validation.inputModeAsString())
+                .as("inherits the job's input mode")
+                .isNull();
 
         assertThat(r.outputDataConfig().s3OutputPath()).isEqualTo("s3://b/models/");
         assertThat(r.outputDataConfig().kmsKeyId()).isEqualTo("alias/out");
@@ -94,10 +103,15 @@ class CreateTrainingJobMappingTest {
         assertThat(r.vpcConfig().subnets()).containsExactly("subnet-0def", "subnet-0123");
         assertThat(r.enableNetworkIsolation()).isTrue();
         assertThat(r.enableInterContainerTrafficEncryption()).isTrue();
-        assertThat(r.retryStrategy().maximumRetryAttempts()).as("retries after the first attempt").isEqualTo(3);
+        assertThat(r.retryStrategy().maximumRetryAttempts())
+                .as("retries after the first attempt")
+                .isEqualTo(3);
         Map<String, String> tags = r.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
-        assertThat(tags).containsEntry("team", "vision").containsEntry("mlforge.io/namespace", "ml")
-                .containsEntry("mlforge.io/name", "resnet").containsEntry("mlforge.io/uid", "6f1e0a52-5c3e-4b7e-9d0a-1b2c3d4e5f60")
+        assertThat(tags)
+                .containsEntry("team", "vision")
+                .containsEntry("mlforge.io/namespace", "ml")
+                .containsEntry("mlforge.io/name", "resnet")
+                .containsEntry("mlforge.io/uid", "6f1e0a52-5c3e-4b7e-9d0a-1b2c3d4e5f60")
                 .containsEntry("mlforge.io/attempt", "2");
     }
 
@@ -121,7 +135,9 @@ class CreateTrainingJobMappingTest {
         assertThat(r.inputDataConfig()).isEmpty();
         assertThat(r.checkpointConfig()).isNull();
         assertThat(r.vpcConfig()).isNull();
-        assertThat(r.retryStrategy().maximumRetryAttempts()).as("retry.maxAttempts defaults to 3").isEqualTo(2);
+        assertThat(r.retryStrategy().maximumRetryAttempts())
+                .as("retry.maxAttempts defaults to 3")
+                .isEqualTo(2);
         assertThat(map("""
                 backend: SageMaker
                 image: x
@@ -135,13 +151,15 @@ class CreateTrainingJobMappingTest {
             TrainingJob job = TrainingJobs.fromSpec(name, "image: x");
             String jobName = ResourceNames.attemptName(name, job.getMetadata().getUid(), 30);
             assertThat(jobName).hasSizeLessThanOrEqualTo(63).matches("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
-            assertThat(jobName).isEqualTo(ResourceNames.attemptName(name, job.getMetadata().getUid(), 30));
+            assertThat(jobName)
+                    .isEqualTo(ResourceNames.attemptName(name, job.getMetadata().getUid(), 30));
         }
         TrainingJob first = TrainingJobs.fromSpec("same-name", "image: x");
         TrainingJob recreated = TrainingJobs.fromSpec("same-name", "image: x");
         recreated.getMetadata().setUid("0d7f7f0a-1111-2222-3333-444455556666");
         assertThat(ResourceNames.attemptName("same-name", first.getMetadata().getUid(), 1))
                 .as("a re-created resource never reuses a permanent SageMaker name")
-                .isNotEqualTo(ResourceNames.attemptName("same-name", recreated.getMetadata().getUid(), 1));
+                .isNotEqualTo(ResourceNames.attemptName(
+                        "same-name", recreated.getMetadata().getUid(), 1));
     }
 }

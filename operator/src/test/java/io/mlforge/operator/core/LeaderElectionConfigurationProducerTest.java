@@ -8,24 +8,36 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LeaderElectionConfigurationProducerTest {
-    private record Settings(boolean enabled, String leaseName, Optional<String> leaseNamespace, Duration leaseDuration,
-            Duration renewDeadline, Duration retryPeriod) implements LeaderElectionSettings {
-    }
+    private record Settings(
+            boolean enabled,
+            String leaseName,
+            Optional<String> leaseNamespace,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod)
+            implements LeaderElectionSettings {}
 
     private static Settings settings(boolean enabled, Optional<String> leaseNamespace) {
-        return new Settings(enabled, "mlforge-operator-leader", leaseNamespace, Duration.ofSeconds(20), Duration.ofSeconds(12),
+        return new Settings(
+                enabled,
+                "mlforge-operator-leader",
+                leaseNamespace,
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(12),
                 Duration.ofSeconds(3));
     }
 
     @Test
     void disabledLeaderElectionProducesNoConfiguration() {
-        assertThat(LeaderElectionConfigurationProducer.configuration(settings(false, Optional.empty()), Optional.of("ns"), () -> { }, () -> { })).isNull();
+        assertThat(LeaderElectionConfigurationProducer.configuration(
+                        settings(false, Optional.empty()), Optional.of("ns"), () -> {}, () -> {}))
+                .isNull();
     }
 
     @Test
     void enabledLeaderElectionCarriesLeaseAndTiming() {
         LeaderElectionConfiguration configuration = LeaderElectionConfigurationProducer.configuration(
-                settings(true, Optional.of("ops")), Optional.of("mlforge-system"), () -> { }, () -> { });
+                settings(true, Optional.of("ops")), Optional.of("mlforge-system"), () -> {}, () -> {});
         assertThat(configuration.getLeaseName()).isEqualTo("mlforge-operator-leader");
         assertThat(configuration.getLeaseNamespace()).contains("ops");
         assertThat(configuration.getLeaseDuration()).isEqualTo(Duration.ofSeconds(20));
@@ -37,7 +49,7 @@ class LeaderElectionConfigurationProducerTest {
     void losingTheLeaseRunsOurHandlerInsteadOfJosdksExit() {
         boolean[] called = {false};
         LeaderElectionConfiguration configuration = LeaderElectionConfigurationProducer.configuration(
-                settings(true, Optional.empty()), Optional.empty(), () -> { }, () -> called[0] = true);
+                settings(true, Optional.empty()), Optional.empty(), () -> {}, () -> called[0] = true);
         assertThat(configuration.isExitOnStopLeading()).isFalse();
         configuration.getLeaderCallbacks().orElseThrow().onStopLeading();
         assertThat(called[0]).isTrue();
@@ -45,9 +57,13 @@ class LeaderElectionConfigurationProducerTest {
 
     @Test
     void leaseNamespaceDefaultsToThePodNamespace() {
-        assertThat(LeaderElectionConfigurationProducer.configuration(settings(true, Optional.empty()), Optional.of("mlforge-system"), () -> { }, () -> { })
-                .getLeaseNamespace()).contains("mlforge-system");
-        assertThat(LeaderElectionConfigurationProducer.configuration(settings(true, Optional.empty()), Optional.empty(), () -> { }, () -> { })
-                .getLeaseNamespace()).isEmpty();
+        assertThat(LeaderElectionConfigurationProducer.configuration(
+                                settings(true, Optional.empty()), Optional.of("mlforge-system"), () -> {}, () -> {})
+                        .getLeaseNamespace())
+                .contains("mlforge-system");
+        assertThat(LeaderElectionConfigurationProducer.configuration(
+                                settings(true, Optional.empty()), Optional.empty(), () -> {}, () -> {})
+                        .getLeaseNamespace())
+                .isEmpty();
     }
 }

@@ -12,9 +12,13 @@ public class OperatorRuntimeProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "quarkus.operator-sdk.namespaces", WATCHED,
-                "mlforge.leader-election.enabled", "true",
-                "mlforge.leader-election.lease-namespace", LEASE_NAMESPACE,
-                "mlforge.leader-election.lease-name", "mlforge-test-leader");
+                "quarkus.operator-sdk.namespaces",
+                WATCHED,
+                "mlforge.leader-election.enabled",
+                "true",
+                "mlforge.leader-election.lease-namespace",
+                LEASE_NAMESPACE,
+                "mlforge.leader-election.lease-name",
+                "mlforge-test-leader");
     }
 }

@@ -27,11 +27,16 @@ class ProgressConditionsTest {
         for (TrainingPhase phase : TrainingPhase.values()) {
             status.phase = phase;
             ProgressConditions.apply(status, T0);
-            boolean finished = phase == TrainingPhase.Completed || phase == TrainingPhase.Failed || phase == TrainingPhase.Stopped;
-            assertThat(status(status.conditions, Condition.RECONCILING)).as("%s", phase).isEqualTo(finished ? ConditionStatus.False : ConditionStatus.True);
-            assertThat(status(status.conditions, Condition.STALLED)).as("%s", phase)
+            boolean finished =
+                    phase == TrainingPhase.Completed || phase == TrainingPhase.Failed || phase == TrainingPhase.Stopped;
+            assertThat(status(status.conditions, Condition.RECONCILING))
+                    .as("%s", phase)
+                    .isEqualTo(finished ? ConditionStatus.False : ConditionStatus.True);
+            assertThat(status(status.conditions, Condition.STALLED))
+                    .as("%s", phase)
                     .isEqualTo(phase == TrainingPhase.Failed ? ConditionStatus.True : ConditionStatus.False);
-            assertThat(Conditions.find(status.conditions, Condition.RECONCILING).reason).isEqualTo(phase.name());
+            assertThat(Conditions.find(status.conditions, Condition.RECONCILING).reason)
+                    .isEqualTo(phase.name());
         }
     }
 
@@ -42,11 +47,14 @@ class ProgressConditionsTest {
         ProgressConditions.apply(status, T0);
         status.phase = TuningPhase.Running;
         ProgressConditions.apply(status, T0.plusSeconds(60));
-        assertThat(Conditions.find(status.conditions, Condition.RECONCILING).lastTransitionTime).isEqualTo("2026-12-01T10:00:00Z");
+        assertThat(Conditions.find(status.conditions, Condition.RECONCILING).lastTransitionTime)
+                .isEqualTo("2026-12-01T10:00:00Z");
         status.phase = TuningPhase.Completed;
         ProgressConditions.apply(status, T0.plusSeconds(120));
-        assertThat(Conditions.find(status.conditions, Condition.RECONCILING).lastTransitionTime).isEqualTo("2026-12-01T10:02:00Z");
-        assertThat(Conditions.find(status.conditions, Condition.STALLED).lastTransitionTime).isEqualTo("2026-12-01T10:00:00Z");
+        assertThat(Conditions.find(status.conditions, Condition.RECONCILING).lastTransitionTime)
+                .isEqualTo("2026-12-01T10:02:00Z");
+        assertThat(Conditions.find(status.conditions, Condition.STALLED).lastTransitionTime)
+                .isEqualTo("2026-12-01T10:00:00Z");
     }
 
     @Test
@@ -59,7 +67,8 @@ class ProgressConditionsTest {
         ProgressConditions.apply(status, T0);
         assertThat(status(status.conditions, Condition.RECONCILING)).isEqualTo(ConditionStatus.False);
         assertThat(status(status.conditions, Condition.STALLED)).isEqualTo(ConditionStatus.False);
-        status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.True, "UpdateRolledBack", "m", 2L, T0);
+        status.conditions = Conditions.set(
+                status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.True, "UpdateRolledBack", "m", 2L, T0);
         ProgressConditions.apply(status, T0);
         assertThat(status(status.conditions, Condition.STALLED)).isEqualTo(ConditionStatus.True);
         assertThat(Conditions.find(status.conditions, Condition.STALLED).reason).isEqualTo("UpdateFailed");

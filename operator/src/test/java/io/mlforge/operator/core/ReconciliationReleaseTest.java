@@ -24,13 +24,15 @@ class ReconciliationReleaseTest {
 
     @Test
     void releasedLetsTheResourceGo() {
-        assertThat(reconciliation.awaitRelease(job(), () -> true, EventReason.STOPPING, "waiting", "cannot stop")).isEmpty();
+        assertThat(reconciliation.awaitRelease(job(), () -> true, EventReason.STOPPING, "waiting", "cannot stop"))
+                .isEmpty();
         assertThat(events.recorded).isEmpty();
     }
 
     @Test
     void stillReleasingKeepsTheFinalizerAndLooksAgainSoon() {
-        Optional<DeleteControl> wait = reconciliation.awaitRelease(job(), () -> false, EventReason.STOPPING, "waiting for SageMaker", "cannot stop");
+        Optional<DeleteControl> wait = reconciliation.awaitRelease(
+                job(), () -> false, EventReason.STOPPING, "waiting for SageMaker", "cannot stop");
         assertThat(wait).hasValueSatisfying(c -> {
             assertThat(c.isRemoveFinalizer()).isFalse();
             assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_POLL.toMillis());
@@ -40,17 +42,30 @@ class ReconciliationReleaseTest {
 
     @Test
     void aRateLimitedCallIsABackendErrorAndARetryLikeAnAwsError() {
-        for (RuntimeException failure : new RuntimeException[] {new RateLimitedException("sagemaker/us-east-1", Duration.ofSeconds(3), 2.5),
-                (RuntimeException) SageMakerException.builder().message("Rate exceeded").statusCode(400).build()}) {
+        for (RuntimeException failure : new RuntimeException[] {
+            new RateLimitedException("sagemaker/us-east-1", Duration.ofSeconds(3), 2.5),
+            (RuntimeException) SageMakerException.builder()
+                    .message("Rate exceeded")
+                    .statusCode(400)
+                    .build()
+        }) {
             events.recorded.clear();
-            Optional<DeleteControl> wait = reconciliation.awaitRelease(job(), () -> {
-                throw failure;
-            }, EventReason.STOPPING, "waiting", "cannot stop the SageMaker job yet");
+            Optional<DeleteControl> wait = reconciliation.awaitRelease(
+                    job(),
+                    () -> {
+                        throw failure;
+                    },
+                    EventReason.STOPPING,
+                    "waiting",
+                    "cannot stop the SageMaker job yet");
             assertThat(wait).hasValueSatisfying(c -> {
                 assertThat(c.isRemoveFinalizer()).isFalse();
                 assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_RETRY.toMillis());
             });
-            assertThat(events.recorded).singleElement().asString().startsWith("Warning BackendError: cannot stop the SageMaker job yet: ");
+            assertThat(events.recorded)
+                    .singleElement()
+                    .asString()
+                    .startsWith("Warning BackendError: cannot stop the SageMaker job yet: ");
         }
     }
 }

@@ -11,9 +11,13 @@ public class StandbyReplicaProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "quarkus.operator-sdk.namespaces", OperatorRuntimeProfile.WATCHED,
-                "mlforge.leader-election.enabled", "true",
-                "mlforge.leader-election.lease-namespace", OperatorRuntimeProfile.LEASE_NAMESPACE,
-                "mlforge.leader-election.lease-name", LEASE);
+                "quarkus.operator-sdk.namespaces",
+                OperatorRuntimeProfile.WATCHED,
+                "mlforge.leader-election.enabled",
+                "true",
+                "mlforge.leader-election.lease-namespace",
+                OperatorRuntimeProfile.LEASE_NAMESPACE,
+                "mlforge.leader-election.lease-name",
+                LEASE);
     }
 }

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 class StatusModelTest {
     @Test
     void readsAndWritesEveryKindsStatus() {
-        List<Condition> ready = Conditions.set(null, Condition.READY, ConditionStatus.True, "Done", "done", 3L, Instant.EPOCH);
+        List<Condition> ready =
+                Conditions.set(null, Condition.READY, ConditionStatus.True, "Done", "done", 3L, Instant.EPOCH);
 
-        StatusModel<TrainingJobStatus> training = StatusModel.of(TrainingJobStatus.class, TrainingJobStatus::new, TrainingPhase.Failed);
+        StatusModel<TrainingJobStatus> training =
+                StatusModel.of(TrainingJobStatus.class, TrainingJobStatus::new, TrainingPhase.Failed);
         TrainingJobStatus t = training.empty();
         t.phase = TrainingPhase.Failed;
         t.message = "OOM";
@@ -33,14 +35,16 @@ class StatusModelTest {
         assertThat(training.conditions(t)).isSameAs(t.conditions).isEqualTo(ready);
         assertThat(t.observedGeneration).isEqualTo(3L);
 
-        StatusModel<TuningJobStatus> tuning = StatusModel.of(TuningJobStatus.class, TuningJobStatus::new, TuningPhase.Failed);
+        StatusModel<TuningJobStatus> tuning =
+                StatusModel.of(TuningJobStatus.class, TuningJobStatus::new, TuningPhase.Failed);
         TuningJobStatus u = tuning.empty();
         u.phase = TuningPhase.Completed;
         tuning.observe(u, 5L);
         assertThat(tuning.failed(u)).isFalse();
         assertThat(u.observedGeneration).isEqualTo(5L);
 
-        StatusModel<EndpointStatus> serving = StatusModel.of(EndpointStatus.class, EndpointStatus::new, EndpointPhase.Failed);
+        StatusModel<EndpointStatus> serving =
+                StatusModel.of(EndpointStatus.class, EndpointStatus::new, EndpointPhase.Failed);
         EndpointStatus e = serving.empty();
         assertThat(serving.phase(e)).isNull();
         e.phase = EndpointPhase.Failed;

@@ -55,11 +55,15 @@ class EndpointReconcilerTest {
                 """.formatted(name, model);
     }
 
-    private static final String INLINE_MODEL = "{image: \"683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\", "
-            + "dataUri: \"s3://mlforge-examples/fraud/models/model.tar.gz\"}";
+    private static final String INLINE_MODEL =
+            "{image: \"683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\", "
+                    + "dataUri: \"s3://mlforge-examples/fraud/models/model.tar.gz\"}";
 
     private void apply(String yaml) {
-        client.resources(Endpoint.class).inNamespace(NS).resource(client.getKubernetesSerialization().unmarshal(yaml, Endpoint.class)).create();
+        client.resources(Endpoint.class)
+                .inNamespace(NS)
+                .resource(client.getKubernetesSerialization().unmarshal(yaml, Endpoint.class))
+                .create();
     }
 
     private Endpoint get(String name) {
@@ -67,38 +71,53 @@ class EndpointReconcilerTest {
     }
 
     private EndpointStatus awaitStatus(String name, String what, Predicate<EndpointStatus> condition) {
-        await(name + " " + what).atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Endpoint e = get(name);
-            return e != null && e.getStatus() != null && condition.test(e.getStatus());
-        });
+        await(name + " " + what)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    Endpoint e = get(name);
+                    return e != null && e.getStatus() != null && condition.test(e.getStatus());
+                });
         return get(name).getStatus();
     }
 
     private List<String> eventReasons(String name) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+                .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                .map(Event::getReason)
+                .toList();
     }
 
     private static List<JsonNode> requests(String operation, String field, String value) {
-        return SageMakerEmulatorResource.emulator.requestLog().stream().filter(r -> operation.equals(r.path("operation").asText()))
-                .filter(r -> value.equals(r.at("/request/" + field).asText())).toList();
+        return SageMakerEmulatorResource.emulator.requestLog().stream()
+                .filter(r -> operation.equals(r.path("operation").asText()))
+                .filter(r -> value.equals(r.at("/request/" + field).asText()))
+                .toList();
     }
 
     @Test
     void anEndpointWaitsForItsTrainingJobThenServesItsModelAndDeletionRemovesWhatItMade() {
-        apply(endpoint("from-training", "{image: \"683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\", "
-                + "fromTrainingJob: xgb-for-serving}"));
-        EndpointStatus waiting = awaitStatus("from-training", "waits for its TrainingJob",
+        apply(endpoint(
+                "from-training",
+                "{image: \"683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\", "
+                        + "fromTrainingJob: xgb-for-serving}"));
+        EndpointStatus waiting = awaitStatus(
+                "from-training",
+                "waits for its TrainingJob",
                 s -> Conditions.find(s.conditions, EndpointStatus.MODEL_RESOLVED) != null);
-        assertThat(Conditions.find(waiting.conditions, EndpointStatus.MODEL_RESOLVED)).satisfies(c -> {
-            assertThat(c.status).isEqualTo(ConditionStatus.False);
-            assertThat(c.reason).isEqualTo("TrainingJobNotFound");
-            assertThat(c.message).contains("TrainingJob xgb-for-serving does not exist");
-        });
+        assertThat(Conditions.find(waiting.conditions, EndpointStatus.MODEL_RESOLVED))
+                .satisfies(c -> {
+                    assertThat(c.status).isEqualTo(ConditionStatus.False);
+                    assertThat(c.reason).isEqualTo("TrainingJobNotFound");
+                    assertThat(c.message).contains("TrainingJob xgb-for-serving does not exist");
+                });
         assertThat(Conditions.find(waiting.conditions, Condition.READY).status).isEqualTo(ConditionStatus.False);
-        assertThat(SageMakerEmulatorResource.emulator.requestLog()).noneMatch(r -> r.at("/request/EndpointName").asText().startsWith("from-training"));
+        assertThat(SageMakerEmulatorResource.emulator.requestLog())
+                .noneMatch(r -> r.at("/request/EndpointName").asText().startsWith("from-training"));
 
-        client.resources(TrainingJob.class).inNamespace(NS).resource(TrainingJobs.manifest("xgb-for-serving", """
+        client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .resource(TrainingJobs.manifest("xgb-for-serving", """
                 backend: SageMaker
                 image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
                 hyperParameters: {num_round: "10", objective: "multi:softmax", num_class: "4"}
@@ -106,25 +125,41 @@ class EndpointReconcilerTest {
                 inputs: [{name: train, uri: "s3://mlforge-examples/xgboost/train/", contentType: text/csv}]
                 output: {uri: "s3://mlforge-examples/xgboost/output/"}
                 sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
-                """)).create();
+                """))
+                .create();
         EndpointStatus serving = awaitStatus("from-training", "InService", s -> s.phase == EndpointPhase.InService);
-        String artifacts = client.resources(TrainingJob.class).inNamespace(NS).withName("xgb-for-serving").get().getStatus().modelArtifacts;
+        String artifacts = client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName("xgb-for-serving")
+                .get()
+                .getStatus()
+                .modelArtifacts;
         assertThat(serving.resolvedModels).singleElement().satisfies(m -> {
             assertThat(m.source).startsWith("TrainingJob/xgb-for-serving");
             assertThat(m.dataUri).isEqualTo(artifacts);
         });
-        assertThat(Conditions.isTrue(serving.conditions, EndpointStatus.MODEL_RESOLVED)).isTrue();
+        assertThat(Conditions.isTrue(serving.conditions, EndpointStatus.MODEL_RESOLVED))
+                .isTrue();
         assertThat(Conditions.isTrue(serving.conditions, Condition.READY)).isTrue();
         String endpointName = serving.sagemaker.endpointName;
         String config = serving.sagemaker.endpointConfigName;
         List<String> models = serving.sagemaker.modelNames;
-        assertThat(requests("CreateModel", "ModelName", models.get(0))).singleElement()
-                .satisfies(r -> assertThat(r.at("/request/PrimaryContainer/ModelDataUrl").asText()).isEqualTo(artifacts));
+        assertThat(requests("CreateModel", "ModelName", models.get(0)))
+                .singleElement()
+                .satisfies(r -> assertThat(
+                                r.at("/request/PrimaryContainer/ModelDataUrl").asText())
+                        .isEqualTo(artifacts));
 
-        client.resources(Endpoint.class).inNamespace(NS).withName("from-training").delete();
-        await("the Endpoint goes once SageMaker deleted what it made").atMost(WAIT).until(() -> get("from-training") == null);
+        client.resources(Endpoint.class)
+                .inNamespace(NS)
+                .withName("from-training")
+                .delete();
+        await("the Endpoint goes once SageMaker deleted what it made")
+                .atMost(WAIT)
+                .until(() -> get("from-training") == null);
         assertThat(requests("DeleteEndpoint", "EndpointName", endpointName)).isNotEmpty();
-        assertThat(requests("DeleteEndpointConfig", "EndpointConfigName", config)).isNotEmpty();
+        assertThat(requests("DeleteEndpointConfig", "EndpointConfigName", config))
+                .isNotEmpty();
         assertThat(requests("DeleteModel", "ModelName", models.get(0))).isNotEmpty();
         await().atMost(WAIT).until(() -> eventReasons("from-training").contains("Deleted"));
     }
@@ -134,9 +169,12 @@ class EndpointReconcilerTest {
         SageMakerEmulatorResource.emulator.setFaults(new SageMakerEmulator.Faults(1.0, 0, Duration.ZERO));
         try {
             apply(endpoint("throttled", INLINE_MODEL));
-            EndpointStatus throttled = awaitStatus("throttled", "Throttled", s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
-            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).reason).isEqualTo("ThrottlingException");
-            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).message).startsWith("SageMaker");
+            EndpointStatus throttled =
+                    awaitStatus("throttled", "Throttled", s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
+            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).reason)
+                    .isEqualTo("ThrottlingException");
+            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).message)
+                    .startsWith("SageMaker");
         } finally {
             SageMakerEmulatorResource.emulator.setFaults(SageMakerEmulator.Faults.NONE);
         }
@@ -146,7 +184,9 @@ class EndpointReconcilerTest {
             assertThat(c.reason).isEqualTo("Answering");
         });
         assertThat(requests("CreateEndpoint", "EndpointName", serving.sagemaker.endpointName))
-                .filteredOn(r -> r.path("status").asInt() == 200).as("one endpoint, however often the calls were throttled").hasSize(1);
+                .filteredOn(r -> r.path("status").asInt() == 200)
+                .as("one endpoint, however often the calls were throttled")
+                .hasSize(1);
         await().atMost(WAIT).until(() -> eventReasons("throttled").containsAll(List.of("Throttled", "InService")));
     }
 }

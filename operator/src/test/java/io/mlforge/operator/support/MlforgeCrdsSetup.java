@@ -15,10 +15,17 @@ import java.util.function.Consumer;
 public class MlforgeCrdsSetup implements Consumer<KubernetesServer> {
     @Override
     public void accept(KubernetesServer server) {
-        for (String file : List.of("trainingjobs.mlforge.io-v1.yml", "tuningjobs.mlforge.io-v1.yml", "endpoints.mlforge.io-v1.yml")) {
+        for (String file : List.of(
+                "trainingjobs.mlforge.io-v1.yml", "tuningjobs.mlforge.io-v1.yml", "endpoints.mlforge.io-v1.yml")) {
             try (InputStream in = MlforgeCrdsSetup.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
-                CustomResourceDefinition crd = server.getClient().getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-                server.getClient().apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                CustomResourceDefinition crd =
+                        server.getClient().getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                server.getClient()
+                        .apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(crd)
+                        .create();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

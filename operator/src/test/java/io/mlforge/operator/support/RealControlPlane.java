@@ -36,8 +36,7 @@ public class RealControlPlane implements QuarkusTestResourceLifecycleManager {
     /** Marks a {@link KubernetesClient} field of the test that receives the cluster admin's client. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
-    public @interface Admin {
-    }
+    public @interface Admin {}
 
     private Map<String, String> args = Map.of();
     private ControlPlane controlPlane;
@@ -50,17 +49,26 @@ public class RealControlPlane implements QuarkusTestResourceLifecycleManager {
 
     private List<String> list(String name) {
         String value = args.getOrDefault(name, "");
-        return value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(String::trim).toList();
+        return value.isBlank()
+                ? List.of()
+                : Arrays.stream(value.split(",")).map(String::trim).toList();
     }
 
     @Override
     public Map<String, String> start() {
         try {
-            Path dir = Files.createDirectories(Path.of("target/control-plane")).resolve(getClass().getSimpleName() + "-" + System.nanoTime());
+            Path dir = Files.createDirectories(Path.of("target/control-plane"))
+                    .resolve(getClass().getSimpleName() + "-" + System.nanoTime());
             controlPlane = ControlPlane.start(ControlPlane.Options.in(dir));
             admin = controlPlane.adminClient();
             for (String namespace : list("namespaces")) {
-                admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+                admin.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(namespace)
+                                .endMetadata()
+                                .build())
+                        .create();
             }
             Map<String, Object> values = new LinkedHashMap<>();
             List<String> watched = list("watchNamespaces");
@@ -73,15 +81,27 @@ public class RealControlPlane implements QuarkusTestResourceLifecycleManager {
             OperatorIdentity operator = OperatorIdentity.install(controlPlane, KubeBinaries.repoRoot(), dir, values);
             if (args.containsKey("leaseHeldBy")) {
                 ZonedDateTime now = ZonedDateTime.now();
-                admin.leases().inNamespace(operator.namespace()).resource(new LeaseBuilder()
-                        .withNewMetadata().withName(args.get("leaseName")).endMetadata()
-                        .withNewSpec().withHolderIdentity(args.get("leaseHeldBy")).withLeaseDurationSeconds(3600)
-                        .withAcquireTime(now).withRenewTime(now).withLeaseTransitions(0).endSpec()
-                        .build()).create();
+                admin.leases()
+                        .inNamespace(operator.namespace())
+                        .resource(new LeaseBuilder()
+                                .withNewMetadata()
+                                .withName(args.get("leaseName"))
+                                .endMetadata()
+                                .withNewSpec()
+                                .withHolderIdentity(args.get("leaseHeldBy"))
+                                .withLeaseDurationSeconds(3600)
+                                .withAcquireTime(now)
+                                .withRenewTime(now)
+                                .withLeaseTransitions(0)
+                                .endSpec()
+                                .build())
+                        .create();
             }
             Map<String, String> config = new LinkedHashMap<>();
             config.put("quarkus.kubernetes-client.api-server-url", controlPlane.url());
-            config.put("quarkus.kubernetes-client.ca-cert-file", controlPlane.caFile().toString());
+            config.put(
+                    "quarkus.kubernetes-client.ca-cert-file",
+                    controlPlane.caFile().toString());
             config.put("quarkus.kubernetes-client.token", operator.token());
             config.put("quarkus.kubernetes-client.namespace", operator.namespace());
             config.put("quarkus.kubernetes-client.trust-certs", "false");
@@ -97,7 +117,8 @@ public class RealControlPlane implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(admin, new TestInjector.AnnotatedAndMatchesType(Admin.class, KubernetesClient.class));
+        testInjector.injectIntoFields(
+                admin, new TestInjector.AnnotatedAndMatchesType(Admin.class, KubernetesClient.class));
     }
 
     @Override

@@ -15,7 +15,10 @@ public class SageMakerEmulatorResource implements QuarkusTestResourceLifecycleMa
     @Override
     public Map<String, String> start() {
         try {
-            emulator = SageMakerEmulator.start(0, Clock.systemUTC(), Timing.realistic().scaled(0.2),
+            emulator = SageMakerEmulator.start(
+                    0,
+                    Clock.systemUTC(),
+                    Timing.realistic().scaled(0.2),
                     Files.createTempFile("sagemaker-requests", ".jsonl"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -23,9 +26,13 @@ public class SageMakerEmulatorResource implements QuarkusTestResourceLifecycleMa
         // The SDK's default credential chain reads these; the emulator checks that requests are signed.
         System.setProperty("aws.accessKeyId", "sandbox");
         System.setProperty("aws.secretAccessKey", "sandbox-secret");
-        return Map.of("mlforge.sagemaker.endpoint-override", emulator.endpoint(),
-                "mlforge.sagemaker.min-poll-interval", "1s",
-                "mlforge.sagemaker.max-poll-interval", "2s");
+        return Map.of(
+                "mlforge.sagemaker.endpoint-override",
+                emulator.endpoint(),
+                "mlforge.sagemaker.min-poll-interval",
+                "1s",
+                "mlforge.sagemaker.max-poll-interval",
+                "2s");
     }
 
     @Override

@@ -29,22 +29,31 @@ class AttemptLifecycleTest {
     void theNextStepFollowsThePrecedenceOfStopRestartSuspendAndFailure() {
         TrainingJobSpec spec = new TrainingJobSpec();
         assertThat(AttemptLifecycle.next(spec, new TrainingJobStatus())).isEqualTo(AttemptLifecycle.Step.FIRST);
-        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Running, TrainingPhase.Running, null))).isEqualTo(AttemptLifecycle.Step.OBSERVE);
-        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Pending, TrainingPhase.Failed, null))).isEqualTo(AttemptLifecycle.Step.AFTER_FAILURE);
-        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Completed, TrainingPhase.Completed, null))).isEqualTo(AttemptLifecycle.Step.ENDED);
-        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Suspended, TrainingPhase.Suspended, null))).isEqualTo(AttemptLifecycle.Step.RESUME);
+        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Running, TrainingPhase.Running, null)))
+                .isEqualTo(AttemptLifecycle.Step.OBSERVE);
+        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Pending, TrainingPhase.Failed, null)))
+                .isEqualTo(AttemptLifecycle.Step.AFTER_FAILURE);
+        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Completed, TrainingPhase.Completed, null)))
+                .isEqualTo(AttemptLifecycle.Step.ENDED);
+        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Suspended, TrainingPhase.Suspended, null)))
+                .isEqualTo(AttemptLifecycle.Step.RESUME);
 
         spec.restartNonce = 2L;
-        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Completed, TrainingPhase.Completed, 1L))).isEqualTo(AttemptLifecycle.Step.RESTART_ENDED);
-        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Running, TrainingPhase.Running, 1L))).isEqualTo(AttemptLifecycle.Step.REPLACE_RUNNING);
+        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Completed, TrainingPhase.Completed, 1L)))
+                .isEqualTo(AttemptLifecycle.Step.RESTART_ENDED);
+        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Running, TrainingPhase.Running, 1L)))
+                .isEqualTo(AttemptLifecycle.Step.REPLACE_RUNNING);
         spec.stop = true;
         assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Running, TrainingPhase.Running, 1L)))
-                .as("a new run requested together with stop wins: the run starts").isEqualTo(AttemptLifecycle.Step.REPLACE_RUNNING);
-        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Running, TrainingPhase.Running, 2L))).isEqualTo(AttemptLifecycle.Step.STOP);
+                .as("a new run requested together with stop wins: the run starts")
+                .isEqualTo(AttemptLifecycle.Step.REPLACE_RUNNING);
+        assertThat(AttemptLifecycle.next(spec, withAttempt(TrainingPhase.Running, TrainingPhase.Running, 2L)))
+                .isEqualTo(AttemptLifecycle.Step.STOP);
 
         TrainingJobSpec suspended = new TrainingJobSpec();
         suspended.suspend = true;
-        assertThat(AttemptLifecycle.next(suspended, withAttempt(TrainingPhase.Running, TrainingPhase.Running, null))).isEqualTo(AttemptLifecycle.Step.SUSPEND);
+        assertThat(AttemptLifecycle.next(suspended, withAttempt(TrainingPhase.Running, TrainingPhase.Running, null)))
+                .isEqualTo(AttemptLifecycle.Step.SUSPEND);
         assertThat(AttemptLifecycle.next(suspended, new TrainingJobStatus())).isEqualTo(AttemptLifecycle.Step.SUSPEND);
     }
 
@@ -53,7 +62,8 @@ class AttemptLifecycleTest {
         TrainingJobSpec spec = new TrainingJobSpec();
         TrainingJobStatus status = new TrainingJobStatus();
         for (int n = 1; n <= 3; n++) {
-            TrainingAttempt a = TrainingAttempts.append(status, n, "job-" + n, n == 1 ? TrainingAttempts.CREATED : TrainingAttempts.RETRY, NOW);
+            TrainingAttempt a = TrainingAttempts.append(
+                    status, n, "job-" + n, n == 1 ? TrainingAttempts.CREATED : TrainingAttempts.RETRY, NOW);
             AttemptLifecycle.end(a, TrainingPhase.Failed, "Evicted", "evicted from its node", null, NOW);
             AttemptLifecycle.AfterFailure next = AttemptLifecycle.afterFailure(spec, status, a, true);
             assertThat(next.retry()).as("after failure " + n).isEqualTo(n < 3);
@@ -66,9 +76,13 @@ class AttemptLifecycleTest {
         spec.retry = new RetryConfig();
         spec.retry.maxAttempts = 1;
         TrainingJobStatus once = withAttempt(TrainingPhase.Running, TrainingPhase.Failed, null);
-        assertThat(AttemptLifecycle.afterFailure(spec, once, once.attempts.get(0), true).retry()).isFalse();
-        assertThat(AttemptLifecycle.afterFailure(new TrainingJobSpec(), once, once.attempts.get(0), false).retry())
-                .as("an application error is not retried").isFalse();
+        assertThat(AttemptLifecycle.afterFailure(spec, once, once.attempts.get(0), true)
+                        .retry())
+                .isFalse();
+        assertThat(AttemptLifecycle.afterFailure(new TrainingJobSpec(), once, once.attempts.get(0), false)
+                        .retry())
+                .as("an application error is not retried")
+                .isFalse();
     }
 
     @Test
@@ -82,8 +96,10 @@ class AttemptLifecycleTest {
         assertThat(ended.observedRestartNonce).isEqualTo(2L);
         assertThat(ended.completionTime).isNull();
         assertThat(ended.modelArtifacts).isNull();
-        assertThat(Conditions.find(ended.conditions, TrainingJobStatus.SUCCEEDED).status).isEqualTo(ConditionStatus.False);
-        assertThat(Conditions.find(ended.conditions, TrainingJobStatus.FAILED).reason).isEqualTo("Restarted");
+        assertThat(Conditions.find(ended.conditions, TrainingJobStatus.SUCCEEDED).status)
+                .isEqualTo(ConditionStatus.False);
+        assertThat(Conditions.find(ended.conditions, TrainingJobStatus.FAILED).reason)
+                .isEqualTo("Restarted");
 
         TrainingJobStatus running = withAttempt(TrainingPhase.Running, TrainingPhase.Running, 1L);
         AttemptLifecycle.replaced(spec, running, running.attempts.get(0), NOW);
@@ -94,6 +110,8 @@ class AttemptLifecycleTest {
         TrainingJobStatus failed = withAttempt(TrainingPhase.Running, TrainingPhase.Failed, 1L);
         failed.attempts.get(0).reason = "OOMKilled";
         AttemptLifecycle.replaced(spec, failed, failed.attempts.get(0), NOW);
-        assertThat(failed.attempts.get(0).reason).as("a failed attempt keeps its failure").isEqualTo("OOMKilled");
+        assertThat(failed.attempts.get(0).reason)
+                .as("a failed attempt keeps its failure")
+                .isEqualTo("OOMKilled");
     }
 }

@@ -18,8 +18,8 @@ import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.kubesim.SimulatedKubelet;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.support.MlforgeCrdsSetup;
-import io.mlforge.sagemaker.emulator.ManualClock;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
+import io.mlforge.sagemaker.emulator.ManualClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -63,11 +63,17 @@ class KubernetesTrainingJobTest {
     }
 
     private TrainingJob create(String name, String spec) {
-        return client.resources(TrainingJob.class).inNamespace(NS).resource(TrainingJobs.manifest(name, spec)).create();
+        return client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .resource(TrainingJobs.manifest(name, spec))
+                .create();
     }
 
     private TrainingJob job(String name) {
-        return client.resources(TrainingJob.class).inNamespace(NS).withName(name).get();
+        return client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName(name)
+                .get();
     }
 
     private TrainingJobStatus awaitStatus(String name, String what, Predicate<TrainingJobStatus> condition) {
@@ -79,15 +85,19 @@ class KubernetesTrainingJobTest {
     }
 
     private String attemptName(String job, int attempt) {
-        TrainingJobStatus status = awaitStatus(job, "attempt " + attempt + " of " + job,
-                s -> s.attempts != null && s.attempts.size() >= attempt);
+        TrainingJobStatus status = awaitStatus(
+                job, "attempt " + attempt + " of " + job, s -> s.attempts != null && s.attempts.size() >= attempt);
         return status.attempts.get(attempt - 1).backendName;
     }
 
     private List<Pod> awaitPods(String attemptName, int count) {
-        await("pods of " + attemptName).atMost(WAIT).until(() -> kubelet.pods(NS, TrainingLabels.ATTEMPT, attemptName).size() == count);
+        await("pods of " + attemptName)
+                .atMost(WAIT)
+                .until(() ->
+                        kubelet.pods(NS, TrainingLabels.ATTEMPT, attemptName).size() == count);
         return kubelet.pods(NS, TrainingLabels.ATTEMPT, attemptName).stream()
-                .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .toList();
     }
 
     private void runAll(List<Pod> pods) {
@@ -99,7 +109,8 @@ class KubernetesTrainingJobTest {
 
     private List<Event> events(String job) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> job.equals(e.getInvolvedObject().getName())).toList();
+                .filter(e -> job.equals(e.getInvolvedObject().getName()))
+                .toList();
     }
 
     private static Map<String, String> env(Pod pod) {
@@ -116,8 +127,15 @@ class KubernetesTrainingJobTest {
                 """);
         String attempt = attemptName("single", 1);
         List<Pod> pods = awaitPods(attempt, 1);
-        assertThat(client.services().inNamespace(NS).withName(attempt).get().getSpec().getClusterIP()).isEqualTo("None");
-        assertThat(pods.get(0).getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("single");
+        assertThat(client.services()
+                        .inNamespace(NS)
+                        .withName(attempt)
+                        .get()
+                        .getSpec()
+                        .getClusterIP())
+                .isEqualTo("None");
+        assertThat(pods.get(0).getMetadata().getOwnerReferences().get(0).getName())
+                .isEqualTo("single");
         assertThat(awaitStatus("single", "Pending", s -> s.phase == TrainingPhase.Pending).message)
                 .isEqualTo("attempt 1 waits for its pods to be scheduled");
 
@@ -126,7 +144,8 @@ class KubernetesTrainingJobTest {
         kubelet.run(NS, pods.get(0).getMetadata().getName());
         TrainingJobStatus running = awaitStatus("single", "Running", s -> s.phase == TrainingPhase.Running);
         assertThat(running.startTime).isNotNull();
-        assertThat(Conditions.isTrue(running.conditions, TrainingJobStatus.RUNNING)).isTrue();
+        assertThat(Conditions.isTrue(running.conditions, TrainingJobStatus.RUNNING))
+                .isTrue();
         assertThat(running.logs.command).isEqualTo("kubectl logs -n ml " + attempt + "-0 -c trainer");
 
         kubelet.exit(NS, pods.get(0).getMetadata().getName(), 0, null);
@@ -139,12 +158,17 @@ class KubernetesTrainingJobTest {
         });
         Condition ready = Conditions.find(done.conditions, Condition.READY);
         assertThat(ready.status).isEqualTo(ConditionStatus.True);
-        assertThat(ready.observedGeneration).isEqualTo(job("single").getMetadata().getGeneration());
-        assertThat(Conditions.isTrue(done.conditions, TrainingJobStatus.SUCCEEDED)).isTrue();
-        assertThat(Conditions.isTrue(done.conditions, TrainingJobStatus.RUNNING)).isFalse();
+        assertThat(ready.observedGeneration)
+                .isEqualTo(job("single").getMetadata().getGeneration());
+        assertThat(Conditions.isTrue(done.conditions, TrainingJobStatus.SUCCEEDED))
+                .isTrue();
+        assertThat(Conditions.isTrue(done.conditions, TrainingJobStatus.RUNNING))
+                .isFalse();
         assertThat(done.observedGeneration).isEqualTo(1L);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(events("single")).extracting(Event::getReason)
-                .contains("AttemptCreated", "Pending", "Starting", "Running", "Completed"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(events("single"))
+                        .extracting(Event::getReason)
+                        .contains("AttemptCreated", "Pending", "Starting", "Running", "Completed"));
     }
 
     @Test
@@ -162,11 +186,23 @@ class KubernetesTrainingJobTest {
         String master = "algo-1." + attempt + ".ml.svc.cluster.local";
         for (int rank = 0; rank < 2; rank++) {
             Map<String, String> env = env(pods.get(rank));
-            assertThat(env).containsEntry("MASTER_ADDR", master).containsEntry("MASTER_PORT", "29400")
-                    .containsEntry("WORLD_SIZE", "2").containsEntry("RANK", Integer.toString(rank))
-                    .containsEntry("NODE_RANK", Integer.toString(rank)).containsEntry("PET_NPROC_PER_NODE", "4")
-                    .containsEntry("SM_CURRENT_HOST", "algo-" + (rank + 1)).containsEntry("SM_HOSTS", "[\"algo-1\",\"algo-2\"]");
-            assertThat(pods.get(rank).getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu").toString())
+            assertThat(env)
+                    .containsEntry("MASTER_ADDR", master)
+                    .containsEntry("MASTER_PORT", "29400")
+                    .containsEntry("WORLD_SIZE", "2")
+                    .containsEntry("RANK", Integer.toString(rank))
+                    .containsEntry("NODE_RANK", Integer.toString(rank))
+                    .containsEntry("PET_NPROC_PER_NODE", "4")
+                    .containsEntry("SM_CURRENT_HOST", "algo-" + (rank + 1))
+                    .containsEntry("SM_HOSTS", "[\"algo-1\",\"algo-2\"]");
+            assertThat(pods.get(rank)
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getResources()
+                            .getLimits()
+                            .get("nvidia.com/gpu")
+                            .toString())
                     .isEqualTo("4");
         }
         runAll(pods);
@@ -194,14 +230,24 @@ class KubernetesTrainingJobTest {
         Condition condition = Conditions.find(failed.conditions, TrainingJobStatus.FAILED);
         assertThat(condition.status).isEqualTo(ConditionStatus.True);
         assertThat(condition.reason).isEqualTo("Error");
-        assertThat(condition.message).isEqualTo("trainer on host algo-2 exited with code 2: ValueError: labels and logits shapes differ");
+        assertThat(condition.message)
+                .isEqualTo("trainer on host algo-2 exited with code 2: ValueError: labels and logits shapes differ");
         assertThat(failed.attempts).as("application errors are not retried").hasSize(1);
         assertThat(failed.attempts.get(0).exitCode).isEqualTo(2);
         // Gang: rank 0 was still running and is stopped; the failed pod stays for its logs.
-        await().atMost(WAIT).until(() -> client.pods().inNamespace(NS).withName(pods.get(0).getMetadata().getName()).get() == null);
-        assertThat(client.pods().inNamespace(NS).withName(pods.get(1).getMetadata().getName()).get()).isNotNull();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(events("crash"))
-                .anySatisfy(e -> {
+        await().atMost(WAIT)
+                .until(() -> client.pods()
+                                .inNamespace(NS)
+                                .withName(pods.get(0).getMetadata().getName())
+                                .get()
+                        == null);
+        assertThat(client.pods()
+                        .inNamespace(NS)
+                        .withName(pods.get(1).getMetadata().getName())
+                        .get())
+                .isNotNull();
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(events("crash")).anySatisfy(e -> {
                     assertThat(e.getReason()).isEqualTo("Failed");
                     assertThat(e.getType()).isEqualTo("Warning");
                     assertThat(e.getMessage()).contains("labels and logits shapes differ");
@@ -231,8 +277,13 @@ class KubernetesTrainingJobTest {
         assertThat(second).isNotEqualTo(first).endsWith("-2");
         Pod resumed = awaitPods(second, 1).get(0);
         AgentPlan plan = AgentPlan.fromJson(resumed.getSpec().getInitContainers().get(0).getEnv().stream()
-                .filter(e -> e.getName().equals(AgentPlan.ENV)).findFirst().orElseThrow().getValue());
-        assertThat(plan.checkpoints().uri()).as("the new attempt restores the same checkpoints").isEqualTo("s3://bucket/ckpt/evicted/");
+                .filter(e -> e.getName().equals(AgentPlan.ENV))
+                .findFirst()
+                .orElseThrow()
+                .getValue());
+        assertThat(plan.checkpoints().uri())
+                .as("the new attempt restores the same checkpoints")
+                .isEqualTo("s3://bucket/ckpt/evicted/");
         assertThat(resumed.getSpec().getInitContainers().get(0).getArgs()).containsExactly("prepare");
 
         runAll(List.of(resumed));
@@ -251,7 +302,9 @@ class KubernetesTrainingJobTest {
             kubelet.preempt(NS, pod.getMetadata().getName());
         }
         TrainingJobStatus failed = awaitStatus("flaky-node", "Failed", s -> s.phase == TrainingPhase.Failed);
-        assertThat(failed.attempts).hasSize(2).allSatisfy(a -> assertThat(a.reason).isEqualTo("Preempted"));
+        assertThat(failed.attempts)
+                .hasSize(2)
+                .allSatisfy(a -> assertThat(a.reason).isEqualTo("Preempted"));
         assertThat(failed.message).contains("2 of 2 attempts failed");
     }
 
@@ -267,9 +320,15 @@ class KubernetesTrainingJobTest {
             return p;
         });
         TrainingJobStatus failed = awaitStatus("slow", "Failed", s -> s.phase == TrainingPhase.Failed);
-        assertThat(Conditions.find(failed.conditions, TrainingJobStatus.FAILED).reason).isEqualTo("MaxRuntimeExceeded");
+        assertThat(Conditions.find(failed.conditions, TrainingJobStatus.FAILED).reason)
+                .isEqualTo("MaxRuntimeExceeded");
         assertThat(failed.message).contains("stopping.maxRuntimeSeconds (600 s)");
-        await().atMost(WAIT).until(() -> client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).get() == null);
+        await().atMost(WAIT)
+                .until(() -> client.pods()
+                                .inNamespace(NS)
+                                .withName(pod.getMetadata().getName())
+                                .get()
+                        == null);
     }
 
     @Test
@@ -285,7 +344,9 @@ class KubernetesTrainingJobTest {
         TrainingJobStatus stopped = awaitStatus("stop-me", "Stopped", s -> s.phase == TrainingPhase.Stopped);
         assertThat(stopped.attempts.get(0).phase).isEqualTo(TrainingPhase.Stopped);
         assertThat(stopped.completionTime).isNotNull();
-        assertThat(kubelet.pods(NS, TrainingLabels.JOB_UID, job("stop-me").getMetadata().getUid())).isEmpty();
+        assertThat(kubelet.pods(
+                        NS, TrainingLabels.JOB_UID, job("stop-me").getMetadata().getUid()))
+                .isEmpty();
     }
 
     @Test
@@ -295,7 +356,10 @@ class KubernetesTrainingJobTest {
         runAll(awaitPods(attempt, 2));
         awaitStatus("delete-me", "Running", s -> s.phase == TrainingPhase.Running);
         assertThat(job("delete-me").getMetadata().getFinalizers()).isNotEmpty();
-        client.resources(TrainingJob.class).inNamespace(NS).withName("delete-me").delete();
+        client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName("delete-me")
+                .delete();
         await().atMost(WAIT).until(() -> job("delete-me") == null);
         assertThat(kubelet.pods(NS, TrainingLabels.ATTEMPT, attempt)).isEmpty();
         assertThat(client.services().inNamespace(NS).withName(attempt).get()).isNull();
@@ -303,10 +367,13 @@ class KubernetesTrainingJobTest {
 
     @Test
     void kueueQueueNameGroupsThePods() {
-        create("queued", "image: registry.example/train:1\nresources: {instanceCount: 3}\nkubernetes: {queueName: team-gpus}");
+        create(
+                "queued",
+                "image: registry.example/train:1\nresources: {instanceCount: 3}\nkubernetes: {queueName: team-gpus}");
         String attempt = attemptName("queued", 1);
         for (Pod pod : awaitPods(attempt, 3)) {
-            assertThat(pod.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-gpus")
+            assertThat(pod.getMetadata().getLabels())
+                    .containsEntry("kueue.x-k8s.io/queue-name", "team-gpus")
                     .containsEntry("kueue.x-k8s.io/pod-group-name", attempt);
             assertThat(pod.getMetadata().getAnnotations()).containsEntry("kueue.x-k8s.io/pod-group-total-count", "3");
         }
@@ -319,15 +386,28 @@ class KubernetesTrainingJobTest {
         runAll(List.of(pod));
         kubelet.exit(NS, pod.getMetadata().getName(), 0, null);
         awaitStatus("ttl", "Completed", s -> s.phase == TrainingPhase.Completed);
-        assertThat(client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).get()).as("kept for its logs").isNotNull();
+        assertThat(client.pods()
+                        .inNamespace(NS)
+                        .withName(pod.getMetadata().getName())
+                        .get())
+                .as("kept for its logs")
+                .isNotNull();
         clock.advance(Duration.ofSeconds(3601));
         client.resources(TrainingJob.class).inNamespace(NS).withName("ttl").edit(j -> {
-            j.getSpec().deletionPolicy = io.mlforge.api.v1alpha1.JobDeletionPolicy.Retain; // a spec change makes the operator look again
+            j.getSpec().deletionPolicy =
+                    io.mlforge.api.v1alpha1.JobDeletionPolicy.Retain; // a spec change makes the operator look again
             return j;
         });
-        await().atMost(WAIT).until(() -> client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).get() == null);
+        await().atMost(WAIT)
+                .until(() -> client.pods()
+                                .inNamespace(NS)
+                                .withName(pod.getMetadata().getName())
+                                .get()
+                        == null);
         assertThat(job("ttl").getStatus().phase).isEqualTo(TrainingPhase.Completed);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(events("ttl")).extracting(Event::getReason).contains("CleanedUp"));
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(events("ttl")).extracting(Event::getReason).contains("CleanedUp"));
     }
 
     @Test
@@ -340,7 +420,8 @@ class KubernetesTrainingJobTest {
             return j;
         });
         TrainingJobStatus suspended = awaitStatus("pausable", "Suspended", s -> s.phase == TrainingPhase.Suspended);
-        assertThat(Conditions.isTrue(suspended.conditions, TrainingJobStatus.SUSPENDED)).isTrue();
+        assertThat(Conditions.isTrue(suspended.conditions, TrainingJobStatus.SUSPENDED))
+                .isTrue();
         client.resources(TrainingJob.class).inNamespace(NS).withName("pausable").edit(j -> {
             j.getSpec().suspend = false;
             return j;
@@ -348,7 +429,8 @@ class KubernetesTrainingJobTest {
         String second = attemptName("pausable", 2);
         assertThat(job("pausable").getStatus().attempts.get(1).cause).isEqualTo("Resumed");
         assertThat(awaitPods(second, 1)).hasSize(1);
-        assertThat(Conditions.isTrue(job("pausable").getStatus().conditions, TrainingJobStatus.SUSPENDED)).isFalse();
+        assertThat(Conditions.isTrue(job("pausable").getStatus().conditions, TrainingJobStatus.SUSPENDED))
+                .isFalse();
     }
 
     @Test
@@ -370,22 +452,29 @@ class KubernetesTrainingJobTest {
         Pod rerun = awaitPods(second, 1).get(0);
         runAll(List.of(rerun));
         kubelet.exit(NS, rerun.getMetadata().getName(), 0, null);
-        assertThat(awaitStatus("rerun", "Completed", s -> s.phase == TrainingPhase.Completed).attempt).isEqualTo(2);
+        assertThat(awaitStatus("rerun", "Completed", s -> s.phase == TrainingPhase.Completed).attempt)
+                .isEqualTo(2);
     }
 
     @Test
     void unschedulablePodsSetAConditionWithTheSchedulersMessage() {
         create("too-big", "image: registry.example/train:1\nresources: {gpusPerInstance: 64}");
         Pod pod = awaitPods(attemptName("too-big", 1), 1).get(0);
-        kubelet.unschedulable(NS, pod.getMetadata().getName(), "0/4 nodes are available: 4 Insufficient nvidia.com/gpu.");
-        awaitStatus("too-big", "waiting message", s -> s.message != null && s.message.contains("Insufficient nvidia.com/gpu"));
+        kubelet.unschedulable(
+                NS, pod.getMetadata().getName(), "0/4 nodes are available: 4 Insufficient nvidia.com/gpu.");
+        awaitStatus(
+                "too-big",
+                "waiting message",
+                s -> s.message != null && s.message.contains("Insufficient nvidia.com/gpu"));
         clock.advance(Duration.ofMinutes(6));
         kubelet.update(NS, pod.getMetadata().getName(), p -> {
             p.getStatus().setMessage("still pending");
             return p;
         });
-        TrainingJobStatus status = awaitStatus("too-big", "Unschedulable", s -> Conditions.isTrue(s.conditions, TrainingJobStatus.UNSCHEDULABLE));
-        assertThat(Conditions.find(status.conditions, TrainingJobStatus.UNSCHEDULABLE).message).contains("4 Insufficient nvidia.com/gpu");
+        TrainingJobStatus status = awaitStatus(
+                "too-big", "Unschedulable", s -> Conditions.isTrue(s.conditions, TrainingJobStatus.UNSCHEDULABLE));
+        assertThat(Conditions.find(status.conditions, TrainingJobStatus.UNSCHEDULABLE).message)
+                .contains("4 Insufficient nvidia.com/gpu");
         assertThat(status.phase).as("the job keeps waiting for capacity").isEqualTo(TrainingPhase.Pending);
     }
 
@@ -402,22 +491,36 @@ class KubernetesTrainingJobTest {
         List<Pod> pods = awaitPods(attempt, 2);
         String rank0 = attempt + "-0";
         String logPath = "/api/v1/namespaces/ml/pods/" + rank0 + "/log?pretty=false&container=trainer";
-        server.expect().get().withPath(logPath + "&limitBytes=4194304&timestamps=true").andReturn(200, """
+        server.expect()
+                .get()
+                .withPath(logPath + "&limitBytes=4194304&timestamps=true")
+                .andReturn(200, """
                 2026-11-21T10:00:01.000000100Z epoch 1 loss=0.90 val_acc=0.51
                 2026-11-21T10:00:02.500000000Z epoch 2 loss=0.70 val_acc=0.64
-                """).once();
+                """)
+                .once();
         // The next read starts at the last line's second, so the API repeats that line: it must not count twice.
-        server.expect().get().withPath(logPath + "&sinceTime=2026-11-21T10:00:02Z&limitBytes=4194304&timestamps=true").andReturn(200, """
+        server.expect()
+                .get()
+                .withPath(logPath + "&sinceTime=2026-11-21T10:00:02Z&limitBytes=4194304&timestamps=true")
+                .andReturn(200, """
                 2026-11-21T10:00:02.500000000Z epoch 2 loss=0.70 val_acc=0.64
                 2026-11-21T10:00:03.250000000Z epoch 3 loss=0.55 val_acc=0.71
                 2026-11-21T10:00:03.750000000Z checkpoint saved
-                """).always();
+                """)
+                .always();
         runAll(pods);
 
-        TrainingJobStatus status = awaitStatus("metered", "three values", s -> s.metricHistory != null
-                && s.metricHistory.stream().anyMatch(m -> m.name.equals("train:loss") && m.points.size() == 3));
+        TrainingJobStatus status = awaitStatus(
+                "metered",
+                "three values",
+                s -> s.metricHistory != null
+                        && s.metricHistory.stream().anyMatch(m -> m.name.equals("train:loss") && m.points.size() == 3));
         assertThat(status.metrics).containsEntry("validation:accuracy", 0.71).containsEntry("train:loss", 0.55);
-        var accuracy = status.metricHistory.stream().filter(m -> m.name.equals("validation:accuracy")).findFirst().orElseThrow();
+        var accuracy = status.metricHistory.stream()
+                .filter(m -> m.name.equals("validation:accuracy"))
+                .findFirst()
+                .orElseThrow();
         assertThat(accuracy.points).extracting(p -> p.step).containsExactly(1L, 2L, 3L);
         assertThat(accuracy.points).extracting(p -> p.value).containsExactly(0.51, 0.64, 0.71);
         assertThat(accuracy.points.get(2).timestamp).isEqualTo("2026-11-21T10:00:03.250000000Z");
@@ -435,11 +538,22 @@ class KubernetesTrainingJobTest {
         kubelet.exit(NS, pod.getMetadata().getName(), 0, null);
         awaitStatus("counted", "Completed", s -> s.phase == TrainingPhase.Completed);
         await().atMost(WAIT).untilAsserted(() -> {
-            String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-            assertThat(value(metrics, "mlforge_trainingjobs{backend=\"Kubernetes\",phase=\"Completed\"}")).isGreaterThanOrEqualTo(1);
-            assertThat(value(metrics, "mlforge_training_attempts_total{backend=\"Kubernetes\",cause=\"Created\"}")).isGreaterThanOrEqualTo(1);
-            assertThat(value(metrics, "mlforge_training_gpu_seconds_total{backend=\"Kubernetes\"}")).isGreaterThan(0);
-            assertThat(value(metrics, "mlforge_training_job_duration_seconds_count{backend=\"Kubernetes\",outcome=\"Completed\"}"))
+            String metrics = io.restassured.RestAssured.given()
+                    .get("/q/metrics")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(value(metrics, "mlforge_trainingjobs{backend=\"Kubernetes\",phase=\"Completed\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(metrics, "mlforge_training_attempts_total{backend=\"Kubernetes\",cause=\"Created\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(metrics, "mlforge_training_gpu_seconds_total{backend=\"Kubernetes\"}"))
+                    .isGreaterThan(0);
+            assertThat(
+                            value(
+                                    metrics,
+                                    "mlforge_training_job_duration_seconds_count{backend=\"Kubernetes\",outcome=\"Completed\"}"))
                     .isGreaterThanOrEqualTo(1);
             // Operator SDK series are per controller, never per job (bounded cardinality).
             assertThat(metrics).contains("operator_sdk_").doesNotContain("name=\"counted\"");
@@ -447,7 +561,10 @@ class KubernetesTrainingJobTest {
     }
 
     private static double value(String metrics, String series) {
-        return metrics.lines().filter(l -> l.startsWith(series + " ")).map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
-                .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + series));
     }
 }

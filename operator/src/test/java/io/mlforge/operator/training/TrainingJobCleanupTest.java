@@ -6,8 +6,8 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
-import io.mlforge.operator.core.RecordedEvents;
 import io.mlforge.operator.aws.RateLimitedException;
+import io.mlforge.operator.core.RecordedEvents;
 import io.mlforge.operator.training.sagemaker.SageMakerTrainingBackend;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -38,6 +38,9 @@ class TrainingJobCleanupTest {
 
         assertThat(control.isRemoveFinalizer()).isFalse();
         assertThat(control.getScheduleDelay()).isPresent();
-        assertThat(recorded.recorded).singleElement().asString().startsWith("Warning BackendError: cannot stop the SageMaker job yet: backing off");
+        assertThat(recorded.recorded)
+                .singleElement()
+                .asString()
+                .startsWith("Warning BackendError: cannot stop the SageMaker job yet: backing off");
     }
 }

@@ -5,12 +5,12 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 
 /** TrainingJobs for tests, written as the YAML users write. */
 public final class TrainingJobs {
-    private TrainingJobs() {
-    }
+    private TrainingJobs() {}
 
     /** A TrainingJob manifest as a user applies it (no UID: the API server assigns one). */
     public static TrainingJob manifest(String name, String specYaml) {
-        String yaml = "apiVersion: mlforge.io/v1alpha1\nkind: TrainingJob\nmetadata:\n  name: " + name + "\nspec:\n" + specYaml.indent(2);
+        String yaml = "apiVersion: mlforge.io/v1alpha1\nkind: TrainingJob\nmetadata:\n  name: " + name + "\nspec:\n"
+                + specYaml.indent(2);
         return Serialization.unmarshal(yaml, TrainingJob.class);
     }
 

@@ -67,7 +67,10 @@ class TuningJobReconcilerTest {
     }
 
     private void apply(String yaml) {
-        client.resources(TuningJob.class).inNamespace(NS).resource(client.getKubernetesSerialization().unmarshal(yaml, TuningJob.class)).create();
+        client.resources(TuningJob.class)
+                .inNamespace(NS)
+                .resource(client.getKubernetesSerialization().unmarshal(yaml, TuningJob.class))
+                .create();
     }
 
     private TuningJob get(String name) {
@@ -75,21 +78,27 @@ class TuningJobReconcilerTest {
     }
 
     private TuningJobStatus awaitStatus(String name, String what, Predicate<TuningJobStatus> condition) {
-        await(name + " " + what).atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            TuningJob j = get(name);
-            return j != null && j.getStatus() != null && condition.test(j.getStatus());
-        });
+        await(name + " " + what)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    TuningJob j = get(name);
+                    return j != null && j.getStatus() != null && condition.test(j.getStatus());
+                });
         return get(name).getStatus();
     }
 
     private List<TrainingJob> trials(String search) {
         return client.resources(TrainingJob.class).inNamespace(NS).list().getItems().stream()
-                .filter(t -> t.getMetadata().getName().startsWith(search + "-")).toList();
+                .filter(t -> t.getMetadata().getName().startsWith(search + "-"))
+                .toList();
     }
 
     private List<String> eventReasons(String name) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+                .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                .map(Event::getReason)
+                .toList();
     }
 
     private static long calls(String operation) {
@@ -104,16 +113,26 @@ class TuningJobReconcilerTest {
         assertThat(done.nextTrialIndex).isEqualTo(3);
         List<TrainingJob> trials = trials("own-search");
         assertThat(trials).hasSize(3).allSatisfy(t -> {
-            assertThat(t.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("own-search"));
+            assertThat(t.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.getName()).isEqualTo("own-search"));
             assertThat(t.getSpec().hyperParameters).containsKey("lr");
         });
-        double best = trials.stream().mapToDouble(t -> t.getStatus().metrics.get("val_loss")).min().orElseThrow();
+        double best = trials.stream()
+                .mapToDouble(t -> t.getStatus().metrics.get("val_loss"))
+                .min()
+                .orElseThrow();
         assertThat(done.bestTrial.objectiveValue).isEqualTo(best);
-        assertThat(Conditions.isTrue(done.conditions, TuningJobStatus.SUCCEEDED)).isTrue();
-        await().atMost(WAIT).until(() -> eventReasons("own-search").containsAll(List.of("TrialCreated", "BestTrialImproved", "Completed")));
+        assertThat(Conditions.isTrue(done.conditions, TuningJobStatus.SUCCEEDED))
+                .isTrue();
+        await().atMost(WAIT)
+                .until(() -> eventReasons("own-search")
+                        .containsAll(List.of("TrialCreated", "BestTrialImproved", "Completed")));
 
         client.resources(TuningJob.class).inNamespace(NS).withName("own-search").delete();
-        await("search and trials gone").atMost(WAIT).until(() -> get("own-search") == null && trials("own-search").isEmpty());
+        await("search and trials gone")
+                .atMost(WAIT)
+                .until(() -> get("own-search") == null && trials("own-search").isEmpty());
     }
 
     @Test
@@ -122,8 +141,11 @@ class TuningJobReconcilerTest {
         SageMakerEmulatorResource.emulator.setFaults(new SageMakerEmulator.Faults(1.0, 0, Duration.ZERO));
         try {
             apply(search("sm-search", "SageMaker", 2));
-            TuningJobStatus throttled = awaitStatus("sm-search", "Throttled", s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
-            assertThat(throttled.sagemaker.tuningJobName).as("the name is recorded before the first create").isNotNull();
+            TuningJobStatus throttled =
+                    awaitStatus("sm-search", "Throttled", s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
+            assertThat(throttled.sagemaker.tuningJobName)
+                    .as("the name is recorded before the first create")
+                    .isNotNull();
         } finally {
             SageMakerEmulatorResource.emulator.setFaults(SageMakerEmulator.Faults.NONE);
         }
@@ -131,9 +153,17 @@ class TuningJobReconcilerTest {
         assertThat(done.bestTrial).isNotNull();
         assertThat(done.bestTrial.objectiveValue).isNotNull();
         assertThat(Conditions.find(done.conditions, Condition.THROTTLED).status).isEqualTo(ConditionStatus.False);
-        assertThat(SageMakerEmulatorResource.emulator.requestLog()).filteredOn(r -> "CreateHyperParameterTuningJob".equals(r.path("operation").asText())
-                && r.path("status").asInt() == 200).as("one tuning job").hasSize(1);
-        assertThat(calls("CreateHyperParameterTuningJob") - createsBefore).as("throttled attempts, then one create").isGreaterThan(1);
-        await().atMost(WAIT).until(() -> eventReasons("sm-search").containsAll(List.of("Throttled", "SageMakerTuningJobCreated", "Completed")));
+        assertThat(SageMakerEmulatorResource.emulator.requestLog())
+                .filteredOn(r -> "CreateHyperParameterTuningJob"
+                                .equals(r.path("operation").asText())
+                        && r.path("status").asInt() == 200)
+                .as("one tuning job")
+                .hasSize(1);
+        assertThat(calls("CreateHyperParameterTuningJob") - createsBefore)
+                .as("throttled attempts, then one create")
+                .isGreaterThan(1);
+        await().atMost(WAIT)
+                .until(() -> eventReasons("sm-search")
+                        .containsAll(List.of("Throttled", "SageMakerTuningJobCreated", "Completed")));
     }
 }

@@ -42,8 +42,17 @@ class TuningPlannerTest {
     }
 
     static Trial trial(int index, TrialPhase phase, Double objective, List<Double> curve) {
-        return new Trial(index, "t-" + index, Map.of("lr", "0.0" + (index + 1)), phase, objective, curve, null, null,
-                "2026-11-21T09:0" + index + ":00Z", null);
+        return new Trial(
+                index,
+                "t-" + index,
+                Map.of("lr", "0.0" + (index + 1)),
+                phase,
+                objective,
+                curve,
+                null,
+                null,
+                "2026-11-21T09:0" + index + ":00Z",
+                null);
     }
 
     static TuningPlan plan(TuningJobSpec spec, TuningJobStatus status, List<Trial> trials) {
@@ -55,7 +64,9 @@ class TuningPlannerTest {
     void aNewSearchFillsItsParallelSlots() {
         TuningPlan plan = plan(spec(TuningStrategy.Random), new TuningJobStatus(), List.of());
         assertThat(plan.create).extracting(TuningPlan.NewTrial::index).containsExactly(0, 1, 2);
-        assertThat(plan.create).extracting(t -> t.parameters().keySet()).allSatisfy(k -> assertThat(k).containsExactly("lr"));
+        assertThat(plan.create)
+                .extracting(t -> t.parameters().keySet())
+                .allSatisfy(k -> assertThat(k).containsExactly("lr"));
         assertThat(plan.phase).isEqualTo(TuningPhase.Running);
     }
 
@@ -63,21 +74,32 @@ class TuningPlannerTest {
     void freeSlotsGetTheNextIndicesUpToMaxTrials() {
         TuningJobStatus status = new TuningJobStatus();
         status.nextTrialIndex = 4;
-        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 1.0, List.of()), trial(1, TrialPhase.Running, null, List.of()),
-                trial(2, TrialPhase.Succeeded, 2.0, List.of()), trial(3, TrialPhase.Failed, null, List.of()));
+        List<Trial> trials = List.of(
+                trial(0, TrialPhase.Succeeded, 1.0, List.of()),
+                trial(1, TrialPhase.Running, null, List.of()),
+                trial(2, TrialPhase.Succeeded, 2.0, List.of()),
+                trial(3, TrialPhase.Failed, null, List.of()));
         TuningPlan plan = plan(spec(TuningStrategy.Random), status, trials);
-        assertThat(plan.create).extracting(TuningPlan.NewTrial::index).as("two slots free, one trial of the budget left").containsExactly(4);
+        assertThat(plan.create)
+                .extracting(TuningPlan.NewTrial::index)
+                .as("two slots free, one trial of the budget left")
+                .containsExactly(4);
     }
 
     @Test
     void theMedianRuleStopsARunningTrialBehindTheCompletedOnes() {
         TuningJobSpec spec = spec(TuningStrategy.Random);
         spec.earlyStopping = TuningJobSpec.EarlyStopping.Auto;
-        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 0.5, List.of(2.0, 1.0, 0.5)),
-                trial(1, TrialPhase.Succeeded, 0.6, List.of(2.0, 1.2, 0.6)), trial(2, TrialPhase.Succeeded, 0.4, List.of(1.8, 0.9, 0.4)),
-                trial(3, TrialPhase.Running, null, List.of(5.0, 4.0, 3.9)), trial(4, TrialPhase.Running, null, List.of(1.0, 0.8, 0.7)));
+        List<Trial> trials = List.of(
+                trial(0, TrialPhase.Succeeded, 0.5, List.of(2.0, 1.0, 0.5)),
+                trial(1, TrialPhase.Succeeded, 0.6, List.of(2.0, 1.2, 0.6)),
+                trial(2, TrialPhase.Succeeded, 0.4, List.of(1.8, 0.9, 0.4)),
+                trial(3, TrialPhase.Running, null, List.of(5.0, 4.0, 3.9)),
+                trial(4, TrialPhase.Running, null, List.of(1.0, 0.8, 0.7)));
         TuningPlan plan = plan(spec, new TuningJobStatus(), trials);
-        assertThat(plan.stop).extracting(TuningPlan.Stop::name, TuningPlan.Stop::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("t-3", "MedianRule"));
+        assertThat(plan.stop)
+                .extracting(TuningPlan.Stop::name, TuningPlan.Stop::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("t-3", "MedianRule"));
     }
 
     @Test
@@ -85,7 +107,8 @@ class TuningPlannerTest {
         TuningJobSpec spec = spec(TuningStrategy.Random);
         spec.completionCriteria = new CompletionCriteria();
         spec.completionCriteria.targetObjectiveValue = 0.3;
-        List<Trial> trials = new ArrayList<>(List.of(trial(0, TrialPhase.Succeeded, 0.25, List.of()), trial(1, TrialPhase.Running, null, List.of())));
+        List<Trial> trials = new ArrayList<>(List.of(
+                trial(0, TrialPhase.Succeeded, 0.25, List.of()), trial(1, TrialPhase.Running, null, List.of())));
         TuningPlan ending = plan(spec, new TuningJobStatus(), trials);
         assertThat(ending.completionReason).isEqualTo("TargetObjectiveReached");
         assertThat(ending.phase).isEqualTo(TuningPhase.Stopping);
@@ -103,7 +126,9 @@ class TuningPlannerTest {
         spec.maxTrials = 100;
         spec.completionCriteria = new CompletionCriteria();
         spec.completionCriteria.maxTrialsWithoutImprovement = 3;
-        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 0.2, List.of()), trial(1, TrialPhase.Succeeded, 0.5, List.of()),
+        List<Trial> trials = List.of(
+                trial(0, TrialPhase.Succeeded, 0.2, List.of()),
+                trial(1, TrialPhase.Succeeded, 0.5, List.of()),
                 trial(2, TrialPhase.Succeeded, 0.4, List.of()));
         assertThat(plan(spec, new TuningJobStatus(), trials).completionReason).isNull();
         List<Trial> more = new ArrayList<>(trials);
@@ -115,21 +140,25 @@ class TuningPlannerTest {
     void theBudgetEndsTheSearchOnceAllTrialsFinished() {
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            trials.add(trial(i, i == 4 ? TrialPhase.Running : TrialPhase.Succeeded, i == 4 ? null : 1.0 + i, List.of()));
+            trials.add(
+                    trial(i, i == 4 ? TrialPhase.Running : TrialPhase.Succeeded, i == 4 ? null : 1.0 + i, List.of()));
         }
-        assertThat(plan(spec(TuningStrategy.Random), new TuningJobStatus(), trials).completionReason).isNull();
+        assertThat(plan(spec(TuningStrategy.Random), new TuningJobStatus(), trials).completionReason)
+                .isNull();
         trials.set(4, trial(4, TrialPhase.Succeeded, 0.5, List.of()));
         TuningPlan done = plan(spec(TuningStrategy.Random), new TuningJobStatus(), trials);
         assertThat(done.completionReason).isEqualTo("MaxTrialsReached");
         assertThat(done.phase).isEqualTo(TuningPhase.Completed);
-        assertThat(TuningPlanner.best(spec(TuningStrategy.Random), trials)).hasValueSatisfying(b -> assertThat(b.index()).isEqualTo(4));
+        assertThat(TuningPlanner.best(spec(TuningStrategy.Random), trials))
+                .hasValueSatisfying(b -> assertThat(b.index()).isEqualTo(4));
     }
 
     @Test
     void tooManyFailuresFailTheSearch() {
         TuningJobSpec spec = spec(TuningStrategy.Random);
         spec.maxFailedTrials = 1;
-        List<Trial> trials = List.of(trial(0, TrialPhase.Failed, null, List.of()), trial(1, TrialPhase.Failed, null, List.of()));
+        List<Trial> trials =
+                List.of(trial(0, TrialPhase.Failed, null, List.of()), trial(1, TrialPhase.Failed, null, List.of()));
         TuningPlan plan = plan(spec, new TuningJobStatus(), trials);
         assertThat(plan.completionReason).isEqualTo("MaxFailedTrialsExceeded");
         assertThat(plan.phase).isEqualTo(TuningPhase.Failed);
@@ -139,8 +168,10 @@ class TuningPlannerTest {
     void maximisingPicksTheLargestObjective() {
         TuningJobSpec spec = spec(TuningStrategy.Random);
         spec.objective.type = TuningObjective.Direction.Maximize;
-        List<Trial> trials = List.of(trial(0, TrialPhase.Succeeded, 0.7, List.of()), trial(1, TrialPhase.Succeeded, 0.9, List.of()));
-        assertThat(TuningPlanner.best(spec, trials)).hasValueSatisfying(b -> assertThat(b.objective()).isEqualTo(0.9));
+        List<Trial> trials =
+                List.of(trial(0, TrialPhase.Succeeded, 0.7, List.of()), trial(1, TrialPhase.Succeeded, 0.9, List.of()));
+        assertThat(TuningPlanner.best(spec, trials))
+                .hasValueSatisfying(b -> assertThat(b.objective()).isEqualTo(0.9));
     }
 
     @Test
@@ -152,19 +183,37 @@ class TuningPlannerTest {
         spec.hyperband.resourceParameter = "epochs";
         spec.hyperband.maxResource = 9;
         TuningPlan first = plan(spec, new TuningJobStatus(), List.of());
-        assertThat(first.create).extracting(t -> t.extraHyperParameters().get("epochs")).containsExactly("1", "1", "1");
-        assertThat(first.create).extracting(t -> t.annotations().get(TuningLabels.HYPERBAND)).containsOnly("0/2/0");
+        assertThat(first.create)
+                .extracting(t -> t.extraHyperParameters().get("epochs"))
+                .containsExactly("1", "1", "1");
+        assertThat(first.create)
+                .extracting(t -> t.annotations().get(TuningLabels.HYPERBAND))
+                .containsOnly("0/2/0");
         List<Trial> trials = new ArrayList<>();
         double[] values = {0.9, 0.3, 0.6};
         for (int i = 0; i < 3; i++) {
             var t = first.create.get(i);
-            trials.add(new Trial(i, "t-" + i, t.parameters(), TrialPhase.Succeeded, values[i], List.of(), null, null, null, new int[] {0, 2, 0}));
+            trials.add(new Trial(
+                    i,
+                    "t-" + i,
+                    t.parameters(),
+                    TrialPhase.Succeeded,
+                    values[i],
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    new int[] {0, 2, 0}));
         }
         TuningPlan second = plan(spec, new TuningJobStatus(), trials);
-        assertThat(second.create.get(0).parameters()).as("the best of three moves up a rung").isEqualTo(first.create.get(1).parameters());
+        assertThat(second.create.get(0).parameters())
+                .as("the best of three moves up a rung")
+                .isEqualTo(first.create.get(1).parameters());
         assertThat(second.create.get(0).extraHyperParameters()).containsEntry("epochs", "3");
         assertThat(second.create.get(0).annotations()).containsEntry(TuningLabels.HYPERBAND, "0/2/1");
-        assertThat(second.create.subList(1, 3)).extracting(t -> t.annotations().get(TuningLabels.HYPERBAND)).containsOnly("0/2/0");
+        assertThat(second.create.subList(1, 3))
+                .extracting(t -> t.annotations().get(TuningLabels.HYPERBAND))
+                .containsOnly("0/2/0");
     }
 
     @Test
@@ -178,7 +227,9 @@ class TuningPlannerTest {
         spec.parameters = List.of(depth);
         spec.maxTrials = null;
         TuningPlan plan = plan(spec, new TuningJobStatus(), List.of());
-        assertThat(plan.create).extracting(TuningPlan.NewTrial::parameters).containsExactly(Map.of("depth", "1"), Map.of("depth", "2"));
+        assertThat(plan.create)
+                .extracting(TuningPlan.NewTrial::parameters)
+                .containsExactly(Map.of("depth", "1"), Map.of("depth", "2"));
     }
 
     @Test
@@ -192,12 +243,18 @@ class TuningPlannerTest {
             double v = Math.pow(Math.log10(lr / 0.02), 2);
             parents.add(new io.mlforge.operator.tuning.optimizer.Observation(Map.of("lr", Double.toString(lr)), v));
         }
-        TuningPlan cold = TuningPlanner.plan(spec, new TuningJobStatus(), List.of(), List.of(), SuggesterFactory.of(spec, space), space, NOW);
-        TuningPlan warm = TuningPlanner.plan(spec, new TuningJobStatus(), List.of(), parents, SuggesterFactory.of(spec, space), space, NOW);
+        TuningPlan cold = TuningPlanner.plan(
+                spec, new TuningJobStatus(), List.of(), List.of(), SuggesterFactory.of(spec, space), space, NOW);
+        TuningPlan warm = TuningPlanner.plan(
+                spec, new TuningJobStatus(), List.of(), parents, SuggesterFactory.of(spec, space), space, NOW);
         double coldLr = Double.parseDouble(cold.create.get(0).parameters().get("lr"));
         double warmLr = Double.parseDouble(warm.create.get(0).parameters().get("lr"));
-        assertThat(warmLr).as("the first trial goes where the parents' results point").isBetween(0.01, 0.04);
-        assertThat(warmLr).as("not the quasi-random first point of a cold start").isNotEqualTo(coldLr);
+        assertThat(warmLr)
+                .as("the first trial goes where the parents' results point")
+                .isBetween(0.01, 0.04);
+        assertThat(warmLr)
+                .as("not the quasi-random first point of a cold start")
+                .isNotEqualTo(coldLr);
     }
 
     @Test
@@ -208,7 +265,9 @@ class TuningPlannerTest {
         spec.maxTrials = 3;
         TuningPlan plan = plan(spec, status, List.of(trial(0, TrialPhase.Succeeded, 1.0, List.of())));
         assertThat(plan.create).as("no trial beyond maxParallelTrials").isEmpty();
-        assertThat(plan.completionReason).as("the budget is spent but two trials have not been seen finishing").isNull();
+        assertThat(plan.completionReason)
+                .as("the budget is spent but two trials have not been seen finishing")
+                .isNull();
         assertThat(plan.phase).isEqualTo(TuningPhase.Running);
     }
 }

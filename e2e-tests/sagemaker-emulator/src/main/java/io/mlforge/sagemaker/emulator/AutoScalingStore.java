@@ -19,7 +19,8 @@ final class AutoScalingStore {
     }
 
     private static String key(JsonNode r) {
-        return r.path("ServiceNamespace").asText() + "|" + r.path("ResourceId").asText() + "|" + r.path("ScalableDimension").asText();
+        return r.path("ServiceNamespace").asText() + "|" + r.path("ResourceId").asText() + "|"
+                + r.path("ScalableDimension").asText();
     }
 
     ObjectNode registerScalableTarget(JsonNode request) {
@@ -44,7 +45,10 @@ final class AutoScalingStore {
         }
         target.put("RoleARN", emulator.arn("role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com"));
         ObjectNode response = JSON.createObjectNode();
-        response.put("ScalableTargetARN", emulator.arn("scalable-target/" + Integer.toHexString(key(request).hashCode())));
+        response.put(
+                "ScalableTargetARN",
+                emulator.arn(
+                        "scalable-target/" + Integer.toHexString(key(request).hashCode())));
         return response;
     }
 
@@ -57,8 +61,12 @@ final class AutoScalingStore {
 
     ObjectNode deregisterScalableTarget(JsonNode request) {
         if (targets.remove(key(request)) == null) {
-            throw new AwsError("ObjectNotFoundException", 400, "No scalable target found for service namespace: "
-                    + request.path("ServiceNamespace").asText() + ", resource ID: " + request.path("ResourceId").asText());
+            throw new AwsError(
+                    "ObjectNotFoundException",
+                    400,
+                    "No scalable target found for service namespace: "
+                            + request.path("ServiceNamespace").asText() + ", resource ID: "
+                            + request.path("ResourceId").asText());
         }
         policies.keySet().removeIf(k -> k.endsWith("|" + key(request)));
         return JSON.createObjectNode();
@@ -67,8 +75,12 @@ final class AutoScalingStore {
     ObjectNode putScalingPolicy(JsonNode request) {
         String name = Checks.required(request, "PolicyName", "policyName").asText();
         if (!targets.containsKey(key(request))) {
-            throw new AwsError("ObjectNotFoundException", 400, "No scalable target registered for service namespace: "
-                    + request.path("ServiceNamespace").asText() + ", resource ID: " + request.path("ResourceId").asText());
+            throw new AwsError(
+                    "ObjectNotFoundException",
+                    400,
+                    "No scalable target registered for service namespace: "
+                            + request.path("ServiceNamespace").asText() + ", resource ID: "
+                            + request.path("ResourceId").asText());
         }
         ObjectNode policy = request.deepCopy();
         policy.put("PolicyARN", emulator.arn("scaling-policy/" + name));
@@ -87,15 +99,23 @@ final class AutoScalingStore {
 
     ObjectNode deleteScalingPolicy(JsonNode request) {
         if (policies.remove(request.path("PolicyName").asText() + "|" + key(request)) == null) {
-            throw new AwsError("ObjectNotFoundException", 400, "No scaling policy found for service namespace: "
-                    + request.path("ServiceNamespace").asText() + ", resource ID: " + request.path("ResourceId").asText()
-                    + ", scalable dimension: " + request.path("ScalableDimension").asText() + ", policy name: " + request.path("PolicyName").asText());
+            throw new AwsError(
+                    "ObjectNotFoundException",
+                    400,
+                    "No scaling policy found for service namespace: "
+                            + request.path("ServiceNamespace").asText() + ", resource ID: "
+                            + request.path("ResourceId").asText()
+                            + ", scalable dimension: "
+                            + request.path("ScalableDimension").asText() + ", policy name: "
+                            + request.path("PolicyName").asText());
         }
         return JSON.createObjectNode();
     }
 
     private static boolean matches(JsonNode item, JsonNode request) {
-        if (!item.path("ServiceNamespace").asText().equals(request.path("ServiceNamespace").asText())) {
+        if (!item.path("ServiceNamespace")
+                .asText()
+                .equals(request.path("ServiceNamespace").asText())) {
             return false;
         }
         JsonNode ids = request.get("ResourceIds");
@@ -106,6 +126,9 @@ final class AutoScalingStore {
             }
             return found;
         }
-        return !request.hasNonNull("ResourceId") || request.get("ResourceId").asText().equals(item.path("ResourceId").asText());
+        return !request.hasNonNull("ResourceId")
+                || request.get("ResourceId")
+                        .asText()
+                        .equals(item.path("ResourceId").asText());
     }
 }

@@ -9,13 +9,13 @@ final class Checks {
     static final Pattern TUNING_NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$");
     static final Pattern ROLE = Pattern.compile("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static JsonNode required(JsonNode request, String field, String path) {
         JsonNode value = request.get(field);
         if (value == null || value.isNull()) {
-            throw AwsError.validation("1 validation error detected: Value null at '" + path + "' failed to satisfy constraint: Member must not be null");
+            throw AwsError.validation("1 validation error detected: Value null at '" + path
+                    + "' failed to satisfy constraint: Member must not be null");
         }
         return value;
     }
@@ -28,7 +28,8 @@ final class Checks {
         }
         if (!pattern.matcher(name).matches()) {
             throw AwsError.validation("1 validation error detected: Value '" + name + "' at '" + path
-                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: " + pattern.pattern());
+                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                    + pattern.pattern());
         }
         return name;
     }
@@ -36,17 +37,21 @@ final class Checks {
     static void range(JsonNode value, String path, long min, long max) {
         if (value != null && !value.isNull() && (value.asLong() < min || value.asLong() > max)) {
             throw AwsError.validation("1 validation error detected: Value '" + value.asText() + "' at '" + path
-                    + "' failed to satisfy constraint: Member must have value " + (value.asLong() < min ? "greater than or equal to " + min
-                    : "less than or equal to " + max));
+                    + "' failed to satisfy constraint: Member must have value "
+                    + (value.asLong() < min ? "greater than or equal to " + min : "less than or equal to " + max));
         }
     }
 
     /** One page of a list operation: MaxResults (default 10) items from NextToken on, and the next token if more remain. */
-    static com.fasterxml.jackson.databind.node.ObjectNode page(java.util.List<? extends JsonNode> items, JsonNode request, String field) {
+    static com.fasterxml.jackson.databind.node.ObjectNode page(
+            java.util.List<? extends JsonNode> items, JsonNode request, String field) {
         range(request.get("MaxResults"), "maxResults", 1, 100);
         int max = request.path("MaxResults").asInt(10);
-        int offset = request.hasNonNull("NextToken") ? Integer.parseInt(request.get("NextToken").asText()) : 0;
-        com.fasterxml.jackson.databind.node.ObjectNode response = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        int offset = request.hasNonNull("NextToken")
+                ? Integer.parseInt(request.get("NextToken").asText())
+                : 0;
+        com.fasterxml.jackson.databind.node.ObjectNode response =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         com.fasterxml.jackson.databind.node.ArrayNode page = response.putArray(field);
         items.stream().skip(offset).limit(max).forEach(page::add);
         if (offset + max < items.size()) {
@@ -59,7 +64,8 @@ final class Checks {
         String role = required(request, field, path).asText();
         if (!ROLE.matcher(role).matches()) {
             throw AwsError.validation("1 validation error detected: Value '" + role + "' at '" + path
-                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: " + ROLE.pattern());
+                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                    + ROLE.pattern());
         }
     }
 }

@@ -20,8 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HostingStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Named(String name, String arn, ObjectNode request, Instant created) {
-    }
+    record Named(String name, String arn, ObjectNode request, Instant created) {}
 
     static final class Endpoint {
         final String name;
@@ -58,16 +57,20 @@ final class HostingStore {
             throw AwsError.validation("Either PrimaryContainer or Containers must be specified.");
         }
         if (request.path("Containers").size() > 15) {
-            throw AwsError.validation("1 validation error detected: Value at 'containers' failed to satisfy constraint: Member must have length less than or equal to 15");
+            throw AwsError.validation(
+                    "1 validation error detected: Value at 'containers' failed to satisfy constraint: Member must have length less than or equal to 15");
         }
-        for (JsonNode container : request.has("Containers") ? request.get("Containers") : JSON.createArrayNode().add(request.path("PrimaryContainer"))) {
+        for (JsonNode container : request.has("Containers")
+                ? request.get("Containers")
+                : JSON.createArrayNode().add(request.path("PrimaryContainer"))) {
             String image = container.path("Image").asText("");
             if (image.contains("sandbox-missing")) {
                 throw AwsError.validation("Requested image " + image + " not found.");
             }
         }
         if (models.containsKey(name)) {
-            throw AwsError.validation("Cannot create already existing model \"" + emulator.arn("model/" + name.toLowerCase()) + "\".");
+            throw AwsError.validation(
+                    "Cannot create already existing model \"" + emulator.arn("model/" + name.toLowerCase()) + "\".");
         }
         String arn = emulator.arn("model/" + name.toLowerCase());
         models.put(name, new Named(name, arn, request.deepCopy(), now));
@@ -101,21 +104,29 @@ final class HostingStore {
         String name = Checks.name(request, "EndpointConfigName", "endpointConfigName", Checks.NAME, 63);
         JsonNode variants = Checks.required(request, "ProductionVariants", "productionVariants");
         if (variants.isEmpty() || variants.size() > 10) {
-            throw AwsError.validation("1 validation error detected: Value at 'productionVariants' failed to satisfy constraint: Member must have length between 1 and 10");
+            throw AwsError.validation(
+                    "1 validation error detected: Value at 'productionVariants' failed to satisfy constraint: Member must have length between 1 and 10");
         }
         for (JsonNode v : variants) {
-            String model = Checks.required(v, "ModelName", "productionVariants.member.modelName").asText();
+            String model = Checks.required(v, "ModelName", "productionVariants.member.modelName")
+                    .asText();
             if (!models.containsKey(model)) {
-                throw AwsError.validation("Could not find model \"" + emulator.arn("model/" + model.toLowerCase()) + "\".");
+                throw AwsError.validation(
+                        "Could not find model \"" + emulator.arn("model/" + model.toLowerCase()) + "\".");
             }
             JsonNode serverless = v.get("ServerlessConfig");
             if (serverless != null) {
                 int memory = serverless.path("MemorySizeInMB").asInt();
                 if (memory < 1024 || memory > 6144 || memory % 1024 != 0) {
-                    throw AwsError.validation("1 validation error detected: Value '" + memory
-                            + "' at 'productionVariants.1.member.serverlessConfig.memorySizeInMB' failed to satisfy constraint: Member must have value less than or equal to 6144 and a multiple of 1024");
+                    throw AwsError.validation(
+                            "1 validation error detected: Value '" + memory
+                                    + "' at 'productionVariants.1.member.serverlessConfig.memorySizeInMB' failed to satisfy constraint: Member must have value less than or equal to 6144 and a multiple of 1024");
                 }
-                Checks.range(serverless.get("MaxConcurrency"), "productionVariants.1.member.serverlessConfig.maxConcurrency", 1, 200);
+                Checks.range(
+                        serverless.get("MaxConcurrency"),
+                        "productionVariants.1.member.serverlessConfig.maxConcurrency",
+                        1,
+                        200);
             } else if (!v.hasNonNull("InstanceType")) {
                 throw AwsError.validation("InstanceType is required for a production variant that is not serverless.");
             }
@@ -132,7 +143,8 @@ final class HostingStore {
     }
 
     ObjectNode describeEndpointConfig(JsonNode request) {
-        String name = Checks.required(request, "EndpointConfigName", "endpointConfigName").asText();
+        String name = Checks.required(request, "EndpointConfigName", "endpointConfigName")
+                .asText();
         Named config = config(name);
         ObjectNode d = config.request().deepCopy();
         d.remove("Tags");
@@ -142,7 +154,8 @@ final class HostingStore {
     }
 
     ObjectNode deleteEndpointConfig(JsonNode request) {
-        String name = Checks.required(request, "EndpointConfigName", "endpointConfigName").asText();
+        String name = Checks.required(request, "EndpointConfigName", "endpointConfigName")
+                .asText();
         config(name);
         configs.remove(name);
         return JSON.createObjectNode();
@@ -151,7 +164,8 @@ final class HostingStore {
     private Named config(String name) {
         Named config = configs.get(name);
         if (config == null) {
-            throw AwsError.validation("Could not find endpoint configuration \"" + emulator.arn("endpoint-config/" + name.toLowerCase()) + "\".");
+            throw AwsError.validation("Could not find endpoint configuration \""
+                    + emulator.arn("endpoint-config/" + name.toLowerCase()) + "\".");
         }
         return config;
     }
@@ -172,7 +186,8 @@ final class HostingStore {
 
     ObjectNode createEndpoint(JsonNode request, Instant now) {
         String name = Checks.name(request, "EndpointName", "endpointName", Checks.NAME, 63);
-        String configName = Checks.required(request, "EndpointConfigName", "endpointConfigName").asText();
+        String configName = Checks.required(request, "EndpointConfigName", "endpointConfigName")
+                .asText();
         config(configName);
         Endpoint existing = endpoints.get(name);
         if (existing != null && status(existing, now) != null) {
@@ -200,7 +215,8 @@ final class HostingStore {
             return "Creating";
         }
         if (e.createFailed) {
-            e.failureReason = "The primary container for production variant did not pass the ping health check. Please check CloudWatch logs for this endpoint.";
+            e.failureReason =
+                    "The primary container for production variant did not pass the ping health check. Please check CloudWatch logs for this endpoint.";
             return "Failed";
         }
         if (e.pendingConfig != null) {
@@ -211,8 +227,10 @@ final class HostingStore {
                 e.config = e.pendingConfig;
                 e.failureReason = null;
             } else {
-                e.failureReason = "Update failed: the primary container for production variant did not pass the ping health check. "
-                        + "The endpoint was rolled back to the previous endpoint configuration " + e.config + ".";
+                e.failureReason =
+                        "Update failed: the primary container for production variant did not pass the ping health check. "
+                                + "The endpoint was rolled back to the previous endpoint configuration " + e.config
+                                + ".";
             }
             e.pendingConfig = null;
         }
@@ -222,13 +240,15 @@ final class HostingStore {
     private Endpoint endpoint(String name, Instant now) {
         Endpoint e = endpoints.get(name);
         if (e == null || status(e, now) == null) {
-            throw AwsError.validation("Could not find endpoint \"" + emulator.arn("endpoint/" + name.toLowerCase()) + "\".");
+            throw AwsError.validation(
+                    "Could not find endpoint \"" + emulator.arn("endpoint/" + name.toLowerCase()) + "\".");
         }
         return e;
     }
 
     ObjectNode describeEndpoint(JsonNode request, Instant now) {
-        Endpoint e = endpoint(Checks.required(request, "EndpointName", "endpointName").asText(), now);
+        Endpoint e = endpoint(
+                Checks.required(request, "EndpointName", "endpointName").asText(), now);
         String status = status(e, now);
         ObjectNode d = JSON.createObjectNode();
         d.put("EndpointName", e.name);
@@ -264,8 +284,10 @@ final class HostingStore {
     }
 
     ObjectNode updateEndpoint(JsonNode request, Instant now) {
-        Endpoint e = endpoint(Checks.required(request, "EndpointName", "endpointName").asText(), now);
-        String configName = Checks.required(request, "EndpointConfigName", "endpointConfigName").asText();
+        Endpoint e = endpoint(
+                Checks.required(request, "EndpointName", "endpointName").asText(), now);
+        String configName = Checks.required(request, "EndpointConfigName", "endpointConfigName")
+                .asText();
         config(configName);
         String status = status(e, now);
         if (!status.equals("InService")) {
@@ -279,7 +301,8 @@ final class HostingStore {
     }
 
     ObjectNode deleteEndpoint(JsonNode request, Instant now) {
-        Endpoint e = endpoint(Checks.required(request, "EndpointName", "endpointName").asText(), now);
+        Endpoint e = endpoint(
+                Checks.required(request, "EndpointName", "endpointName").asText(), now);
         if (e.deleteRequested == null) {
             e.deleteRequested = now;
         }

@@ -59,15 +59,20 @@ public final class SageMakerEmulator implements AutoCloseable {
     final AutoScalingStore autoscaling = new AutoScalingStore(this);
     final TrainingLogStore logs = new TrainingLogStore(this, training);
 
-    private SageMakerEmulator(int port, Clock clock, Timing timing, Path requestLog, String region, long seed) throws IOException {
+    private SageMakerEmulator(int port, Clock clock, Timing timing, Path requestLog, String region, long seed)
+            throws IOException {
         this.clock = clock;
         this.timing = timing;
         this.region = region;
         this.random = new Random(seed);
         Files.createDirectories(requestLog.toAbsolutePath().getParent());
         this.requestLogPath = requestLog;
-        this.requestLog = Files.newBufferedWriter(requestLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        this.requestLog = Files.newBufferedWriter(
+                requestLog,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         this.server.createContext("/", this::handle);
         this.server.setExecutor(Executors.newFixedThreadPool(8, r -> {
@@ -109,12 +114,16 @@ public final class SageMakerEmulator implements AutoCloseable {
 
     /** When a training job ended (Completed, Failed or Stopped) by the emulator's clock; empty while it runs or is unknown. */
     public java.util.Optional<Instant> trainingJobEnd(String name) {
-        TrainingJobStore.Job job = training.all().stream().filter(j -> j.name.equals(name)).findFirst().orElse(null);
+        TrainingJobStore.Job job = training.all().stream()
+                .filter(j -> j.name.equals(name))
+                .findFirst()
+                .orElse(null);
         if (job == null) {
             return java.util.Optional.empty();
         }
         TrainingJobStore.Step step = training.current(job, clock.instant());
-        return step.status().equals("InProgress") || step.status().equals("Stopping") ? java.util.Optional.empty()
+        return step.status().equals("InProgress") || step.status().equals("Stopping")
+                ? java.util.Optional.empty()
                 : java.util.Optional.of(step.start());
     }
 
@@ -194,7 +203,8 @@ public final class SageMakerEmulator implements AutoCloseable {
                 throw new AwsError("InternalFailure", 500, "An internal error occurred (sandbox fault)");
             }
             JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-            response = dispatch(target == null ? "" : target, operation, request, now).toString();
+            response = dispatch(target == null ? "" : target, operation, request, now)
+                    .toString();
             status = 200;
         } catch (AwsError e) {
             status = e.status();
@@ -210,7 +220,8 @@ public final class SageMakerEmulator implements AutoCloseable {
         } catch (RuntimeException e) {
             status = 400;
             errorType = "SerializationException";
-            response = "{\"__type\":\"SerializationException\",\"message\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}";
+            response = "{\"__type\":\"SerializationException\",\"message\":\""
+                    + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}";
         }
         log(now, target, operation, body, status, errorType);
         Duration delay = responseDelays.get(operation);
@@ -223,7 +234,8 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
         byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        exchange.getResponseHeaders()
+                .set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
@@ -247,7 +259,9 @@ public final class SageMakerEmulator implements AutoCloseable {
                 case "DescribeLogStreams" -> logs.describeLogStreams(request, now);
                 case "GetLogEvents" -> logs.getLogEvents(request, now);
                 case "FilterLogEvents" -> logs.filterLogEvents(request, now);
-                default -> throw new AwsError("UnknownOperationException", 400, "The sandbox emulator does not implement " + operation);
+                default ->
+                    throw new AwsError(
+                            "UnknownOperationException", 400, "The sandbox emulator does not implement " + operation);
             };
         }
         if (!target.startsWith("SageMaker.")) {
@@ -272,7 +286,9 @@ public final class SageMakerEmulator implements AutoCloseable {
             case "DescribeEndpoint" -> hosting.describeEndpoint(request, now);
             case "UpdateEndpoint" -> hosting.updateEndpoint(request, now);
             case "DeleteEndpoint" -> hosting.deleteEndpoint(request, now);
-            default -> throw new AwsError("UnknownOperationException", 400, "The sandbox emulator does not implement " + operation);
+            default ->
+                throw new AwsError(
+                        "UnknownOperationException", 400, "The sandbox emulator does not implement " + operation);
         };
     }
 

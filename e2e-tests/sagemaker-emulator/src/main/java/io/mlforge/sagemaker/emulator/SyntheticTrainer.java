@@ -17,8 +17,7 @@ public final class SyntheticTrainer {
     public static final String IMAGE = "mlforge/sandbox-trainer";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SyntheticTrainer() {
-    }
+    private SyntheticTrainer() {}
 
     public static boolean isSyntheticTrainer(String image) {
         return image != null && (image.equals(IMAGE) || image.startsWith(IMAGE + ":") || image.startsWith(IMAGE + "@"));
@@ -33,8 +32,15 @@ public final class SyntheticTrainer {
         String objective = sandboxImage ? hp.path("objective").asText("curve") : "curve";
         double target = switch (objective) {
             case "branin" -> branin(number(hp, "x1", 0), number(hp, "x2", 0));
-            case "hartmann6" -> hartmann6(new double[] {number(hp, "x1", 0.5), number(hp, "x2", 0.5), number(hp, "x3", 0.5),
-                    number(hp, "x4", 0.5), number(hp, "x5", 0.5), number(hp, "x6", 0.5)});
+            case "hartmann6" ->
+                hartmann6(new double[] {
+                    number(hp, "x1", 0.5),
+                    number(hp, "x2", 0.5),
+                    number(hp, "x3", 0.5),
+                    number(hp, "x4", 0.5),
+                    number(hp, "x5", 0.5),
+                    number(hp, "x6", 0.5)
+                });
             default -> curveLoss(number(hp, "lr", number(hp, "eta", 0.01)));
         };
         double start = Math.abs(target) + 2.0;
@@ -45,8 +51,16 @@ public final class SyntheticTrainer {
             double value = target + (start - target) * remaining;
             double loss = Math.max(0, objective.equals("curve") ? value : Math.log1p(Math.abs(value)));
             double accuracy = Math.max(0, Math.min(1, 1 - loss / (1 + loss)));
-            lines.add(String.format(Locale.ROOT, "epoch=%d loss=%.6f val_loss=%.6f val_acc=%.6f validation-auc:%.6f f1=%.6f objective=%.6f",
-                    e, loss, loss * 1.05, accuracy, accuracy, accuracy, value));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "epoch=%d loss=%.6f val_loss=%.6f val_acc=%.6f validation-auc:%.6f f1=%.6f objective=%.6f",
+                    e,
+                    loss,
+                    loss * 1.05,
+                    accuracy,
+                    accuracy,
+                    accuracy,
+                    value));
         }
         return lines;
     }
@@ -62,9 +76,15 @@ public final class SyntheticTrainer {
     /** Hartmann 6-d; minimum -3.32237. */
     static double hartmann6(double[] x) {
         double[] alpha = {1.0, 1.2, 3.0, 3.2};
-        double[][] a = {{10, 3, 17, 3.5, 1.7, 8}, {0.05, 10, 17, 0.1, 8, 14}, {3, 3.5, 1.7, 10, 17, 8}, {17, 8, 0.05, 10, 0.1, 14}};
-        double[][] p = {{1312, 1696, 5569, 124, 8283, 5886}, {2329, 4135, 8307, 3736, 1004, 9991},
-                {2348, 1451, 3522, 2883, 3047, 6650}, {4047, 8828, 8732, 5743, 1091, 381}};
+        double[][] a = {
+            {10, 3, 17, 3.5, 1.7, 8}, {0.05, 10, 17, 0.1, 8, 14}, {3, 3.5, 1.7, 10, 17, 8}, {17, 8, 0.05, 10, 0.1, 14}
+        };
+        double[][] p = {
+            {1312, 1696, 5569, 124, 8283, 5886},
+            {2329, 4135, 8307, 3736, 1004, 9991},
+            {2348, 1451, 3522, 2883, 3047, 6650},
+            {4047, 8828, 8732, 5743, 1091, 381}
+        };
         double sum = 0;
         for (int i = 0; i < 4; i++) {
             double inner = 0;

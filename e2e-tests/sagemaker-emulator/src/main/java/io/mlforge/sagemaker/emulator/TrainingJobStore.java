@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +27,7 @@ final class TrainingJobStore {
     static final String FAULT_TAG = "sandbox.mlforge.io/fault";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Step(String status, String secondary, String message, Instant start) {
-    }
+    record Step(String status, String secondary, String message, Instant start) {}
 
     static final class Job {
         final String name;
@@ -41,9 +39,17 @@ final class TrainingJobStore {
         volatile Instant stopRequested;
         /** When set, training ends at this time (uploading, then Completed) instead of after all its epochs. */
         volatile Instant finishTrainingAt;
+
         final String tuningJob;
 
-        Job(String name, String arn, ObjectNode request, Instant created, String fault, List<String> logLines, String tuningJob) {
+        Job(
+                String name,
+                String arn,
+                ObjectNode request,
+                Instant created,
+                String fault,
+                List<String> logLines,
+                String tuningJob) {
             this.name = name;
             this.arn = arn;
             this.request = request;
@@ -66,29 +72,43 @@ final class TrainingJobStore {
         JsonNode algorithm = Checks.required(request, "AlgorithmSpecification", "algorithmSpecification");
         Checks.required(algorithm, "TrainingInputMode", "algorithmSpecification.trainingInputMode");
         if (!algorithm.hasNonNull("TrainingImage") && !algorithm.hasNonNull("AlgorithmName")) {
-            throw AwsError.validation("Either AlgorithmName or TrainingImage must be specified in AlgorithmSpecification.");
+            throw AwsError.validation(
+                    "Either AlgorithmName or TrainingImage must be specified in AlgorithmSpecification.");
         }
         Checks.role(request, "RoleArn", "roleArn");
         JsonNode output = Checks.required(request, "OutputDataConfig", "outputDataConfig");
-        String s3Output = Checks.required(output, "S3OutputPath", "outputDataConfig.s3OutputPath").asText();
+        String s3Output = Checks.required(output, "S3OutputPath", "outputDataConfig.s3OutputPath")
+                .asText();
         if (!s3Output.matches("^(https|s3)://([^/]+)/?(.*)$")) {
-            throw AwsError.validation("1 validation error detected: Value '" + s3Output
-                    + "' at 'outputDataConfig.s3OutputPath' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(https|s3)://([^/]+)/?(.*)$");
+            throw AwsError.validation(
+                    "1 validation error detected: Value '" + s3Output
+                            + "' at 'outputDataConfig.s3OutputPath' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(https|s3)://([^/]+)/?(.*)$");
         }
         JsonNode resources = Checks.required(request, "ResourceConfig", "resourceConfig");
-        String instanceType = Checks.required(resources, "InstanceType", "resourceConfig.instanceType").asText();
-        Checks.range(Checks.required(resources, "InstanceCount", "resourceConfig.instanceCount"), "resourceConfig.instanceCount", 1, 10000);
-        Checks.range(Checks.required(resources, "VolumeSizeInGB", "resourceConfig.volumeSizeInGB"), "resourceConfig.volumeSizeInGB", 1, 16384);
+        String instanceType = Checks.required(resources, "InstanceType", "resourceConfig.instanceType")
+                .asText();
+        Checks.range(
+                Checks.required(resources, "InstanceCount", "resourceConfig.instanceCount"),
+                "resourceConfig.instanceCount",
+                1,
+                10000);
+        Checks.range(
+                Checks.required(resources, "VolumeSizeInGB", "resourceConfig.volumeSizeInGB"),
+                "resourceConfig.volumeSizeInGB",
+                1,
+                16384);
         JsonNode stopping = Checks.required(request, "StoppingCondition", "stoppingCondition");
         Checks.range(stopping.get("MaxRuntimeInSeconds"), "stoppingCondition.maxRuntimeInSeconds", 1, 2419200);
         JsonNode hps = request.get("HyperParameters");
         if (hps != null) {
             if (hps.size() > 100) {
-                throw AwsError.validation("1 validation error detected: Value at 'hyperParameters' failed to satisfy constraint: Member must have length less than or equal to 100");
+                throw AwsError.validation(
+                        "1 validation error detected: Value at 'hyperParameters' failed to satisfy constraint: Member must have length less than or equal to 100");
             }
             hps.fields().forEachRemaining(e -> {
                 if (e.getValue().asText().length() > 2500) {
-                    throw AwsError.validation("1 validation error detected: Value at 'hyperParameters' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 2500]");
+                    throw AwsError.validation(
+                            "1 validation error detected: Value at 'hyperParameters' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 2500]");
                 }
             });
         }
@@ -96,19 +116,26 @@ final class TrainingJobStore {
             JsonNode maxWait = stopping.get("MaxWaitTimeInSeconds");
             long maxRuntime = stopping.path("MaxRuntimeInSeconds").asLong(86400);
             if (maxWait == null || maxWait.asLong() < maxRuntime) {
-                throw AwsError.validation("Invalid MaxWaitTimeInSeconds. It must be present and be greater than or equal to MaxRuntimeInSeconds");
+                throw AwsError.validation(
+                        "Invalid MaxWaitTimeInSeconds. It must be present and be greater than or equal to MaxRuntimeInSeconds");
             }
         }
         Job existing = jobs.get(name);
         if (existing != null) {
-            throw AwsError.inUse("Training job names must be unique within an AWS account and region, and a training job with this name already exists (" + existing.arn + ")");
+            throw AwsError.inUse(
+                    "Training job names must be unique within an AWS account and region, and a training job with this name already exists ("
+                            + existing.arn + ")");
         }
-        long running = jobs.values().stream().filter(j -> instanceType.equals(j.request.at("/ResourceConfig/InstanceType").asText())
-                && "InProgress".equals(current(j, now).status())).count();
+        long running = jobs.values().stream()
+                .filter(j -> instanceType.equals(
+                                j.request.at("/ResourceConfig/InstanceType").asText())
+                        && "InProgress".equals(current(j, now).status()))
+                .count();
         if (running >= emulator.trainingInstanceLimit()) {
-            throw AwsError.limitExceeded("The account-level service limit '" + instanceType + " for training job usage' is "
-                    + emulator.trainingInstanceLimit() + " Instances, with current utilization of " + running
-                    + " Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota.");
+            throw AwsError.limitExceeded(
+                    "The account-level service limit '" + instanceType + " for training job usage' is "
+                            + emulator.trainingInstanceLimit() + " Instances, with current utilization of " + running
+                            + " Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota.");
         }
         String fault = null;
         for (JsonNode tag : request.path("Tags")) {
@@ -116,7 +143,9 @@ final class TrainingJobStore {
                 fault = tag.path("Value").asText();
             }
         }
-        String image = algorithm.path("TrainingImage").asText(algorithm.path("AlgorithmName").asText());
+        String image = algorithm
+                .path("TrainingImage")
+                .asText(algorithm.path("AlgorithmName").asText());
         List<String> lines = SyntheticTrainer.epochs(image, hps == null ? "{}" : hps.toString());
         String arn = emulator.arn("training-job/" + name.toLowerCase());
         jobs.put(name, new Job(name, arn, request.deepCopy(), now, fault, lines, tuningJob));
@@ -153,14 +182,20 @@ final class TrainingJobStore {
         }
         if ("interrupt".equals(job.fault)) {
             Instant interrupted = at.plus(training.dividedBy(2));
-            steps.add(new Step("InProgress", "Interrupted", "Job was interrupted: spot capacity was reclaimed", interrupted));
-            steps.add(new Step("Stopped", "MaxWaitTimeExceeded", "Job stopped as it exceeded the max wait time waiting for spot capacity",
+            steps.add(new Step(
+                    "InProgress", "Interrupted", "Job was interrupted: spot capacity was reclaimed", interrupted));
+            steps.add(new Step(
+                    "Stopped",
+                    "MaxWaitTimeExceeded",
+                    "Job stopped as it exceeded the max wait time waiting for spot capacity",
                     interrupted.plus(t.launch())));
             return cutAt(stop(job, steps), now);
         }
         at = at.plus(training);
         if (job.finishTrainingAt != null && job.finishTrainingAt.isBefore(at)) {
-            at = job.finishTrainingAt.isAfter(steps.get(steps.size() - 1).start()) ? job.finishTrainingAt : steps.get(steps.size() - 1).start();
+            at = job.finishTrainingAt.isAfter(steps.get(steps.size() - 1).start())
+                    ? job.finishTrainingAt
+                    : steps.get(steps.size() - 1).start();
         }
         steps.add(new Step("InProgress", "Uploading", "Uploading generated training model", at));
         at = at.plus(t.upload());
@@ -181,11 +216,16 @@ final class TrainingJobStore {
             }
             result.add(s);
         }
-        if (!result.isEmpty() && !"InProgress".equals(result.get(result.size() - 1).status())) {
+        if (!result.isEmpty()
+                && !"InProgress".equals(result.get(result.size() - 1).status())) {
             return result; // already ended
         }
         result.add(new Step("Stopping", "Stopping", "Stopping the training job", stop));
-        result.add(new Step("Stopped", "Stopped", "Training job stopped", stop.plus(emulator.timing().stop())));
+        result.add(new Step(
+                "Stopped",
+                "Stopped",
+                "Training job stopped",
+                stop.plus(emulator.timing().stop())));
         return result;
     }
 
@@ -213,7 +253,8 @@ final class TrainingJobStore {
     }
 
     ObjectNode describe(JsonNode request, Instant now) {
-        Job job = get(Checks.required(request, "TrainingJobName", "trainingJobName").asText());
+        Job job = get(
+                Checks.required(request, "TrainingJobName", "trainingJobName").asText());
         List<Step> steps = steps(job, now);
         Step current = steps.get(steps.size() - 1);
         ObjectNode d = job.request.deepCopy();
@@ -241,22 +282,31 @@ final class TrainingJobStore {
         if (trainingStart != null) {
             d.put("TrainingStartTime", seconds(trainingStart));
         }
-        boolean ended = !current.status().equals("InProgress") && !current.status().equals("Stopping");
+        boolean ended =
+                !current.status().equals("InProgress") && !current.status().equals("Stopping");
         if (ended) {
             d.put("TrainingEndTime", seconds(current.start()));
-            long trainingSeconds = trainingStart == null ? 0 : Math.max(1, Duration.between(trainingStart, current.start()).toSeconds());
+            long trainingSeconds = trainingStart == null
+                    ? 0
+                    : Math.max(
+                            1, Duration.between(trainingStart, current.start()).toSeconds());
             d.put("TrainingTimeInSeconds", trainingSeconds);
             boolean spot = job.request.path("EnableManagedSpotTraining").asBoolean(false);
             d.put("BillableTimeInSeconds", spot ? Math.max(1, trainingSeconds * 3 / 10) : trainingSeconds);
         }
         if (current.status().equals("Failed")) {
-            d.put("FailureReason", "capacity".equals(job.fault)
-                    ? "CapacityError: Unable to provision requested ML compute capacity. Please retry using a different ML instance type."
-                    : "AlgorithmError: ExecuteUserScriptError: Command \"/usr/bin/python3 train.py\" exited with code 1 (sandbox fault)");
+            d.put(
+                    "FailureReason",
+                    "capacity".equals(job.fault)
+                            ? "CapacityError: Unable to provision requested ML compute capacity. Please retry using a different ML instance type."
+                            : "AlgorithmError: ExecuteUserScriptError: Command \"/usr/bin/python3 train.py\" exited with code 1 (sandbox fault)");
         }
         if (current.status().equals("Completed")) {
             String base = job.request.at("/OutputDataConfig/S3OutputPath").asText();
-            d.putObject("ModelArtifacts").put("S3ModelArtifacts", (base.endsWith("/") ? base : base + "/") + job.name + "/output/model.tar.gz");
+            d.putObject("ModelArtifacts")
+                    .put(
+                            "S3ModelArtifacts",
+                            (base.endsWith("/") ? base : base + "/") + job.name + "/output/model.tar.gz");
         }
         ArrayNode metrics = finalMetrics(job, steps, current, now);
         if (!metrics.isEmpty()) {
@@ -268,13 +318,18 @@ final class TrainingJobStore {
     /** The latest value of each metric definition, over the log lines printed so far. */
     private ArrayNode finalMetrics(Job job, List<Step> steps, Step current, Instant now) {
         ArrayNode result = JSON.createArrayNode();
-        Instant trainingStart = steps.stream().filter(s -> s.secondary().equals("Training")).map(Step::start).findFirst().orElse(null);
+        Instant trainingStart = steps.stream()
+                .filter(s -> s.secondary().equals("Training"))
+                .map(Step::start)
+                .findFirst()
+                .orElse(null);
         if (trainingStart == null) {
             return result;
         }
         long epochMillis = Math.max(1, emulator.timing().epoch().toMillis());
         Instant until = "InProgress".equals(current.status()) ? now : current.start();
-        int printed = (int) Math.min(job.logLines.size(), Duration.between(trainingStart, until).toMillis() / epochMillis);
+        int printed = (int) Math.min(
+                job.logLines.size(), Duration.between(trainingStart, until).toMillis() / epochMillis);
         if (current.status().equals("Completed") || current.secondary().equals("Uploading")) {
             printed = job.logLines.size();
         }
@@ -298,10 +353,12 @@ final class TrainingJobStore {
     }
 
     ObjectNode stop(JsonNode request, Instant now) {
-        Job job = get(Checks.required(request, "TrainingJobName", "trainingJobName").asText());
+        Job job = get(
+                Checks.required(request, "TrainingJobName", "trainingJobName").asText());
         Step current = current(job, now);
         if (!current.status().equals("InProgress")) {
-            throw AwsError.validation("The request was rejected because the training job is in status " + current.status() + ".");
+            throw AwsError.validation(
+                    "The request was rejected because the training job is in status " + current.status() + ".");
         }
         job.stopRequested = now;
         return JSON.createObjectNode();
@@ -310,8 +367,12 @@ final class TrainingJobStore {
     ObjectNode list(JsonNode request, Instant now) {
         String statusEquals = request.path("StatusEquals").asText(null);
         String nameContains = request.path("NameContains").asText(null);
-        Double createdAfter = request.hasNonNull("CreationTimeAfter") ? request.get("CreationTimeAfter").asDouble() : null;
-        Double modifiedAfter = request.hasNonNull("LastModifiedTimeAfter") ? request.get("LastModifiedTimeAfter").asDouble() : null;
+        Double createdAfter = request.hasNonNull("CreationTimeAfter")
+                ? request.get("CreationTimeAfter").asDouble()
+                : null;
+        Double modifiedAfter = request.hasNonNull("LastModifiedTimeAfter")
+                ? request.get("LastModifiedTimeAfter").asDouble()
+                : null;
         boolean ascending = "Ascending".equals(request.path("SortOrder").asText("Descending"));
         List<ObjectNode> summaries = new ArrayList<>();
         for (Job job : jobs.values()) {
@@ -330,7 +391,8 @@ final class TrainingJobStore {
             s.put("TrainingJobStatus", current.status());
             summaries.add(s);
         }
-        summaries.sort(Comparator.comparingDouble((ObjectNode s) -> s.get("CreationTime").asDouble())
+        summaries.sort(Comparator.comparingDouble(
+                        (ObjectNode s) -> s.get("CreationTime").asDouble())
                 .thenComparing(s -> s.get("TrainingJobName").asText()));
         if (!ascending) {
             java.util.Collections.reverse(summaries);
@@ -343,7 +405,10 @@ final class TrainingJobStore {
     }
 
     List<Job> byTuningJob(String tuningJob) {
-        return jobs.values().stream().filter(j -> tuningJob.equals(j.tuningJob)).sorted(Comparator.comparing(j -> j.name)).toList();
+        return jobs.values().stream()
+                .filter(j -> tuningJob.equals(j.tuningJob))
+                .sorted(Comparator.comparing(j -> j.name))
+                .toList();
     }
 
     static double seconds(Instant instant) {

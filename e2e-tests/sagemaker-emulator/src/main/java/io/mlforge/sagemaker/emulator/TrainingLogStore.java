@@ -21,8 +21,7 @@ final class TrainingLogStore {
     static final String GROUP = "/aws/sagemaker/TrainingJobs";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record LogEvent(String stream, Instant time, String message, String id) {
-    }
+    record LogEvent(String stream, Instant time, String message, String id) {}
 
     private final SageMakerEmulator emulator;
     private final TrainingJobStore training;
@@ -43,7 +42,10 @@ final class TrainingLogStore {
     /** Every event of a job's streams up to {@code now}, in time order. */
     private List<LogEvent> events(TrainingJobStore.Job job, Instant now) {
         List<TrainingJobStore.Step> steps = training.steps(job, now);
-        TrainingJobStore.Step training = steps.stream().filter(s -> s.secondary().equals("Training")).findFirst().orElse(null);
+        TrainingJobStore.Step training = steps.stream()
+                .filter(s -> s.secondary().equals("Training"))
+                .findFirst()
+                .orElse(null);
         if (training == null) {
             return List.of();
         }
@@ -54,18 +56,42 @@ final class TrainingLogStore {
         List<LogEvent> events = new ArrayList<>();
         for (int host = 1; host <= hosts(job); host++) {
             String stream = stream(job, host);
-            String image = job.request.at("/AlgorithmSpecification/TrainingImage").asText(job.request.at("/AlgorithmSpecification/AlgorithmName").asText());
-            add(events, stream, training.start(), "Invoking training on algo-" + host + " of " + hosts(job) + " (" + image + ")", until);
+            String image = job.request
+                    .at("/AlgorithmSpecification/TrainingImage")
+                    .asText(job.request
+                            .at("/AlgorithmSpecification/AlgorithmName")
+                            .asText());
+            add(
+                    events,
+                    stream,
+                    training.start(),
+                    "Invoking training on algo-" + host + " of " + hosts(job) + " (" + image + ")",
+                    until);
             for (int i = 0; i < job.logLines.size(); i++) {
                 add(events, stream, training.start().plus(epoch.multipliedBy(i + 1)), job.logLines.get(i), until);
             }
             switch (last.secondary()) {
-                case "Uploading", "Completed" -> add(events, stream, steps.stream().filter(s -> s.secondary().equals("Uploading"))
-                        .map(TrainingJobStore.Step::start).findFirst().orElse(last.start()), "Training complete; saving the model to /opt/ml/model", until);
-                case "Failed" -> add(events, stream, last.start(), "ExecuteUserScriptError: Command \"/usr/bin/python3 train.py\" exited with code 1", until);
-                case "Stopping", "Stopped" -> add(events, stream, last.start(), "Received SIGTERM: the training job is being stopped", until);
-                default -> {
-                }
+                case "Uploading", "Completed" ->
+                    add(
+                            events,
+                            stream,
+                            steps.stream()
+                                    .filter(s -> s.secondary().equals("Uploading"))
+                                    .map(TrainingJobStore.Step::start)
+                                    .findFirst()
+                                    .orElse(last.start()),
+                            "Training complete; saving the model to /opt/ml/model",
+                            until);
+                case "Failed" ->
+                    add(
+                            events,
+                            stream,
+                            last.start(),
+                            "ExecuteUserScriptError: Command \"/usr/bin/python3 train.py\" exited with code 1",
+                            until);
+                case "Stopping", "Stopped" ->
+                    add(events, stream, last.start(), "Received SIGTERM: the training job is being stopped", until);
+                default -> {}
             }
         }
         events.sort(Comparator.comparing(LogEvent::time).thenComparing(LogEvent::stream));
@@ -86,8 +112,10 @@ final class TrainingLogStore {
     }
 
     private List<TrainingJobStore.Job> jobsWithStreamPrefix(String prefix) {
-        return training.all().stream().filter(j -> prefix == null || (j.name + "/").startsWith(prefix) || prefix.startsWith(j.name + "/"))
-                .sorted(Comparator.comparing(j -> j.name)).toList();
+        return training.all().stream()
+                .filter(j -> prefix == null || (j.name + "/").startsWith(prefix) || prefix.startsWith(j.name + "/"))
+                .sorted(Comparator.comparing(j -> j.name))
+                .toList();
     }
 
     ObjectNode describeLogStreams(JsonNode request, Instant now) {
@@ -98,7 +126,8 @@ final class TrainingLogStore {
             List<LogEvent> events = events(job, now);
             for (int host = 1; host <= hosts(job); host++) {
                 String name = stream(job, host);
-                List<LogEvent> own = events.stream().filter(e -> e.stream().equals(name)).toList();
+                List<LogEvent> own =
+                        events.stream().filter(e -> e.stream().equals(name)).toList();
                 if (own.isEmpty() || (prefix != null && !name.startsWith(prefix))) {
                     continue; // SageMaker creates a stream with its first event
                 }
@@ -107,11 +136,16 @@ final class TrainingLogStore {
                 s.put("creationTime", own.get(0).time().toEpochMilli());
                 s.put("firstEventTimestamp", own.get(0).time().toEpochMilli());
                 s.put("lastEventTimestamp", own.get(own.size() - 1).time().toEpochMilli());
-                s.put("arn", "arn:aws:logs:us-east-1:" + SageMakerEmulator.ACCOUNT + ":log-group:" + GROUP + ":log-stream:" + name);
+                s.put(
+                        "arn",
+                        "arn:aws:logs:us-east-1:" + SageMakerEmulator.ACCOUNT + ":log-group:" + GROUP + ":log-stream:"
+                                + name);
                 streams.add(s);
             }
         }
-        int from = request.hasNonNull("nextToken") ? Integer.parseInt(request.get("nextToken").asText()) : 0;
+        int from = request.hasNonNull("nextToken")
+                ? Integer.parseInt(request.get("nextToken").asText())
+                : 0;
         int to = Math.min(streams.size(), from + request.path("limit").asInt(50));
         ObjectNode response = JSON.createObjectNode();
         streams.subList(Math.min(from, streams.size()), to).forEach(response.putArray("logStreams")::add);
@@ -123,11 +157,18 @@ final class TrainingLogStore {
 
     ObjectNode getLogEvents(JsonNode request, Instant now) {
         checkGroup(request);
-        String stream = Checks.required(request, "logStreamName", "logStreamName").asText();
-        TrainingJobStore.Job job = training.all().stream().filter(j -> stream.startsWith(j.name + "/")).findFirst()
-                .orElseThrow(() -> new AwsError("ResourceNotFoundException", 400, "The specified log stream does not exist."));
-        List<LogEvent> events = window(events(job, now).stream().filter(e -> e.stream().equals(stream)).toList(), request);
-        int from = request.hasNonNull("nextToken") ? Integer.parseInt(request.get("nextToken").asText().substring(2)) : 0;
+        String stream =
+                Checks.required(request, "logStreamName", "logStreamName").asText();
+        TrainingJobStore.Job job = training.all().stream()
+                .filter(j -> stream.startsWith(j.name + "/"))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AwsError("ResourceNotFoundException", 400, "The specified log stream does not exist."));
+        List<LogEvent> events = window(
+                events(job, now).stream().filter(e -> e.stream().equals(stream)).toList(), request);
+        int from = request.hasNonNull("nextToken")
+                ? Integer.parseInt(request.get("nextToken").asText().substring(2))
+                : 0;
         int limit = request.path("limit").asInt(10000);
         ObjectNode response = JSON.createObjectNode();
         ArrayNode out = response.putArray("events");
@@ -154,14 +195,17 @@ final class TrainingLogStore {
         List<LogEvent> events = new ArrayList<>();
         for (TrainingJobStore.Job job : jobsWithStreamPrefix(prefix)) {
             for (LogEvent e : events(job, now)) {
-                if ((prefix == null || e.stream().startsWith(prefix)) && (names.isEmpty() || names.contains(e.stream()))) {
+                if ((prefix == null || e.stream().startsWith(prefix))
+                        && (names.isEmpty() || names.contains(e.stream()))) {
                     events.add(e);
                 }
             }
         }
         events = window(events, request);
         events.sort(Comparator.comparing(LogEvent::time).thenComparing(LogEvent::id));
-        int from = request.hasNonNull("nextToken") ? Integer.parseInt(request.get("nextToken").asText()) : 0;
+        int from = request.hasNonNull("nextToken")
+                ? Integer.parseInt(request.get("nextToken").asText())
+                : 0;
         int limit = Math.min(10000, request.path("limit").asInt(10000));
         ObjectNode response = JSON.createObjectNode();
         ArrayNode out = response.putArray("events");
@@ -183,6 +227,8 @@ final class TrainingLogStore {
     private static List<LogEvent> window(List<LogEvent> events, JsonNode request) {
         long start = request.path("startTime").asLong(Long.MIN_VALUE);
         long end = request.path("endTime").asLong(Long.MAX_VALUE);
-        return new ArrayList<>(events.stream().filter(e -> e.time().toEpochMilli() >= start && e.time().toEpochMilli() <= end).toList());
+        return new ArrayList<>(events.stream()
+                .filter(e -> e.time().toEpochMilli() >= start && e.time().toEpochMilli() <= end)
+                .toList());
     }
 }

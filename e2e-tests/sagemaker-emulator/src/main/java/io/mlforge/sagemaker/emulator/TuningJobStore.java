@@ -4,7 +4,6 @@ import static io.mlforge.sagemaker.emulator.TrainingJobStore.seconds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,16 +50,24 @@ final class TuningJobStore {
     }
 
     ObjectNode create(JsonNode request, Instant now) {
-        String name = Checks.name(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName", Checks.TUNING_NAME, 32);
+        String name = Checks.name(
+                request, "HyperParameterTuningJobName", "hyperParameterTuningJobName", Checks.TUNING_NAME, 32);
         JsonNode config = Checks.required(request, "HyperParameterTuningJobConfig", "hyperParameterTuningJobConfig");
         Checks.required(config, "Strategy", "hyperParameterTuningJobConfig.strategy");
         JsonNode limits = Checks.required(config, "ResourceLimits", "hyperParameterTuningJobConfig.resourceLimits");
-        Checks.range(Checks.required(limits, "MaxParallelTrainingJobs", "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs"),
-                "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs", 1, 100);
+        Checks.range(
+                Checks.required(
+                        limits,
+                        "MaxParallelTrainingJobs",
+                        "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs"),
+                "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs",
+                1,
+                100);
         Checks.required(request, "TrainingJobDefinition", "trainingJobDefinition");
         if (tunings.containsKey(name)) {
-            throw AwsError.inUse("Hyperparameter tuning job names must be unique within an AWS account and region, and a tuning job with this name already exists ("
-                    + tunings.get(name).arn + ")");
+            throw AwsError.inUse(
+                    "Hyperparameter tuning job names must be unique within an AWS account and region, and a tuning job with this name already exists ("
+                            + tunings.get(name).arn + ")");
         }
         String arn = emulator.arn("hyper-parameter-tuning-job/" + name.toLowerCase());
         long seed = request.hasNonNull("RandomSeed") ? request.get("RandomSeed").asLong() : name.hashCode();
@@ -79,21 +86,33 @@ final class TuningJobStore {
     }
 
     private int maxTrials(Tuning t) {
-        return t.request.at("/HyperParameterTuningJobConfig/ResourceLimits/MaxNumberOfTrainingJobs").asInt(10);
+        return t.request
+                .at("/HyperParameterTuningJobConfig/ResourceLimits/MaxNumberOfTrainingJobs")
+                .asInt(10);
     }
 
     /** Starts the trials due by {@code now}: a new wave whenever running trials drop below the parallel limit. */
     private synchronized void advance(Tuning t, Instant now) {
-        int parallel = t.request.at("/HyperParameterTuningJobConfig/ResourceLimits/MaxParallelTrainingJobs").asInt(1);
+        int parallel = t.request
+                .at("/HyperParameterTuningJobConfig/ResourceLimits/MaxParallelTrainingJobs")
+                .asInt(1);
         while (t.stopRequested == null && t.launched < maxTrials(t)) {
             List<TrainingJobStore.Job> trials = training.byTuningJob(t.name);
-            long running = trials.stream().filter(j -> "InProgress".equals(training.current(j, now).status())).count();
+            long running = trials.stream()
+                    .filter(j -> "InProgress".equals(training.current(j, now).status()))
+                    .count();
             if (running >= parallel) {
                 return;
             }
-            Instant start = trials.isEmpty() ? t.created : trials.stream()
-                    .map(j -> training.steps(j, now)).filter(s -> !"InProgress".equals(s.get(s.size() - 1).status()))
-                    .map(s -> s.get(s.size() - 1).start()).max(Instant::compareTo).orElse(t.created);
+            Instant start = trials.isEmpty()
+                    ? t.created
+                    : trials.stream()
+                            .map(j -> training.steps(j, now))
+                            .filter(s ->
+                                    !"InProgress".equals(s.get(s.size() - 1).status()))
+                            .map(s -> s.get(s.size() - 1).start())
+                            .max(Instant::compareTo)
+                            .orElse(t.created);
             if (trials.size() >= parallel && start.isAfter(now)) {
                 return;
             }
@@ -103,8 +122,9 @@ final class TuningJobStore {
 
     private void launchTrial(Tuning t, Instant at) {
         int index = ++t.launched;
-        String suffix = HexFormat.of().formatHex(new byte[] {(byte) t.random.nextInt(), (byte) t.random.nextInt(),
-                (byte) t.random.nextInt(), (byte) t.random.nextInt()});
+        String suffix = HexFormat.of().formatHex(new byte[] {
+            (byte) t.random.nextInt(), (byte) t.random.nextInt(), (byte) t.random.nextInt(), (byte) t.random.nextInt()
+        });
         String trialName = String.format(Locale.ROOT, "%s-%03d-%s", t.name, index, suffix);
         ObjectNode definition = t.request.get("TrainingJobDefinition").deepCopy();
         ObjectNode request = JSON.createObjectNode();
@@ -117,7 +137,8 @@ final class TuningJobStore {
         if (definition.has("InputDataConfig")) {
             request.set("InputDataConfig", definition.get("InputDataConfig"));
         }
-        ObjectNode hps = definition.has("StaticHyperParameters") ? (ObjectNode) definition.get("StaticHyperParameters").deepCopy()
+        ObjectNode hps = definition.has("StaticHyperParameters")
+                ? (ObjectNode) definition.get("StaticHyperParameters").deepCopy()
                 : JSON.createObjectNode();
         JsonNode ranges = t.request.at("/HyperParameterTuningJobConfig/ParameterRanges");
         for (JsonNode r : ranges.path("ContinuousParameterRanges")) {
@@ -128,7 +149,9 @@ final class TuningJobStore {
         }
         for (JsonNode r : ranges.path("CategoricalParameterRanges")) {
             JsonNode values = r.path("Values");
-            hps.put(r.path("Name").asText(), values.get(t.random.nextInt(values.size())).asText());
+            hps.put(
+                    r.path("Name").asText(),
+                    values.get(t.random.nextInt(values.size())).asText());
         }
         request.set("HyperParameters", hps);
         training.create(request, at, t.name);
@@ -144,7 +167,8 @@ final class TuningJobStore {
     }
 
     ObjectNode describe(JsonNode request, Instant now) {
-        Tuning t = get(Checks.required(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName").asText());
+        Tuning t = get(Checks.required(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName")
+                .asText());
         advance(t, now);
         JsonNode objective = t.request.at("/HyperParameterTuningJobConfig/HyperParameterTuningJobObjective");
         boolean minimize = "Minimize".equals(objective.path("Type").asText());
@@ -163,7 +187,8 @@ final class TuningJobStore {
                 default -> stopped++;
             }
             JsonNode metric = summary.get("FinalHyperParameterTuningJobObjectiveMetric");
-            if (metric != null && "Completed".equals(summary.get("TrainingJobStatus").asText())) {
+            if (metric != null
+                    && "Completed".equals(summary.get("TrainingJobStatus").asText())) {
                 double value = metric.get("Value").asDouble();
                 if (best == null || (minimize ? value < bestValue : value > bestValue)) {
                     best = summary;
@@ -211,7 +236,9 @@ final class TuningJobStore {
             }
         });
         for (JsonNode metric : described.path("FinalMetricDataList")) {
-            if (metric.path("MetricName").asText().equals(objective.path("MetricName").asText())) {
+            if (metric.path("MetricName")
+                    .asText()
+                    .equals(objective.path("MetricName").asText())) {
                 ObjectNode m = s.putObject("FinalHyperParameterTuningJobObjectiveMetric");
                 m.put("MetricName", metric.path("MetricName").asText());
                 m.put("Value", metric.path("Value").asDouble());
@@ -227,7 +254,8 @@ final class TuningJobStore {
     }
 
     ObjectNode listTrainingJobs(JsonNode request, Instant now) {
-        Tuning t = get(Checks.required(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName").asText());
+        Tuning t = get(Checks.required(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName")
+                .asText());
         advance(t, now);
         JsonNode objective = t.request.at("/HyperParameterTuningJobConfig/HyperParameterTuningJobObjective");
         List<ObjectNode> summaries = new ArrayList<>();
@@ -238,7 +266,8 @@ final class TuningJobStore {
     }
 
     ObjectNode stop(JsonNode request, Instant now) {
-        Tuning t = get(Checks.required(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName").asText());
+        Tuning t = get(Checks.required(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName")
+                .asText());
         if (t.stopRequested == null) {
             t.stopRequested = now;
             for (TrainingJobStore.Job trial : training.byTuningJob(t.name)) {
@@ -249,5 +278,4 @@ final class TuningJobStore {
         }
         return JSON.createObjectNode();
     }
-
 }

@@ -3,13 +3,13 @@ package io.mlforge.sandbox.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlforge.sandbox.Sandbox;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,8 +38,7 @@ import java.util.function.Predicate;
 public final class SageMakerTrainingBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SageMakerTrainingBenchmark() {
-    }
+    private SageMakerTrainingBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -47,19 +46,23 @@ public final class SageMakerTrainingBenchmark {
         Path repo = Path.of(args.length > 2 ? args[2] : ".").toAbsolutePath().normalize();
         Path out = repo.resolve("e2e-tests/sandbox/target/benchmark");
         Files.createDirectories(out);
-        // Long enough that every job still trains at the end of the window (creation runs at the operator's rate limit).
+        // Long enough that every job still trains at the end of the window (creation runs at the operator's rate
+        // limit).
         int epochs = 7200;
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("jobs", jobs);
         figures.put("window_seconds", windowSeconds);
-        try (Sandbox sandbox = Sandbox.start(new Sandbox.Options(repo, out.resolve("sagemaker"), 4, 8, 1.0, 0, false))) {
+        try (Sandbox sandbox =
+                Sandbox.start(new Sandbox.Options(repo, out.resolve("sagemaker"), 4, 8, 1.0, 0, false))) {
             sandbox.operatorEnvironment().put("MLFORGE_SAGEMAKER_MIN_POLL_INTERVAL", "10s");
             sandbox.operatorEnvironment().put("MLFORGE_SAGEMAKER_MAX_POLL_INTERVAL", "30s");
             sandbox.startOperator();
             sandbox.sagemaker().setTrainingInstanceLimit(Integer.MAX_VALUE);
             KubernetesClient client = sandbox.client();
-            SharedIndexInformer<GenericKubernetesResource> trainingJobs =
-                    client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").inform();
+            SharedIndexInformer<GenericKubernetesResource> trainingJobs = client.genericKubernetesResources(
+                            Sandbox.TRAINING_JOBS)
+                    .inNamespace("default")
+                    .inform();
             Map<String, Instant> seenCompleted = new ConcurrentHashMap<>();
             trainingJobs.addEventHandler(new ResourceEventHandler<>() {
                 @Override
@@ -75,14 +78,15 @@ public final class SageMakerTrainingBenchmark {
                 }
 
                 @Override
-                public void onDelete(GenericKubernetesResource job, boolean unknown) {
-                }
+                public void onDelete(GenericKubernetesResource job, boolean unknown) {}
             });
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(16);
             for (int i = 0; i < jobs; i++) {
                 String yaml = trainingJob(i, epochs);
-                pool.submit(() -> client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace("default").create());
+                pool.submit(() -> client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                        .inNamespace("default")
+                        .create());
             }
             pool.shutdown();
             pool.awaitTermination(10, TimeUnit.MINUTES);
@@ -106,24 +110,32 @@ public final class SageMakerTrainingBenchmark {
             java.util.Random spread = new java.util.Random(1);
             for (GenericKubernetesResource job : trainingJobs.getStore().list()) {
                 if (index(job) % 2 == 1) {
-                    sandbox.sagemaker().finishTrainingAt(attemptName(trainingJobs, job.getMetadata().getName()),
-                            Instant.now().plusMillis(spread.nextInt(60_000)));
+                    sandbox.sagemaker()
+                            .finishTrainingAt(
+                                    attemptName(trainingJobs, job.getMetadata().getName()),
+                                    Instant.now().plusMillis(spread.nextInt(60_000)));
                     continue;
                 }
-                client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").withName(job.getMetadata().getName())
+                client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                        .inNamespace("default")
+                        .withName(job.getMetadata().getName())
                         .edit(j -> {
                             @SuppressWarnings("unchecked")
-                            Map<String, Object> spec = (Map<String, Object>) j.getAdditionalProperties().get("spec");
+                            Map<String, Object> spec = (Map<String, Object>)
+                                    j.getAdditionalProperties().get("spec");
                             spec.put("stop", true);
                             return j;
                         });
             }
             waitFor(trainingJobs, jobs / 2 + jobs % 2, "Stopped", System.nanoTime());
             waitFor(trainingJobs, jobs / 2, "Completed", System.nanoTime());
-            figures.put("stop_calls", diff(sandbox.sagemaker().requestCounts(), startup).getOrDefault("StopTrainingJob", 0L));
+            figures.put(
+                    "stop_calls",
+                    diff(sandbox.sagemaker().requestCounts(), startup).getOrDefault("StopTrainingJob", 0L));
             // Status lag: from SageMaker's TrainingEndTime to the TrainingJob's phase Completed (seen by an informer).
             List<Double> lags = new ArrayList<>();
-            seenCompleted.forEach((name, seen) -> sandbox.sagemaker().trainingJobEnd(attemptName(trainingJobs, name))
+            seenCompleted.forEach((name, seen) -> sandbox.sagemaker()
+                    .trainingJobEnd(attemptName(trainingJobs, name))
                     .ifPresent(end -> lags.add(Duration.between(end, seen).toMillis() / 1000.0)));
             Collections.sort(lags);
             figures.put("status_lag_jobs_measured", lags.size());
@@ -168,12 +180,15 @@ public final class SageMakerTrainingBenchmark {
     @SuppressWarnings("unchecked")
     private static String attemptName(SharedIndexInformer<GenericKubernetesResource> jobs, String name) {
         GenericKubernetesResource job = jobs.getStore().getByKey("default/" + name);
-        Map<String, Object> status = (Map<String, Object>) job.getAdditionalProperties().get("status");
+        Map<String, Object> status =
+                (Map<String, Object>) job.getAdditionalProperties().get("status");
         return (String) ((Map<String, Object>) status.get("sagemaker")).get("trainingJobName");
     }
 
     private static double percentile(List<Double> sorted, double p) {
-        return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+        return sorted.isEmpty()
+                ? Double.NaN
+                : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
     }
 
     private static Predicate<GenericKubernetesResource> phase(String phase) {

@@ -34,8 +34,7 @@ public final class TrainingJobBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HPS = "{\"epochs\":\"5\"}";
 
-    private TrainingJobBenchmark() {
-    }
+    private TrainingJobBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -64,17 +63,32 @@ public final class TrainingJobBenchmark {
         System.out.println("summary: " + file);
     }
 
-    private static void floor(Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures) throws Exception {
-        try (Sandbox sandbox = Sandbox.start(new Sandbox.Options(repo, out.resolve("floor"), nodes, 8, speed, 0, false))) {
+    private static void floor(Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures)
+            throws Exception {
+        try (Sandbox sandbox =
+                Sandbox.start(new Sandbox.Options(repo, out.resolve("floor"), nodes, 8, speed, 0, false))) {
             KubernetesClient client = sandbox.client();
             // Counted from a watch (an informer), not by listing everything again and again.
-            var pods = client.pods().inNamespace("default").withLabel("bench", "floor").inform();
+            var pods = client.pods()
+                    .inNamespace("default")
+                    .withLabel("bench", "floor")
+                    .inform();
             long start = System.nanoTime();
-            parallel(jobs, i -> client.pods().inNamespace("default").resource(floorPod(i)).create());
+            parallel(
+                    jobs,
+                    i -> client.pods()
+                            .inNamespace("default")
+                            .resource(floorPod(i))
+                            .create());
             double created = seconds(start);
             double exist = waitFor(start, () -> pods.getStore().list().size() == jobs);
-            double finished = waitFor(start, () -> pods.getStore().list().stream()
-                    .filter(p -> p.getStatus() != null && "Succeeded".equals(p.getStatus().getPhase())).count() == jobs);
+            double finished = waitFor(
+                    start,
+                    () -> pods.getStore().list().stream()
+                                    .filter(p -> p.getStatus() != null
+                                            && "Succeeded".equals(p.getStatus().getPhase()))
+                                    .count()
+                            == jobs);
             pods.close();
             figures.put("floor_create_calls_seconds", round(created) + " s");
             figures.put("floor_pods_exist_seconds", round(exist) + " s");
@@ -83,48 +97,83 @@ public final class TrainingJobBenchmark {
     }
 
     private static Pod floorPod(int i) {
-        return new PodBuilder().withNewMetadata().withName("floor-" + i).addToLabels("bench", "floor").endMetadata()
-                .withNewSpec().withRestartPolicy("Never")
-                .addNewContainer().withName("trainer").withImage("mlforge/sandbox-trainer:latest")
-                .addNewEnv().withName("SM_HPS").withValue(HPS).endEnv()
-                .withNewResources().addToLimits("nvidia.com/gpu", new Quantity("1")).endResources()
-                .endContainer().endSpec().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("floor-" + i)
+                .addToLabels("bench", "floor")
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .addNewContainer()
+                .withName("trainer")
+                .withImage("mlforge/sandbox-trainer:latest")
+                .addNewEnv()
+                .withName("SM_HPS")
+                .withValue(HPS)
+                .endEnv()
+                .withNewResources()
+                .addToLimits("nvidia.com/gpu", new Quantity("1"))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
-    private static void withOperator(Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures) throws Exception {
-        try (Sandbox sandbox = Sandbox.start(new Sandbox.Options(repo, out.resolve("operator"), nodes, 8, speed, 0, true, true))) {
+    private static void withOperator(
+            Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures) throws Exception {
+        try (Sandbox sandbox =
+                Sandbox.start(new Sandbox.Options(repo, out.resolve("operator"), nodes, 8, speed, 0, true, true))) {
             KubernetesClient client = sandbox.client();
             AtomicLong peakRss = new AtomicLong(sandbox.operator().residentBytes());
             var sampler = Executors.newSingleThreadScheduledExecutor();
-            sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(sandbox.operator().residentBytes(), Math::max), 0, 250, TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(
+                    () -> peakRss.accumulateAndGet(sandbox.operator().residentBytes(), Math::max),
+                    0,
+                    250,
+                    TimeUnit.MILLISECONDS);
             Duration cpuBefore = sandbox.operator().cpuTime();
-            var pods = client.pods().inNamespace("default").withLabel("app.kubernetes.io/managed-by", "mlforge-operator").inform();
-            var trainingJobs = client.genericKubernetesResources(Sandbox.TRAINING_JOBS).inNamespace("default").inform();
+            var pods = client.pods()
+                    .inNamespace("default")
+                    .withLabel("app.kubernetes.io/managed-by", "mlforge-operator")
+                    .inform();
+            var trainingJobs = client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                    .inNamespace("default")
+                    .inform();
             sandbox.controlPlane().resetRequests();
             long start = System.nanoTime();
-            parallel(jobs, i -> client.load(new ByteArrayInputStream(trainingJob(i).getBytes(StandardCharsets.UTF_8)))
-                    .inNamespace("default").create());
+            parallel(
+                    jobs,
+                    i -> client.load(new ByteArrayInputStream(trainingJob(i).getBytes(StandardCharsets.UTF_8)))
+                            .inNamespace("default")
+                            .create());
             double created = seconds(start);
             double exist = waitFor(start, () -> pods.getStore().list().size() >= jobs);
             double finished = waitFor(start, () -> {
                 List<GenericKubernetesResource> all = trainingJobs.getStore().list();
-                return all.size() == jobs && all.stream().allMatch(j -> j.getAdditionalProperties().get("status") instanceof Map<?, ?> s
-                        && "Completed".equals(s.get("phase")));
+                return all.size() == jobs
+                        && all.stream()
+                                .allMatch(j -> j.getAdditionalProperties().get("status") instanceof Map<?, ?> s
+                                        && "Completed".equals(s.get("phase")));
             });
             pods.close();
             trainingJobs.close();
             Duration cpuAfter = sandbox.operator().cpuTime();
             sampler.shutdownNow();
             Map<String, Long> byVerb = new java.util.TreeMap<>();
-            sandbox.controlPlane().requestsUpToNow(sandbox.operatorIdentity().userName())
+            sandbox.controlPlane()
+                    .requestsUpToNow(sandbox.operatorIdentity().userName())
                     .forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
             long requests = byVerb.values().stream().mapToLong(Long::longValue).sum();
             figures.put("operator_create_calls_seconds", round(created) + " s");
             figures.put("operator_pods_exist_seconds", round(exist) + " s");
             figures.put("operator_all_finished_seconds", round(finished) + " s");
             figures.put("operator_rss_peak_mib", peakRss.get() / (1024 * 1024) + " MiB");
-            figures.put("operator_cpu_seconds", (cpuBefore == null || cpuAfter == null ? "n/a"
-                    : round(cpuAfter.minus(cpuBefore).toMillis() / 1000.0)) + " s");
+            figures.put(
+                    "operator_cpu_seconds",
+                    (cpuBefore == null || cpuAfter == null
+                                    ? "n/a"
+                                    : round(cpuAfter.minus(cpuBefore).toMillis() / 1000.0))
+                            + " s");
             figures.put("operator_api_requests_total", requests + " requests");
             figures.put("operator_api_requests_per_job", round((double) requests / jobs) + " requests");
             figures.put("operator_api_requests_by_verb_and_resource", byVerb);

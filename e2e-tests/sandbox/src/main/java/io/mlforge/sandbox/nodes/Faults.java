@@ -17,8 +17,14 @@ import java.util.Map;
  *   <li>{@code sandbox.mlforge.io/slow-pull: "20"}: the image pull backs off this long first.</li>
  * </ul>
  */
-public record Faults(Duration evictAfter, Duration oomAfter, Duration failAfter, int exitCode, String terminationMessage,
-        Duration nodeLossAfter, Duration slowPull) {
+public record Faults(
+        Duration evictAfter,
+        Duration oomAfter,
+        Duration failAfter,
+        int exitCode,
+        String terminationMessage,
+        Duration nodeLossAfter,
+        Duration slowPull) {
     public static final String PREFIX = "sandbox.mlforge.io/";
     private static final Faults NONE = new Faults(null, null, null, 1, null, null, null);
 
@@ -27,7 +33,9 @@ public record Faults(Duration evictAfter, Duration oomAfter, Duration failAfter,
         if (a == null || a.keySet().stream().noneMatch(k -> k.startsWith(PREFIX))) {
             return NONE;
         }
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        Map<String, String> labels = pod.getMetadata().getLabels() == null
+                ? Map.of()
+                : pod.getMetadata().getLabels();
         int maxAttempt = Integer.parseInt(a.getOrDefault(PREFIX + "fault-attempts", "1"));
         String attemptName = labels.getOrDefault("mlforge.io/attempt", "x-1");
         int attempt = Integer.parseInt(attemptName.substring(attemptName.lastIndexOf('-') + 1));
@@ -36,15 +44,26 @@ public record Faults(Duration evictAfter, Duration oomAfter, Duration failAfter,
         if (attempt > maxAttempt || !rankMatches) {
             return NONE;
         }
-        return new Faults(seconds(a, "evict-after"), seconds(a, "oom-after"), seconds(a, "fail-after"),
-                Integer.parseInt(a.getOrDefault(PREFIX + "exit-code", "1")), a.get(PREFIX + "termination-message"),
-                seconds(a, "node-loss-after"), seconds(a, "slow-pull"));
+        return new Faults(
+                seconds(a, "evict-after"),
+                seconds(a, "oom-after"),
+                seconds(a, "fail-after"),
+                Integer.parseInt(a.getOrDefault(PREFIX + "exit-code", "1")),
+                a.get(PREFIX + "termination-message"),
+                seconds(a, "node-loss-after"),
+                seconds(a, "slow-pull"));
     }
 
     /** Fault times at the sandbox's speed (0.5: twice as fast). */
     public Faults scaled(double factor) {
-        return new Faults(scale(evictAfter, factor), scale(oomAfter, factor), scale(failAfter, factor), exitCode, terminationMessage,
-                scale(nodeLossAfter, factor), scale(slowPull, factor));
+        return new Faults(
+                scale(evictAfter, factor),
+                scale(oomAfter, factor),
+                scale(failAfter, factor),
+                exitCode,
+                terminationMessage,
+                scale(nodeLossAfter, factor),
+                scale(slowPull, factor));
     }
 
     private static Duration scale(Duration d, double factor) {

@@ -42,10 +42,29 @@ public final class KubeletEndpoint implements AutoCloseable {
         char[] password = "sandbox-kubelet".toCharArray();
         if (!Files.exists(keystore)) {
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "kubelet", "-keyalg", "EC", "-groupname",
-                    "secp256r1", "-validity", "3650", "-dname", "CN=mlforge-sandbox-kubelet", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                    "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", new String(password))
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            keytool.toString(),
+                            "-genkeypair",
+                            "-alias",
+                            "kubelet",
+                            "-keyalg",
+                            "EC",
+                            "-groupname",
+                            "secp256r1",
+                            "-validity",
+                            "3650",
+                            "-dname",
+                            "CN=mlforge-sandbox-kubelet",
+                            "-ext",
+                            "SAN=ip:127.0.0.1,dns:localhost",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            keystore.toString(),
+                            "-storepass",
+                            new String(password))
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IOException("keytool could not make the kubelet's certificate: " + out);
@@ -80,7 +99,10 @@ public final class KubeletEndpoint implements AutoCloseable {
     }
 
     private void containerLogs(HttpExchange exchange) throws IOException {
-        String[] parts = exchange.getRequestURI().getRawPath().substring("/containerLogs/".length()).split("/");
+        String[] parts = exchange.getRequestURI()
+                .getRawPath()
+                .substring("/containerLogs/".length())
+                .split("/");
         if (parts.length != 3 || !"GET".equals(exchange.getRequestMethod())) {
             respond(exchange, 404, "not found");
             return;
@@ -92,7 +114,8 @@ public final class KubeletEndpoint implements AutoCloseable {
         boolean timestamps = "true".equals(query.get("timestamps"));
         Integer limitBytes = query.containsKey("limitBytes") ? Integer.valueOf(query.get("limitBytes")) : null;
         Integer tailLines = query.containsKey("tailLines") ? Integer.valueOf(query.get("tailLines")) : null;
-        Optional<String> text = logs.read(namespace, pod, container, query.get("sinceTime"), timestamps, limitBytes, tailLines);
+        Optional<String> text =
+                logs.read(namespace, pod, container, query.get("sinceTime"), timestamps, limitBytes, tailLines);
         if (text.isEmpty()) {
             respond(exchange, 404, "container \"" + container + "\" in pod \"" + pod + "\" is not available");
             return;
@@ -101,7 +124,8 @@ public final class KubeletEndpoint implements AutoCloseable {
             respond(exchange, 200, text.get());
             return;
         }
-        // follow: stream new lines until the container ends (its log stops growing and the pod is forgotten) or the client goes
+        // follow: stream new lines until the container ends (its log stops growing and the pod is forgotten) or the
+        // client goes
         exchange.getResponseHeaders().set("Content-Type", "text/plain");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -110,7 +134,8 @@ public final class KubeletEndpoint implements AutoCloseable {
             out.flush();
             while (!logs.finished(namespace, pod, container)) {
                 Thread.sleep(200);
-                Optional<String> now = logs.read(namespace, pod, container, query.get("sinceTime"), timestamps, null, null);
+                Optional<String> now =
+                        logs.read(namespace, pod, container, query.get("sinceTime"), timestamps, null, null);
                 if (now.isEmpty()) {
                     break;
                 }
@@ -132,7 +157,9 @@ public final class KubeletEndpoint implements AutoCloseable {
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
-                query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "true" : decode(pair.substring(eq + 1)));
+                query.put(
+                        decode(eq < 0 ? pair : pair.substring(0, eq)),
+                        eq < 0 ? "true" : decode(pair.substring(eq + 1)));
             }
         }
         return query;

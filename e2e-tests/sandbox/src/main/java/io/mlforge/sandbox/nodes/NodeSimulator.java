@@ -22,8 +22,8 @@ import io.mlforge.sagemaker.emulator.SyntheticTrainer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,13 +54,13 @@ public final class NodeSimulator implements AutoCloseable {
     private static final int LEASE_SECONDS = 40;
 
     /** One node of the inventory. */
-    public record NodeSpec(String name, int gpus, int cpus, String instanceType, String capacityType) {
-    }
+    public record NodeSpec(String name, int gpus, int cpus, String instanceType, String capacityType) {}
 
     /** How long things take; {@link #scaled} speeds the sandbox up or down. */
     public record Timing(Duration pull, Duration epoch, Duration nodeRecovery, Duration heartbeat) {
         public static Timing realistic() {
-            return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10));
+            return new Timing(
+                    Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10));
         }
 
         public Timing scaled(double factor) {
@@ -80,6 +80,7 @@ public final class NodeSimulator implements AutoCloseable {
     private final Timing timing;
     /** Time factor, applied to fault times too. */
     private final double speed;
+
     private final int kubeletPort;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "sandbox-kubelet");
@@ -88,12 +89,19 @@ public final class NodeSimulator implements AutoCloseable {
     });
     /** Pods this kubelet has started (namespace/name/uid), so an update never starts one twice. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
+
     private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
     private final Set<String> downNodes = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextIp = new AtomicInteger(2);
     private SharedIndexInformer<Pod> pods;
 
-    public NodeSimulator(KubernetesClient client, PodLogs logs, Clock clock, List<NodeSpec> nodes, Timing timing, double speed,
+    public NodeSimulator(
+            KubernetesClient client,
+            PodLogs logs,
+            Clock clock,
+            List<NodeSpec> nodes,
+            Timing timing,
+            double speed,
             int kubeletPort) {
         this.speed = speed;
         this.client = client;
@@ -109,7 +117,8 @@ public final class NodeSimulator implements AutoCloseable {
     public static List<NodeSpec> inventory(int count, int gpus) {
         List<NodeSpec> specs = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            specs.add(new NodeSpec("sandbox-node-" + i, gpus, 96, "p4d.24xlarge", count > 1 && i == count ? "spot" : "on-demand"));
+            specs.add(new NodeSpec(
+                    "sandbox-node-" + i, gpus, 96, "p4d.24xlarge", count > 1 && i == count ? "spot" : "on-demand"));
         }
         return specs;
     }
@@ -118,82 +127,158 @@ public final class NodeSimulator implements AutoCloseable {
         for (NodeSpec spec : nodes) {
             register(spec);
         }
-        pods = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                observe(pod);
-            }
+        pods = client.pods()
+                .inAnyNamespace()
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Pod pod) {
+                                observe(pod);
+                            }
 
-            @Override
-            public void onUpdate(Pod oldPod, Pod newPod) {
-                observe(newPod);
-            }
+                            @Override
+                            public void onUpdate(Pod oldPod, Pod newPod) {
+                                observe(newPod);
+                            }
 
-            @Override
-            public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-                String key = key(pod);
-                cancelTimers(key);
-                started.remove(key + "/" + pod.getMetadata().getUid());
-                logs.forget(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-            }
-        }, 0);
-        executor.scheduleWithFixedDelay(this::heartbeat, timing.heartbeat().toMillis(), timing.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+                            @Override
+                            public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                                String key = key(pod);
+                                cancelTimers(key);
+                                started.remove(key + "/" + pod.getMetadata().getUid());
+                                logs.forget(
+                                        pod.getMetadata().getNamespace(),
+                                        pod.getMetadata().getName());
+                            }
+                        },
+                        0);
+        executor.scheduleWithFixedDelay(
+                this::heartbeat,
+                timing.heartbeat().toMillis(),
+                timing.heartbeat().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     // ---- nodes
 
     private void register(NodeSpec spec) {
-        Node node = new NodeBuilder().withNewMetadata().withName(spec.name()).withLabels(labels(spec)).endMetadata()
-                .withNewSpec().endSpec().build();
+        Node node = new NodeBuilder()
+                .withNewMetadata()
+                .withName(spec.name())
+                .withLabels(labels(spec))
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .build();
         client.nodes().resource(node).createOr(existing -> existing.patch());
         writeNodeStatus(spec, true);
         renewLease(spec);
     }
 
     private void writeNodeStatus(NodeSpec spec, boolean ready) {
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity(Integer.toString(spec.cpus())), "memory", new Quantity("1Ti"),
-                "nvidia.com/gpu", new Quantity(Integer.toString(spec.gpus())), "pods", new Quantity("110"),
-                "ephemeral-storage", new Quantity("2Ti"));
+        Map<String, Quantity> capacity = Map.of(
+                "cpu",
+                new Quantity(Integer.toString(spec.cpus())),
+                "memory",
+                new Quantity("1Ti"),
+                "nvidia.com/gpu",
+                new Quantity(Integer.toString(spec.gpus())),
+                "pods",
+                new Quantity("110"),
+                "ephemeral-storage",
+                new Quantity("2Ti"));
         String now = now().truncatedTo(ChronoUnit.SECONDS).toString();
         List<NodeCondition> conditions = new ArrayList<>();
         for (String pressure : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
-            conditions.add(new NodeConditionBuilder().withType(pressure).withStatus(ready ? "False" : "Unknown")
+            conditions.add(new NodeConditionBuilder()
+                    .withType(pressure)
+                    .withStatus(ready ? "False" : "Unknown")
                     .withReason(ready ? "KubeletHasSufficient" + pressure.replace("Pressure", "") : "NodeStatusUnknown")
-                    .withLastHeartbeatTime(now).withLastTransitionTime(now).build());
+                    .withLastHeartbeatTime(now)
+                    .withLastTransitionTime(now)
+                    .build());
         }
-        conditions.add(new NodeConditionBuilder().withType("Ready").withStatus(ready ? "True" : "Unknown")
+        conditions.add(new NodeConditionBuilder()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "Unknown")
                 .withReason(ready ? "KubeletReady" : "NodeStatusUnknown")
-                .withMessage(ready ? "sandbox kubelet is posting ready status" : "Kubelet stopped posting node status (sandbox fault)")
-                .withLastHeartbeatTime(now).withLastTransitionTime(now).build());
+                .withMessage(
+                        ready
+                                ? "sandbox kubelet is posting ready status"
+                                : "Kubelet stopped posting node status (sandbox fault)")
+                .withLastHeartbeatTime(now)
+                .withLastTransitionTime(now)
+                .build());
         // merge patches without a resourceVersion: the node controller writes taints and conditions of its own
-        Node status = new NodeBuilder().withNewMetadata().withName(spec.name()).endMetadata()
-                .withStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withCapacity(capacity).withAllocatable(capacity)
+        Node status = new NodeBuilder()
+                .withNewMetadata()
+                .withName(spec.name())
+                .endMetadata()
+                .withStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+                        .withCapacity(capacity)
+                        .withAllocatable(capacity)
                         .withConditions(conditions)
-                        .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
-                        .addNewAddress().withType("Hostname").withAddress(spec.name()).endAddress()
-                        .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint().endDaemonEndpoints()
-                        .withNewNodeInfo().withArchitecture("amd64").withOperatingSystem("linux").withKubeletVersion("sandbox")
-                        .withContainerRuntimeVersion("sandbox://1").withKernelVersion("sandbox").withOsImage("MLForge sandbox")
-                        .withMachineID(spec.name()).withSystemUUID(spec.name()).withBootID(spec.name()).withKubeProxyVersion("")
+                        .addNewAddress()
+                        .withType("InternalIP")
+                        .withAddress("127.0.0.1")
+                        .endAddress()
+                        .addNewAddress()
+                        .withType("Hostname")
+                        .withAddress(spec.name())
+                        .endAddress()
+                        .withNewDaemonEndpoints()
+                        .withNewKubeletEndpoint()
+                        .withPort(kubeletPort)
+                        .endKubeletEndpoint()
+                        .endDaemonEndpoints()
+                        .withNewNodeInfo()
+                        .withArchitecture("amd64")
+                        .withOperatingSystem("linux")
+                        .withKubeletVersion("sandbox")
+                        .withContainerRuntimeVersion("sandbox://1")
+                        .withKernelVersion("sandbox")
+                        .withOsImage("MLForge sandbox")
+                        .withMachineID(spec.name())
+                        .withSystemUUID(spec.name())
+                        .withBootID(spec.name())
+                        .withKubeProxyVersion("")
                         .endNodeInfo()
                         .build())
                 .build();
-        client.nodes().withName(spec.name()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(status));
-        client.nodes().withName(spec.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"unschedulable\":" + (ready ? "null" : "true") + "}}");
+        client.nodes()
+                .withName(spec.name())
+                .subresource("status")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        client.getKubernetesSerialization().asJson(status));
+        client.nodes()
+                .withName(spec.name())
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"unschedulable\":" + (ready ? "null" : "true") + "}}");
     }
 
     private void renewLease(NodeSpec spec) {
         ZonedDateTime now = ZonedDateTime.ofInstant(now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
-        Lease lease = new LeaseBuilder().withNewMetadata().withName(spec.name()).withNamespace(LEASE_NAMESPACE).endMetadata()
-                .withNewSpec().withHolderIdentity(spec.name()).withLeaseDurationSeconds(LEASE_SECONDS).withRenewTime(now).endSpec()
+        Lease lease = new LeaseBuilder()
+                .withNewMetadata()
+                .withName(spec.name())
+                .withNamespace(LEASE_NAMESPACE)
+                .endMetadata()
+                .withNewSpec()
+                .withHolderIdentity(spec.name())
+                .withLeaseDurationSeconds(LEASE_SECONDS)
+                .withRenewTime(now)
+                .endSpec()
                 .build();
-        client.leases().inNamespace(LEASE_NAMESPACE).resource(lease).createOr(existing -> existing.edit(l -> {
-            l.getSpec().setRenewTime(now);
-            l.getSpec().setHolderIdentity(spec.name());
-            return l;
-        }));
+        client.leases()
+                .inNamespace(LEASE_NAMESPACE)
+                .resource(lease)
+                .createOr(existing -> existing.edit(l -> {
+                    l.getSpec().setRenewTime(now);
+                    l.getSpec().setHolderIdentity(spec.name());
+                    return l;
+                }));
     }
 
     private int beats;
@@ -213,9 +298,21 @@ public final class NodeSimulator implements AutoCloseable {
     }
 
     private static Map<String, String> labels(NodeSpec node) {
-        return Map.of("kubernetes.io/hostname", node.name(), "kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64",
-                "node.kubernetes.io/instance-type", node.instanceType(), "karpenter.sh/capacity-type", node.capacityType(),
-                "nvidia.com/gpu.present", node.gpus() > 0 ? "true" : "false", "type", "sandbox");
+        return Map.of(
+                "kubernetes.io/hostname",
+                node.name(),
+                "kubernetes.io/os",
+                "linux",
+                "kubernetes.io/arch",
+                "amd64",
+                "node.kubernetes.io/instance-type",
+                node.instanceType(),
+                "karpenter.sh/capacity-type",
+                node.capacityType(),
+                "nvidia.com/gpu.present",
+                node.gpus() > 0 ? "true" : "false",
+                "type",
+                "sandbox");
     }
 
     // ---- kubelet
@@ -254,8 +351,11 @@ public final class NodeSimulator implements AutoCloseable {
         cancelTimers(key);
         executor.execute(() -> {
             try {
-                client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                        .withGracePeriod(0).delete();
+                client.pods()
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName())
+                        .withGracePeriod(0)
+                        .delete();
             } catch (KubernetesClientException e) {
                 LOG.debug("deleting {}: {}", key, e.getMessage());
             }
@@ -267,8 +367,14 @@ public final class NodeSimulator implements AutoCloseable {
         Faults faults = Faults.of(pod).scaled(speed);
         Duration pull = timing.pull();
         if (faults.slowPull() != null) {
-            update(pod, p -> PodStates.waiting(p, pod.getSpec().getContainers().get(0).getName(), "ImagePullBackOff", "Back-off pulling image \""
-                    + pod.getSpec().getContainers().get(0).getImage() + "\""));
+            update(
+                    pod,
+                    p -> PodStates.waiting(
+                            p,
+                            pod.getSpec().getContainers().get(0).getName(),
+                            "ImagePullBackOff",
+                            "Back-off pulling image \""
+                                    + pod.getSpec().getContainers().get(0).getImage() + "\""));
             pull = pull.plus(faults.slowPull());
         }
         after(pod, pull, () -> run(pod, node, faults));
@@ -288,17 +394,34 @@ public final class NodeSimulator implements AutoCloseable {
             return;
         }
         Instant startedAt = now();
-        if (pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty()) {
-            logs.append(ns, name, pod.getSpec().getInitContainers().get(0).getName(), startedAt,
+        if (pod.getSpec().getInitContainers() != null
+                && !pod.getSpec().getInitContainers().isEmpty()) {
+            logs.append(
+                    ns,
+                    name,
+                    pod.getSpec().getInitContainers().get(0).getName(),
+                    startedAt,
                     "prepared /opt/ml (sandbox: data transfers are simulated)");
         }
         Container main = pod.getSpec().getContainers().get(0);
         if (serving(pod)) {
-            logs.append(ns, name, main.getName(), startedAt, "sandbox: serving " + main.getImage() + " on " + node.name() + " port 8080");
+            logs.append(
+                    ns,
+                    name,
+                    main.getName(),
+                    startedAt,
+                    "sandbox: serving " + main.getImage() + " on " + node.name() + " port 8080");
             return; // runs until deleted
         }
-        logs.append(ns, name, main.getName(), startedAt, "sandbox: running " + main.getImage() + " on " + node.name()
-                + (SyntheticTrainer.isSyntheticTrainer(main.getImage()) ? "" : " (simulated as a default learning curve)"));
+        logs.append(
+                ns,
+                name,
+                main.getName(),
+                startedAt,
+                "sandbox: running " + main.getImage() + " on " + node.name()
+                        + (SyntheticTrainer.isSyntheticTrainer(main.getImage())
+                                ? ""
+                                : " (simulated as a default learning curve)"));
         List<String> lines = SyntheticTrainer.epochs(main.getImage(), env(main, "SM_HPS"));
         Duration end = timing.epoch().multipliedBy(lines.size());
         Duration fault = earliest(faults.evictAfter(), faults.oomAfter(), faults.failAfter(), faults.nodeLossAfter());
@@ -319,8 +442,14 @@ public final class NodeSimulator implements AutoCloseable {
 
     private void injectFault(Pod pod, NodeSpec node, Faults faults, Duration at) {
         if (at.equals(faults.evictAfter())) {
-            update(pod, p -> PodStates.evicted(p, "The node was low on resource: ephemeral-storage. (sandbox fault)", now()));
-            logs.finish(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getSpec().getContainers().get(0).getName());
+            update(
+                    pod,
+                    p -> PodStates.evicted(
+                            p, "The node was low on resource: ephemeral-storage. (sandbox fault)", now()));
+            logs.finish(
+                    pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(),
+                    pod.getSpec().getContainers().get(0).getName());
         } else if (at.equals(faults.oomAfter())) {
             exit(pod, 137, "OOMKilled", null);
         } else if (at.equals(faults.failAfter())) {
@@ -352,18 +481,30 @@ public final class NodeSimulator implements AutoCloseable {
             }
             cancelTimers(key(pod));
             update(pod, p -> PodStates.nodeLost(p, now()));
-            executor.schedule(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
-                    .withName(pod.getMetadata().getName()).withGracePeriod(0).delete(), 500, TimeUnit.MILLISECONDS);
+            executor.schedule(
+                    () -> client.pods()
+                            .inNamespace(pod.getMetadata().getNamespace())
+                            .withName(pod.getMetadata().getName())
+                            .withGracePeriod(0)
+                            .delete(),
+                    500,
+                    TimeUnit.MILLISECONDS);
         }
-        executor.schedule(() -> {
-            downNodes.remove(node.name());
-            writeNodeStatus(node, true);
-        }, timing.nodeRecovery().toMillis(), TimeUnit.MILLISECONDS);
+        executor.schedule(
+                () -> {
+                    downNodes.remove(node.name());
+                    writeNodeStatus(node, true);
+                },
+                timing.nodeRecovery().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private Pod update(Pod pod, UnaryOperator<Pod> transition) {
         try {
-            return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).editStatus(transition);
+            return client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .editStatus(transition);
         } catch (KubernetesClientException e) {
             LOG.debug("status of {} not written: {}", key(pod), e.getMessage());
             return null; // the pod was deleted meanwhile
@@ -371,13 +512,16 @@ public final class NodeSimulator implements AutoCloseable {
     }
 
     private void after(Pod pod, Duration delay, Runnable action) {
-        ScheduledFuture<?> future = executor.schedule(() -> {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.warn("simulating {} failed: {}", key(pod), e.getMessage());
-            }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> future = executor.schedule(
+                () -> {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("simulating {} failed: {}", key(pod), e.getMessage());
+                    }
+                },
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
         timers.computeIfAbsent(key(pod), k -> new ArrayList<>()).add(future);
     }
 
@@ -402,7 +546,11 @@ public final class NodeSimulator implements AutoCloseable {
         if (c.getEnv() == null) {
             return null;
         }
-        return c.getEnv().stream().filter(e -> name.equals(e.getName())).map(EnvVar::getValue).findFirst().orElse(null);
+        return c.getEnv().stream()
+                .filter(e -> name.equals(e.getName()))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     public List<NodeSpec> nodes() {

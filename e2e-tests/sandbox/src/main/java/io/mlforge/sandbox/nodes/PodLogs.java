@@ -10,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** What the simulated containers printed, served through pods/log like a kubelet serves it. */
 public final class PodLogs {
-    private record Line(Instant at, String text) {
-    }
+    private record Line(Instant at, String text) {}
 
     private final Map<String, List<Line>> logs = new ConcurrentHashMap<>();
     private final java.util.Set<String> finished = ConcurrentHashMap.newKeySet();
@@ -46,8 +45,14 @@ public final class PodLogs {
      * The log of a container as the kubelet serves it: lines "timestamp text" when {@code timestamps}, from
      * {@code sinceTime} (inclusive, RFC 3339) on, at most {@code limitBytes} bytes. Empty if there is no such pod.
      */
-    public Optional<String> read(String namespace, String pod, String container, String sinceTime, boolean timestamps,
-            Integer limitBytes, Integer tailLines) {
+    public Optional<String> read(
+            String namespace,
+            String pod,
+            String container,
+            String sinceTime,
+            boolean timestamps,
+            Integer limitBytes,
+            Integer tailLines) {
         String name = container == null ? "trainer" : container;
         List<Line> lines = logs.get(key(namespace, pod, name));
         if (lines == null) {
@@ -68,7 +73,8 @@ public final class PodLogs {
         StringBuilder out = new StringBuilder();
         for (Line line : copy) {
             String text = (timestamps ? line.at() + " " : "") + line.text() + "\n";
-            if (limitBytes != null && out.toString().getBytes(StandardCharsets.UTF_8).length + text.length() > limitBytes) {
+            if (limitBytes != null
+                    && out.toString().getBytes(StandardCharsets.UTF_8).length + text.length() > limitBytes) {
                 break;
             }
             out.append(text);

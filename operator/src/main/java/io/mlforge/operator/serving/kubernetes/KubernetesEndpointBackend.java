@@ -1,26 +1,26 @@
 package io.mlforge.operator.serving.kubernetes;
 
-import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
-import io.mlforge.operator.core.EventReason;
-import io.mlforge.operator.core.Outcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
 import io.mlforge.api.v1alpha1.EndpointStatus;
 import io.mlforge.api.v1alpha1.ModelSpec;
 import io.mlforge.api.v1alpha1.Variant;
 import io.mlforge.api.v1alpha1.VariantStatus;
-import io.mlforge.operator.core.ResourceNames;
-import io.mlforge.operator.serving.ServingStatus;
-import io.mlforge.operator.serving.EndpointBackend;
-import io.mlforge.operator.core.Reconciliation;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.mlforge.operator.dataagent.DataAgentSettings;
 import io.mlforge.operator.core.ClusterSettings;
+import io.mlforge.operator.core.EventReason;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
+import io.mlforge.operator.core.ResourceNames;
+import io.mlforge.operator.dataagent.DataAgentSettings;
+import io.mlforge.operator.serving.EndpointBackend;
+import io.mlforge.operator.serving.ServingStatus;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -81,9 +81,13 @@ public class KubernetesEndpointBackend implements EndpointBackend {
     }
 
     @Override
-    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Context<Endpoint> context, Map<String, ModelSpec> models) {
+    public void reconcile(
+            Reconciliation.Scope<Endpoint, EndpointStatus> scope,
+            Context<Endpoint> context,
+            Map<String, ModelSpec> models) {
         List<Deployment> cached = List.copyOf(context.getSecondaryResources(Deployment.class));
-        scope.outcome().requeueAfter(apply(scope.resource(), scope.status(), models, cached, scope.now(), scope.outcome()));
+        scope.outcome()
+                .requeueAfter(apply(scope.resource(), scope.status(), models, cached, scope.now(), scope.outcome()));
     }
 
     /**
@@ -91,10 +95,18 @@ public class KubernetesEndpointBackend implements EndpointBackend {
      * variants that went away); writes compare against the API server's copy, which includes this operator's own
      * latest write (the cache may not yet).
      */
-    private Duration apply(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, List<Deployment> cached, Instant now,
+    private Duration apply(
+            Endpoint endpoint,
+            EndpointStatus status,
+            Map<String, ModelSpec> models,
+            List<Deployment> cached,
+            Instant now,
             Outcome events) {
-        ServingPlanner.Desired desired = ServingPlanner.plan(endpoint, models, new ServingPlanner.Settings(dataAgent.image(),
-                cluster.gpuResourceName(), dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
+        ServingPlanner.Desired desired = ServingPlanner.plan(
+                endpoint,
+                models,
+                new ServingPlanner.Settings(
+                        dataAgent.image(), cluster.gpuResourceName(), dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
         String ns = endpoint.getMetadata().getNamespace();
         String label = ResourceNames.labelValue(endpoint.getMetadata().getName());
         boolean changed = false;
@@ -109,21 +121,41 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         }
         boolean routed = serving.gatewayName().isPresent() && gatewayApiInstalled(now);
         if (routed) {
-            var route = ServingPlanner.httpRoute(endpoint, serving.gatewayName().get(), serving.gatewayNamespace().orElse(null));
+            var route = ServingPlanner.httpRoute(
+                    endpoint,
+                    serving.gatewayName().get(),
+                    serving.gatewayNamespace().orElse(null));
             changed |= applyRoute(route);
         }
-        Set<String> wanted = desired.deployments().stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet());
+        Set<String> wanted = desired.deployments().stream()
+                .map(d -> d.getMetadata().getName())
+                .collect(Collectors.toSet());
         for (Deployment d : cached) {
             if (!wanted.contains(d.getMetadata().getName())) {
                 client.resource(d).delete();
-                client.services().inNamespace(ns).withName(d.getMetadata().getName()).delete();
-                client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(d.getMetadata().getName()).delete();
+                client.services()
+                        .inNamespace(ns)
+                        .withName(d.getMetadata().getName())
+                        .delete();
+                client.autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace(ns)
+                        .withName(d.getMetadata().getName())
+                        .delete();
                 events.normal(EventReason.VARIANT_REMOVED, d.getMetadata().getName() + " removed");
             }
         }
-        Set<String> autoscaled = desired.autoscalers().stream().map(h -> h.getMetadata().getName()).collect(Collectors.toSet());
-        for (HorizontalPodAutoscaler h : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
-                .withLabel(ServingPlanner.ENDPOINT_LABEL, label).list().getItems()) {
+        Set<String> autoscaled = desired.autoscalers().stream()
+                .map(h -> h.getMetadata().getName())
+                .collect(Collectors.toSet());
+        for (HorizontalPodAutoscaler h : client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(ns)
+                .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
+                .list()
+                .getItems()) {
             if (!autoscaled.contains(h.getMetadata().getName())) {
                 client.resource(h).delete();
             }
@@ -132,21 +164,37 @@ public class KubernetesEndpointBackend implements EndpointBackend {
     }
 
     private boolean applyRoute(io.fabric8.kubernetes.api.model.GenericKubernetesResource route) {
-        var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("gateway.networking.k8s.io")
-                .withVersion("v1").withKind("HTTPRoute").withPlural("httproutes").withNamespaced(true).build();
+        var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup("gateway.networking.k8s.io")
+                .withVersion("v1")
+                .withKind("HTTPRoute")
+                .withPlural("httproutes")
+                .withNamespaced(true)
+                .build();
         String hash = ServingPlanner.hash(client.getKubernetesSerialization().asJson(route));
         route.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
-        var resource = client.genericKubernetesResources(context).inNamespace(route.getMetadata().getNamespace()).withName(route.getMetadata().getName());
+        var resource = client.genericKubernetesResources(context)
+                .inNamespace(route.getMetadata().getNamespace())
+                .withName(route.getMetadata().getName());
         var existing = resource.get();
         if (existing == null) {
-            client.genericKubernetesResources(context).inNamespace(route.getMetadata().getNamespace()).resource(route).create();
+            client.genericKubernetesResources(context)
+                    .inNamespace(route.getMetadata().getNamespace())
+                    .resource(route)
+                    .create();
             return true;
         }
-        if (hash.equals(existing.getMetadata().getAnnotations() == null ? null : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
+        if (hash.equals(
+                existing.getMetadata().getAnnotations() == null
+                        ? null
+                        : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
             return false;
         }
         route.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.genericKubernetesResources(context).inNamespace(route.getMetadata().getNamespace()).resource(route).update();
+        client.genericKubernetesResources(context)
+                .inNamespace(route.getMetadata().getNamespace())
+                .resource(route)
+                .update();
         return true;
     }
 
@@ -154,15 +202,23 @@ public class KubernetesEndpointBackend implements EndpointBackend {
     private <T extends HasMetadata> boolean apply(T desired, Class<T> type) {
         String hash = ServingPlanner.hash(client.getKubernetesSerialization().asJson(desired));
         desired.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
-        T existing = client.resources(type).inNamespace(desired.getMetadata().getNamespace()).withName(desired.getMetadata().getName()).get();
+        T existing = client.resources(type)
+                .inNamespace(desired.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName())
+                .get();
         if (existing == null) {
             client.resource(desired).create();
             return true;
         }
-        if (hash.equals(existing.getMetadata().getAnnotations() == null ? null : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
+        if (hash.equals(
+                existing.getMetadata().getAnnotations() == null
+                        ? null
+                        : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
             return false;
         }
-        if (desired instanceof Deployment d && existing instanceof Deployment e && d.getMetadata().getAnnotations().containsKey(ServingPlanner.AUTOSCALED)) {
+        if (desired instanceof Deployment d
+                && existing instanceof Deployment e
+                && d.getMetadata().getAnnotations().containsKey(ServingPlanner.AUTOSCALED)) {
             d.getSpec().setReplicas(e.getSpec().getReplicas()); // the autoscaler owns the replica count
         }
         desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
@@ -170,25 +226,45 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         return true;
     }
 
-    private Duration report(Endpoint endpoint, EndpointStatus status, List<Deployment> cached, boolean changed, boolean routed, Instant now) {
+    private Duration report(
+            Endpoint endpoint,
+            EndpointStatus status,
+            List<Deployment> cached,
+            boolean changed,
+            boolean routed,
+            Instant now) {
         Long generation = endpoint.getMetadata().getGeneration();
         String ns = endpoint.getMetadata().getNamespace();
         List<VariantStatus> variants = new ArrayList<>();
         int readyVariants = 0;
         int totalReady = 0;
         boolean rolling = changed;
-        double weightSum = endpoint.getSpec().variants.stream().mapToDouble(v -> v.weight == null ? 1.0 : v.weight).sum();
+        double weightSum = endpoint.getSpec().variants.stream()
+                .mapToDouble(v -> v.weight == null ? 1.0 : v.weight)
+                .sum();
         for (Variant v : endpoint.getSpec().variants) {
             String name = ServingPlanner.variantName(endpoint, v.name);
-            Deployment d = cached.stream().filter(c -> name.equals(c.getMetadata().getName())).findFirst().orElse(null);
+            Deployment d = cached.stream()
+                    .filter(c -> name.equals(c.getMetadata().getName()))
+                    .findFirst()
+                    .orElse(null);
             VariantStatus s = new VariantStatus();
             s.name = v.name;
             s.desiredWeight = Math.round((v.weight == null ? 1.0 : v.weight) / weightSum * 1000) / 1000.0;
-            s.desiredInstances = d == null || d.getSpec().getReplicas() == null ? v.instanceCount : d.getSpec().getReplicas();
-            s.readyInstances = d == null || d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-            boolean current = d != null && d.getStatus() != null && d.getStatus().getObservedGeneration() != null
+            s.desiredInstances = d == null || d.getSpec().getReplicas() == null
+                    ? v.instanceCount
+                    : d.getSpec().getReplicas();
+            s.readyInstances =
+                    d == null || d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+                            ? 0
+                            : d.getStatus().getReadyReplicas();
+            boolean current = d != null
+                    && d.getStatus() != null
+                    && d.getStatus().getObservedGeneration() != null
                     && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
-                    && (d.getStatus().getUpdatedReplicas() == null || s.desiredInstances == null || d.getStatus().getUpdatedReplicas() >= s.desiredInstances);
+                    && (d.getStatus().getUpdatedReplicas() == null
+                            || s.desiredInstances == null
+                            || d.getStatus().getUpdatedReplicas() >= s.desiredInstances);
             rolling |= !current;
             if (s.readyInstances > 0 && s.desiredInstances != null && s.readyInstances >= s.desiredInstances) {
                 readyVariants++;
@@ -198,7 +274,8 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         }
         for (VariantStatus s : variants) {
             // with an HTTPRoute the gateway splits by the route's weights; without, the Service spreads over ready pods
-            s.currentWeight = routed ? (s.readyInstances > 0 ? s.desiredWeight : 0.0)
+            s.currentWeight = routed
+                    ? (s.readyInstances > 0 ? s.desiredWeight : 0.0)
                     : totalReady == 0 ? 0.0 : Math.round((double) s.readyInstances / totalReady * 1000) / 1000.0;
         }
         status.variants = variants;
@@ -206,11 +283,18 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         String service = ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63);
         status.url = "http://" + service + "." + ns + ".svc:" + ServingPlanner.port(endpoint) + "/invocations";
         boolean allReady = readyVariants == variants.size();
-        EndpointPhase phase = allReady && !rolling ? EndpointPhase.InService
-                : status.phase == null || status.phase == EndpointPhase.Creating ? EndpointPhase.Creating : EndpointPhase.Updating;
+        EndpointPhase phase = allReady && !rolling
+                ? EndpointPhase.InService
+                : status.phase == null || status.phase == EndpointPhase.Creating
+                        ? EndpointPhase.Creating
+                        : EndpointPhase.Updating;
         String message = switch (phase) {
-            case InService -> readyVariants + " of " + variants.size() + " variants ready at " + status.url
-                    + (routed ? "; weighted through HTTPRoute on Gateway " + serving.gatewayName().get() : "");
+            case InService ->
+                readyVariants + " of " + variants.size() + " variants ready at " + status.url
+                        + (routed
+                                ? "; weighted through HTTPRoute on Gateway "
+                                        + serving.gatewayName().get()
+                                : "");
             case Creating -> "waiting for " + (variants.size() - readyVariants) + " variant(s) to become ready";
             default -> "rolling out the new spec; ready pods keep serving";
         };
@@ -223,20 +307,37 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         return RELEASE;
     }
 
-    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.DELETING, "waiting for the serving objects to go",
-            "cannot delete the serving objects yet", "Deployments, Services, autoscalers and routes deleted");
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(
+            EventReason.DELETING,
+            "waiting for the serving objects to go",
+            "cannot delete the serving objects yet",
+            "Deployments, Services, autoscalers and routes deleted");
 
     /** Deletion: the objects are owned by the Endpoint; they are deleted here too (without relying on the garbage collector). */
     @Override
     public boolean release(Endpoint endpoint) {
         String ns = endpoint.getMetadata().getNamespace();
         String label = ResourceNames.labelValue(endpoint.getMetadata().getName());
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
-        client.apps().deployments().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
-        client.services().inNamespace(ns).withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
+        client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(ns)
+                .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
+                .delete();
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
+                .delete();
+        client.services()
+                .inNamespace(ns)
+                .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
+                .delete();
         if (Boolean.TRUE.equals(gatewayApi)) {
-            client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(ns)
-                    .withLabel(ServingPlanner.ENDPOINT_LABEL, label).delete();
+            client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+                    .inNamespace(ns)
+                    .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
+                    .delete();
         }
         return true;
     }

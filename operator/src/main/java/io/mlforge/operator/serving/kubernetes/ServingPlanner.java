@@ -49,18 +49,18 @@ public final class ServingPlanner {
     public static final String MODEL_HASH = "mlforge.io/model-hash";
     /** On Deployments whose replica count a HorizontalPodAutoscaler owns. */
     public static final String AUTOSCALED = "mlforge.io/autoscaled";
+
     static final String MODEL_DIR = "/opt/ml/model";
 
     /** Operator settings the objects depend on. */
-    public record Settings(String dataAgentImage, String gpuResourceName, Optional<String> s3Endpoint, boolean s3PathStyle) {
-    }
+    public record Settings(
+            String dataAgentImage, String gpuResourceName, Optional<String> s3Endpoint, boolean s3PathStyle) {}
 
     /** The desired objects. */
-    public record Desired(List<Deployment> deployments, List<Service> services, List<HorizontalPodAutoscaler> autoscalers) {
-    }
+    public record Desired(
+            List<Deployment> deployments, List<Service> services, List<HorizontalPodAutoscaler> autoscalers) {}
 
-    private ServingPlanner() {
-    }
+    private ServingPlanner() {}
 
     public static String variantName(Endpoint e, String variant) {
         return ResourceNames.truncatedLabel(e.getMetadata().getName() + "-" + variant, 63);
@@ -79,30 +79,75 @@ public final class ServingPlanner {
         for (Variant v : endpoint.getSpec().variants) {
             ModelSpec model = models.get(v.name);
             String name = variantName(endpoint, v.name);
-            Map<String, String> selector = Map.of(ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()), VARIANT_LABEL, v.name);
+            Map<String, String> selector = Map.of(
+                    ENDPOINT_LABEL,
+                    ResourceNames.labelValue(endpoint.getMetadata().getName()),
+                    VARIANT_LABEL,
+                    v.name);
             deployments.add(deployment(endpoint, v, model, name, selector, port, settings));
-            services.add(new ServiceBuilder().withMetadata(meta(endpoint, name, selector)).withNewSpec().withSelector(selector)
-                    .addNewPort().withName("http").withPort(port).withTargetPort(new IntOrString("http")).endPort().endSpec().build());
+            services.add(new ServiceBuilder()
+                    .withMetadata(meta(endpoint, name, selector))
+                    .withNewSpec()
+                    .withSelector(selector)
+                    .addNewPort()
+                    .withName("http")
+                    .withPort(port)
+                    .withTargetPort(new IntOrString("http"))
+                    .endPort()
+                    .endSpec()
+                    .build());
             if (v.autoscaling != null) {
                 var a = v.autoscaling;
-                var hpa = new HorizontalPodAutoscalerBuilder().withMetadata(meta(endpoint, name, selector)).withNewSpec()
-                        .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(name).endScaleTargetRef()
-                        .withMinReplicas(a.minInstances).withMaxReplicas(a.maxInstances)
-                        .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget().withType("Utilization")
-                        .withAverageUtilization(a.targetCpuUtilizationPercent == null ? 70 : a.targetCpuUtilizationPercent).endTarget().endResource().endMetric();
+                var hpa = new HorizontalPodAutoscalerBuilder()
+                        .withMetadata(meta(endpoint, name, selector))
+                        .withNewSpec()
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName(name)
+                        .endScaleTargetRef()
+                        .withMinReplicas(a.minInstances)
+                        .withMaxReplicas(a.maxInstances)
+                        .addNewMetric()
+                        .withType("Resource")
+                        .withNewResource()
+                        .withName("cpu")
+                        .withNewTarget()
+                        .withType("Utilization")
+                        .withAverageUtilization(
+                                a.targetCpuUtilizationPercent == null ? 70 : a.targetCpuUtilizationPercent)
+                        .endTarget()
+                        .endResource()
+                        .endMetric();
                 if (a.scaleInCooldownSeconds != null || a.scaleOutCooldownSeconds != null) {
                     hpa = hpa.withNewBehavior()
-                            .withNewScaleDown().withStabilizationWindowSeconds(a.scaleInCooldownSeconds).endScaleDown()
-                            .withNewScaleUp().withStabilizationWindowSeconds(a.scaleOutCooldownSeconds).endScaleUp()
+                            .withNewScaleDown()
+                            .withStabilizationWindowSeconds(a.scaleInCooldownSeconds)
+                            .endScaleDown()
+                            .withNewScaleUp()
+                            .withStabilizationWindowSeconds(a.scaleOutCooldownSeconds)
+                            .endScaleUp()
                             .endBehavior();
                 }
                 autoscalers.add(hpa.endSpec().build());
             }
         }
-        Map<String, String> all = Map.of(ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()));
-        services.add(new ServiceBuilder().withMetadata(meta(endpoint, ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63), all))
-                .withNewSpec().withSelector(all).addNewPort().withName("http").withPort(port).withTargetPort(new IntOrString("http")).endPort()
-                .endSpec().build());
+        Map<String, String> all = Map.of(
+                ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()));
+        services.add(new ServiceBuilder()
+                .withMetadata(meta(
+                        endpoint,
+                        ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63),
+                        all))
+                .withNewSpec()
+                .withSelector(all)
+                .addNewPort()
+                .withName("http")
+                .withPort(port)
+                .withTargetPort(new IntOrString("http"))
+                .endPort()
+                .endSpec()
+                .build());
         return new Desired(deployments, services, autoscalers);
     }
 
@@ -110,14 +155,19 @@ public final class ServingPlanner {
      * The Gateway API HTTPRoute of an Endpoint: attached to the configured Gateway, all requests to the variants'
      * Services in proportion to the spec's weights (percent, summing to 100).
      */
-    public static io.fabric8.kubernetes.api.model.GenericKubernetesResource httpRoute(Endpoint endpoint, String gatewayName, String gatewayNamespace) {
-        double sum = endpoint.getSpec().variants.stream().mapToDouble(v -> v.weight == null ? 1.0 : v.weight).sum();
+    public static io.fabric8.kubernetes.api.model.GenericKubernetesResource httpRoute(
+            Endpoint endpoint, String gatewayName, String gatewayNamespace) {
+        double sum = endpoint.getSpec().variants.stream()
+                .mapToDouble(v -> v.weight == null ? 1.0 : v.weight)
+                .sum();
         List<Map<String, Object>> backends = new ArrayList<>();
         int assigned = 0;
         List<Variant> variants = endpoint.getSpec().variants;
         for (int i = 0; i < variants.size(); i++) {
             Variant v = variants.get(i);
-            int weight = i == variants.size() - 1 ? 100 - assigned : (int) Math.round((v.weight == null ? 1.0 : v.weight) / sum * 100);
+            int weight = i == variants.size() - 1
+                    ? 100 - assigned
+                    : (int) Math.round((v.weight == null ? 1.0 : v.weight) / sum * 100);
             assigned += weight;
             Map<String, Object> ref = new LinkedHashMap<>();
             ref.put("name", variantName(endpoint, v.name));
@@ -132,24 +182,49 @@ public final class ServingPlanner {
         }
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("parentRefs", List.of(parent));
-        spec.put("rules", List.of(Map.of("matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value",
-                "/" + endpoint.getMetadata().getNamespace() + "/" + endpoint.getMetadata().getName()))),
-                "filters", List.of(Map.of("type", "URLRewrite", "urlRewrite", Map.of("path", Map.of("type", "ReplacePrefixMatch", "replacePrefixMatch", "/")))),
-                "backendRefs", backends)));
+        spec.put(
+                "rules",
+                List.of(Map.of(
+                        "matches",
+                        List.of(Map.of(
+                                "path",
+                                Map.of(
+                                        "type",
+                                        "PathPrefix",
+                                        "value",
+                                        "/" + endpoint.getMetadata().getNamespace() + "/"
+                                                + endpoint.getMetadata().getName()))),
+                        "filters",
+                        List.of(Map.of(
+                                "type",
+                                "URLRewrite",
+                                "urlRewrite",
+                                Map.of("path", Map.of("type", "ReplacePrefixMatch", "replacePrefixMatch", "/")))),
+                        "backendRefs",
+                        backends)));
         var route = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
         route.setApiVersion("gateway.networking.k8s.io/v1");
         route.setKind("HTTPRoute");
-        route.setMetadata(meta(endpoint, ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63),
-                Map.of(ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()))));
+        route.setMetadata(meta(
+                endpoint,
+                ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63),
+                Map.of(
+                        ENDPOINT_LABEL,
+                        ResourceNames.labelValue(endpoint.getMetadata().getName()))));
         route.setAdditionalProperty("spec", spec);
         return route;
     }
 
     /** One serving container of a pod: the model, or a stage of an inference pipeline. */
-    private record Stage(String container, String volume, io.mlforge.api.v1alpha1.ModelSource source, int port) {
-    }
+    private record Stage(String container, String volume, io.mlforge.api.v1alpha1.ModelSource source, int port) {}
 
-    private static Deployment deployment(Endpoint endpoint, Variant v, ModelSpec model, String name, Map<String, String> selector, int port,
+    private static Deployment deployment(
+            Endpoint endpoint,
+            Variant v,
+            ModelSpec model,
+            String name,
+            Map<String, String> selector,
+            int port,
             Settings settings) {
         EndpointKubernetesSettings k = endpoint.getSpec().kubernetes;
         List<Stage> stages = new ArrayList<>();
@@ -157,7 +232,11 @@ public final class ServingPlanner {
         if (pipeline) {
             for (int i = 0; i < model.pipeline.size(); i++) {
                 var c = model.pipeline.get(i);
-                stages.add(new Stage(ResourceNames.truncatedLabel("stage-" + i + "-" + (c.name == null ? "model" : c.name), 63), "model-" + i, c, port + 1 + i));
+                stages.add(new Stage(
+                        ResourceNames.truncatedLabel("stage-" + i + "-" + (c.name == null ? "model" : c.name), 63),
+                        "model-" + i,
+                        c,
+                        port + 1 + i));
             }
         } else {
             stages.add(new Stage("model", "model", model, port));
@@ -167,10 +246,12 @@ public final class ServingPlanner {
         List<Container> containers = new ArrayList<>();
         String health = k == null || k.healthPath == null ? "/ping" : k.healthPath;
         io.fabric8.kubernetes.api.model.ResourceRequirements resources = k != null && k.resources != null
-                ? new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder(k.resources).build() : new io.fabric8.kubernetes.api.model.ResourceRequirements();
+                ? new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder(k.resources).build()
+                : new io.fabric8.kubernetes.api.model.ResourceRequirements();
         if (v.gpusPerInstance != null && v.gpusPerInstance > 0) {
             String gpu = k != null && k.gpuResourceName != null ? k.gpuResourceName : settings.gpuResourceName();
-            Map<String, Quantity> limits = new LinkedHashMap<>(resources.getLimits() == null ? Map.of() : resources.getLimits());
+            Map<String, Quantity> limits =
+                    new LinkedHashMap<>(resources.getLimits() == null ? Map.of() : resources.getLimits());
             limits.put(gpu, new Quantity(Integer.toString(v.gpusPerInstance)));
             resources.setLimits(limits);
         }
@@ -180,52 +261,124 @@ public final class ServingPlanner {
             String dataUri = stage.source().dataUri;
             if (dataUri != null && dataUri.startsWith("pvc://")) {
                 var claim = DataAgent.ClaimPath.parse(dataUri);
-                volumes.add(new VolumeBuilder().withName(stage.volume()).withNewPersistentVolumeClaim().withClaimName(claim.claim()).withReadOnly(true)
-                        .endPersistentVolumeClaim().build());
-                mounts.add(new VolumeMountBuilder().withName(stage.volume()).withMountPath(MODEL_DIR)
-                        .withSubPath(claim.path().isEmpty() ? null : claim.path()).withReadOnly(true).build());
+                volumes.add(new VolumeBuilder()
+                        .withName(stage.volume())
+                        .withNewPersistentVolumeClaim()
+                        .withClaimName(claim.claim())
+                        .withReadOnly(true)
+                        .endPersistentVolumeClaim()
+                        .build());
+                mounts.add(new VolumeMountBuilder()
+                        .withName(stage.volume())
+                        .withMountPath(MODEL_DIR)
+                        .withSubPath(claim.path().isEmpty() ? null : claim.path())
+                        .withReadOnly(true)
+                        .build());
             } else {
-                volumes.add(new VolumeBuilder().withName(stage.volume()).withNewEmptyDir().endEmptyDir().build());
-                mounts.add(new VolumeMountBuilder().withName(stage.volume()).withMountPath(MODEL_DIR).build());
+                volumes.add(new VolumeBuilder()
+                        .withName(stage.volume())
+                        .withNewEmptyDir()
+                        .endEmptyDir()
+                        .build());
+                mounts.add(new VolumeMountBuilder()
+                        .withName(stage.volume())
+                        .withMountPath(MODEL_DIR)
+                        .build());
                 if (dataUri != null) {
-                    init.add(download(pipeline ? "model-download-" + i : "model-download", stage.volume(), dataUri, settings));
+                    init.add(download(
+                            pipeline ? "model-download-" + i : "model-download", stage.volume(), dataUri, settings));
                 }
             }
             List<EnvVar> env = new ArrayList<>();
             new TreeMap<>(stage.source().environment == null ? Map.<String, String>of() : stage.source().environment)
                     .forEach((key, value) -> env.add(env(key, value)));
             env.add(env("SAGEMAKER_BIND_TO_PORT", Integer.toString(stage.port())));
-            ContainerBuilder server = new ContainerBuilder().withName(stage.container()).withImage(stage.source().image).withArgs("serve")
-                    .withEnv(env).withVolumeMounts(mounts).withResources(i == stages.size() - 1 ? resources : null);
+            ContainerBuilder server = new ContainerBuilder()
+                    .withName(stage.container())
+                    .withImage(stage.source().image)
+                    .withArgs("serve")
+                    .withEnv(env)
+                    .withVolumeMounts(mounts)
+                    .withResources(i == stages.size() - 1 ? resources : null);
             if (k != null && k.env != null) {
                 server.addAllToEnv(k.env);
             }
             if (!pipeline) {
-                server.addNewPort().withName("http").withContainerPort(port).endPort()
-                        .withNewReadinessProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
-                        .withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
-                        .withNewStartupProbe().withNewHttpGet().withPath(health).withPort(new IntOrString("http")).endHttpGet()
-                        .withPeriodSeconds(5).withFailureThreshold(Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
+                server.addNewPort()
+                        .withName("http")
+                        .withContainerPort(port)
+                        .endPort()
+                        .withNewReadinessProbe()
+                        .withNewHttpGet()
+                        .withPath(health)
+                        .withPort(new IntOrString("http"))
+                        .endHttpGet()
+                        .withPeriodSeconds(5)
+                        .withFailureThreshold(3)
+                        .endReadinessProbe()
+                        .withNewStartupProbe()
+                        .withNewHttpGet()
+                        .withPath(health)
+                        .withPort(new IntOrString("http"))
+                        .endHttpGet()
+                        .withPeriodSeconds(5)
+                        .withFailureThreshold(
+                                Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
                         .endStartupProbe();
             }
             containers.add(server.build());
         }
         if (pipeline) {
             // the data agent chains the stages as SageMaker's serial inference does; its /ping is every stage's /ping
-            String ports = String.join(",", stages.stream().map(st -> Integer.toString(st.port())).toList());
-            containers.add(0, new ContainerBuilder().withName("pipeline").withImage(settings.dataAgentImage()).withCommand(DataAgent.COMMAND)
-                    .withArgs("pipeline").withEnv(env("MLFORGE_PIPELINE_PORTS", ports), env("MLFORGE_PIPELINE_LISTEN", Integer.toString(port)))
-                    .addNewPort().withName("http").withContainerPort(port).endPort()
-                    .withNewReadinessProbe().withNewHttpGet().withPath("/ping").withPort(new IntOrString("http")).endHttpGet()
-                    .withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
-                    .withNewStartupProbe().withNewHttpGet().withPath("/ping").withPort(new IntOrString("http")).endHttpGet()
-                    .withPeriodSeconds(5).withFailureThreshold(Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
-                    .endStartupProbe()
-                    .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
-                    .addToLimits("memory", new Quantity("512Mi")).endResources()
-                    .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
-                    .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                    .endSecurityContext().build());
+            String ports = String.join(
+                    ",", stages.stream().map(st -> Integer.toString(st.port())).toList());
+            containers.add(
+                    0,
+                    new ContainerBuilder()
+                            .withName("pipeline")
+                            .withImage(settings.dataAgentImage())
+                            .withCommand(DataAgent.COMMAND)
+                            .withArgs("pipeline")
+                            .withEnv(
+                                    env("MLFORGE_PIPELINE_PORTS", ports),
+                                    env("MLFORGE_PIPELINE_LISTEN", Integer.toString(port)))
+                            .addNewPort()
+                            .withName("http")
+                            .withContainerPort(port)
+                            .endPort()
+                            .withNewReadinessProbe()
+                            .withNewHttpGet()
+                            .withPath("/ping")
+                            .withPort(new IntOrString("http"))
+                            .endHttpGet()
+                            .withPeriodSeconds(5)
+                            .withFailureThreshold(3)
+                            .endReadinessProbe()
+                            .withNewStartupProbe()
+                            .withNewHttpGet()
+                            .withPath("/ping")
+                            .withPort(new IntOrString("http"))
+                            .endHttpGet()
+                            .withPeriodSeconds(5)
+                            .withFailureThreshold(
+                                    Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
+                            .endStartupProbe()
+                            .withNewResources()
+                            .addToRequests("cpu", new Quantity("100m"))
+                            .addToRequests("memory", new Quantity("256Mi"))
+                            .addToLimits("memory", new Quantity("512Mi"))
+                            .endResources()
+                            .withNewSecurityContext()
+                            .withRunAsNonRoot(true)
+                            .withAllowPrivilegeEscalation(false)
+                            .withNewCapabilities()
+                            .withDrop("ALL")
+                            .endCapabilities()
+                            .withNewSeccompProfile()
+                            .withType("RuntimeDefault")
+                            .endSeccompProfile()
+                            .endSecurityContext()
+                            .build());
         }
         Map<String, String> podLabels = new LinkedHashMap<>(selector);
         Map<String, String> podAnnotations = new LinkedHashMap<>();
@@ -237,52 +390,107 @@ public final class ServingPlanner {
         }
         StringBuilder content = new StringBuilder();
         for (Stage stage : stages) {
-            content.append(stage.source().image).append('|').append(stage.source().dataUri).append('|')
-                    .append(new TreeMap<>(stage.source().environment == null ? Map.of() : stage.source().environment)).append(';');
+            content.append(stage.source().image)
+                    .append('|')
+                    .append(stage.source().dataUri)
+                    .append('|')
+                    .append(new TreeMap<>(stage.source().environment == null ? Map.of() : stage.source().environment))
+                    .append(';');
         }
         podAnnotations.put(MODEL_HASH, hash(content.toString()));
         int count = v.instanceCount == null ? 1 : v.instanceCount;
         // with autoscaling the initial count is within its bounds; afterwards the HorizontalPodAutoscaler owns it
-        int replicas = v.autoscaling == null ? count : Math.min(v.autoscaling.maxInstances, Math.max(count, v.autoscaling.minInstances));
+        int replicas = v.autoscaling == null
+                ? count
+                : Math.min(v.autoscaling.maxInstances, Math.max(count, v.autoscaling.minInstances));
         ObjectMeta meta = meta(endpoint, name, selector);
         if (v.autoscaling != null) {
             meta.getAnnotations().put(AUTOSCALED, "true");
         }
-        return new DeploymentBuilder().withMetadata(meta).withNewSpec()
+        return new DeploymentBuilder()
+                .withMetadata(meta)
+                .withNewSpec()
                 .withReplicas(replicas)
-                .withNewSelector().withMatchLabels(selector).endSelector()
-                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate().withMaxUnavailable(new IntOrString(0))
-                .withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
-                .withNewTemplate().withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
-                .withNewSpec().withInitContainers(init).withContainers(containers).withVolumes(volumes)
-                .withNodeSelector(k == null ? null : k.nodeSelector).withTolerations(k == null ? null : k.tolerations)
-                .withAffinity(k == null ? null : k.affinity).withPriorityClassName(k == null ? null : k.priorityClassName)
-                .withServiceAccountName(k == null ? null : k.serviceAccountName).withImagePullSecrets(k == null ? null : k.imagePullSecrets)
-                .endSpec().endTemplate().endSpec().build();
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(0))
+                .withMaxSurge(new IntOrString(1))
+                .endRollingUpdate()
+                .endStrategy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(podLabels)
+                .withAnnotations(podAnnotations)
+                .endMetadata()
+                .withNewSpec()
+                .withInitContainers(init)
+                .withContainers(containers)
+                .withVolumes(volumes)
+                .withNodeSelector(k == null ? null : k.nodeSelector)
+                .withTolerations(k == null ? null : k.tolerations)
+                .withAffinity(k == null ? null : k.affinity)
+                .withPriorityClassName(k == null ? null : k.priorityClassName)
+                .withServiceAccountName(k == null ? null : k.serviceAccountName)
+                .withImagePullSecrets(k == null ? null : k.imagePullSecrets)
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     private static Container download(String name, String volume, String dataUri, Settings settings) {
-        List<EnvVar> env = new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
+        List<EnvVar> env =
+                new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
         env.addAll(DataAgent.storageEnvironment(settings.s3Endpoint(), settings.s3PathStyle()));
-        return new ContainerBuilder().withName(name).withImage(settings.dataAgentImage())
-                .withCommand(DataAgent.COMMAND).withArgs("model").withEnv(env)
-                .withVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(MODEL_DIR).build())
-                .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
-                .addToLimits("memory", new Quantity("512Mi")).endResources()
+        return new ContainerBuilder()
+                .withName(name)
+                .withImage(settings.dataAgentImage())
+                .withCommand(DataAgent.COMMAND)
+                .withArgs("model")
+                .withEnv(env)
+                .withVolumeMounts(new VolumeMountBuilder()
+                        .withName(volume)
+                        .withMountPath(MODEL_DIR)
+                        .build())
+                .withNewResources()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("memory", new Quantity("512Mi"))
+                .endResources()
                 .withTerminationMessagePolicy("File")
-                .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
-                .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                .endSecurityContext().build();
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .build();
     }
 
     private static ObjectMeta meta(Endpoint endpoint, String name, Map<String, String> labels) {
         Map<String, String> all = new LinkedHashMap<>(labels);
         all.put("app.kubernetes.io/managed-by", "mlforge-operator");
-        return new ObjectMetaBuilder().withName(name).withNamespace(endpoint.getMetadata().getNamespace()).withLabels(all)
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(endpoint.getMetadata().getNamespace())
+                .withLabels(all)
                 .withAnnotations(new LinkedHashMap<>())
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(endpoint.getApiVersion()).withKind(endpoint.getKind())
-                        .withName(endpoint.getMetadata().getName()).withUid(endpoint.getMetadata().getUid()).withController(true)
-                        .withBlockOwnerDeletion(true).build())
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(endpoint.getApiVersion())
+                        .withKind(endpoint.getKind())
+                        .withName(endpoint.getMetadata().getName())
+                        .withUid(endpoint.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build())
                 .build();
     }
 
@@ -292,7 +500,9 @@ public final class ServingPlanner {
 
     static String hash(String content) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 12);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -20,11 +20,10 @@ import software.amazon.awssdk.services.applicationautoscaling.model.TargetTracki
  */
 public final class EndpointAutoscalingPlan {
     /** What one variant needs. */
-    public record VariantScaling(String resourceId, RegisterScalableTargetRequest target, PutScalingPolicyRequest policy) {
-    }
+    public record VariantScaling(
+            String resourceId, RegisterScalableTargetRequest target, PutScalingPolicyRequest policy) {}
 
-    private EndpointAutoscalingPlan() {
-    }
+    private EndpointAutoscalingPlan() {}
 
     public static String resourceId(String endpointName, String variant) {
         return "endpoint/" + endpointName + "/variant/" + variant;
@@ -37,17 +36,27 @@ public final class EndpointAutoscalingPlan {
                 continue;
             }
             String resourceId = resourceId(endpointName, v.name);
-            RegisterScalableTargetRequest target = RegisterScalableTargetRequest.builder().serviceNamespace(ServiceNamespace.SAGEMAKER)
-                    .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
-                    .minCapacity(v.autoscaling.minInstances).maxCapacity(v.autoscaling.maxInstances).build();
-            PutScalingPolicyRequest policy = PutScalingPolicyRequest.builder().policyName(endpointName + "-" + v.name + "-invocations")
-                    .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
-                    .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).policyType(PolicyType.TARGET_TRACKING_SCALING)
+            RegisterScalableTargetRequest target = RegisterScalableTargetRequest.builder()
+                    .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                    .resourceId(resourceId)
+                    .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+                    .minCapacity(v.autoscaling.minInstances)
+                    .maxCapacity(v.autoscaling.maxInstances)
+                    .build();
+            PutScalingPolicyRequest policy = PutScalingPolicyRequest.builder()
+                    .policyName(endpointName + "-" + v.name + "-invocations")
+                    .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                    .resourceId(resourceId)
+                    .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+                    .policyType(PolicyType.TARGET_TRACKING_SCALING)
                     .targetTrackingScalingPolicyConfiguration(TargetTrackingScalingPolicyConfiguration.builder()
                             .targetValue(v.autoscaling.targetInvocationsPerInstance)
                             .predefinedMetricSpecification(PredefinedMetricSpecification.builder()
-                                    .predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE).build())
-                            .scaleInCooldown(v.autoscaling.scaleInCooldownSeconds).scaleOutCooldown(v.autoscaling.scaleOutCooldownSeconds).build())
+                                    .predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE)
+                                    .build())
+                            .scaleInCooldown(v.autoscaling.scaleInCooldownSeconds)
+                            .scaleOutCooldown(v.autoscaling.scaleOutCooldownSeconds)
+                            .build())
                     .build();
             result.add(new VariantScaling(resourceId, target, policy));
         }

@@ -1,13 +1,6 @@
 package io.mlforge.operator.serving.sagemaker;
 
-import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
-import io.mlforge.operator.core.EventReason;
-import io.mlforge.operator.core.Outcome;
-import io.mlforge.operator.core.Reconciliation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.mlforge.operator.serving.EndpointBackend;
-import io.mlforge.operator.serving.ServingStatus;
-import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
@@ -16,16 +9,21 @@ import io.mlforge.api.v1alpha1.FailedUpdate;
 import io.mlforge.api.v1alpha1.ModelSpec;
 import io.mlforge.api.v1alpha1.ResourceDeletionPolicy;
 import io.mlforge.api.v1alpha1.SageMakerEndpointStatus;
-import io.mlforge.api.v1alpha1.VariantStatus;
-import io.mlforge.operator.core.Conditions;
-import io.mlforge.operator.core.Timestamps;
-import io.mlforge.operator.aws.AwsCallFailures;
-import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.api.v1alpha1.Variant;
+import io.mlforge.api.v1alpha1.VariantStatus;
 import io.mlforge.operator.aws.ApplicationAutoScalingService;
+import io.mlforge.operator.aws.AwsCallFailures;
 import io.mlforge.operator.aws.SageMakerHostingService;
 import io.mlforge.operator.aws.SageMakerSettings;
 import io.mlforge.operator.aws.SageMakerTarget;
+import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.EventReason;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
+import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.serving.EndpointBackend;
+import io.mlforge.operator.serving.ServingStatus;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -38,7 +36,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
 
@@ -75,17 +72,22 @@ public class SageMakerEndpointBackend implements EndpointBackend {
     }
 
     @Override
-    public void reconcile(Reconciliation.Scope<Endpoint, EndpointStatus> scope, Context<Endpoint> context, Map<String, ModelSpec> models) {
+    public void reconcile(
+            Reconciliation.Scope<Endpoint, EndpointStatus> scope,
+            Context<Endpoint> context,
+            Map<String, ModelSpec> models) {
         reconcile(scope.resource(), scope.status(), models, scope.now(), scope.outcome());
     }
 
     /** One step: changes {@code status}; the outcome holds its Events and when to look again. */
-    public Outcome reconcile(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome outcome) {
+    public Outcome reconcile(
+            Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome outcome) {
         outcome.requeueAfter(step(endpoint, status, models, now, outcome));
         return outcome;
     }
 
-    private Duration step(Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome events) {
+    private Duration step(
+            Endpoint endpoint, EndpointStatus status, Map<String, ModelSpec> models, Instant now, Outcome events) {
         Long generation = endpoint.getMetadata().getGeneration();
         SageMakerTarget target = target(endpoint);
         SageMakerEndpointPlan.Plan plan = SageMakerEndpointPlan.plan(endpoint, models);
@@ -94,9 +96,15 @@ public class SageMakerEndpointBackend implements EndpointBackend {
             status.sagemaker = new SageMakerEndpointStatus();
             status.sagemaker.endpointName = plan.endpointName();
             status.sagemaker.region = target.region();
-            status.sagemaker.invocationUrl = "https://runtime.sagemaker." + target.region() + ".amazonaws.com/endpoints/" + plan.endpointName()
-                    + "/invocations";
-            phase(status, EndpointPhase.Creating, "Creating", "creating SageMaker endpoint " + plan.endpointName(), generation, now);
+            status.sagemaker.invocationUrl = "https://runtime.sagemaker." + target.region()
+                    + ".amazonaws.com/endpoints/" + plan.endpointName() + "/invocations";
+            phase(
+                    status,
+                    EndpointPhase.Creating,
+                    "Creating",
+                    "creating SageMaker endpoint " + plan.endpointName(),
+                    generation,
+                    now);
             return Duration.ZERO; // the name is recorded before anything is created
         }
         SageMakerEndpointStatus sm = status.sagemaker;
@@ -114,17 +122,32 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                 if (!AwsCallFailures.rejected(e)) {
                     throw e;
                 }
-                failed(status, planned, "SageMaker rejected the request: " + AwsCallFailures.errorMessage(e), generation, now, events);
+                failed(
+                        status,
+                        planned,
+                        "SageMaker rejected the request: " + AwsCallFailures.errorMessage(e),
+                        generation,
+                        now,
+                        events);
                 phase(status, EndpointPhase.Failed, "Rejected", status.failedUpdate.message, generation, now);
                 return STABLE_MAX;
             }
             if (sm.endpointArn != null) {
-                events.warning(EventReason.DRIFT_REPAIRED, "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again");
+                events.warning(
+                        EventReason.DRIFT_REPAIRED,
+                        "SageMaker endpoint " + sm.endpointName + " was deleted outside MLForge; creating it again");
             }
-            sm.endpointArn = service.createEndpoint(target, sm.endpointName, planned, plan.endpointConfig().tags());
+            sm.endpointArn = service.createEndpoint(
+                    target, sm.endpointName, planned, plan.endpointConfig().tags());
             sm.pendingEndpointConfigName = planned;
             sm.endpointStatus = "Creating";
-            phase(status, EndpointPhase.Creating, "Creating", "SageMaker is creating endpoint " + sm.endpointName + " with " + planned, generation, now);
+            phase(
+                    status,
+                    EndpointPhase.Creating,
+                    "Creating",
+                    "SageMaker is creating endpoint " + sm.endpointName + " with " + planned,
+                    generation,
+                    now);
             return settings.minPollInterval();
         }
         DescribeEndpointResponse d = described.get();
@@ -139,8 +162,16 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                     case "Deleting" -> EndpointPhase.Deleting;
                     default -> EndpointPhase.Updating;
                 };
-                phase(status, phase, sm.endpointStatus, "SageMaker endpoint " + sm.endpointName + " is " + sm.endpointStatus
-                        + (sm.pendingEndpointConfigName == null ? "" : " (to " + sm.pendingEndpointConfigName + ")"), generation, now);
+                phase(
+                        status,
+                        phase,
+                        sm.endpointStatus,
+                        "SageMaker endpoint " + sm.endpointName + " is " + sm.endpointStatus
+                                + (sm.pendingEndpointConfigName == null
+                                        ? ""
+                                        : " (to " + sm.pendingEndpointConfigName + ")"),
+                        generation,
+                        now);
                 return settings.minPollInterval();
             }
             case "Failed" -> {
@@ -148,12 +179,23 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                 if (!planned.equals(d.endpointConfigName()) && !failedBefore) {
                     // a failed endpoint cannot be updated: delete it, the next step creates it with the new config
                     service.deleteEndpoint(target, sm.endpointName);
-                    phase(status, EndpointPhase.Deleting, "RecreatingFailedEndpoint", "deleting failed endpoint " + sm.endpointName
-                            + " to create it with " + planned, generation, now);
+                    phase(
+                            status,
+                            EndpointPhase.Deleting,
+                            "RecreatingFailedEndpoint",
+                            "deleting failed endpoint " + sm.endpointName + " to create it with " + planned,
+                            generation,
+                            now);
                     return settings.minPollInterval();
                 }
                 failed(status, d.endpointConfigName(), reason, generation, now, events);
-                phase(status, EndpointPhase.Failed, "EndpointFailed", "SageMaker endpoint " + sm.endpointName + " failed: " + reason, generation, now);
+                phase(
+                        status,
+                        EndpointPhase.Failed,
+                        "EndpointFailed",
+                        "SageMaker endpoint " + sm.endpointName + " failed: " + reason,
+                        generation,
+                        now);
                 return STABLE_MAX;
             }
             default -> {
@@ -173,18 +215,28 @@ public class SageMakerEndpointBackend implements EndpointBackend {
             sm.pendingEndpointConfigName = null;
             status.lastUpdateTime = Timestamps.format(now);
             status.failedUpdate = null;
-            status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.False, "UpdateSucceeded",
-                    serving + " is in service", generation, now);
+            status.conditions = Conditions.set(
+                    status.conditions,
+                    EndpointStatus.UPDATE_FAILED,
+                    ConditionStatus.False,
+                    "UpdateSucceeded",
+                    serving + " is in service",
+                    generation,
+                    now);
             if (previous != null && !previous.equals(serving)) {
                 collect(target, previous, sm.modelNames, plan);
-                events.normal(EventReason.UPDATED, "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; "
-                        + previous + " deleted");
+                events.normal(
+                        EventReason.UPDATED,
+                        "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; " + previous
+                                + " deleted");
             }
         }
         if (!planned.equals(serving) && !(failedUpdateIs(status, planned))) {
             if (previous != null && !Objects.equals(previous, serving) && pending == null) {
-                events.warning(EventReason.DRIFT_REPAIRED, "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
-                        + " outside MLForge; rolling it back to the spec");
+                events.warning(
+                        EventReason.DRIFT_REPAIRED,
+                        "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
+                                + " outside MLForge; rolling it back to the spec");
             }
             try {
                 ensureConfig(target, plan, sm);
@@ -194,25 +246,53 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                     throw e;
                 }
                 // the previous config keeps serving; this spec is not retried until it changes
-                failed(status, planned, "SageMaker rejected the request: " + AwsCallFailures.errorMessage(e), generation, now, events);
-                phase(status, EndpointPhase.InService, "UpdateFailed", "in service with " + serving + "; " + status.failedUpdate.message,
-                        generation, now);
+                failed(
+                        status,
+                        planned,
+                        "SageMaker rejected the request: " + AwsCallFailures.errorMessage(e),
+                        generation,
+                        now,
+                        events);
+                phase(
+                        status,
+                        EndpointPhase.InService,
+                        "UpdateFailed",
+                        "in service with " + serving + "; " + status.failedUpdate.message,
+                        generation,
+                        now);
                 return STABLE_MAX;
             }
             sm.pendingEndpointConfigName = planned;
             intervals.remove(endpoint.getMetadata().getUid());
-            phase(status, EndpointPhase.Updating, "Updating", "rolling SageMaker endpoint " + sm.endpointName + " from " + serving + " to "
-                    + planned + " (" + (endpoint.getSpec().deployment == null || endpoint.getSpec().deployment.strategy == null ? "AllAtOnce"
-                    : endpoint.getSpec().deployment.strategy) + ")", generation, now);
+            phase(
+                    status,
+                    EndpointPhase.Updating,
+                    "Updating",
+                    "rolling SageMaker endpoint " + sm.endpointName + " from " + serving + " to "
+                            + planned + " ("
+                            + (endpoint.getSpec().deployment == null || endpoint.getSpec().deployment.strategy == null
+                                    ? "AllAtOnce"
+                                    : endpoint.getSpec().deployment.strategy)
+                            + ")",
+                    generation,
+                    now);
             events.normal(EventReason.UPDATING, "UpdateEndpoint " + sm.endpointName + " to " + planned);
             return settings.minPollInterval();
         }
         sm.modelNames = plan.modelNameByVariant().values().stream().distinct().toList();
         status.servingSpecHash = hashOf(serving);
         scale(endpoint, target, sm.endpointName, events);
-        String message = status.failedUpdate != null ? "in service with " + serving + "; the update to spec " + status.failedUpdate.specHash
-                + " failed and is not retried until the spec changes" : "in service with " + serving;
-        phase(status, EndpointPhase.InService, status.failedUpdate != null ? "UpdateFailed" : "InService", message, generation, now);
+        String message = status.failedUpdate != null
+                ? "in service with " + serving + "; the update to spec " + status.failedUpdate.specHash
+                        + " failed and is not retried until the spec changes"
+                : "in service with " + serving;
+        phase(
+                status,
+                EndpointPhase.InService,
+                status.failedUpdate != null ? "UpdateFailed" : "InService",
+                message,
+                generation,
+                now);
         Duration last = intervals.getOrDefault(endpoint.getMetadata().getUid(), settings.minPollInterval());
         Duration next = Duration.ofMillis(Math.min(STABLE_MAX.toMillis(), last.toMillis() * 2));
         intervals.put(endpoint.getMetadata().getUid(), next);
@@ -225,7 +305,10 @@ public class SageMakerEndpointBackend implements EndpointBackend {
      */
     private void scale(Endpoint endpoint, SageMakerTarget target, String endpointName, Outcome events) {
         List<EndpointAutoscalingPlan.VariantScaling> plan = EndpointAutoscalingPlan.plan(endpoint, endpointName);
-        String key = plan.stream().map(v -> v.target().toString() + v.policy().toString()).toList().toString();
+        String key = plan.stream()
+                .map(v -> v.target().toString() + v.policy().toString())
+                .toList()
+                .toString();
         String uid = endpoint.getMetadata().getUid();
         String previous = appliedScaling.get(uid);
         if (key.equals(previous)) {
@@ -247,7 +330,8 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         }
         appliedScaling.put(uid, key);
         if (!plan.isEmpty()) {
-            events.normal(EventReason.AUTOSCALING_APPLIED, plan.size() + " variant(s) scale on invocations per instance");
+            events.normal(
+                    EventReason.AUTOSCALING_APPLIED, plan.size() + " variant(s) scale on invocations per instance");
         }
     }
 
@@ -260,7 +344,8 @@ public class SageMakerEndpointBackend implements EndpointBackend {
     }
 
     /** Deletes the config no longer in service and the models it used that the plan no longer uses. */
-    private void collect(SageMakerTarget target, String oldConfig, List<String> oldModels, SageMakerEndpointPlan.Plan plan) {
+    private void collect(
+            SageMakerTarget target, String oldConfig, List<String> oldModels, SageMakerEndpointPlan.Plan plan) {
         service.deleteEndpointConfig(target, oldConfig);
         Set<String> inUse = new HashSet<>(plan.modelNameByVariant().values());
         for (String m : oldModels == null ? List.<String>of() : oldModels) {
@@ -279,18 +364,26 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         return status.failedUpdate != null && hashOf(configName).equals(status.failedUpdate.specHash);
     }
 
-    private static void failed(EndpointStatus status, String config, String reason, Long generation, Instant now, Outcome events) {
+    private static void failed(
+            EndpointStatus status, String config, String reason, Long generation, Instant now, Outcome events) {
         boolean known = failedUpdateIs(status, config);
         FailedUpdate f = new FailedUpdate();
         f.specHash = hashOf(config);
         f.generation = generation;
         f.reason = reason == null ? "SageMaker did not put the new configuration in service" : reason;
         f.time = known ? status.failedUpdate.time : Timestamps.format(now);
-        String message = "the update to " + config + " (generation " + generation + ") failed; the previous version keeps serving: " + f.reason;
+        String message = "the update to " + config + " (generation " + generation
+                + ") failed; the previous version keeps serving: " + f.reason;
         f.message = message;
         status.failedUpdate = f;
-        status.conditions = Conditions.set(status.conditions, EndpointStatus.UPDATE_FAILED, ConditionStatus.True, "UpdateRolledBack", message,
-                generation, now);
+        status.conditions = Conditions.set(
+                status.conditions,
+                EndpointStatus.UPDATE_FAILED,
+                ConditionStatus.True,
+                "UpdateRolledBack",
+                message,
+                generation,
+                now);
         if (!known) {
             events.warning(EventReason.UPDATE_FAILED, message);
         }
@@ -306,11 +399,16 @@ public class SageMakerEndpointBackend implements EndpointBackend {
             VariantStatus s = new VariantStatus();
             s.name = v.variantName();
             // SageMaker's weights are floats: 0.8f is reported as 0.8, not 0.800000011920929
-            s.currentWeight = v.currentWeight() == null ? null : Double.parseDouble(v.currentWeight().toString());
-            s.desiredWeight = v.desiredWeight() == null ? null : Double.parseDouble(v.desiredWeight().toString());
+            s.currentWeight = v.currentWeight() == null
+                    ? null
+                    : Double.parseDouble(v.currentWeight().toString());
+            s.desiredWeight = v.desiredWeight() == null
+                    ? null
+                    : Double.parseDouble(v.desiredWeight().toString());
             s.readyInstances = v.currentInstanceCount();
             s.desiredInstances = v.desiredInstanceCount();
-            if (v.currentServerlessConfig() != null || (v.currentInstanceCount() != null && v.currentInstanceCount() > 0)) {
+            if (v.currentServerlessConfig() != null
+                    || (v.currentInstanceCount() != null && v.currentInstanceCount() > 0)) {
                 ready++;
             }
             variants.add(s);
@@ -319,7 +417,8 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         status.readyVariants = ready + "/" + endpoint.getSpec().variants.size();
     }
 
-    static void phase(EndpointStatus status, EndpointPhase phase, String reason, String message, Long generation, Instant now) {
+    static void phase(
+            EndpointStatus status, EndpointPhase phase, String reason, String message, Long generation, Instant now) {
         ServingStatus.phase(status, phase, reason, message, generation, now);
     }
 
@@ -328,8 +427,10 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         return RELEASE;
     }
 
-    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.DELETING,
-            "waiting for SageMaker to delete the endpoint before its config and models", "cannot delete the SageMaker endpoint yet",
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(
+            EventReason.DELETING,
+            "waiting for SageMaker to delete the endpoint before its config and models",
+            "cannot delete the SageMaker endpoint yet",
             "SageMaker endpoint, config and models deleted or retained (deletionPolicy)");
 
     /**
@@ -340,7 +441,9 @@ public class SageMakerEndpointBackend implements EndpointBackend {
     public boolean release(Endpoint endpoint) {
         EndpointStatus status = endpoint.getStatus();
         intervals.remove(endpoint.getMetadata().getUid());
-        if (status == null || status.sagemaker == null || status.sagemaker.endpointName == null
+        if (status == null
+                || status.sagemaker == null
+                || status.sagemaker.endpointName == null
                 || endpoint.getSpec().deletionPolicy == ResourceDeletionPolicy.Retain) {
             return true;
         }

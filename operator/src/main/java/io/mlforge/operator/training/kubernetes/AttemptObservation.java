@@ -10,10 +10,21 @@ package io.mlforge.operator.training.kubernetes;
  * @param unschedulable      a pod has not been scheduled for longer than the configured time
  * @param modelArtifacts     where rank 0's data agent uploaded the model (state SUCCEEDED), or null
  */
-public record AttemptObservation(State state, Failure failure, String trainerStartedAt, String detail,
-        boolean unschedulable, String modelArtifacts) {
+public record AttemptObservation(
+        State state,
+        Failure failure,
+        String trainerStartedAt,
+        String detail,
+        boolean unschedulable,
+        String modelArtifacts) {
 
-    public enum State { PENDING, STARTING, RUNNING, SUCCEEDED, FAILED }
+    public enum State {
+        PENDING,
+        STARTING,
+        RUNNING,
+        SUCCEEDED,
+        FAILED
+    }
 
     /**
      * @param infrastructure the cause lies outside the training code (eviction, preemption, node loss): a new attempt may help
@@ -23,8 +34,8 @@ public record AttemptObservation(State state, Failure failure, String trainerSta
      * @param exitCode       the trainer's exit code, if it exited
      * @param pod            the pod that failed first
      */
-    public record Failure(boolean infrastructure, boolean retryable, String reason, String message, Integer exitCode, String pod) {
-    }
+    public record Failure(
+            boolean infrastructure, boolean retryable, String reason, String message, Integer exitCode, String pod) {}
 
     static AttemptObservation of(State state, String startedAt, String detail, boolean unschedulable) {
         return new AttemptObservation(state, null, startedAt, detail, unschedulable, null);

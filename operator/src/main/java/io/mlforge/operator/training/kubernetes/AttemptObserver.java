@@ -27,8 +27,13 @@ public final class AttemptObserver {
     /** Waiting reasons that never resolve by themselves. */
     private static final Set<String> HOPELESS = Set.of("InvalidImageName", "ErrImageNeverPull");
     /** Waiting reasons that may resolve (a registry comes back, a Secret is created) but fail the attempt after a while. */
-    private static final Set<String> STUCK = Set.of("ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
-            "CreateContainerError", "RunContainerError");
+    private static final Set<String> STUCK = Set.of(
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "CreateContainerConfigError",
+            "CreateContainerError",
+            "RunContainerError");
+
     private static final Map<String, String> DISRUPTION_REASONS = Map.of(
             "PreemptionByScheduler", "Preempted",
             "PreemptionByKubeScheduler", "Preempted",
@@ -37,8 +42,17 @@ public final class AttemptObserver {
             "EvictionByEvictionAPI", "Evicted",
             "TerminationByKubelet", "Evicted");
     /** Pod failure reasons set by the kubelet or node lifecycle, outside the training code. */
-    private static final Set<String> NODE_REASONS = Set.of("Evicted", "NodeLost", "Shutdown", "NodeShutdown", "Terminated",
-            "UnexpectedAdmissionError", "NodeAffinity", "OutOfcpu", "OutOfmemory", "OutOfpods");
+    private static final Set<String> NODE_REASONS = Set.of(
+            "Evicted",
+            "NodeLost",
+            "Shutdown",
+            "NodeShutdown",
+            "Terminated",
+            "UnexpectedAdmissionError",
+            "NodeAffinity",
+            "OutOfcpu",
+            "OutOfmemory",
+            "OutOfpods");
 
     private final Duration unschedulableAfter;
     private final Duration stuckContainerTimeout;
@@ -55,12 +69,23 @@ public final class AttemptObserver {
      * @param now            the current time
      */
     public AttemptObservation observe(List<Pod> pods, int expectedPods, List<Integer> retryExitCodes, Instant now) {
-        List<Pod> ordered = pods.stream().sorted(Comparator.comparingInt(AttemptObserver::index)).toList();
+        List<Pod> ordered = pods.stream()
+                .sorted(Comparator.comparingInt(AttemptObserver::index))
+                .toList();
         if (ordered.size() < expectedPods) {
             List<Integer> present = ordered.stream().map(AttemptObserver::index).toList();
-            int missing = Stream.iterate(0, i -> i + 1).limit(expectedPods).filter(i -> !present.contains(i)).findFirst().orElse(0);
-            return AttemptObservation.failed(new Failure(true, true, "PodLost",
-                    "pod of host algo-" + (missing + 1) + " is gone (deleted, or lost with its node)", null, null));
+            int missing = Stream.iterate(0, i -> i + 1)
+                    .limit(expectedPods)
+                    .filter(i -> !present.contains(i))
+                    .findFirst()
+                    .orElse(0);
+            return AttemptObservation.failed(new Failure(
+                    true,
+                    true,
+                    "PodLost",
+                    "pod of host algo-" + (missing + 1) + " is gone (deleted, or lost with its node)",
+                    null,
+                    null));
         }
         for (Pod pod : ordered) {
             Optional<Failure> failure = failure(pod, retryExitCodes, now);
@@ -68,32 +93,47 @@ public final class AttemptObserver {
                 return AttemptObservation.failed(failure.get());
             }
         }
-        if (ordered.stream().allMatch(p -> "Succeeded".equals(p.getStatus() == null ? null : p.getStatus().getPhase()))) {
+        if (ordered.stream()
+                .allMatch(p -> "Succeeded"
+                        .equals(p.getStatus() == null ? null : p.getStatus().getPhase()))) {
             return succeeded(ordered.get(0));
         }
         boolean unschedulable = false;
         String detail = null;
         for (Pod pod : ordered) {
             PodCondition scheduled = condition(pod, "PodScheduled");
-            if (scheduled != null && "False".equals(scheduled.getStatus()) && "Unschedulable".equals(scheduled.getReason())) {
+            if (scheduled != null
+                    && "False".equals(scheduled.getStatus())
+                    && "Unschedulable".equals(scheduled.getReason())) {
                 detail = "Unschedulable: " + scheduled.getMessage();
                 unschedulable |= age(pod, now).compareTo(unschedulableAfter) >= 0;
             }
             Optional<ContainerStatus> waiting = allStatuses(pod)
-                    .filter(s -> s.getState() != null && s.getState().getWaiting() != null && s.getState().getWaiting().getReason() != null
-                            && !"PodInitializing".equals(s.getState().getWaiting().getReason())
-                            && !"ContainerCreating".equals(s.getState().getWaiting().getReason()))
+                    .filter(s -> s.getState() != null
+                            && s.getState().getWaiting() != null
+                            && s.getState().getWaiting().getReason() != null
+                            && !"PodInitializing"
+                                    .equals(s.getState().getWaiting().getReason())
+                            && !"ContainerCreating"
+                                    .equals(s.getState().getWaiting().getReason()))
                     .findFirst();
             if (waiting.isPresent() && detail == null) {
                 ContainerStateWaiting w = waiting.get().getState().getWaiting();
                 detail = w.getReason() + ": " + (w.getMessage() == null ? "" : w.getMessage());
             }
         }
-        boolean allRunning = ordered.stream().allMatch(p -> trainer(p).map(s -> s.getState() != null
-                && (s.getState().getRunning() != null || s.getState().getTerminated() != null)).orElse(false));
-        String startedAt = trainer(ordered.get(0)).map(s -> s.getState() != null && s.getState().getRunning() != null
-                ? s.getState().getRunning().getStartedAt()
-                : s.getState() != null && s.getState().getTerminated() != null ? s.getState().getTerminated().getStartedAt() : null)
+        boolean allRunning = ordered.stream()
+                .allMatch(p -> trainer(p)
+                        .map(s -> s.getState() != null
+                                && (s.getState().getRunning() != null
+                                        || s.getState().getTerminated() != null))
+                        .orElse(false));
+        String startedAt = trainer(ordered.get(0))
+                .map(s -> s.getState() != null && s.getState().getRunning() != null
+                        ? s.getState().getRunning().getStartedAt()
+                        : s.getState() != null && s.getState().getTerminated() != null
+                                ? s.getState().getTerminated().getStartedAt()
+                                : null)
                 .orElse(null);
         if (allRunning) {
             return AttemptObservation.of(State.RUNNING, startedAt, null, false);
@@ -111,33 +151,57 @@ public final class AttemptObserver {
         PodCondition disruption = condition(pod, "DisruptionTarget");
         if (disruption != null && "True".equals(disruption.getStatus())) {
             String reason = DISRUPTION_REASONS.getOrDefault(disruption.getReason(), "Disrupted");
-            return Optional.of(new Failure(true, true, reason, "pod " + name + ": " + orEmpty(disruption.getMessage()), null, name));
+            return Optional.of(new Failure(
+                    true, true, reason, "pod " + name + ": " + orEmpty(disruption.getMessage()), null, name));
         }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            return Optional.of(new Failure(true, true, "PodDeleted", "pod " + name + " is being deleted by someone else", null, name));
+            return Optional.of(new Failure(
+                    true, true, "PodDeleted", "pod " + name + " is being deleted by someone else", null, name));
         }
         String podReason = pod.getStatus() == null ? null : pod.getStatus().getReason();
         if ("Failed".equals(phase) && podReason != null && NODE_REASONS.contains(podReason)) {
-            String reason = podReason.startsWith("OutOf") || podReason.equals("UnexpectedAdmissionError") ? "NodeAdmission" : podReason;
-            return Optional.of(new Failure(true, true, reason, "pod " + name + ": " + orEmpty(pod.getStatus().getMessage()), null, name));
+            String reason = podReason.startsWith("OutOf") || podReason.equals("UnexpectedAdmissionError")
+                    ? "NodeAdmission"
+                    : podReason;
+            return Optional.of(new Failure(
+                    true,
+                    true,
+                    reason,
+                    "pod " + name + ": " + orEmpty(pod.getStatus().getMessage()),
+                    null,
+                    name));
         }
-        Optional<ContainerStatus> prepare = status(pod.getStatus() == null ? null : pod.getStatus().getInitContainerStatuses(), TrainingLabels.PREPARE);
-        if (prepare.isPresent() && terminatedWith(prepare.get()).filter(t -> t.getExitCode() != null && t.getExitCode() != 0).isPresent()) {
+        Optional<ContainerStatus> prepare = status(
+                pod.getStatus() == null ? null : pod.getStatus().getInitContainerStatuses(), TrainingLabels.PREPARE);
+        if (prepare.isPresent()
+                && terminatedWith(prepare.get())
+                        .filter(t -> t.getExitCode() != null && t.getExitCode() != 0)
+                        .isPresent()) {
             ContainerStateTerminated t = prepare.get().getState().getTerminated();
-            return Optional.of(new Failure(false, false, "DataPreparationFailed",
-                    "pod " + name + ": preparing /opt/ml failed: " + agentError(t.getMessage()), t.getExitCode(), name));
+            return Optional.of(new Failure(
+                    false,
+                    false,
+                    "DataPreparationFailed",
+                    "pod " + name + ": preparing /opt/ml failed: " + agentError(t.getMessage()),
+                    t.getExitCode(),
+                    name));
         }
         Optional<ContainerStatus> trainer = trainer(pod);
         if (trainer.isPresent()) {
             Optional<ContainerStateTerminated> terminated = terminatedWith(trainer.get());
-            if (terminated.isPresent() && terminated.get().getExitCode() != null && terminated.get().getExitCode() != 0) {
+            if (terminated.isPresent()
+                    && terminated.get().getExitCode() != null
+                    && terminated.get().getExitCode() != 0) {
                 ContainerStateTerminated t = terminated.get();
                 boolean oom = "OOMKilled".equals(t.getReason());
                 boolean retryable = retryExitCodes != null && retryExitCodes.contains(t.getExitCode());
-                String what = oom ? "was killed for exceeding its memory limit (OOMKilled)" : "exited with code " + t.getExitCode();
+                String what = oom
+                        ? "was killed for exceeding its memory limit (OOMKilled)"
+                        : "exited with code " + t.getExitCode();
                 String message = "trainer on host algo-" + (index(pod) + 1) + " " + what
                         + (t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + trim(t.getMessage()));
-                return Optional.of(new Failure(false, retryable, oom ? "OOMKilled" : "Error", message, t.getExitCode(), name));
+                return Optional.of(
+                        new Failure(false, retryable, oom ? "OOMKilled" : "Error", message, t.getExitCode(), name));
             }
         }
         for (ContainerStatus s : allStatuses(pod).toList()) {
@@ -151,31 +215,49 @@ public final class AttemptObserver {
                 return Optional.of(new Failure(false, false, w.getReason(), message, null, name));
             }
             if (STUCK.contains(w.getReason()) && age(pod, now).compareTo(stuckContainerTimeout) >= 0) {
-                return Optional.of(new Failure(false, false, w.getReason(), message + " (for more than "
-                        + stuckContainerTimeout.toMinutes() + " min)", null, name));
+                return Optional.of(new Failure(
+                        false,
+                        false,
+                        w.getReason(),
+                        message + " (for more than " + stuckContainerTimeout.toMinutes() + " min)",
+                        null,
+                        name));
             }
         }
         if ("Failed".equals(phase)) {
-            return Optional.of(new Failure(true, true, "PodFailed", "pod " + name + " failed: "
-                    + orEmpty(podReason) + " " + orEmpty(pod.getStatus().getMessage()), null, name));
+            return Optional.of(new Failure(
+                    true,
+                    true,
+                    "PodFailed",
+                    "pod " + name + " failed: " + orEmpty(podReason) + " "
+                            + orEmpty(pod.getStatus().getMessage()),
+                    null,
+                    name));
         }
         return Optional.empty();
     }
 
     private static AttemptObservation succeeded(Pod rank0) {
-        Optional<ContainerStatus> sidecar = status(rank0.getStatus().getInitContainerStatuses(), TrainingLabels.SIDECAR);
+        Optional<ContainerStatus> sidecar =
+                status(rank0.getStatus().getInitContainerStatuses(), TrainingLabels.SIDECAR);
         if (sidecar.isPresent()) {
             Optional<ContainerStateTerminated> t = terminatedWith(sidecar.get());
             String message = t.map(ContainerStateTerminated::getMessage).orElse(null);
             if (t.isPresent() && t.get().getExitCode() != null && t.get().getExitCode() != 0) {
-                return AttemptObservation.failed(new Failure(false, false, "UploadFailed",
-                        "training finished but uploading from host algo-1 failed: " + agentError(message), null,
+                return AttemptObservation.failed(new Failure(
+                        false,
+                        false,
+                        "UploadFailed",
+                        "training finished but uploading from host algo-1 failed: " + agentError(message),
+                        null,
                         rank0.getMetadata().getName()));
             }
             String artifacts = null;
             try {
                 JsonNode result = message == null ? null : JSON.readTree(message);
-                artifacts = result == null || !result.has("modelArtifacts") ? null : result.get("modelArtifacts").asText();
+                artifacts = result == null || !result.has("modelArtifacts")
+                        ? null
+                        : result.get("modelArtifacts").asText();
             } catch (Exception e) {
                 artifacts = null;
             }
@@ -197,7 +279,9 @@ public final class AttemptObserver {
     }
 
     static int index(Pod pod) {
-        String index = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(TrainingLabels.REPLICA_INDEX);
+        String index = pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get(TrainingLabels.REPLICA_INDEX);
         return index == null ? 0 : Integer.parseInt(index);
     }
 
@@ -206,7 +290,9 @@ public final class AttemptObserver {
     }
 
     private static Optional<ContainerStatus> status(List<ContainerStatus> statuses, String name) {
-        return statuses == null ? Optional.empty() : statuses.stream().filter(s -> name.equals(s.getName())).findFirst();
+        return statuses == null
+                ? Optional.empty()
+                : statuses.stream().filter(s -> name.equals(s.getName())).findFirst();
     }
 
     private static Stream<ContainerStatus> allStatuses(Pod pod) {
@@ -214,8 +300,12 @@ public final class AttemptObserver {
             return Stream.empty();
         }
         return Stream.concat(
-                pod.getStatus().getInitContainerStatuses() == null ? Stream.empty() : pod.getStatus().getInitContainerStatuses().stream(),
-                pod.getStatus().getContainerStatuses() == null ? Stream.empty() : pod.getStatus().getContainerStatuses().stream());
+                pod.getStatus().getInitContainerStatuses() == null
+                        ? Stream.empty()
+                        : pod.getStatus().getInitContainerStatuses().stream(),
+                pod.getStatus().getContainerStatuses() == null
+                        ? Stream.empty()
+                        : pod.getStatus().getContainerStatuses().stream());
     }
 
     private static Optional<ContainerStateTerminated> terminatedWith(ContainerStatus status) {
@@ -226,7 +316,10 @@ public final class AttemptObserver {
         if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
             return null;
         }
-        return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return pod.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 
     private static Duration age(Pod pod, Instant now) {

@@ -1,13 +1,7 @@
 package io.mlforge.operator.training.kubernetes;
 
-import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
-import io.mlforge.operator.core.EventReason;
-import io.mlforge.operator.core.Outcome;
-import io.mlforge.operator.core.ClusterSettings;
-import io.mlforge.operator.dataagent.DataAgentSettings;
-import io.mlforge.operator.core.Reconciliation;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.LogsPointer;
@@ -16,8 +10,14 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
+import io.mlforge.operator.core.ClusterSettings;
 import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.EventReason;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.dataagent.DataAgentSettings;
 import io.mlforge.operator.training.AttemptLifecycle;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingBackend;
@@ -73,7 +73,12 @@ public class KubernetesTrainingBackend implements TrainingBackend {
 
     @Override
     public void reconcile(Reconciliation.Scope<TrainingJob, TrainingJobStatus> scope, Context<TrainingJob> context) {
-        reconcile(scope.resource(), scope.status(), List.copyOf(context.getSecondaryResources(Pod.class)), scope.now(), scope.outcome());
+        reconcile(
+                scope.resource(),
+                scope.status(),
+                List.copyOf(context.getSecondaryResources(Pod.class)),
+                scope.now(),
+                scope.outcome());
     }
 
     /** Pods and Services of a deleted job go with it (a finalizer: the job's pods may outlive an owner reference's GC). */
@@ -89,13 +94,17 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         return RELEASE;
     }
 
-    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING, "waiting for the pods to stop",
-            "cannot remove the pods yet", "pods and Services removed");
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(
+            EventReason.STOPPING,
+            "waiting for the pods to stop",
+            "cannot remove the pods yet",
+            "pods and Services removed");
 
     /**
      * One reconcile. {@code cachedPods} are the job's pods from the informer cache (all attempts).
      */
-    public Outcome reconcile(TrainingJob job, TrainingJobStatus status, List<Pod> cachedPods, Instant now, Outcome outcome) {
+    public Outcome reconcile(
+            TrainingJob job, TrainingJobStatus status, List<Pod> cachedPods, Instant now, Outcome outcome) {
         TrainingJobSpec spec = job.getSpec();
         Long generation = job.getMetadata().getGeneration();
         TrainingAttempt current = current(status);
@@ -123,8 +132,14 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 yield outcome;
             }
             case RESUME -> {
-                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUSPENDED, ConditionStatus.False, "Resumed",
-                        "spec.suspend is false", generation, now);
+                status.conditions = Conditions.set(
+                        status.conditions,
+                        TrainingJobStatus.SUSPENDED,
+                        ConditionStatus.False,
+                        "Resumed",
+                        "spec.suspend is false",
+                        generation,
+                        now);
                 startAttempt(job, status, RESUMED, now, outcome);
                 yield outcome;
             }
@@ -134,17 +149,25 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         };
     }
 
-    private Outcome observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, List<Pod> cachedPods,
-            Instant now, Outcome outcome) {
+    private Outcome observe(
+            TrainingJob job,
+            TrainingJobStatus status,
+            TrainingAttempt current,
+            List<Pod> cachedPods,
+            Instant now,
+            Outcome outcome) {
         TrainingJobSpec spec = job.getSpec();
         String namespace = job.getMetadata().getNamespace();
         int expected = instances(spec);
-        List<Pod> pods = cachedPods.stream().filter(p -> current.backendName.equals(label(p, TrainingLabels.ATTEMPT))).toList();
+        List<Pod> pods = cachedPods.stream()
+                .filter(p -> current.backendName.equals(label(p, TrainingLabels.ATTEMPT)))
+                .toList();
         if (pods.size() < expected) {
             pods = workloads.pods(namespace, current.backendName); // the cache may lag behind our own creations
             if (pods.size() < expected && current.phase == TrainingPhase.Pending) {
                 try {
-                    workloads.create(planner().plan(job, current.number)); // finish a creation an operator restart interrupted
+                    workloads.create(
+                            planner().plan(job, current.number)); // finish a creation an operator restart interrupted
                 } catch (TrainingWorkloads.CreationRefused e) {
                     return creationRefused(job, status, current, e, now, outcome);
                 }
@@ -158,14 +181,29 @@ public class KubernetesTrainingBackend implements TrainingBackend {
             case SUCCEEDED -> {
                 collectMetrics(job, status, namespace, rank0, true, now, outcome);
                 endAttempt(job, current, TrainingPhase.Completed, "Completed", "training finished", 0, now);
-                status.modelArtifacts = observation.modelArtifacts() != null ? observation.modelArtifacts()
-                        : spec.output != null ? PodGroupPlanner.modelArtifactsUri(spec.output, current.backendName) : null;
+                status.modelArtifacts = observation.modelArtifacts() != null
+                        ? observation.modelArtifacts()
+                        : spec.output != null
+                                ? PodGroupPlanner.modelArtifactsUri(spec.output, current.backendName)
+                                : null;
                 status.completionTime = Timestamps.format(now);
                 status.trainingSeconds = trainingSeconds(status);
-                TrainingStatus.phase(status, TrainingPhase.Completed, "Completed", "training finished"
-                        + (status.modelArtifacts == null ? "" : "; model at " + status.modelArtifacts), generation, now);
-                status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.False,
-                        "Scheduled", "", generation, now);
+                TrainingStatus.phase(
+                        status,
+                        TrainingPhase.Completed,
+                        "Completed",
+                        "training finished"
+                                + (status.modelArtifacts == null ? "" : "; model at " + status.modelArtifacts),
+                        generation,
+                        now);
+                status.conditions = Conditions.set(
+                        status.conditions,
+                        TrainingJobStatus.UNSCHEDULABLE,
+                        ConditionStatus.False,
+                        "Scheduled",
+                        "",
+                        generation,
+                        now);
                 metrics.finished(Backend.Kubernetes, TrainingPhase.Completed, TrainingAttempts.duration(status));
                 outcome.requeueAt(ttlDeadline(job, status));
             }
@@ -173,10 +211,19 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 collectMetrics(job, status, namespace, rank0, true, now, outcome);
                 AttemptObservation.Failure failure = observation.failure();
                 workloads.stopAttempt(namespace, current.backendName); // gang: the attempt's other pods stop too
-                endAttempt(job, current, TrainingPhase.Failed, failure.reason(), failure.message(), failure.exitCode(), now);
+                endAttempt(
+                        job,
+                        current,
+                        TrainingPhase.Failed,
+                        failure.reason(),
+                        failure.message(),
+                        failure.exitCode(),
+                        now);
                 current.reason = failure.reason();
                 metrics.attemptFailed(Backend.Kubernetes, failure.reason());
-                outcome.warning(EventReason.ATTEMPT_FAILED, "attempt " + current.number + " failed: " + failure.reason() + ": " + failure.message());
+                outcome.warning(
+                        EventReason.ATTEMPT_FAILED,
+                        "attempt " + current.number + " failed: " + failure.reason() + ": " + failure.message());
                 return afterFailure(job, status, current, now, outcome);
             }
             default -> {
@@ -187,24 +234,39 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 };
                 current.phase = phase;
                 if (phase == TrainingPhase.Running && status.startTime == null) {
-                    status.startTime = observation.trainerStartedAt() != null ? observation.trainerStartedAt() : Timestamps.format(now);
+                    status.startTime = observation.trainerStartedAt() != null
+                            ? observation.trainerStartedAt()
+                            : Timestamps.format(now);
                 }
                 String message = switch (phase) {
                     case Running -> "attempt " + current.number + " is training on " + expected + " pod(s)";
                     case Starting -> "attempt " + current.number + " is starting" + detail(observation);
-                    default -> "attempt " + current.number + " waits for its pods to be scheduled" + detail(observation);
+                    default ->
+                        "attempt " + current.number + " waits for its pods to be scheduled" + detail(observation);
                 };
                 TrainingStatus.phase(status, phase, phase.name(), message, generation, now);
                 boolean wasUnschedulable = Conditions.isTrue(status.conditions, TrainingJobStatus.UNSCHEDULABLE);
                 if (observation.unschedulable()) {
-                    status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.True,
-                            "Unschedulable", observation.detail(), generation, now);
+                    status.conditions = Conditions.set(
+                            status.conditions,
+                            TrainingJobStatus.UNSCHEDULABLE,
+                            ConditionStatus.True,
+                            "Unschedulable",
+                            observation.detail(),
+                            generation,
+                            now);
                     if (!wasUnschedulable) {
                         outcome.warning(EventReason.UNSCHEDULABLE, observation.detail());
                     }
                 } else if (wasUnschedulable && phase != TrainingPhase.Pending) {
-                    status.conditions = Conditions.set(status.conditions, TrainingJobStatus.UNSCHEDULABLE, ConditionStatus.False,
-                            "Scheduled", "all pods are scheduled", generation, now);
+                    status.conditions = Conditions.set(
+                            status.conditions,
+                            TrainingJobStatus.UNSCHEDULABLE,
+                            ConditionStatus.False,
+                            "Scheduled",
+                            "all pods are scheduled",
+                            generation,
+                            now);
                 }
                 Instant deadline = runtimeDeadline(spec, current);
                 if (deadline != null && !now.isBefore(deadline)) {
@@ -229,10 +291,10 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         return observation.detail() == null ? "" : " (" + observation.detail() + ")";
     }
 
-    private Outcome afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now,
-            Outcome outcome) {
-        AttemptLifecycle.AfterFailure next = AttemptLifecycle.afterFailure(job.getSpec(), status, failed,
-                failed.reason != null && isRetryableReason(job, failed));
+    private Outcome afterFailure(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now, Outcome outcome) {
+        AttemptLifecycle.AfterFailure next = AttemptLifecycle.afterFailure(
+                job.getSpec(), status, failed, failed.reason != null && isRetryableReason(job, failed));
         if (next.retry()) {
             startAttempt(job, status, RETRY, now, outcome);
         } else {
@@ -244,14 +306,23 @@ public class KubernetesTrainingBackend implements TrainingBackend {
     /** Whether the recorded failure allows a new attempt: infrastructure causes, or an exit code listed in retry.onExitCodes. */
     private static boolean isRetryableReason(TrainingJob job, TrainingAttempt failed) {
         return switch (failed.reason) {
-            case "Evicted", "Preempted", "NodeLost", "NodeShutdown", "NodeAdmission", "PodLost", "PodDeleted", "PodFailed", "Disrupted" -> true;
-            case "Error", "OOMKilled" -> failed.exitCode != null && retryExitCodes(job.getSpec()).contains(failed.exitCode);
+            case "Evicted",
+                    "Preempted",
+                    "NodeLost",
+                    "NodeShutdown",
+                    "NodeAdmission",
+                    "PodLost",
+                    "PodDeleted",
+                    "PodFailed",
+                    "Disrupted" -> true;
+            case "Error", "OOMKilled" ->
+                failed.exitCode != null && retryExitCodes(job.getSpec()).contains(failed.exitCode);
             default -> false;
         };
     }
 
-    private Outcome maxRuntimeExceeded(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now,
-            Outcome outcome) {
+    private Outcome maxRuntimeExceeded(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
         String message = "attempt " + current.number + " ran longer than stopping.maxRuntimeSeconds ("
                 + job.getSpec().stopping.maxRuntimeSeconds + " s) and was stopped";
@@ -261,29 +332,43 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         return outcome;
     }
 
-    private Outcome creationRefused(TrainingJob job, TrainingJobStatus status, TrainingAttempt current,
-            TrainingWorkloads.CreationRefused e, Instant now, Outcome outcome) {
+    private Outcome creationRefused(
+            TrainingJob job,
+            TrainingJobStatus status,
+            TrainingAttempt current,
+            TrainingWorkloads.CreationRefused e,
+            Instant now,
+            Outcome outcome) {
         if (e.permanent()) {
             workloads.stopAttempt(job.getMetadata().getNamespace(), current.backendName);
             endAttempt(job, current, TrainingPhase.Failed, "PodRejected", e.getMessage(), null, now);
             fail(job, status, "PodRejected", e.getMessage(), now, outcome);
         } else {
-            TrainingStatus.phase(status, TrainingPhase.Pending, "CreationBlocked", e.getMessage(), job.getMetadata().getGeneration(), now);
+            TrainingStatus.phase(
+                    status,
+                    TrainingPhase.Pending,
+                    "CreationBlocked",
+                    e.getMessage(),
+                    job.getMetadata().getGeneration(),
+                    now);
             outcome.warning(EventReason.CREATION_BLOCKED, e.getMessage());
             outcome.requeueAfter(now, Duration.ofSeconds(30));
         }
         return outcome;
     }
 
-    private void fail(TrainingJob job, TrainingJobStatus status, String reason, String message, Instant now, Outcome outcome) {
+    private void fail(
+            TrainingJob job, TrainingJobStatus status, String reason, String message, Instant now, Outcome outcome) {
         status.completionTime = Timestamps.format(now);
         status.trainingSeconds = trainingSeconds(status);
-        TrainingStatus.phase(status, TrainingPhase.Failed, reason, message, job.getMetadata().getGeneration(), now);
+        TrainingStatus.phase(
+                status, TrainingPhase.Failed, reason, message, job.getMetadata().getGeneration(), now);
         metrics.finished(Backend.Kubernetes, TrainingPhase.Failed, TrainingAttempts.duration(status));
         outcome.requeueAt(ttlDeadline(job, status));
     }
 
-    private Outcome stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
+    private Outcome stop(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         if (isTerminal(status.phase)) {
             return cleanUpAfterTtl(job, status, now, outcome);
         }
@@ -293,19 +378,31 @@ public class KubernetesTrainingBackend implements TrainingBackend {
             endAttempt(job, current, TrainingPhase.Stopped, "Stopped", "stopped by spec.stop", null, now);
         }
         if (workloads.anyRunningPods(namespace, job.getMetadata().getUid())) {
-            TrainingStatus.phase(status, TrainingPhase.Stopping, "Stopping", "waiting for the pods to terminate",
-                    job.getMetadata().getGeneration(), now);
+            TrainingStatus.phase(
+                    status,
+                    TrainingPhase.Stopping,
+                    "Stopping",
+                    "waiting for the pods to terminate",
+                    job.getMetadata().getGeneration(),
+                    now);
             outcome.requeueAfter(now, Duration.ofSeconds(5));
             return outcome;
         }
         status.completionTime = Timestamps.format(now);
         status.trainingSeconds = trainingSeconds(status);
-        TrainingStatus.phase(status, TrainingPhase.Stopped, "Stopped", "stopped by spec.stop", job.getMetadata().getGeneration(), now);
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Stopped,
+                "Stopped",
+                "stopped by spec.stop",
+                job.getMetadata().getGeneration(),
+                now);
         metrics.finished(Backend.Kubernetes, TrainingPhase.Stopped, TrainingAttempts.duration(status));
         return outcome;
     }
 
-    private Outcome suspend(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
+    private Outcome suspend(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         if (status.phase == TrainingPhase.Suspended) {
             return outcome;
         }
@@ -314,10 +411,21 @@ public class KubernetesTrainingBackend implements TrainingBackend {
             endAttempt(job, current, TrainingPhase.Suspended, "Suspended", "pods removed by spec.suspend", null, now);
         }
         Long generation = job.getMetadata().getGeneration();
-        TrainingStatus.phase(status, TrainingPhase.Suspended, "Suspended",
-                "suspended: no pods run until spec.suspend is false; the next attempt resumes from checkpoints", generation, now);
-        status.conditions = Conditions.set(status.conditions, TrainingJobStatus.SUSPENDED, ConditionStatus.True, "Suspended",
-                "spec.suspend is true", generation, now);
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Suspended,
+                "Suspended",
+                "suspended: no pods run until spec.suspend is false; the next attempt resumes from checkpoints",
+                generation,
+                now);
+        status.conditions = Conditions.set(
+                status.conditions,
+                TrainingJobStatus.SUSPENDED,
+                ConditionStatus.True,
+                "Suspended",
+                "spec.suspend is true",
+                generation,
+                now);
         return outcome;
     }
 
@@ -330,10 +438,14 @@ public class KubernetesTrainingBackend implements TrainingBackend {
             outcome.requeueAt(deadline);
             return outcome;
         }
-        if (workloads.anyPods(job.getMetadata().getNamespace(), job.getMetadata().getUid())) {
-            workloads.deleteAll(job.getMetadata().getNamespace(), job.getMetadata().getUid());
-            outcome.normal(EventReason.CLEANED_UP, "pods and Services removed " + job.getSpec().ttlSecondsAfterFinished
-                    + " s after the job finished (ttlSecondsAfterFinished)");
+        if (workloads.anyPods(
+                job.getMetadata().getNamespace(), job.getMetadata().getUid())) {
+            workloads.deleteAll(
+                    job.getMetadata().getNamespace(), job.getMetadata().getUid());
+            outcome.normal(
+                    EventReason.CLEANED_UP,
+                    "pods and Services removed " + job.getSpec().ttlSecondsAfterFinished
+                            + " s after the job finished (ttlSecondsAfterFinished)");
         }
         return outcome;
     }
@@ -343,9 +455,13 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         PlannedAttempt plan = planner().plan(job, number);
         TrainingAttempt attempt = TrainingAttempts.append(status, number, plan.name(), cause, now);
         LogsPointer logs = new LogsPointer();
-        logs.command = "kubectl logs -n " + job.getMetadata().getNamespace() + " " + plan.name() + "-0 -c " + TrainingLabels.TRAINER
-                + (plan.pods().size() > 1 ? "   # all hosts: kubectl logs -n " + job.getMetadata().getNamespace() + " -l "
-                + TrainingLabels.ATTEMPT + "=" + plan.name() + " -c " + TrainingLabels.TRAINER + " --prefix" : "");
+        logs.command = "kubectl logs -n " + job.getMetadata().getNamespace() + " " + plan.name() + "-0 -c "
+                + TrainingLabels.TRAINER
+                + (plan.pods().size() > 1
+                        ? "   # all hosts: kubectl logs -n " + job.getMetadata().getNamespace() + " -l "
+                                + TrainingLabels.ATTEMPT + "=" + plan.name() + " -c " + TrainingLabels.TRAINER
+                                + " --prefix"
+                        : "");
         status.logs = logs;
         try {
             workloads.create(plan);
@@ -355,14 +471,27 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         }
         metrics.attemptStarted(Backend.Kubernetes, cause);
         String why = AttemptLifecycle.why(status, attempt);
-        TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", "attempt " + number + " created (" + why + ")",
-                job.getMetadata().getGeneration(), now);
-        outcome.normal(EventReason.ATTEMPT_CREATED, "attempt " + number + " (" + plan.name() + "): " + plan.pods().size() + " pod(s), " + why);
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Pending,
+                "AttemptCreated",
+                "attempt " + number + " created (" + why + ")",
+                job.getMetadata().getGeneration(),
+                now);
+        outcome.normal(
+                EventReason.ATTEMPT_CREATED,
+                "attempt " + number + " (" + plan.name() + "): " + plan.pods().size() + " pod(s), " + why);
         outcome.requeueAfter(now, settings.unschedulableAfter());
     }
 
-    private void endAttempt(TrainingJob job, TrainingAttempt attempt, TrainingPhase phase, String reason, String message,
-            Integer exitCode, Instant now) {
+    private void endAttempt(
+            TrainingJob job,
+            TrainingAttempt attempt,
+            TrainingPhase phase,
+            String reason,
+            String message,
+            Integer exitCode,
+            Instant now) {
         AttemptLifecycle.end(attempt, phase, reason, message, exitCode, now);
         gpuTime(job, attempt, now);
     }
@@ -371,17 +500,33 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         Instant start = Timestamps.parse(attempt.startTime);
         if (start != null) {
             TrainingJobSpec spec = job.getSpec();
-            int gpus = spec.resources == null || spec.resources.gpusPerInstance == null ? 0 : spec.resources.gpusPerInstance;
-            metrics.gpuTime(Backend.Kubernetes, gpus * instances(spec) * Duration.between(start, now).toMillis() / 1000.0);
+            int gpus = spec.resources == null || spec.resources.gpusPerInstance == null
+                    ? 0
+                    : spec.resources.gpusPerInstance;
+            metrics.gpuTime(
+                    Backend.Kubernetes,
+                    gpus * instances(spec) * Duration.between(start, now).toMillis() / 1000.0);
         }
     }
 
-    private void collectMetrics(TrainingJob job, TrainingJobStatus status, String namespace, String pod, boolean finalRead,
-            Instant now, Outcome outcome) {
+    private void collectMetrics(
+            TrainingJob job,
+            TrainingJobStatus status,
+            String namespace,
+            String pod,
+            boolean finalRead,
+            Instant now,
+            Outcome outcome) {
         Map<String, String> invalid = logMetrics.collect(job, status, namespace, pod, finalRead, now);
         if (!invalid.isEmpty()) {
-            status.conditions = Conditions.set(status.conditions, TrainingJobStatus.METRICS_PARSED, ConditionStatus.False, "InvalidRegex",
-                    "metric definitions that cannot be used: " + invalid, job.getMetadata().getGeneration(), now);
+            status.conditions = Conditions.set(
+                    status.conditions,
+                    TrainingJobStatus.METRICS_PARSED,
+                    ConditionStatus.False,
+                    "InvalidRegex",
+                    "metric definitions that cannot be used: " + invalid,
+                    job.getMetadata().getGeneration(),
+                    now);
         }
     }
 
@@ -426,8 +571,9 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         return total;
     }
 
-
     private static String label(Pod pod, String key) {
-        return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
+        return pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get(key);
     }
 }

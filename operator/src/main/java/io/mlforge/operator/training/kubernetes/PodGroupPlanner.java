@@ -1,8 +1,5 @@
 package io.mlforge.operator.training.kubernetes;
 
-import io.mlforge.operator.dataagent.DataAgent;
-import io.mlforge.operator.dataagent.DataAgentSettings;
-import io.mlforge.operator.core.ClusterSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -27,7 +24,10 @@ import io.mlforge.api.v1alpha1.OutputConfig;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.api.v1alpha1.TrainingKubernetesSettings;
+import io.mlforge.operator.core.ClusterSettings;
 import io.mlforge.operator.core.ResourceNames;
+import io.mlforge.operator.dataagent.DataAgent;
+import io.mlforge.operator.dataagent.DataAgentSettings;
 import io.mlforge.operator.training.TrainingSettings;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -61,9 +61,11 @@ public final class PodGroupPlanner {
     }
 
     public PlannedAttempt plan(TrainingJob job, int attempt) {
-        String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), attempt);
+        String name = ResourceNames.attemptName(
+                job.getMetadata().getName(), job.getMetadata().getUid(), attempt);
         TrainingJobSpec spec = job.getSpec();
-        int instances = spec.resources == null || spec.resources.instanceCount == null ? 1 : spec.resources.instanceCount;
+        int instances =
+                spec.resources == null || spec.resources.instanceCount == null ? 1 : spec.resources.instanceCount;
         List<String> hosts = new ArrayList<>();
         for (int i = 1; i <= instances; i++) {
             hosts.add("algo-" + i);
@@ -81,15 +83,22 @@ public final class PodGroupPlanner {
     }
 
     static OwnerReference ownerReference(TrainingJob job) {
-        return new OwnerReferenceBuilder().withApiVersion(job.getApiVersion()).withKind(job.getKind())
-                .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(job.getApiVersion())
+                .withKind(job.getKind())
+                .withName(job.getMetadata().getName())
+                .withUid(job.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 
     private static Map<String, String> labels(TrainingJob job, String attemptName) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(TrainingLabels.MANAGED_BY, TrainingLabels.MANAGED_BY_VALUE);
-        labels.put(TrainingLabels.JOB_NAME, ResourceNames.labelValue(job.getMetadata().getName()));
+        labels.put(
+                TrainingLabels.JOB_NAME,
+                ResourceNames.labelValue(job.getMetadata().getName()));
         labels.put(TrainingLabels.JOB_UID, job.getMetadata().getUid());
         labels.put(TrainingLabels.ATTEMPT, attemptName);
         return labels;
@@ -98,20 +107,30 @@ public final class PodGroupPlanner {
     private Service service(TrainingJob job, String name) {
         int port = rendezvousPort(job.getSpec());
         return new ServiceBuilder()
-                .withNewMetadata().withName(name).withNamespace(job.getMetadata().getNamespace())
-                .withLabels(labels(job, name)).withOwnerReferences(ownerReference(job)).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(job.getMetadata().getNamespace())
+                .withLabels(labels(job, name))
+                .withOwnerReferences(ownerReference(job))
+                .endMetadata()
                 .withNewSpec()
                 .withClusterIP("None")
                 // Peers must resolve each other while they start, before any is ready.
                 .withPublishNotReadyAddresses(true)
                 .withSelector(attemptSelector(name))
-                .addNewPort().withName("rendezvous").withPort(port).withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName("rendezvous")
+                .withPort(port)
+                .withProtocol("TCP")
+                .endPort()
                 .endSpec()
                 .build();
     }
 
     private static int rendezvousPort(TrainingJobSpec spec) {
-        return spec.kubernetes != null && spec.kubernetes.rendezvousPort != null ? spec.kubernetes.rendezvousPort : 29500;
+        return spec.kubernetes != null && spec.kubernetes.rendezvousPort != null
+                ? spec.kubernetes.rendezvousPort
+                : 29500;
     }
 
     private Pod pod(TrainingJob job, String attemptName, List<String> hosts, int index) {
@@ -119,7 +138,8 @@ public final class PodGroupPlanner {
         TrainingKubernetesSettings k8s = spec.kubernetes == null ? new TrainingKubernetesSettings() : spec.kubernetes;
         String namespace = job.getMetadata().getNamespace();
         String host = hosts.get(index);
-        int gpus = spec.resources == null || spec.resources.gpusPerInstance == null ? 0 : spec.resources.gpusPerInstance;
+        int gpus =
+                spec.resources == null || spec.resources.gpusPerInstance == null ? 0 : spec.resources.gpusPerInstance;
         AgentPlan plan = agentPlan(job, attemptName, hosts, host);
 
         Map<String, String> labels = new LinkedHashMap<>();
@@ -141,19 +161,32 @@ public final class PodGroupPlanner {
 
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mlMounts = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName(ML_VOLUME).withNewEmptyDir()
-                .withSizeLimit(new Quantity(volumeSizeGb(spec) + "Gi")).endEmptyDir().build());
+        volumes.add(new VolumeBuilder()
+                .withName(ML_VOLUME)
+                .withNewEmptyDir()
+                .withSizeLimit(new Quantity(volumeSizeGb(spec) + "Gi"))
+                .endEmptyDir()
+                .build());
         mlMounts.add(mount(ML_VOLUME, SageMakerEnvironment.ML, null, false));
         String checkpointPath = checkpointPath(spec);
         boolean claimCheckpoints = spec.checkpoints != null && spec.checkpoints.uri.startsWith("pvc://");
         if (checkpointPath != null && !claimCheckpoints && !checkpointPath.startsWith(SageMakerEnvironment.ML + "/")) {
-            volumes.add(new VolumeBuilder().withName(CHECKPOINT_VOLUME).withNewEmptyDir().endEmptyDir().build());
+            volumes.add(new VolumeBuilder()
+                    .withName(CHECKPOINT_VOLUME)
+                    .withNewEmptyDir()
+                    .endEmptyDir()
+                    .build());
             mlMounts.add(mount(CHECKPOINT_VOLUME, checkpointPath, null, false));
         }
         List<VolumeMount> trainerMounts = new ArrayList<>(mlMounts);
         addClaimMounts(spec, attemptName, volumes, trainerMounts, mlMounts);
-        volumes.add(new VolumeBuilder().withName(SHM_VOLUME).withNewEmptyDir().withMedium("Memory")
-                .withSizeLimit(shmSize(k8s)).endEmptyDir().build());
+        volumes.add(new VolumeBuilder()
+                .withName(SHM_VOLUME)
+                .withNewEmptyDir()
+                .withMedium("Memory")
+                .withSizeLimit(shmSize(k8s))
+                .endEmptyDir()
+                .build());
         trainerMounts.add(mount(SHM_VOLUME, "/dev/shm", null, false));
 
         List<Container> initContainers = new ArrayList<>();
@@ -171,7 +204,10 @@ public final class PodGroupPlanner {
                 .withResources(resources(k8s, gpus))
                 .withVolumeMounts(trainerMounts)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .addNewPort().withName("rendezvous").withContainerPort(rendezvousPort(spec)).endPort()
+                .addNewPort()
+                .withName("rendezvous")
+                .withContainerPort(rendezvousPort(spec))
+                .endPort()
                 .build();
 
         return new PodBuilder()
@@ -187,7 +223,9 @@ public final class PodGroupPlanner {
                 .withHostname(host)
                 .withSubdomain(attemptName)
                 // SageMaker code connects to peers by bare host name (algo-2): search the attempt's service domain.
-                .withNewDnsConfig().withSearches(attemptName + "." + namespace + ".svc." + settings.clusterDomain()).endDnsConfig()
+                .withNewDnsConfig()
+                .withSearches(attemptName + "." + namespace + ".svc." + settings.clusterDomain())
+                .endDnsConfig()
                 .withServiceAccountName(k8s.serviceAccountName)
                 .withPriorityClassName(k8s.priorityClassName)
                 .withNodeSelector(nodeSelector(spec, k8s))
@@ -209,7 +247,8 @@ public final class PodGroupPlanner {
         return s3Checkpoints || s3Model;
     }
 
-    private Container agentContainer(String name, String mode, AgentPlan plan, List<VolumeMount> mounts, String restartPolicy) {
+    private Container agentContainer(
+            String name, String mode, AgentPlan plan, List<VolumeMount> mounts, String restartPolicy) {
         List<EnvVar> env = new ArrayList<>();
         env.add(env(AgentPlan.ENV, plan.toJson()));
         env.addAll(DataAgent.storageEnvironment(dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
@@ -222,15 +261,21 @@ public final class PodGroupPlanner {
                 .withRestartPolicy(restartPolicy)
                 .withVolumeMounts(mounts)
                 .withResources(new ResourceRequirementsBuilder()
-                        .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
-                        .addToLimits("memory", new Quantity("512Mi")).build())
+                        .addToRequests("cpu", new Quantity("100m"))
+                        .addToRequests("memory", new Quantity("256Mi"))
+                        .addToLimits("memory", new Quantity("512Mi"))
+                        .build())
                 .withTerminationMessagePolicy("File")
                 // Compliant with the "restricted" Pod Security Standard, so namespaces that enforce it accept the pods.
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withAllowPrivilegeEscalation(false)
-                .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .endSecurityContext()
                 .build();
     }
@@ -240,19 +285,39 @@ public final class PodGroupPlanner {
         List<AgentPlan.ChannelPlan> channels = new ArrayList<>();
         if (spec.inputs != null) {
             for (Channel c : spec.inputs) {
-                channels.add(new AgentPlan.ChannelPlan(c.name, c.uri, c.contentType, name(c.distribution), name(c.s3DataType),
-                        name(c.compression), name(c.recordWrapper), c.inputMode == null ? name(spec.inputMode) : c.inputMode.name()));
+                channels.add(new AgentPlan.ChannelPlan(
+                        c.name,
+                        c.uri,
+                        c.contentType,
+                        name(c.distribution),
+                        name(c.s3DataType),
+                        name(c.compression),
+                        name(c.recordWrapper),
+                        c.inputMode == null ? name(spec.inputMode) : c.inputMode.name()));
             }
         }
-        AgentPlan.CheckpointPlan checkpoints = spec.checkpoints == null ? null
+        AgentPlan.CheckpointPlan checkpoints = spec.checkpoints == null
+                ? null
                 : new AgentPlan.CheckpointPlan(spec.checkpoints.uri, checkpointPath(spec));
-        AgentPlan.OutputPlan output = spec.output == null || !spec.output.uri.startsWith("s3://") ? null
-                : new AgentPlan.OutputPlan(modelArtifactsUri(spec.output, attemptName),
+        AgentPlan.OutputPlan output = spec.output == null || !spec.output.uri.startsWith("s3://")
+                ? null
+                : new AgentPlan.OutputPlan(
+                        modelArtifactsUri(spec.output, attemptName),
                         spec.output.compression != OutputConfig.Compression.None);
-        Map<String, String> hyperParameters = spec.hyperParameters == null ? Map.of() : new LinkedHashMap<>(spec.hyperParameters);
+        Map<String, String> hyperParameters =
+                spec.hyperParameters == null ? Map.of() : new LinkedHashMap<>(spec.hyperParameters);
         String instanceType = spec.resources == null ? null : spec.resources.instanceType;
-        return new AgentPlan(attemptName, host, hosts, instanceType, hyperParameters, channels, checkpoints, output,
-                SageMakerEnvironment.ML, settings.checkpointSyncIntervalSeconds());
+        return new AgentPlan(
+                attemptName,
+                host,
+                hosts,
+                instanceType,
+                hyperParameters,
+                channels,
+                checkpoints,
+                output,
+                SageMakerEnvironment.ML,
+                settings.checkpointSyncIntervalSeconds());
     }
 
     /**
@@ -288,50 +353,70 @@ public final class PodGroupPlanner {
      * pvc:// locations are mounted where the data would otherwise be copied: channels read-only at
      * /opt/ml/input/data/&lt;channel&gt;, checkpoints at their local path, the model directory of the attempt.
      */
-    private static void addClaimMounts(TrainingJobSpec spec, String attemptName, List<Volume> volumes,
-            List<VolumeMount> trainerMounts, List<VolumeMount> agentMounts) {
+    private static void addClaimMounts(
+            TrainingJobSpec spec,
+            String attemptName,
+            List<Volume> volumes,
+            List<VolumeMount> trainerMounts,
+            List<VolumeMount> agentMounts) {
         Map<String, String> volumeByClaim = new LinkedHashMap<>();
         if (spec.inputs != null) {
             for (Channel c : spec.inputs) {
                 if (c.uri.startsWith("pvc://")) {
                     DataAgent.ClaimPath claim = DataAgent.ClaimPath.parse(c.uri);
                     String volume = claimVolume(volumeByClaim, volumes, claim.claim());
-                    trainerMounts.add(mount(volume, SageMakerEnvironment.ML + "/input/data/" + c.name, claim.path(), true));
+                    trainerMounts.add(
+                            mount(volume, SageMakerEnvironment.ML + "/input/data/" + c.name, claim.path(), true));
                 }
             }
         }
         if (spec.checkpoints != null && spec.checkpoints.uri.startsWith("pvc://")) {
             DataAgent.ClaimPath claim = DataAgent.ClaimPath.parse(spec.checkpoints.uri);
-            VolumeMount m = mount(claimVolume(volumeByClaim, volumes, claim.claim()), checkpointPath(spec), claim.path(), false);
+            VolumeMount m = mount(
+                    claimVolume(volumeByClaim, volumes, claim.claim()), checkpointPath(spec), claim.path(), false);
             trainerMounts.add(m);
             agentMounts.add(m);
         }
         if (spec.output != null && spec.output.uri.startsWith("pvc://")) {
             DataAgent.ClaimPath claim = DataAgent.ClaimPath.parse(spec.output.uri);
             String subPath = (claim.path().isEmpty() ? "" : claim.path() + "/") + attemptName + "/model";
-            trainerMounts.add(mount(claimVolume(volumeByClaim, volumes, claim.claim()), SageMakerEnvironment.ML + "/model", subPath, false));
+            trainerMounts.add(mount(
+                    claimVolume(volumeByClaim, volumes, claim.claim()),
+                    SageMakerEnvironment.ML + "/model",
+                    subPath,
+                    false));
         }
     }
 
     private static String claimVolume(Map<String, String> volumeByClaim, List<Volume> volumes, String claim) {
         return volumeByClaim.computeIfAbsent(claim, c -> {
             String name = "claim-" + volumeByClaim.size();
-            volumes.add(new VolumeBuilder().withName(name).withNewPersistentVolumeClaim().withClaimName(c).endPersistentVolumeClaim().build());
+            volumes.add(new VolumeBuilder()
+                    .withName(name)
+                    .withNewPersistentVolumeClaim()
+                    .withClaimName(c)
+                    .endPersistentVolumeClaim()
+                    .build());
             return name;
         });
     }
 
     private static VolumeMount mount(String volume, String path, String subPath, boolean readOnly) {
-        return new VolumeMountBuilder().withName(volume).withMountPath(path)
+        return new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(path)
                 .withSubPath(subPath == null || subPath.isEmpty() ? null : subPath)
-                .withReadOnly(readOnly ? Boolean.TRUE : null).build();
+                .withReadOnly(readOnly ? Boolean.TRUE : null)
+                .build();
     }
 
     private Quantity shmSize(TrainingKubernetesSettings k8s) {
         if (k8s.shmSize != null) {
             return k8s.shmSize;
         }
-        Quantity memoryLimit = k8s.resources == null || k8s.resources.getLimits() == null ? null : k8s.resources.getLimits().get("memory");
+        Quantity memoryLimit = k8s.resources == null || k8s.resources.getLimits() == null
+                ? null
+                : k8s.resources.getLimits().get("memory");
         if (memoryLimit != null) {
             BigDecimal half = memoryLimit.getNumericalAmount().divide(BigDecimal.valueOf(2));
             return new Quantity(half.toBigInteger().toString());
@@ -340,7 +425,8 @@ public final class PodGroupPlanner {
     }
 
     private ResourceRequirements resources(TrainingKubernetesSettings k8s, int gpus) {
-        ResourceRequirementsBuilder builder = k8s.resources == null ? new ResourceRequirementsBuilder()
+        ResourceRequirementsBuilder builder = k8s.resources == null
+                ? new ResourceRequirementsBuilder()
                 : new ResourceRequirementsBuilder(k8s.resources);
         if (gpus > 0) {
             String gpuName = Optional.ofNullable(k8s.gpuResourceName).orElse(cluster.gpuResourceName());
@@ -357,8 +443,9 @@ public final class PodGroupPlanner {
         }
         String instanceType = spec.resources == null ? null : spec.resources.instanceType;
         if (instanceType != null) {
-            String value = settings.instanceTypes().getOrDefault(instanceType,
-                    instanceType.startsWith("ml.") ? instanceType.substring(3) : instanceType);
+            String value = settings.instanceTypes()
+                    .getOrDefault(
+                            instanceType, instanceType.startsWith("ml.") ? instanceType.substring(3) : instanceType);
             selector.putIfAbsent(settings.instanceTypeLabel(), value);
         }
         if (spec.spot != null && Boolean.TRUE.equals(spec.spot.enabled)) {
@@ -367,12 +454,14 @@ public final class PodGroupPlanner {
         return selector;
     }
 
-    private List<EnvVar> trainerEnv(TrainingJob job, AgentPlan plan, int gpus, int instances, int index, String attemptName) {
+    private List<EnvVar> trainerEnv(
+            TrainingJob job, AgentPlan plan, int gpus, int instances, int index, String attemptName) {
         TrainingJobSpec spec = job.getSpec();
         Map<String, EnvVar> env = new LinkedHashMap<>();
         SageMakerEnvironment.of(plan, gpus, spec.args == null ? List.of() : spec.args)
                 .forEach((name, value) -> env.put(name, env(name, value)));
-        String masterAddr = "algo-1." + attemptName + "." + job.getMetadata().getNamespace() + ".svc." + settings.clusterDomain();
+        String masterAddr =
+                "algo-1." + attemptName + "." + job.getMetadata().getNamespace() + ".svc." + settings.clusterDomain();
         String port = Integer.toString(rendezvousPort(spec));
         String processesPerNode = Integer.toString(Math.max(1, gpus));
         Map<String, String> distributed = new LinkedHashMap<>();

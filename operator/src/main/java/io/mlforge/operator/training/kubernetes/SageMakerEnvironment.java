@@ -20,8 +20,7 @@ public final class SageMakerEnvironment {
     public static final String ML = "/opt/ml";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SageMakerEnvironment() {
-    }
+    private SageMakerEnvironment() {}
 
     public static Map<String, String> of(AgentPlan plan, int gpus, List<String> userArgs) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -38,7 +37,8 @@ public final class SageMakerEnvironment {
             for (Map.Entry<String, String> hp : plan.hyperParameters().entrySet()) {
                 env.put("SM_HP_" + envName(hp.getKey()), hp.getValue());
             }
-            List<String> channels = plan.channels().stream().map(AgentPlan.ChannelPlan::name).toList();
+            List<String> channels =
+                    plan.channels().stream().map(AgentPlan.ChannelPlan::name).toList();
             env.put("SM_CHANNELS", JSON.writeValueAsString(channels));
             for (String channel : channels) {
                 env.put("SM_CHANNEL_" + envName(channel), ML + "/input/data/" + channel);

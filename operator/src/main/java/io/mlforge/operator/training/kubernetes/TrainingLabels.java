@@ -8,6 +8,7 @@ public final class TrainingLabels {
     public static final String JOB_UID = "mlforge.io/training-job-uid";
     /** Name of the owning TrainingJob (truncated to a label value), for people. */
     public static final String JOB_NAME = "mlforge.io/training-job";
+
     public static final String ATTEMPT = "mlforge.io/attempt";
     public static final String REPLICA_INDEX = "mlforge.io/replica-index";
 
@@ -19,6 +20,5 @@ public final class TrainingLabels {
     public static final String PREPARE = "data-prepare";
     public static final String SIDECAR = "data-sync";
 
-    private TrainingLabels() {
-    }
+    private TrainingLabels() {}
 }

@@ -45,8 +45,11 @@ public class TrainingWorkloads {
                 return;
             }
             if (e.getCode() == 422 || e.getCode() == 403 || e.getCode() == 400) {
-                String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-                throw new CreationRefused(object.getKind() + " " + object.getMetadata().getName() + " was refused: " + reason,
+                String reason = e.getStatus() != null && e.getStatus().getMessage() != null
+                        ? e.getStatus().getMessage()
+                        : e.getMessage();
+                throw new CreationRefused(
+                        object.getKind() + " " + object.getMetadata().getName() + " was refused: " + reason,
                         e.getCode() != 403);
             }
             throw e;
@@ -55,7 +58,11 @@ public class TrainingWorkloads {
 
     /** The attempt's pods as the API server has them now (not the informer's cache). */
     public List<Pod> pods(String namespace, String attemptName) {
-        return client.pods().inNamespace(namespace).withLabel(TrainingLabels.ATTEMPT, attemptName).list().getItems();
+        return client.pods()
+                .inNamespace(namespace)
+                .withLabel(TrainingLabels.ATTEMPT, attemptName)
+                .list()
+                .getItems();
     }
 
     /**
@@ -70,13 +77,23 @@ public class TrainingWorkloads {
     /** Stops every attempt of the job (see {@link #stopAttempt}). */
     public void stopAll(String namespace, String jobUid) {
         deleteRunning(namespace, TrainingLabels.JOB_UID, jobUid);
-        client.services().inNamespace(namespace).withLabel(TrainingLabels.JOB_UID, jobUid).delete();
+        client.services()
+                .inNamespace(namespace)
+                .withLabel(TrainingLabels.JOB_UID, jobUid)
+                .delete();
     }
 
     private void deleteRunning(String namespace, String label, String value) {
-        for (Pod pod : client.pods().inNamespace(namespace).withLabel(label, value).list().getItems()) {
+        for (Pod pod : client.pods()
+                .inNamespace(namespace)
+                .withLabel(label, value)
+                .list()
+                .getItems()) {
             if (!isTerminated(pod)) {
-                client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
+                client.pods()
+                        .inNamespace(namespace)
+                        .withName(pod.getMetadata().getName())
+                        .delete();
             }
         }
     }
@@ -94,11 +111,22 @@ public class TrainingWorkloads {
 
     /** Deletes every pod and Service of the job, all attempts. */
     public void deleteAll(String namespace, String jobUid) {
-        client.pods().inNamespace(namespace).withLabel(TrainingLabels.JOB_UID, jobUid).delete();
-        client.services().inNamespace(namespace).withLabel(TrainingLabels.JOB_UID, jobUid).delete();
+        client.pods()
+                .inNamespace(namespace)
+                .withLabel(TrainingLabels.JOB_UID, jobUid)
+                .delete();
+        client.services()
+                .inNamespace(namespace)
+                .withLabel(TrainingLabels.JOB_UID, jobUid)
+                .delete();
     }
 
     public boolean anyPods(String namespace, String jobUid) {
-        return !client.pods().inNamespace(namespace).withLabel(TrainingLabels.JOB_UID, jobUid).list().getItems().isEmpty();
+        return !client.pods()
+                .inNamespace(namespace)
+                .withLabel(TrainingLabels.JOB_UID, jobUid)
+                .list()
+                .getItems()
+                .isEmpty();
     }
 }

@@ -53,7 +53,10 @@ public final class LogMetrics {
                 }
                 Deque<MetricSeries.MetricPoint> points = history.computeIfAbsent(s.name, k -> new ArrayDeque<>());
                 points.addAll(s.points);
-                s.points.stream().mapToLong(p -> p.step == null ? 0 : p.step).max().ifPresent(max -> steps.put(s.name, max));
+                s.points.stream()
+                        .mapToLong(p -> p.step == null ? 0 : p.step)
+                        .max()
+                        .ifPresent(max -> steps.put(s.name, max));
             }
         }
     }

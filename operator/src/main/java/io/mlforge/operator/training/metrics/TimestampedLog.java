@@ -16,14 +16,11 @@ public final class TimestampedLog {
         public static final Cursor START = new Cursor(Instant.EPOCH, 0);
     }
 
-    public record Line(Instant timestamp, String rawTimestamp, String text) {
-    }
+    public record Line(Instant timestamp, String rawTimestamp, String text) {}
 
-    public record Read(List<Line> lines, Cursor cursor) {
-    }
+    public record Read(List<Line> lines, Cursor cursor) {}
 
-    private TimestampedLog() {
-    }
+    private TimestampedLog() {}
 
     public static Read after(String log, Cursor cursor) {
         List<Line> lines = new ArrayList<>();

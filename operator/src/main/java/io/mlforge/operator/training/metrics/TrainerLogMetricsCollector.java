@@ -56,8 +56,8 @@ public class TrainerLogMetricsCollector {
      * Reads new log lines of {@code pod} into the job's metrics and writes them to {@code status}. A {@code finalRead}
      * (the attempt just ended) ignores the poll interval. Returns the definitions that do not compile.
      */
-    public Map<String, String> collect(TrainingJob job, TrainingJobStatus status, String namespace, String pod, boolean finalRead,
-            Instant now) {
+    public Map<String, String> collect(
+            TrainingJob job, TrainingJobStatus status, String namespace, String pod, boolean finalRead, Instant now) {
         if (job.getSpec().metrics == null || job.getSpec().metrics.isEmpty()) {
             return Map.of();
         }
@@ -71,10 +71,17 @@ public class TrainerLogMetricsCollector {
         }
         state.lastRead = now;
         try {
-            var logs = client.pods().inNamespace(namespace).withName(pod).inContainer(TrainingLabels.TRAINER)
-                    .usingTimestamps().limitBytes(MAX_BYTES_PER_READ);
-            String log = state.cursor.equals(TimestampedLog.Cursor.START) ? logs.getLog()
-                    : logs.sinceTime(DateTimeFormatter.ISO_INSTANT.format(state.cursor.timestamp().truncatedTo(ChronoUnit.SECONDS))).getLog();
+            var logs = client.pods()
+                    .inNamespace(namespace)
+                    .withName(pod)
+                    .inContainer(TrainingLabels.TRAINER)
+                    .usingTimestamps()
+                    .limitBytes(MAX_BYTES_PER_READ);
+            String log = state.cursor.equals(TimestampedLog.Cursor.START)
+                    ? logs.getLog()
+                    : logs.sinceTime(DateTimeFormatter.ISO_INSTANT.format(
+                                    state.cursor.timestamp().truncatedTo(ChronoUnit.SECONDS)))
+                            .getLog();
             TimestampedLog.Read read = TimestampedLog.after(log == null ? "" : log, state.cursor);
             read.lines().forEach(line -> state.metrics.accept(line.text(), line.rawTimestamp()));
             state.cursor = read.cursor();
@@ -97,8 +104,13 @@ public class TrainerLogMetricsCollector {
         state.pod = pod;
         if (status.metricHistory != null) {
             status.metricHistory.stream()
-                    .flatMap(s -> s.points == null ? java.util.stream.Stream.<MetricSeries.MetricPoint>empty() : s.points.stream())
-                    .map(p -> p.timestamp).filter(Objects::nonNull).map(Instant::parse).max(Instant::compareTo)
+                    .flatMap(s -> s.points == null
+                            ? java.util.stream.Stream.<MetricSeries.MetricPoint>empty()
+                            : s.points.stream())
+                    .map(p -> p.timestamp)
+                    .filter(Objects::nonNull)
+                    .map(Instant::parse)
+                    .max(Instant::compareTo)
                     .ifPresent(last -> state.cursor = new TimestampedLog.Cursor(last, 1));
         }
         return state;

@@ -25,26 +25,52 @@ public record SageMakerJobState(TrainingPhase phase, String reason, String messa
         return switch (status == null ? "" : status) {
             case "Completed" -> new SageMakerJobState(TrainingPhase.Completed, "Completed", "training finished", false);
             case "Failed" -> failed(d.failureReason());
-            case "Stopping" -> new SageMakerJobState(TrainingPhase.Stopping, "Stopping", detail == null ? "stopping" : detail, false);
-            case "Stopped" -> switch (secondary == null ? "" : secondary) {
-                case "MaxRuntimeExceeded" -> new SageMakerJobState(TrainingPhase.Failed, "MaxRuntimeExceeded",
-                        "the job ran longer than stopping.maxRuntimeSeconds and SageMaker stopped it", false);
-                case "MaxWaitTimeExceeded" -> new SageMakerJobState(TrainingPhase.Failed, "SpotInterrupted",
-                        "spot capacity was reclaimed and not returned within spot.maxWaitSeconds"
-                                + (detail == null ? "" : " (" + detail + ")"), true);
-                default -> new SageMakerJobState(TrainingPhase.Stopped, "Stopped", "the SageMaker job was stopped", false);
-            };
-            case "InProgress" -> switch (secondary == null ? "" : secondary) {
-                case "Training", "Uploading", "Restarting" -> new SageMakerJobState(TrainingPhase.Running, "Training",
-                        detail == null ? secondary : detail, false);
-                case "Interrupted" -> new SageMakerJobState(TrainingPhase.Starting, "SpotInterrupted",
-                        "spot capacity was reclaimed; SageMaker waits for capacity and resumes from the last checkpoint", false);
-                case "Starting" -> new SageMakerJobState(TrainingPhase.Pending, "LaunchingInstances",
-                        detail == null ? "launching ML instances" : detail, false);
-                default -> new SageMakerJobState(TrainingPhase.Starting, secondary == null || secondary.isEmpty() ? "Starting" : secondary,
-                        detail == null ? "starting" : detail, false);
-            };
-            default -> new SageMakerJobState(TrainingPhase.Pending, "Unknown", "SageMaker reports status " + status, false);
+            case "Stopping" ->
+                new SageMakerJobState(TrainingPhase.Stopping, "Stopping", detail == null ? "stopping" : detail, false);
+            case "Stopped" ->
+                switch (secondary == null ? "" : secondary) {
+                    case "MaxRuntimeExceeded" ->
+                        new SageMakerJobState(
+                                TrainingPhase.Failed,
+                                "MaxRuntimeExceeded",
+                                "the job ran longer than stopping.maxRuntimeSeconds and SageMaker stopped it",
+                                false);
+                    case "MaxWaitTimeExceeded" ->
+                        new SageMakerJobState(
+                                TrainingPhase.Failed,
+                                "SpotInterrupted",
+                                "spot capacity was reclaimed and not returned within spot.maxWaitSeconds"
+                                        + (detail == null ? "" : " (" + detail + ")"),
+                                true);
+                    default ->
+                        new SageMakerJobState(TrainingPhase.Stopped, "Stopped", "the SageMaker job was stopped", false);
+                };
+            case "InProgress" ->
+                switch (secondary == null ? "" : secondary) {
+                    case "Training", "Uploading", "Restarting" ->
+                        new SageMakerJobState(
+                                TrainingPhase.Running, "Training", detail == null ? secondary : detail, false);
+                    case "Interrupted" ->
+                        new SageMakerJobState(
+                                TrainingPhase.Starting,
+                                "SpotInterrupted",
+                                "spot capacity was reclaimed; SageMaker waits for capacity and resumes from the last checkpoint",
+                                false);
+                    case "Starting" ->
+                        new SageMakerJobState(
+                                TrainingPhase.Pending,
+                                "LaunchingInstances",
+                                detail == null ? "launching ML instances" : detail,
+                                false);
+                    default ->
+                        new SageMakerJobState(
+                                TrainingPhase.Starting,
+                                secondary == null || secondary.isEmpty() ? "Starting" : secondary,
+                                detail == null ? "starting" : detail,
+                                false);
+                };
+            default ->
+                new SageMakerJobState(TrainingPhase.Pending, "Unknown", "SageMaker reports status " + status, false);
         };
     }
 
@@ -52,7 +78,8 @@ public record SageMakerJobState(TrainingPhase phase, String reason, String messa
     static SageMakerJobState failed(String failureReason) {
         String text = failureReason == null ? "the SageMaker job failed without a reason" : failureReason;
         int colon = text.indexOf(':');
-        String category = colon > 0 && text.substring(0, colon).matches("[A-Za-z]+") ? text.substring(0, colon) : "Error";
+        String category =
+                colon > 0 && text.substring(0, colon).matches("[A-Za-z]+") ? text.substring(0, colon) : "Error";
         boolean retryable = switch (category) {
             case "CapacityError", "InternalServerError", "InternalError" -> true;
             default -> false;
@@ -64,6 +91,8 @@ public record SageMakerJobState(TrainingPhase phase, String reason, String messa
         if (!d.hasSecondaryStatusTransitions() || d.secondaryStatusTransitions().isEmpty()) {
             return null;
         }
-        return d.secondaryStatusTransitions().get(d.secondaryStatusTransitions().size() - 1).statusMessage();
+        return d.secondaryStatusTransitions()
+                .get(d.secondaryStatusTransitions().size() - 1)
+                .statusMessage();
     }
 }

@@ -1,13 +1,5 @@
 package io.mlforge.operator.training.sagemaker;
 
-import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
-import io.mlforge.operator.aws.CreateTrainingJobMapping;
-import io.mlforge.operator.core.EventReason;
-import io.mlforge.operator.aws.SageMakerSettings;
-import io.mlforge.operator.aws.SageMakerTarget;
-import io.mlforge.operator.aws.SageMakerTrainingService;
-import io.mlforge.operator.core.Outcome;
-import io.mlforge.operator.core.Reconciliation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlforge.api.v1alpha1.Backend;
@@ -19,11 +11,18 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
-import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.aws.AwsCallFailures;
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
+import io.mlforge.operator.aws.RateLimitedException;
+import io.mlforge.operator.aws.SageMakerSettings;
+import io.mlforge.operator.aws.SageMakerTarget;
+import io.mlforge.operator.aws.SageMakerTrainingService;
+import io.mlforge.operator.core.EventReason;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.core.Timestamps;
-import io.mlforge.operator.aws.AwsCallFailures;
-import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.operator.training.AttemptLifecycle;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingBackend;
@@ -104,23 +103,28 @@ public class SageMakerTrainingBackend implements TrainingBackend {
                     startAttempt(job, status, TrainingAttempts.CREATED, now, outcome);
                 }
             }
-            case AFTER_FAILURE -> afterFailure(job, status, current, now, outcome); // the failure was recorded, the next step was not
+            case AFTER_FAILURE ->
+                afterFailure(job, status, current, now, outcome); // the failure was recorded, the next step was not
             case OBSERVE -> {
                 if (created(status, current)) {
                     observe(job, status, current, now, outcome);
                 } else {
-                    create(job, status, current, now, outcome); // the intent is in status: create (or adopt) exactly that job
+                    create(
+                            job, status, current, now,
+                            outcome); // the intent is in status: create (or adopt) exactly that job
                 }
             }
         }
         return outcome;
     }
 
-    private void observe(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
+    private void observe(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         SageMakerTarget target = target(job);
         ResourceID owner = ResourceID.fromResource(job);
         watcher.track(target, current.backendName, owner);
-        boolean neverDescribed = status.sagemaker == null || status.sagemaker.trainingJobStatus == null
+        boolean neverDescribed = status.sagemaker == null
+                || status.sagemaker.trainingJobStatus == null
                 || !current.backendName.equals(status.sagemaker.trainingJobName);
         if (!watcher.takeChanged(current.backendName) && !neverDescribed) {
             return; // nothing changed since the last description: the batch poll will say when something does
@@ -136,7 +140,9 @@ public class SageMakerTrainingBackend implements TrainingBackend {
             // Confirmed once, unknown now: create it again under the same name at the next reconcile.
             watcher.untrack(current.backendName);
             status.sagemaker.trainingJobArn = null;
-            outcome.warning(EventReason.SAGEMAKER_JOB_MISSING, "SageMaker no longer knows " + current.backendName + "; creating it again");
+            outcome.warning(
+                    EventReason.SAGEMAKER_JOB_MISSING,
+                    "SageMaker no longer knows " + current.backendName + "; creating it again");
             outcome.requeueNow();
             return;
         }
@@ -147,8 +153,14 @@ public class SageMakerTrainingBackend implements TrainingBackend {
      * Brings status and the attempt up to date with a description of the attempt's SageMaker job: its phase while it
      * runs, the attempt's end (and a retry after a retryable failure) once it ended.
      */
-    private void apply(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, SageMakerTarget target,
-            DescribeTrainingJobResponse d, Instant now, Outcome outcome) {
+    private void apply(
+            TrainingJob job,
+            TrainingJobStatus status,
+            TrainingAttempt current,
+            SageMakerTarget target,
+            DescribeTrainingJobResponse d,
+            Instant now,
+            Outcome outcome) {
         SageMakerJobState state = SageMakerJobState.of(d);
         Long generation = job.getMetadata().getGeneration();
         record(status, target, d);
@@ -158,8 +170,13 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         }
         if (!state.ended()) {
             current.phase = state.phase();
-            TrainingStatus.phase(status, state.phase(), state.reason(), "attempt " + current.number + " (" + current.backendName + "): "
-                    + state.message(), generation, now);
+            TrainingStatus.phase(
+                    status,
+                    state.phase(),
+                    state.reason(),
+                    "attempt " + current.number + " (" + current.backendName + "): " + state.message(),
+                    generation,
+                    now);
             return;
         }
         watcher.untrack(current.backendName);
@@ -167,45 +184,75 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         switch (state.phase()) {
             case Completed -> {
                 endAttempt(current, TrainingPhase.Completed, "Completed", "training finished", now);
-                status.modelArtifacts = d.modelArtifacts() == null ? null : d.modelArtifacts().s3ModelArtifacts();
+                status.modelArtifacts =
+                        d.modelArtifacts() == null ? null : d.modelArtifacts().s3ModelArtifacts();
                 status.completionTime = Timestamps.format(now);
-                TrainingStatus.phase(status, TrainingPhase.Completed, "Completed", "training finished"
-                        + (status.modelArtifacts == null ? "" : "; model at " + status.modelArtifacts), generation, now);
+                TrainingStatus.phase(
+                        status,
+                        TrainingPhase.Completed,
+                        "Completed",
+                        "training finished"
+                                + (status.modelArtifacts == null ? "" : "; model at " + status.modelArtifacts),
+                        generation,
+                        now);
                 metrics.finished(Backend.SageMaker, TrainingPhase.Completed, TrainingAttempts.duration(status));
             }
             case Stopped -> {
-                endAttempt(current, TrainingPhase.Stopped, "Stopped", "the SageMaker job was stopped outside the operator", now);
+                endAttempt(
+                        current,
+                        TrainingPhase.Stopped,
+                        "Stopped",
+                        "the SageMaker job was stopped outside the operator",
+                        now);
                 status.completionTime = Timestamps.format(now);
-                TrainingStatus.phase(status, TrainingPhase.Stopped, "StoppedExternally",
-                        "SageMaker job " + current.backendName + " was stopped outside the operator", generation, now);
-                outcome.warning(EventReason.STOPPED_EXTERNALLY, "SageMaker job " + current.backendName + " was stopped outside the operator");
+                TrainingStatus.phase(
+                        status,
+                        TrainingPhase.Stopped,
+                        "StoppedExternally",
+                        "SageMaker job " + current.backendName + " was stopped outside the operator",
+                        generation,
+                        now);
+                outcome.warning(
+                        EventReason.STOPPED_EXTERNALLY,
+                        "SageMaker job " + current.backendName + " was stopped outside the operator");
                 metrics.finished(Backend.SageMaker, TrainingPhase.Stopped, TrainingAttempts.duration(status));
             }
             default -> {
                 endAttempt(current, TrainingPhase.Failed, state.reason(), state.message(), now);
                 metrics.attemptFailed(Backend.SageMaker, state.reason());
-                outcome.warning(EventReason.ATTEMPT_FAILED, "attempt " + current.number + " failed: " + state.reason() + ": " + state.message());
+                outcome.warning(
+                        EventReason.ATTEMPT_FAILED,
+                        "attempt " + current.number + " failed: " + state.reason() + ": " + state.message());
                 afterFailure(job, status, current, now, outcome);
             }
         }
     }
 
-    private void afterFailure(TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now, Outcome outcome) {
-        AttemptLifecycle.AfterFailure next = AttemptLifecycle.afterFailure(job.getSpec(), status, failed, isRetryable(failed.reason));
+    private void afterFailure(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt failed, Instant now, Outcome outcome) {
+        AttemptLifecycle.AfterFailure next =
+                AttemptLifecycle.afterFailure(job.getSpec(), status, failed, isRetryable(failed.reason));
         if (next.retry()) {
             startAttempt(job, status, TrainingAttempts.RETRY, now, outcome);
             return;
         }
         status.completionTime = Timestamps.format(now);
-        TrainingStatus.phase(status, TrainingPhase.Failed, failed.reason, next.message(), job.getMetadata().getGeneration(), now);
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Failed,
+                failed.reason,
+                next.message(),
+                job.getMetadata().getGeneration(),
+                now);
         metrics.finished(Backend.SageMaker, TrainingPhase.Failed, TrainingAttempts.duration(status));
     }
 
     static boolean isRetryable(String reason) {
-        return reason != null && switch (reason) {
-            case "CapacityError", "SpotInterrupted", "InternalServerError", "InternalError" -> true;
-            default -> false;
-        };
+        return reason != null
+                && switch (reason) {
+                    case "CapacityError", "SpotInterrupted", "InternalServerError", "InternalError" -> true;
+                    default -> false;
+                };
     }
 
     /**
@@ -215,16 +262,27 @@ public class SageMakerTrainingBackend implements TrainingBackend {
      */
     private void startAttempt(TrainingJob job, TrainingJobStatus status, String cause, Instant now, Outcome outcome) {
         int number = TrainingAttempts.next(status);
-        TrainingAttempt attempt = TrainingAttempts.append(status, number,
-                ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), number), cause, now);
+        TrainingAttempt attempt = TrainingAttempts.append(
+                status,
+                number,
+                ResourceNames.attemptName(
+                        job.getMetadata().getName(), job.getMetadata().getUid(), number),
+                cause,
+                now);
         SageMakerTarget target = target(job);
         status.logs = logs(target, attempt.backendName);
         status.sagemaker = new SageMakerTrainingStatus();
         status.sagemaker.trainingJobName = attempt.backendName;
         status.sagemaker.region = target.region();
         metrics.attemptStarted(Backend.SageMaker, cause);
-        TrainingStatus.phase(status, TrainingPhase.Pending, "CreatingSageMakerJob", "attempt " + number + ": creating SageMaker job "
-                + attempt.backendName + " in " + target.region() + " (" + why(status, attempt) + ")", job.getMetadata().getGeneration(), now);
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Pending,
+                "CreatingSageMakerJob",
+                "attempt " + number + ": creating SageMaker job " + attempt.backendName + " in " + target.region()
+                        + " (" + why(status, attempt) + ")",
+                job.getMetadata().getGeneration(),
+                now);
         outcome.requeueNow();
     }
 
@@ -233,14 +291,22 @@ public class SageMakerTrainingBackend implements TrainingBackend {
      * fails with reason PreflightFailed naming each, and nothing is sent. Returns whether it passed.
      */
     private boolean preflight(TrainingJob job, TrainingJobStatus status, Instant now, Outcome outcome) {
-        String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), TrainingAttempts.next(status));
-        List<String> problems = SageMakerPreflight.problems(target(job).region(), CreateTrainingJobMapping.request(job, name, TrainingAttempts.next(status)));
+        String name = ResourceNames.attemptName(
+                job.getMetadata().getName(), job.getMetadata().getUid(), TrainingAttempts.next(status));
+        List<String> problems = SageMakerPreflight.problems(
+                target(job).region(), CreateTrainingJobMapping.request(job, name, TrainingAttempts.next(status)));
         if (problems.isEmpty()) {
             return true;
         }
         String message = "SageMaker would reject this job: " + String.join("; ", problems);
         status.completionTime = Timestamps.format(now);
-        TrainingStatus.phase(status, TrainingPhase.Failed, "PreflightFailed", message, job.getMetadata().getGeneration(), now);
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Failed,
+                "PreflightFailed",
+                message,
+                job.getMetadata().getGeneration(),
+                now);
         outcome.warning(EventReason.PREFLIGHT_FAILED, message);
         return false;
     }
@@ -251,7 +317,9 @@ public class SageMakerTrainingBackend implements TrainingBackend {
 
     /** Whether SageMaker confirmed the creation of the attempt's job (its ARN is known). */
     private static boolean created(TrainingJobStatus status, TrainingAttempt attempt) {
-        return status.sagemaker != null && attempt.backendName.equals(status.sagemaker.trainingJobName) && status.sagemaker.trainingJobArn != null;
+        return status.sagemaker != null
+                && attempt.backendName.equals(status.sagemaker.trainingJobName)
+                && status.sagemaker.trainingJobArn != null;
     }
 
     /**
@@ -259,7 +327,8 @@ public class SageMakerTrainingBackend implements TrainingBackend {
      * rejects as invalid fails the attempt with reason CreateRejected and SageMaker's message; other errors
      * propagate and the next reconcile tries again.
      */
-    private void create(TrainingJob job, TrainingJobStatus status, TrainingAttempt attempt, Instant now, Outcome outcome) {
+    private void create(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt attempt, Instant now, Outcome outcome) {
         SageMakerTarget target = target(job);
         Optional<String> arn;
         try {
@@ -269,18 +338,31 @@ public class SageMakerTrainingBackend implements TrainingBackend {
                 String message = "SageMaker rejected CreateTrainingJob: " + AwsCallFailures.errorMessage(e);
                 endAttempt(attempt, TrainingPhase.Failed, "CreateRejected", message, now);
                 status.completionTime = Timestamps.format(now);
-                TrainingStatus.phase(status, TrainingPhase.Failed, "CreateRejected", message, job.getMetadata().getGeneration(), now);
+                TrainingStatus.phase(
+                        status,
+                        TrainingPhase.Failed,
+                        "CreateRejected",
+                        message,
+                        job.getMetadata().getGeneration(),
+                        now);
                 outcome.warning(EventReason.CREATE_REJECTED, message);
                 return;
             }
             throw e;
         }
-        String message = "attempt " + attempt.number + ": SageMaker training job " + attempt.backendName + " in " + target.region() + " ";
+        String message = "attempt " + attempt.number + ": SageMaker training job " + attempt.backendName + " in "
+                + target.region() + " ";
         if (arn.isPresent()) {
             status.sagemaker.trainingJobArn = arn.get();
             watcher.track(target, attempt.backendName, ResourceID.fromResource(job));
             message += "created, " + why(status, attempt);
-            TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptCreated", message, job.getMetadata().getGeneration(), now);
+            TrainingStatus.phase(
+                    status,
+                    TrainingPhase.Pending,
+                    "AttemptCreated",
+                    message,
+                    job.getMetadata().getGeneration(),
+                    now);
             outcome.normal(EventReason.ATTEMPT_CREATED, message);
             return;
         }
@@ -293,13 +375,20 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         }
         message += "adopted (created before the operator restarted), " + why(status, attempt);
         outcome.normal(EventReason.ATTEMPT_ADOPTED, message);
-        TrainingStatus.phase(status, TrainingPhase.Pending, "AttemptAdopted", message, job.getMetadata().getGeneration(), now);
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Pending,
+                "AttemptAdopted",
+                message,
+                job.getMetadata().getGeneration(),
+                now);
         watcher.track(target, attempt.backendName, ResourceID.fromResource(job));
         watcher.takeChanged(attempt.backendName); // described just now
         apply(job, status, attempt, target, described.get(), now, outcome);
     }
 
-    private void stop(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
+    private void stop(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
         if (TrainingAttempts.isTerminal(status.phase)) {
             return;
         }
@@ -311,8 +400,13 @@ public class SageMakerTrainingBackend implements TrainingBackend {
                 service.stop(target, current.backendName); // once: later reconciles only look whether it stopped
                 // recorded at once, so that a failing call below (throttled) does not lead to a second stop
                 current.phase = TrainingPhase.Stopping;
-                TrainingStatus.phase(status, TrainingPhase.Stopping, "Stopping", "asked SageMaker to stop " + current.backendName,
-                        generation, now);
+                TrainingStatus.phase(
+                        status,
+                        TrainingPhase.Stopping,
+                        "Stopping",
+                        "asked SageMaker to stop " + current.backendName,
+                        generation,
+                        now);
                 if (created(status, current)) {
                     return; // the batch poll says when SageMaker has stopped it: no describe per job on a timer
                 }
@@ -329,8 +423,13 @@ public class SageMakerTrainingBackend implements TrainingBackend {
             d.ifPresent(r -> record(status, target, r));
             SageMakerJobState state = d.map(SageMakerJobState::of).orElse(null);
             if (state != null && !state.ended()) {
-                TrainingStatus.phase(status, TrainingPhase.Stopping, "Stopping", "waiting for SageMaker to stop " + current.backendName,
-                        generation, now);
+                TrainingStatus.phase(
+                        status,
+                        TrainingPhase.Stopping,
+                        "Stopping",
+                        "waiting for SageMaker to stop " + current.backendName,
+                        generation,
+                        now);
                 return;
             }
             watcher.untrack(current.backendName);
@@ -353,7 +452,8 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         if (current == null || TrainingAttempts.isTerminal(current.phase)) {
             return true;
         }
-        JobDeletionPolicy policy = job.getSpec().deletionPolicy != null ? job.getSpec().deletionPolicy
+        JobDeletionPolicy policy = job.getSpec().deletionPolicy != null
+                ? job.getSpec().deletionPolicy
                 : JobDeletionPolicy.valueOf(settings.defaultDeletionPolicy());
         if (policy == JobDeletionPolicy.Retain) {
             watcher.untrack(current.backendName);
@@ -364,7 +464,8 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         boolean ended = d.map(r -> SageMakerJobState.of(r).ended()).orElse(true);
         if (ended) {
             watcher.untrack(current.backendName);
-        } else if (d.get().trainingJobStatus() == software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus.IN_PROGRESS) {
+        } else if (d.get().trainingJobStatus()
+                == software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus.IN_PROGRESS) {
             service.stop(target, current.backendName); // only while it runs: once Stopping, deletion just waits
         }
         return ended;
@@ -375,8 +476,10 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         return RELEASE;
     }
 
-    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING,
-            "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)", "cannot stop the SageMaker job yet",
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(
+            EventReason.STOPPING,
+            "waiting for SageMaker to stop the job before the resource goes (deletionPolicy Stop)",
+            "cannot stop the SageMaker job yet",
             "SageMaker job released (deletionPolicy)");
 
     private static void record(TrainingJobStatus status, SageMakerTarget target, DescribeTrainingJobResponse d) {
@@ -387,7 +490,9 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         sm.trainingJobStatus = d.trainingJobStatusAsString();
         sm.secondaryStatus = d.secondaryStatusAsString();
         if (d.hasSecondaryStatusTransitions() && !d.secondaryStatusTransitions().isEmpty()) {
-            sm.secondaryStatusMessage = d.secondaryStatusTransitions().get(d.secondaryStatusTransitions().size() - 1).statusMessage();
+            sm.secondaryStatusMessage = d.secondaryStatusTransitions()
+                    .get(d.secondaryStatusTransitions().size() - 1)
+                    .statusMessage();
         }
         sm.failureReason = d.failureReason();
         status.sagemaker = sm;
@@ -397,7 +502,8 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         if (!d.hasFinalMetricDataList() || d.finalMetricDataList().isEmpty()) {
             return;
         }
-        Map<String, Double> values = status.metrics == null ? new LinkedHashMap<>() : new LinkedHashMap<>(status.metrics);
+        Map<String, Double> values =
+                status.metrics == null ? new LinkedHashMap<>() : new LinkedHashMap<>(status.metrics);
         for (MetricData m : d.finalMetricDataList()) {
             if (m.metricName() != null && m.value() != null) {
                 values.put(m.metricName(), m.value().doubleValue());
@@ -408,14 +514,19 @@ public class SageMakerTrainingBackend implements TrainingBackend {
 
     private static void billing(TrainingJobStatus status, DescribeTrainingJobResponse d) {
         if (d.trainingTimeInSeconds() != null) {
-            status.trainingSeconds = (status.trainingSeconds == null ? 0 : status.trainingSeconds) + d.trainingTimeInSeconds();
+            status.trainingSeconds =
+                    (status.trainingSeconds == null ? 0 : status.trainingSeconds) + d.trainingTimeInSeconds();
         }
         if (d.billableTimeInSeconds() != null) {
-            status.billableSeconds = (status.billableSeconds == null ? 0 : status.billableSeconds) + d.billableTimeInSeconds();
+            status.billableSeconds =
+                    (status.billableSeconds == null ? 0 : status.billableSeconds) + d.billableTimeInSeconds();
         }
-        if (status.trainingSeconds != null && status.trainingSeconds > 0 && status.billableSeconds != null
+        if (status.trainingSeconds != null
+                && status.trainingSeconds > 0
+                && status.billableSeconds != null
                 && Boolean.TRUE.equals(d.enableManagedSpotTraining())) {
-            status.spotSavingsPercent = Math.round(1000.0 * (1 - (double) status.billableSeconds / status.trainingSeconds)) / 10.0;
+            status.spotSavingsPercent =
+                    Math.round(1000.0 * (1 - (double) status.billableSeconds / status.trainingSeconds)) / 10.0;
         }
     }
 
@@ -423,14 +534,16 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         LogsPointer logs = new LogsPointer();
         logs.cloudWatchLogGroup = LOG_GROUP;
         logs.cloudWatchLogStreamPrefix = jobName + "/";
-        logs.command = "aws logs tail " + LOG_GROUP + " --log-stream-name-prefix " + jobName + "/ --region " + target.region() + " --follow";
+        logs.command = "aws logs tail " + LOG_GROUP + " --log-stream-name-prefix " + jobName + "/ --region "
+                + target.region() + " --follow";
         String filter = URLEncoder.encode(LOG_GROUP, StandardCharsets.UTF_8).replace("%", "$25");
-        logs.consoleUrl = "https://" + target.region() + ".console.aws.amazon.com/cloudwatch/home?region=" + target.region()
-                + "#logsV2:log-groups/log-group/" + filter + "$3FlogStreamNameFilter$3D" + jobName;
+        logs.consoleUrl = "https://" + target.region() + ".console.aws.amazon.com/cloudwatch/home?region="
+                + target.region() + "#logsV2:log-groups/log-group/" + filter + "$3FlogStreamNameFilter$3D" + jobName;
         return logs;
     }
 
-    private static void endAttempt(TrainingAttempt attempt, TrainingPhase phase, String reason, String message, Instant now) {
+    private static void endAttempt(
+            TrainingAttempt attempt, TrainingPhase phase, String reason, String message, Instant now) {
         AttemptLifecycle.end(attempt, phase, reason, message, null, now);
     }
 }

@@ -1,12 +1,12 @@
 package io.mlforge.operator.training.sagemaker;
 
-import io.mlforge.operator.aws.SageMakerSettings;
-import io.mlforge.operator.aws.SageMakerTarget;
-import io.mlforge.operator.aws.SageMakerTrainingService;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.operator.aws.SageMakerSettings;
+import io.mlforge.operator.aws.SageMakerTarget;
+import io.mlforge.operator.aws.SageMakerTrainingService;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -33,8 +33,7 @@ public class SageMakerWatcher {
     private static final Logger LOG = Logger.getLogger(SageMakerWatcher.class);
     private static final Duration SKEW = Duration.ofSeconds(5);
 
-    private record Tracked(SageMakerTarget target, ResourceID owner) {
-    }
+    private record Tracked(SageMakerTarget target, ResourceID owner) {}
 
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
@@ -42,6 +41,7 @@ public class SageMakerWatcher {
     private final Map<SageMakerTarget, Instant> lastPoll = new ConcurrentHashMap<>();
     /** After a failed poll: not before this. */
     private final Map<SageMakerTarget, Instant> retryAt = new ConcurrentHashMap<>();
+
     private final Map<SageMakerTarget, Duration> interval = new ConcurrentHashMap<>();
     private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -124,7 +124,8 @@ public class SageMakerWatcher {
 
     void pollDue() {
         Instant now = clock.instant();
-        for (SageMakerTarget target : tracked.values().stream().map(Tracked::target).distinct().toList()) {
+        for (SageMakerTarget target :
+                tracked.values().stream().map(Tracked::target).distinct().toList()) {
             Instant last = lastPoll.getOrDefault(target, Instant.EPOCH);
             Duration wait = interval.getOrDefault(target, settings.minPollInterval());
             if (now.isBefore(last.plus(wait)) || now.isBefore(retryAt.getOrDefault(target, Instant.EPOCH))) {
@@ -158,7 +159,8 @@ public class SageMakerWatcher {
         }
         lastPoll.put(target, now);
         Duration current = interval.getOrDefault(target, settings.minPollInterval());
-        Duration next = fired > 0 ? settings.minPollInterval()
+        Duration next = fired > 0
+                ? settings.minPollInterval()
                 : Duration.ofMillis(Math.min(settings.maxPollInterval().toMillis(), (long) (current.toMillis() * 1.5)));
         interval.put(target, next);
     }

@@ -1,8 +1,8 @@
 package io.mlforge.operator.tuning.kubernetes;
 
-import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.api.v1alpha1.TuningJob;
@@ -11,14 +11,14 @@ import io.mlforge.api.v1alpha1.TuningPhase;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
 import io.mlforge.operator.core.Reconciliation;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.mlforge.operator.tuning.TuningBackend;
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.tuning.SuggesterFactory;
 import io.mlforge.operator.tuning.Trial;
 import io.mlforge.operator.tuning.TrialFactory;
 import io.mlforge.operator.tuning.TrialObserver;
+import io.mlforge.operator.tuning.TuningBackend;
 import io.mlforge.operator.tuning.TuningLabels;
 import io.mlforge.operator.tuning.TuningPlan;
 import io.mlforge.operator.tuning.TuningPlanner;
@@ -63,16 +63,28 @@ public class KubernetesTuningBackend implements TuningBackend {
 
     @Override
     public void reconcile(Reconciliation.Scope<TuningJob, TuningJobStatus> scope, Context<TuningJob> context) {
-        reconcile(scope.resource(), scope.status(), scope.initial(), List.copyOf(context.getSecondaryResources(TrainingJob.class)), scope.now(),
-                () -> reconciliation.writeNow(scope), scope.outcome());
+        reconcile(
+                scope.resource(),
+                scope.status(),
+                scope.initial(),
+                List.copyOf(context.getSecondaryResources(TrainingJob.class)),
+                scope.now(),
+                () -> reconciliation.writeNow(scope),
+                scope.outcome());
     }
 
     /**
      * One step: changes {@code status}; {@code storeStatus} writes it at once (the names of new trials are stored
      * before the trials are created); {@code initial} is the status as the reconcile found it.
      */
-    public Outcome reconcile(TuningJob job, TuningJobStatus status, TuningJobStatus initial, List<TrainingJob> children, Instant now,
-            Runnable storeStatus, Outcome outcome) {
+    public Outcome reconcile(
+            TuningJob job,
+            TuningJobStatus status,
+            TuningJobStatus initial,
+            List<TrainingJob> children,
+            Instant now,
+            Runnable storeStatus,
+            Outcome outcome) {
         Long generation = job.getMetadata().getGeneration();
         SearchSpace space = SearchSpace.of(job.getSpec().parameters);
         List<Trial> trials = withUnseen(job, status, children);
@@ -80,15 +92,23 @@ public class KubernetesTuningBackend implements TuningBackend {
         if (warmStart.isEmpty()) {
             status.phase = TuningPhase.Pending;
             status.message = "waiting for the warm-start parents " + job.getSpec().warmStart.parents + " to finish";
-            status.conditions = io.mlforge.operator.core.Conditions.set(status.conditions, io.mlforge.api.v1alpha1.Condition.READY,
-                    io.mlforge.api.v1alpha1.ConditionStatus.False, "WaitingForParents", status.message, generation, now);
+            status.conditions = io.mlforge.operator.core.Conditions.set(
+                    status.conditions,
+                    io.mlforge.api.v1alpha1.Condition.READY,
+                    io.mlforge.api.v1alpha1.ConditionStatus.False,
+                    "WaitingForParents",
+                    status.message,
+                    generation,
+                    now);
             outcome.requeueAfter(Duration.ofSeconds(30));
             return outcome;
         }
-        Suggester suggester = suggesters.computeIfAbsent(job.getMetadata().getUid(), uid -> SuggesterFactory.of(job.getSpec(), space));
+        Suggester suggester = suggesters.computeIfAbsent(
+                job.getMetadata().getUid(), uid -> SuggesterFactory.of(job.getSpec(), space));
         TuningPlan plan = TuningPlanner.plan(job.getSpec(), status, trials, warmStart.get(), suggester, space, now);
 
-        // The next index is recorded before the trials exist; their names are derived from it, so nothing is created twice.
+        // The next index is recorded before the trials exist; their names are derived from it, so nothing is created
+        // twice.
         TuningStatus.update(job.getSpec(), status, trials, plan, settings.statusTrialLimit(), generation, now);
         if (!plan.create.isEmpty()) {
             storeStatus.run();
@@ -101,8 +121,10 @@ public class KubernetesTuningBackend implements TuningBackend {
         }
         String previousBest = initial == null || initial.bestTrial == null ? null : initial.bestTrial.name;
         if (status.bestTrial != null && !Objects.equals(previousBest, status.bestTrial.name)) {
-            outcome.normal(EventReason.BEST_TRIAL_IMPROVED, status.bestTrial.name + ": " + job.getSpec().objective.metricName + " = "
-                    + status.bestTrial.objectiveValue + " with " + status.bestTrial.parameters);
+            outcome.normal(
+                    EventReason.BEST_TRIAL_IMPROVED,
+                    status.bestTrial.name + ": " + job.getSpec().objective.metricName + " = "
+                            + status.bestTrial.objectiveValue + " with " + status.bestTrial.parameters);
         }
         if (job.getSpec().maxRuntimeSeconds != null && status.phase == TuningPhase.Running) {
             Instant deadline = Timestamps.parse(status.startTime).plusSeconds(job.getSpec().maxRuntimeSeconds);
@@ -115,8 +137,12 @@ public class KubernetesTuningBackend implements TuningBackend {
     @Override
     public boolean release(TuningJob job) {
         suggesters.remove(job.getMetadata().getUid());
-        client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
-                .withLabel(TuningLabels.TUNING_JOB, ResourceNames.labelValue(job.getMetadata().getName())).delete();
+        client.resources(TrainingJob.class)
+                .inNamespace(job.getMetadata().getNamespace())
+                .withLabel(
+                        TuningLabels.TUNING_JOB,
+                        ResourceNames.labelValue(job.getMetadata().getName()))
+                .delete();
         return true;
     }
 
@@ -125,8 +151,11 @@ public class KubernetesTuningBackend implements TuningBackend {
         return RELEASE;
     }
 
-    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING, "waiting for the trials to go",
-            "cannot delete the trials yet", "trials deleted (each stops its pods or SageMaker job)");
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(
+            EventReason.STOPPING,
+            "waiting for the trials to go",
+            "cannot delete the trials yet",
+            "trials deleted (each stops its pods or SageMaker job)");
 
     /**
      * The trials, including those the status records but the informer has not delivered yet (read directly); a trial
@@ -136,18 +165,32 @@ public class KubernetesTuningBackend implements TuningBackend {
         String metric = job.getSpec().objective.metricName;
         List<Trial> trials = new ArrayList<>(TrialObserver.observe(children, metric));
         int recorded = status.nextTrialIndex == null ? 0 : status.nextTrialIndex;
-        java.util.Set<Integer> seen = new java.util.HashSet<>(trials.stream().map(Trial::index).toList());
+        java.util.Set<Integer> seen =
+                new java.util.HashSet<>(trials.stream().map(Trial::index).toList());
         List<TrainingJob> late = new ArrayList<>();
         for (int i = 0; i < recorded; i++) {
             if (seen.contains(i)) {
                 continue;
             }
             String name = TrialFactory.name(job, i);
-            TrainingJob child = client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(name).get();
+            TrainingJob child = client.resources(TrainingJob.class)
+                    .inNamespace(job.getMetadata().getNamespace())
+                    .withName(name)
+                    .get();
             if (child != null) {
                 late.add(child);
             } else {
-                trials.add(new Trial(i, name, Map.of(), io.mlforge.api.v1alpha1.TrialPhase.Failed, null, List.of(), "TrialMissing", null, null, null));
+                trials.add(new Trial(
+                        i,
+                        name,
+                        Map.of(),
+                        io.mlforge.api.v1alpha1.TrialPhase.Failed,
+                        null,
+                        List.of(),
+                        "TrialMissing",
+                        null,
+                        null,
+                        null));
             }
         }
         trials.addAll(TrialObserver.observe(late, metric));
@@ -157,32 +200,42 @@ public class KubernetesTuningBackend implements TuningBackend {
 
     private void create(TuningJob job, TuningPlan.NewTrial t, Outcome outcome) {
         TrainingJobSpec template = client.getKubernetesSerialization().clone(job.getSpec().trainingJobTemplate.spec);
-        TrainingJob trial = TrialFactory.trial(job, t.index(), t.parameters(), t.extraHyperParameters(), t.annotations(), template);
+        TrainingJob trial =
+                TrialFactory.trial(job, t.index(), t.parameters(), t.extraHyperParameters(), t.annotations(), template);
         try {
             client.resource(trial).create();
-            outcome.normal(EventReason.TRIAL_CREATED, "trial " + t.index() + " (" + trial.getMetadata().getName() + "): " + t.parameters()
-                    + (t.extraHyperParameters().isEmpty() ? "" : " with " + t.extraHyperParameters()));
+            outcome.normal(
+                    EventReason.TRIAL_CREATED,
+                    "trial " + t.index() + " (" + trial.getMetadata().getName() + "): " + t.parameters()
+                            + (t.extraHyperParameters().isEmpty() ? "" : " with " + t.extraHyperParameters()));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            LOG.debugf("trial %s exists already (created before a restart)", trial.getMetadata().getName());
+            LOG.debugf(
+                    "trial %s exists already (created before a restart)",
+                    trial.getMetadata().getName());
         }
     }
 
     private void stop(TuningJob job, TuningPlan.Stop s, Outcome outcome) {
-        TrainingJob child = client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(s.name()).get();
+        TrainingJob child = client.resources(TrainingJob.class)
+                .inNamespace(job.getMetadata().getNamespace())
+                .withName(s.name())
+                .get();
         if (child == null || Boolean.TRUE.equals(child.getSpec().stop)) {
             return;
         }
-        client.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(s.name()).edit(c -> {
-            c.getSpec().stop = true;
-            c.getMetadata().getAnnotations().put(TuningLabels.STOPPED_BY, s.reason());
-            return c;
-        });
+        client.resources(TrainingJob.class)
+                .inNamespace(job.getMetadata().getNamespace())
+                .withName(s.name())
+                .edit(c -> {
+                    c.getSpec().stop = true;
+                    c.getMetadata().getAnnotations().put(TuningLabels.STOPPED_BY, s.reason());
+                    return c;
+                });
         if ("MedianRule".equals(s.reason())) {
             outcome.normal(EventReason.TRIAL_STOPPED_EARLY, s.name() + ": " + s.message());
         }
     }
-
 }

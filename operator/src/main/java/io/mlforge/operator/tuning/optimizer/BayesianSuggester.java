@@ -52,7 +52,8 @@ public final class BayesianSuggester implements Suggester {
         for (int k = 0; k < request.count(); k++) {
             long index = request.firstIndex() + k;
             Map<String, String> next;
-            if (request.completed().size() + pending.size() < initialTrials || request.completed().size() < 2) {
+            if (request.completed().size() + pending.size() < initialTrials
+                    || request.completed().size() < 2) {
                 next = space.decode(QuasiRandom.sobol(space.size(), request.seed(), index));
             } else {
                 if (model == null) {
@@ -99,7 +100,8 @@ public final class BayesianSuggester implements Suggester {
         List<Observation> sorted = new ArrayList<>(completed);
         sorted.sort(Comparator.comparingDouble(Observation::value));
         Set<Observation> keep = new HashSet<>(sorted.subList(0, MAX_MODEL_POINTS / 2));
-        List<Observation> rest = completed.stream().filter(o -> !keep.contains(o)).toList();
+        List<Observation> rest =
+                completed.stream().filter(o -> !keep.contains(o)).toList();
         int others = MAX_MODEL_POINTS - keep.size();
         for (int i = 0; i < others; i++) {
             keep.add(rest.get((int) ((long) i * rest.size() / others)));
@@ -126,8 +128,8 @@ public final class BayesianSuggester implements Suggester {
         return model.with(x, y);
     }
 
-    private Map<String, String> maximiseAcquisition(GaussianProcess model, List<Observation> completed, Set<Map<String, String>> known,
-            long seed, long index) {
+    private Map<String, String> maximiseAcquisition(
+            GaussianProcess model, List<Observation> completed, Set<Map<String, String>> known, long seed, long index) {
         double best = Double.POSITIVE_INFINITY;
         for (double v : model.y) {
             best = Math.min(best, v);
@@ -201,7 +203,9 @@ public final class BayesianSuggester implements Suggester {
 
     /** BOBYQA over the numeric coordinates from {@code start} (categoricals as they are); null if none are numeric. */
     private Scored refine(GaussianProcess model, double[] start, double incumbent, Set<Map<String, String>> known) {
-        int[] numeric = java.util.stream.IntStream.range(0, space.size()).filter(i -> !space.dimensions().get(i).categorical()).toArray();
+        int[] numeric = java.util.stream.IntStream.range(0, space.size())
+                .filter(i -> !space.dimensions().get(i).categorical())
+                .toArray();
         if (numeric.length == 0) {
             return null;
         }
@@ -240,8 +244,13 @@ public final class BayesianSuggester implements Suggester {
                     }
                 }
             } else {
-                new BOBYQAOptimizer(2 * numeric.length + 1, 0.05, 1e-4).optimize(new MaxEval(200), f, GoalType.MAXIMIZE, new InitialGuess(x0),
-                        new SimpleBounds(lower, upper));
+                new BOBYQAOptimizer(2 * numeric.length + 1, 0.05, 1e-4)
+                        .optimize(
+                                new MaxEval(200),
+                                f,
+                                GoalType.MAXIMIZE,
+                                new InitialGuess(x0),
+                                new SimpleBounds(lower, upper));
             }
         } catch (MathIllegalStateException e) {
             // budget used up: the best point seen stands
@@ -253,8 +262,7 @@ public final class BayesianSuggester implements Suggester {
     }
 
     /** A candidate: unit coordinates, the configuration they decode to, and its log EI. */
-    private record Scored(double[] unit, Map<String, String> config, double value) {
-    }
+    private record Scored(double[] unit, Map<String, String> config, double value) {}
 
     /** A configuration not tried yet: the first new one among uniform draws, or null if none is found. */
     private Map<String, String> fresh(Set<Map<String, String>> known, long seed, long index) {

@@ -62,7 +62,15 @@ final class GaussianProcess {
     private final double[] alpha;
     final double logMarginalLikelihood;
 
-    private GaussianProcess(double[][] x, double[] y, double mean, double scale, Hyperparameters theta, RealMatrix chol, double[] alpha, double lml) {
+    private GaussianProcess(
+            double[][] x,
+            double[] y,
+            double mean,
+            double scale,
+            Hyperparameters theta,
+            RealMatrix chol,
+            double[] alpha,
+            double lml) {
         this.x = x;
         this.y = y;
         this.mean = mean;
@@ -76,7 +84,8 @@ final class GaussianProcess {
     /** Fits hyperparameters to the data (raw objective values, to be minimised), starting also from {@code previous}. */
     static GaussianProcess fit(double[][] x, double[] raw, Hyperparameters previous, int maxEvaluations) {
         double mean = Arrays.stream(raw).average().orElse(0);
-        double sd = Math.sqrt(Arrays.stream(raw).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, raw.length - 1));
+        double sd =
+                Math.sqrt(Arrays.stream(raw).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, raw.length - 1));
         double scale = sd > 1e-12 ? sd : 1;
         double[] y = Arrays.stream(raw).map(v -> (v - mean) / scale).toArray();
         int d = x[0].length;
@@ -91,7 +100,8 @@ final class GaussianProcess {
         double[] best = null;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (Hyperparameters start : previous == null || previous.log().length != d + 2
-                ? new Hyperparameters[] {Hyperparameters.initial(d)} : new Hyperparameters[] {previous}) {
+                ? new Hyperparameters[] {Hyperparameters.initial(d)}
+                : new Hyperparameters[] {previous}) {
             double[] x0 = clamp(start.log(), lower, upper);
             double[] bestHere = x0.clone();
             double[] bestHereValue = {logPosterior(x, y, x0)};
@@ -104,8 +114,13 @@ final class GaussianProcess {
                 return v;
             });
             try {
-                new BOBYQAOptimizer(2 * (d + 2) + 1, 0.5, 1e-4).optimize(new MaxEval(maxEvaluations), f, GoalType.MAXIMIZE,
-                        new InitialGuess(x0), new SimpleBounds(lower, upper));
+                new BOBYQAOptimizer(2 * (d + 2) + 1, 0.5, 1e-4)
+                        .optimize(
+                                new MaxEval(maxEvaluations),
+                                f,
+                                GoalType.MAXIMIZE,
+                                new InitialGuess(x0),
+                                new SimpleBounds(lower, upper));
             } catch (MathIllegalStateException e) {
                 // evaluation budget used up: keep the best point seen
             }
@@ -123,7 +138,8 @@ final class GaussianProcess {
         return condition(x2, y2, mean, scale, theta);
     }
 
-    private static GaussianProcess condition(double[][] x, double[] y, double mean, double scale, Hyperparameters theta) {
+    private static GaussianProcess condition(
+            double[][] x, double[] y, double mean, double scale, Hyperparameters theta) {
         double[][] k = covariance(x, theta.log());
         RealMatrix l = cholesky(k);
         if (l == null) {

@@ -18,16 +18,14 @@ import java.util.Optional;
  */
 public final class Hyperband {
     /** Rung i of a bracket: how many trials it holds and the resource each gets. */
-    public record Rung(int trials, int resource) {
-    }
+    public record Rung(int trials, int resource) {}
 
     /** Bracket s with its rungs, bottom first. */
-    public record Bracket(int s, List<Rung> rungs) {
-    }
+    public record Bracket(int s, List<Rung> rungs) {}
 
     /** A trial as Hyperband sees it; value null while running or when it failed, lower is better. */
-    public record Trial(int round, int bracket, int rung, String configuration, Double value, boolean finished, boolean promoted) {
-    }
+    public record Trial(
+            int round, int bracket, int rung, String configuration, Double value, boolean finished, boolean promoted) {}
 
     /** What a free slot runs: a configuration (null: a new one) at a bracket's rung with its resource. */
     public record Decision(int round, int bracket, int rung, int resource, String promote) {
@@ -58,7 +56,8 @@ public final class Hyperband {
             List<Rung> rungs = new ArrayList<>();
             for (int i = 0; i <= s; i++) {
                 int trials = (int) Math.floor(n * Math.pow(eta, -i) + 1e-9);
-                int resource = (int) Math.max(minResource, Math.min(maxResource, Math.round(base * Math.pow(eta, i) * minResource)));
+                int resource = (int) Math.max(
+                        minResource, Math.min(maxResource, Math.round(base * Math.pow(eta, i) * minResource)));
                 rungs.add(new Rung(trials, resource));
             }
             result.add(new Bracket(s, List.copyOf(rungs)));
@@ -80,9 +79,12 @@ public final class Hyperband {
         for (int r = round; ; r++) {
             for (Bracket bracket : brackets) {
                 int finalR = r;
-                long started = trials.stream().filter(t -> t.round() == finalR && t.bracket() == bracket.s() && t.rung() == 0).count();
+                long started = trials.stream()
+                        .filter(t -> t.round() == finalR && t.bracket() == bracket.s() && t.rung() == 0)
+                        .count();
                 if (started < bracket.rungs().get(0).trials()) {
-                    return new Decision(r, bracket.s(), 0, bracket.rungs().get(0).resource(), null);
+                    return new Decision(
+                            r, bracket.s(), 0, bracket.rungs().get(0).resource(), null);
                 }
             }
         }
@@ -91,17 +93,28 @@ public final class Hyperband {
     private Optional<Decision> promotion(List<Trial> trials, int round, Bracket bracket) {
         for (int i = bracket.rungs().size() - 2; i >= 0; i--) {
             int rung = i;
-            List<Trial> here = trials.stream().filter(t -> t.round() == round && t.bracket() == bracket.s() && t.rung() == rung).toList();
-            long above = trials.stream().filter(t -> t.round() == round && t.bracket() == bracket.s() && t.rung() == rung + 1).count();
+            List<Trial> here = trials.stream()
+                    .filter(t -> t.round() == round && t.bracket() == bracket.s() && t.rung() == rung)
+                    .toList();
+            long above = trials.stream()
+                    .filter(t -> t.round() == round && t.bracket() == bracket.s() && t.rung() == rung + 1)
+                    .count();
             if (above >= bracket.rungs().get(rung + 1).trials()) {
                 continue;
             }
-            List<Trial> finished = here.stream().filter(t -> t.finished() && t.value() != null)
-                    .sorted(Comparator.comparingDouble(Trial::value)).toList();
+            List<Trial> finished = here.stream()
+                    .filter(t -> t.finished() && t.value() != null)
+                    .sorted(Comparator.comparingDouble(Trial::value))
+                    .toList();
             int top = finished.size() / eta;
             for (Trial t : finished.subList(0, top)) {
                 if (!t.promoted()) {
-                    return Optional.of(new Decision(round, bracket.s(), rung + 1, bracket.rungs().get(rung + 1).resource(), t.configuration()));
+                    return Optional.of(new Decision(
+                            round,
+                            bracket.s(),
+                            rung + 1,
+                            bracket.rungs().get(rung + 1).resource(),
+                            t.configuration()));
                 }
             }
         }

@@ -12,8 +12,7 @@ final class LogExpectedImprovement {
     private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
     private static final double SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
 
-    private LogExpectedImprovement() {
-    }
+    private LogExpectedImprovement() {}
 
     static double of(double mean, double variance, double best) {
         double sigma = Math.sqrt(variance);

@@ -26,12 +26,16 @@ public final class MedianStoppingRule {
             return false;
         }
         double best = running.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        return best > median(usable.stream().mapToDouble(c -> runningAverage(c, s)).toArray());
+        return best
+                > median(usable.stream().mapToDouble(c -> runningAverage(c, s)).toArray());
     }
 
     /** Mean of the first {@code steps} values (all of them if the curve is shorter). */
     static double runningAverage(List<Double> curve, int steps) {
-        return curve.subList(0, Math.min(steps, curve.size())).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        return curve.subList(0, Math.min(steps, curve.size())).stream()
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElseThrow();
     }
 
     static double median(double[] values) {

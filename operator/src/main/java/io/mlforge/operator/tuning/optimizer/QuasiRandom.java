@@ -9,8 +9,7 @@ import org.hipparchus.random.SobolSequenceGenerator;
  * independent draws from a random stream keyed by seed and index.
  */
 final class QuasiRandom {
-    private QuasiRandom() {
-    }
+    private QuasiRandom() {}
 
     static double[] sobol(int dimension, long seed, long index) {
         SobolSequenceGenerator sobol = new SobolSequenceGenerator(dimension);

@@ -19,8 +19,10 @@ public final class RandomSuggester implements Suggester {
         List<Map<String, String>> result = new ArrayList<>();
         for (int k = 0; k < request.count(); k++) {
             long index = request.firstIndex() + k;
-            result.add(space.decode(quasiRandom ? QuasiRandom.sobol(space.size(), request.seed(), index)
-                    : QuasiRandom.uniform(space.size(), request.seed(), index)));
+            result.add(space.decode(
+                    quasiRandom
+                            ? QuasiRandom.sobol(space.size(), request.seed(), index)
+                            : QuasiRandom.uniform(space.size(), request.seed(), index)));
         }
         return result;
     }

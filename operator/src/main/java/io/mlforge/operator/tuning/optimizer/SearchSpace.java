@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public final class SearchSpace {
     /** One parameter: its name, type, range or values, and effective scaling (never Auto). */
-    public record Dimension(String name, ParameterType type, double min, double max, List<String> values, ParameterScaling scaling) {
+    public record Dimension(
+            String name, ParameterType type, double min, double max, List<String> values, ParameterScaling scaling) {
         boolean categorical() {
             return type == ParameterType.Categorical;
         }
@@ -41,7 +42,11 @@ public final class SearchSpace {
                 return Long.toString(Math.round(x));
             }
             // six significant digits; near 1 (reverse-logarithmic) six of 1 - x, where the resolution matters
-            return format(x, scaling == ParameterScaling.ReverseLogarithmic ? 6 + (int) Math.ceil(-Math.log10(Math.max(1e-12, 1 - x))) : 6);
+            return format(
+                    x,
+                    scaling == ParameterScaling.ReverseLogarithmic
+                            ? 6 + (int) Math.ceil(-Math.log10(Math.max(1e-12, 1 - x)))
+                            : 6);
         }
 
         /** Value → unit coordinate (categorical: the centre of its cell). */
@@ -77,7 +82,9 @@ public final class SearchSpace {
 
     public SearchSpace(List<Dimension> dimensions) {
         this.dimensions = List.copyOf(dimensions);
-        this.featureCount = dimensions.stream().mapToInt(d -> d.categorical() ? d.values().size() : 1).sum();
+        this.featureCount = dimensions.stream()
+                .mapToInt(d -> d.categorical() ? d.values().size() : 1)
+                .sum();
     }
 
     public static SearchSpace of(List<TuningParameter> parameters) {

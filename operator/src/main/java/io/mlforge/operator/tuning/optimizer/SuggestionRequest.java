@@ -8,5 +8,5 @@ import java.util.Map;
  * minimised), the trials still running, how many new configurations are wanted, the search's random seed and the
  * index of the first new trial (quasi-random draws and random streams are keyed by trial index).
  */
-public record SuggestionRequest(List<Observation> completed, List<Map<String, String>> pending, int count, long seed, long firstIndex) {
-}
+public record SuggestionRequest(
+        List<Observation> completed, List<Map<String, String>> pending, int count, long seed, long firstIndex) {}

@@ -2,7 +2,6 @@ package io.mlforge.operator.tuning.sagemaker;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.mlforge.api.v1alpha1.ParameterScaling;
-import io.mlforge.api.v1alpha1.ParameterType;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.api.v1alpha1.TuningJob;
@@ -11,8 +10,8 @@ import io.mlforge.api.v1alpha1.TuningObjective;
 import io.mlforge.api.v1alpha1.TuningParameter;
 import io.mlforge.api.v1alpha1.TuningStrategy;
 import io.mlforge.api.v1alpha1.WarmStartConfig;
-import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.aws.CreateTrainingJobMapping;
+import io.mlforge.operator.core.ResourceNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +44,7 @@ import software.amazon.awssdk.services.sagemaker.model.TuningJobCompletionCriter
 public final class CreateTuningJobMapping {
     static final int MAX_NAME = 32;
 
-    private CreateTuningJobMapping() {
-    }
+    private CreateTuningJobMapping() {}
 
     /** {@code <name>-<uid hash>}, within SageMaker's 32 characters: re-applying or restarting never creates a second job. */
     public static String tuningJobName(String name, String uid) {
@@ -57,29 +55,49 @@ public final class CreateTuningJobMapping {
     /** @param parents SageMaker tuning job names of the warm-start parents (from their status) */
     public static CreateHyperParameterTuningJobRequest request(TuningJob tuning, List<String> parents) {
         TuningJobSpec spec = tuning.getSpec();
-        String name = tuningJobName(tuning.getMetadata().getName(), tuning.getMetadata().getUid());
+        String name = tuningJobName(
+                tuning.getMetadata().getName(), tuning.getMetadata().getUid());
         HyperParameterTuningJobConfig.Builder config = HyperParameterTuningJobConfig.builder()
                 .strategy(strategy(spec.strategy))
-                .hyperParameterTuningJobObjective(HyperParameterTuningJobObjective.builder().metricName(spec.objective.metricName)
-                        .type(spec.objective.type == TuningObjective.Direction.Maximize ? "Maximize" : "Minimize").build())
-                .resourceLimits(ResourceLimits.builder().maxNumberOfTrainingJobs(spec.maxTrials).maxParallelTrainingJobs(
-                        spec.maxParallelTrials == null ? 1 : spec.maxParallelTrials).maxRuntimeInSeconds(spec.maxRuntimeSeconds).build())
+                .hyperParameterTuningJobObjective(HyperParameterTuningJobObjective.builder()
+                        .metricName(spec.objective.metricName)
+                        .type(spec.objective.type == TuningObjective.Direction.Maximize ? "Maximize" : "Minimize")
+                        .build())
+                .resourceLimits(ResourceLimits.builder()
+                        .maxNumberOfTrainingJobs(spec.maxTrials)
+                        .maxParallelTrainingJobs(spec.maxParallelTrials == null ? 1 : spec.maxParallelTrials)
+                        .maxRuntimeInSeconds(spec.maxRuntimeSeconds)
+                        .build())
                 .parameterRanges(ranges(spec.parameters))
                 .randomSeed(spec.randomSeed);
         if (spec.strategy != TuningStrategy.Hyperband) {
-            config.trainingJobEarlyStoppingType(spec.earlyStopping == TuningJobSpec.EarlyStopping.Auto ? "Auto" : "Off");
+            config.trainingJobEarlyStoppingType(
+                    spec.earlyStopping == TuningJobSpec.EarlyStopping.Auto ? "Auto" : "Off");
         } else {
-            config.strategyConfig(HyperParameterTuningJobStrategyConfig.builder().hyperbandStrategyConfig(HyperbandStrategyConfig.builder()
-                    .minResource(spec.hyperband.minResource == null ? 1 : spec.hyperband.minResource).maxResource(spec.hyperband.maxResource).build()).build());
+            config.strategyConfig(HyperParameterTuningJobStrategyConfig.builder()
+                    .hyperbandStrategyConfig(HyperbandStrategyConfig.builder()
+                            .minResource(spec.hyperband.minResource == null ? 1 : spec.hyperband.minResource)
+                            .maxResource(spec.hyperband.maxResource)
+                            .build())
+                    .build());
         }
         if (spec.completionCriteria != null) {
             var c = spec.completionCriteria;
             config.tuningJobCompletionCriteria(TuningJobCompletionCriteria.builder()
-                    .targetObjectiveMetricValue(c.targetObjectiveValue == null ? null : c.targetObjectiveValue.floatValue())
-                    .bestObjectiveNotImproving(c.maxTrialsWithoutImprovement == null ? null
-                            : BestObjectiveNotImproving.builder().maxNumberOfTrainingJobsNotImproving(c.maxTrialsWithoutImprovement).build())
-                    .convergenceDetected(c.stopOnConvergence == null ? null
-                            : ConvergenceDetected.builder().completeOnConvergence(c.stopOnConvergence ? "Enabled" : "Disabled").build())
+                    .targetObjectiveMetricValue(
+                            c.targetObjectiveValue == null ? null : c.targetObjectiveValue.floatValue())
+                    .bestObjectiveNotImproving(
+                            c.maxTrialsWithoutImprovement == null
+                                    ? null
+                                    : BestObjectiveNotImproving.builder()
+                                            .maxNumberOfTrainingJobsNotImproving(c.maxTrialsWithoutImprovement)
+                                            .build())
+                    .convergenceDetected(
+                            c.stopOnConvergence == null
+                                    ? null
+                                    : ConvergenceDetected.builder()
+                                            .completeOnConvergence(c.stopOnConvergence ? "Enabled" : "Disabled")
+                                            .build())
                     .build());
         }
         CreateHyperParameterTuningJobRequest.Builder request = CreateHyperParameterTuningJobRequest.builder()
@@ -89,8 +107,15 @@ public final class CreateTuningJobMapping {
                 .tags(tags(tuning));
         if (spec.warmStart != null && !parents.isEmpty()) {
             request.warmStartConfig(HyperParameterTuningJobWarmStartConfig.builder()
-                    .parentHyperParameterTuningJobs(parents.stream().map(p -> ParentHyperParameterTuningJob.builder().hyperParameterTuningJobName(p).build()).toList())
-                    .warmStartType(spec.warmStart.type == WarmStartConfig.Type.TransferLearning ? "TransferLearning" : "IdenticalDataAndAlgorithm")
+                    .parentHyperParameterTuningJobs(parents.stream()
+                            .map(p -> ParentHyperParameterTuningJob.builder()
+                                    .hyperParameterTuningJobName(p)
+                                    .build())
+                            .toList())
+                    .warmStartType(
+                            spec.warmStart.type == WarmStartConfig.Type.TransferLearning
+                                    ? "TransferLearning"
+                                    : "IdenticalDataAndAlgorithm")
                     .build());
         }
         return request.build();
@@ -107,15 +132,32 @@ public final class CreateTuningJobMapping {
         for (TuningParameter p : parameters) {
             String scaling = p.scaling == null ? ParameterScaling.Auto.name() : p.scaling.name();
             switch (p.type) {
-                case Integer -> integers.add(IntegerParameterRange.builder().name(p.name).minValue(Long.toString(p.min.longValue()))
-                        .maxValue(Long.toString(p.max.longValue())).scalingType(scaling).build());
-                case Continuous -> continuous.add(ContinuousParameterRange.builder().name(p.name).minValue(number(p.min))
-                        .maxValue(number(p.max)).scalingType(scaling).build());
-                default -> categorical.add(CategoricalParameterRange.builder().name(p.name).values(p.values).build());
+                case Integer ->
+                    integers.add(IntegerParameterRange.builder()
+                            .name(p.name)
+                            .minValue(Long.toString(p.min.longValue()))
+                            .maxValue(Long.toString(p.max.longValue()))
+                            .scalingType(scaling)
+                            .build());
+                case Continuous ->
+                    continuous.add(ContinuousParameterRange.builder()
+                            .name(p.name)
+                            .minValue(number(p.min))
+                            .maxValue(number(p.max))
+                            .scalingType(scaling)
+                            .build());
+                default ->
+                    categorical.add(CategoricalParameterRange.builder()
+                            .name(p.name)
+                            .values(p.values)
+                            .build());
             }
         }
-        return ParameterRanges.builder().integerParameterRanges(integers).continuousParameterRanges(continuous)
-                .categoricalParameterRanges(categorical).build();
+        return ParameterRanges.builder()
+                .integerParameterRanges(integers)
+                .continuousParameterRanges(continuous)
+                .categoricalParameterRanges(categorical)
+                .build();
     }
 
     private static String number(double v) {
@@ -126,15 +168,20 @@ public final class CreateTuningJobMapping {
     static HyperParameterTrainingJobDefinition definition(TuningJob tuning) {
         TrainingJobSpec template = tuning.getSpec().trainingJobTemplate.spec;
         TrainingJob asTrainingJob = new TrainingJob();
-        asTrainingJob.setMetadata(new ObjectMetaBuilder().withName(tuning.getMetadata().getName()).withNamespace(tuning.getMetadata().getNamespace())
-                .withUid(tuning.getMetadata().getUid()).build());
+        asTrainingJob.setMetadata(new ObjectMetaBuilder()
+                .withName(tuning.getMetadata().getName())
+                .withNamespace(tuning.getMetadata().getNamespace())
+                .withUid(tuning.getMetadata().getUid())
+                .build());
         asTrainingJob.setSpec(template);
         CreateTrainingJobRequest r = CreateTrainingJobMapping.request(asTrainingJob, "definition", 1);
         return HyperParameterTrainingJobDefinition.builder()
-                .algorithmSpecification(HyperParameterAlgorithmSpecification.builder().trainingImage(r.algorithmSpecification().trainingImage())
+                .algorithmSpecification(HyperParameterAlgorithmSpecification.builder()
+                        .trainingImage(r.algorithmSpecification().trainingImage())
                         .algorithmName(r.algorithmSpecification().algorithmName())
                         .trainingInputMode(r.algorithmSpecification().trainingInputModeAsString())
-                        .metricDefinitions(r.algorithmSpecification().metricDefinitions()).build())
+                        .metricDefinitions(r.algorithmSpecification().metricDefinitions())
+                        .build())
                 .roleArn(r.roleArn())
                 .staticHyperParameters(r.hasHyperParameters() ? r.hyperParameters() : null)
                 .inputDataConfig(r.hasInputDataConfig() ? r.inputDataConfig() : null)
@@ -159,6 +206,8 @@ public final class CreateTuningJobMapping {
         tags.put(CreateTrainingJobMapping.TAG_NAMESPACE, tuning.getMetadata().getNamespace());
         tags.put(CreateTrainingJobMapping.TAG_NAME, tuning.getMetadata().getName());
         tags.put(CreateTrainingJobMapping.TAG_UID, tuning.getMetadata().getUid());
-        return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        return tags.entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
     }
 }

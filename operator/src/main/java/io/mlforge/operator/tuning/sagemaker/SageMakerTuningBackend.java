@@ -1,14 +1,7 @@
 package io.mlforge.operator.tuning.sagemaker;
 
-import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
-import io.mlforge.operator.core.EventReason;
-import io.mlforge.operator.core.Outcome;
-import io.mlforge.operator.core.Reconciliation;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.mlforge.operator.tuning.TuningBackend;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.mlforge.api.v1alpha1.Condition;
-import io.mlforge.api.v1alpha1.ConditionStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.api.v1alpha1.JobDeletionPolicy;
 import io.mlforge.api.v1alpha1.SageMakerTuningStatus;
 import io.mlforge.api.v1alpha1.TrialCounts;
@@ -17,13 +10,16 @@ import io.mlforge.api.v1alpha1.TrialSummary;
 import io.mlforge.api.v1alpha1.TuningJob;
 import io.mlforge.api.v1alpha1.TuningJobStatus;
 import io.mlforge.api.v1alpha1.TuningPhase;
-import io.mlforge.operator.core.Conditions;
-import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.aws.AwsCallFailures;
-import io.mlforge.operator.aws.RateLimitedException;
 import io.mlforge.operator.aws.SageMakerSettings;
 import io.mlforge.operator.aws.SageMakerTarget;
 import io.mlforge.operator.aws.SageMakerTuningService;
+import io.mlforge.operator.core.EventReason;
+import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.Reconciliation;
+import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
+import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.tuning.TuningBackend;
 import io.mlforge.operator.tuning.TuningSettings;
 import io.mlforge.operator.tuning.TuningStatus;
 import jakarta.inject.Inject;
@@ -36,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
 
@@ -65,7 +60,9 @@ public class SageMakerTuningBackend implements TuningBackend {
 
     SageMakerTarget target(TuningJob job) {
         var sm = job.getSpec().trainingJobTemplate.spec.sagemaker;
-        return new SageMakerTarget(sm == null || sm.region == null ? settings.defaultRegion() : sm.region, sm == null ? null : sm.assumeRoleArn);
+        return new SageMakerTarget(
+                sm == null || sm.region == null ? settings.defaultRegion() : sm.region,
+                sm == null ? null : sm.assumeRoleArn);
     }
 
     @Override
@@ -85,16 +82,28 @@ public class SageMakerTuningBackend implements TuningBackend {
         if (status.sagemaker == null || status.sagemaker.tuningJobName == null) {
             Optional<List<String>> parents = parents(job);
             if (parents.isEmpty()) {
-                phase(status, TuningPhase.Pending, "WaitingForParents", "waiting for the warm-start parents " + job.getSpec().warmStart.parents
-                        + " to finish on SageMaker", generation, now);
+                phase(
+                        status,
+                        TuningPhase.Pending,
+                        "WaitingForParents",
+                        "waiting for the warm-start parents " + job.getSpec().warmStart.parents
+                                + " to finish on SageMaker",
+                        generation,
+                        now);
                 return Optional.of(Duration.ofSeconds(30));
             }
             status.sagemaker = new SageMakerTuningStatus();
-            status.sagemaker.tuningJobName = CreateTuningJobMapping.tuningJobName(job.getMetadata().getName(), job.getMetadata().getUid());
+            status.sagemaker.tuningJobName = CreateTuningJobMapping.tuningJobName(
+                    job.getMetadata().getName(), job.getMetadata().getUid());
             status.sagemaker.region = target.region();
             status.startTime = Timestamps.format(now);
-            phase(status, TuningPhase.Pending, "CreatingSageMakerTuningJob", "creating SageMaker tuning job " + status.sagemaker.tuningJobName
-                    + " in " + target.region(), generation, now);
+            phase(
+                    status,
+                    TuningPhase.Pending,
+                    "CreatingSageMakerTuningJob",
+                    "creating SageMaker tuning job " + status.sagemaker.tuningJobName + " in " + target.region(),
+                    generation,
+                    now);
             return Optional.of(Duration.ZERO); // the name is written first; the next step creates exactly that job
         }
         String name = status.sagemaker.tuningJobName;
@@ -105,17 +114,24 @@ public class SageMakerTuningBackend implements TuningBackend {
                 return Optional.empty();
             }
             try {
-                Optional<String> arn = service.createTuning(target, CreateTuningJobMapping.request(job, parents(job).orElse(List.of())));
+                Optional<String> arn = service.createTuning(
+                        target, CreateTuningJobMapping.request(job, parents(job).orElse(List.of())));
                 if (arn.isPresent()) {
                     status.sagemaker.tuningJobArn = arn.get();
-                    events.normal(EventReason.SAGEMAKER_TUNING_JOB_CREATED, "created SageMaker tuning job " + name + " in " + target.region());
+                    events.normal(
+                            EventReason.SAGEMAKER_TUNING_JOB_CREATED,
+                            "created SageMaker tuning job " + name + " in " + target.region());
                 } else {
-                    service.describeTuning(target, name).ifPresent(d -> status.sagemaker.tuningJobArn = d.hyperParameterTuningJobArn());
-                    events.normal(EventReason.SAGEMAKER_TUNING_JOB_ADOPTED, "adopted SageMaker tuning job " + name + " (created before a restart)");
+                    service.describeTuning(target, name)
+                            .ifPresent(d -> status.sagemaker.tuningJobArn = d.hyperParameterTuningJobArn());
+                    events.normal(
+                            EventReason.SAGEMAKER_TUNING_JOB_ADOPTED,
+                            "adopted SageMaker tuning job " + name + " (created before a restart)");
                 }
             } catch (AwsServiceException e) {
                 if (AwsCallFailures.rejected(e)) {
-                    String message = "SageMaker rejected CreateHyperParameterTuningJob: " + AwsCallFailures.errorMessage(e);
+                    String message =
+                            "SageMaker rejected CreateHyperParameterTuningJob: " + AwsCallFailures.errorMessage(e);
                     status.completionReason = "CreateRejected";
                     status.completionTime = Timestamps.format(now);
                     phase(status, TuningPhase.Failed, "CreateRejected", message, generation, now);
@@ -127,14 +143,21 @@ public class SageMakerTuningBackend implements TuningBackend {
             phase(status, TuningPhase.Running, "Created", "SageMaker tuning job " + name + " created", generation, now);
             return Optional.of(settings.minPollInterval());
         }
-        boolean ended = List.of("Completed", "Failed", "Stopped").contains(String.valueOf(status.sagemaker.tuningJobStatus));
+        boolean ended =
+                List.of("Completed", "Failed", "Stopped").contains(String.valueOf(status.sagemaker.tuningJobStatus));
         if (ended) {
             return Optional.empty();
         }
         if (Boolean.TRUE.equals(job.getSpec().stop) && !"Stopping".equals(status.sagemaker.tuningJobStatus)) {
             service.stopTuning(target, name);
             status.sagemaker.tuningJobStatus = "Stopping";
-            phase(status, TuningPhase.Stopping, "Stopping", "stopping SageMaker tuning job " + name + " and its trials", generation, now);
+            phase(
+                    status,
+                    TuningPhase.Stopping,
+                    "Stopping",
+                    "stopping SageMaker tuning job " + name + " and its trials",
+                    generation,
+                    now);
             return Optional.of(settings.minPollInterval());
         }
         Optional<DescribeHyperParameterTuningJobResponse> described = service.describeTuning(target, name);
@@ -144,15 +167,24 @@ public class SageMakerTuningBackend implements TuningBackend {
         }
         boolean changed = record(job, status, described.get(), target, now);
         String uid = job.getMetadata().getUid();
-        Duration interval = changed ? settings.minPollInterval()
-                : Duration.ofMillis(Math.min(settings.maxPollInterval().toMillis(),
-                        (long) (intervals.getOrDefault(uid, settings.minPollInterval()).toMillis() * 1.5)));
+        Duration interval = changed
+                ? settings.minPollInterval()
+                : Duration.ofMillis(Math.min(settings.maxPollInterval().toMillis(), (long)
+                        (intervals.getOrDefault(uid, settings.minPollInterval()).toMillis() * 1.5)));
         intervals.put(uid, interval);
-        return List.of(TuningPhase.Completed, TuningPhase.Failed, TuningPhase.Stopped).contains(status.phase) ? Optional.empty() : Optional.of(interval);
+        return List.of(TuningPhase.Completed, TuningPhase.Failed, TuningPhase.Stopped)
+                        .contains(status.phase)
+                ? Optional.empty()
+                : Optional.of(interval);
     }
 
     /** Copies SageMaker's view into status; returns whether anything changed. */
-    private boolean record(TuningJob job, TuningJobStatus status, DescribeHyperParameterTuningJobResponse d, SageMakerTarget target, Instant now) {
+    private boolean record(
+            TuningJob job,
+            TuningJobStatus status,
+            DescribeHyperParameterTuningJobResponse d,
+            SageMakerTarget target,
+            Instant now) {
         Long generation = job.getMetadata().getGeneration();
         String before = String.valueOf(status.sagemaker.tuningJobStatus) + status.trialCounts;
         status.sagemaker.tuningJobStatus = d.hyperParameterTuningJobStatusAsString();
@@ -167,44 +199,83 @@ public class SageMakerTuningBackend implements TuningBackend {
             counts.total = c.completed() + c.inProgress() + counts.failed + c.stopped();
             counts.stoppedEarly = 0;
         }
-        boolean countsChanged = !String.valueOf(counts).equals(String.valueOf(status.trialCounts)) || status.trials == null;
+        boolean countsChanged =
+                !String.valueOf(counts).equals(String.valueOf(status.trialCounts)) || status.trials == null;
         status.trialCounts = counts;
         if (d.bestTrainingJob() != null) {
             status.bestTrial = summary(d.bestTrainingJob());
         }
         if (countsChanged) {
-            List<TrialSummary> trials = new ArrayList<>(service.trials(target, status.sagemaker.tuningJobName, tuningSettings.statusTrialLimit())
-                    .stream().map(SageMakerTuningBackend::summary).toList());
+            List<TrialSummary> trials = new ArrayList<>(
+                    service.trials(target, status.sagemaker.tuningJobName, tuningSettings.statusTrialLimit()).stream()
+                            .map(SageMakerTuningBackend::summary)
+                            .toList());
             java.util.Collections.reverse(trials); // newest last
             status.trials = trials;
-            status.trialCounts.stoppedEarly = (int) trials.stream().filter(t -> t.phase == TrialPhase.StoppedEarly).count();
+            status.trialCounts.stoppedEarly = (int) trials.stream()
+                    .filter(t -> t.phase == TrialPhase.StoppedEarly)
+                    .count();
         }
         String name = status.sagemaker.tuningJobName;
         switch (status.sagemaker.tuningJobStatus) {
             case "Completed" -> {
                 var details = d.tuningJobCompletionDetails();
-                status.completionReason = details != null && details.convergenceDetectedTime() != null ? "Converged"
-                        : details != null && details.numberOfTrainingJobsObjectiveNotImproving() != null && job.getSpec().completionCriteria != null
-                                && job.getSpec().completionCriteria.maxTrialsWithoutImprovement != null
-                                && details.numberOfTrainingJobsObjectiveNotImproving() >= job.getSpec().completionCriteria.maxTrialsWithoutImprovement
-                                ? "NotImproving" : "MaxTrialsReached";
-                status.completionTime = Timestamps.format(d.hyperParameterTuningEndTime() != null ? d.hyperParameterTuningEndTime() : now);
-                phase(status, TuningPhase.Completed, status.completionReason, "SageMaker tuning job " + name + " completed"
-                        + (status.bestTrial == null ? "" : "; best " + status.bestTrial.name + " = " + status.bestTrial.objectiveValue), generation, now);
+                status.completionReason = details != null && details.convergenceDetectedTime() != null
+                        ? "Converged"
+                        : details != null
+                                        && details.numberOfTrainingJobsObjectiveNotImproving() != null
+                                        && job.getSpec().completionCriteria != null
+                                        && job.getSpec().completionCriteria.maxTrialsWithoutImprovement != null
+                                        && details.numberOfTrainingJobsObjectiveNotImproving()
+                                                >= job.getSpec().completionCriteria.maxTrialsWithoutImprovement
+                                ? "NotImproving"
+                                : "MaxTrialsReached";
+                status.completionTime = Timestamps.format(
+                        d.hyperParameterTuningEndTime() != null ? d.hyperParameterTuningEndTime() : now);
+                phase(
+                        status,
+                        TuningPhase.Completed,
+                        status.completionReason,
+                        "SageMaker tuning job " + name + " completed"
+                                + (status.bestTrial == null
+                                        ? ""
+                                        : "; best " + status.bestTrial.name + " = " + status.bestTrial.objectiveValue),
+                        generation,
+                        now);
             }
             case "Failed" -> {
                 status.completionReason = "Failed";
                 status.completionTime = Timestamps.format(now);
-                phase(status, TuningPhase.Failed, "SageMakerTuningJobFailed", "SageMaker tuning job " + name + " failed: " + d.failureReason(), generation, now);
+                phase(
+                        status,
+                        TuningPhase.Failed,
+                        "SageMakerTuningJobFailed",
+                        "SageMaker tuning job " + name + " failed: " + d.failureReason(),
+                        generation,
+                        now);
             }
             case "Stopped" -> {
                 status.completionReason = "Stopped";
                 status.completionTime = Timestamps.format(now);
-                phase(status, TuningPhase.Stopped, "Stopped", "SageMaker tuning job " + name + " stopped", generation, now);
+                phase(
+                        status,
+                        TuningPhase.Stopped,
+                        "Stopped",
+                        "SageMaker tuning job " + name + " stopped",
+                        generation,
+                        now);
             }
-            case "Stopping" -> phase(status, TuningPhase.Stopping, "Stopping", "SageMaker is stopping " + name, generation, now);
-            default -> phase(status, TuningPhase.Running, "InProgress", status.trialCounts.running + " trial(s) running, "
-                    + status.trialCounts.total + " started" + (status.bestTrial == null ? "" : ", best " + status.bestTrial.objectiveValue), generation, now);
+            case "Stopping" ->
+                phase(status, TuningPhase.Stopping, "Stopping", "SageMaker is stopping " + name, generation, now);
+            default ->
+                phase(
+                        status,
+                        TuningPhase.Running,
+                        "InProgress",
+                        status.trialCounts.running + " trial(s) running, " + status.trialCounts.total + " started"
+                                + (status.bestTrial == null ? "" : ", best " + status.bestTrial.objectiveValue),
+                        generation,
+                        now);
         }
         return !before.equals(String.valueOf(status.sagemaker.tuningJobStatus) + status.trialCounts);
     }
@@ -217,12 +288,16 @@ public class SageMakerTuningBackend implements TuningBackend {
             parameters.putAll(s.tunedHyperParameters());
         }
         t.parameters = parameters;
-        t.objectiveValue = s.finalHyperParameterTuningJobObjectiveMetric() == null ? null
+        t.objectiveValue = s.finalHyperParameterTuningJobObjectiveMetric() == null
+                ? null
                 : s.finalHyperParameterTuningJobObjectiveMetric().value().doubleValue();
         t.phase = switch (s.trainingJobStatusAsString()) {
             case "Completed" -> TrialPhase.Succeeded;
             case "Failed" -> TrialPhase.Failed;
-            case "Stopped" -> s.trainingEndTime() != null && "Succeeded".equals(s.objectiveStatusAsString()) ? TrialPhase.StoppedEarly : TrialPhase.Stopped;
+            case "Stopped" ->
+                s.trainingEndTime() != null && "Succeeded".equals(s.objectiveStatusAsString())
+                        ? TrialPhase.StoppedEarly
+                        : TrialPhase.Stopped;
             default -> TrialPhase.Running;
         };
         t.reason = s.failureReason();
@@ -239,8 +314,14 @@ public class SageMakerTuningBackend implements TuningBackend {
         }
         List<String> names = new ArrayList<>();
         for (String parent : warm.parents) {
-            TuningJob p = client.resources(TuningJob.class).inNamespace(job.getMetadata().getNamespace()).withName(parent).get();
-            if (p == null || p.getStatus() == null || p.getStatus().sagemaker == null || p.getStatus().sagemaker.tuningJobName == null
+            TuningJob p = client.resources(TuningJob.class)
+                    .inNamespace(job.getMetadata().getNamespace())
+                    .withName(parent)
+                    .get();
+            if (p == null
+                    || p.getStatus() == null
+                    || p.getStatus().sagemaker == null
+                    || p.getStatus().sagemaker.tuningJobName == null
                     || !List.of(TuningPhase.Completed, TuningPhase.Stopped).contains(p.getStatus().phase)) {
                 return Optional.empty();
             }
@@ -249,7 +330,8 @@ public class SageMakerTuningBackend implements TuningBackend {
         return Optional.of(names);
     }
 
-    private static void phase(TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
+    private static void phase(
+            TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
         TuningStatus.phase(status, phase, reason, message, generation, now);
     }
 
@@ -258,9 +340,11 @@ public class SageMakerTuningBackend implements TuningBackend {
         return RELEASE;
     }
 
-    private static final ReleaseNotes RELEASE = new ReleaseNotes(EventReason.STOPPING,
+    private static final ReleaseNotes RELEASE = new ReleaseNotes(
+            EventReason.STOPPING,
             "waiting for SageMaker to stop the tuning job before the resource goes (deletionPolicy Stop)",
-            "cannot stop the SageMaker tuning job yet", "SageMaker tuning job released (deletionPolicy)");
+            "cannot stop the SageMaker tuning job yet",
+            "SageMaker tuning job released (deletionPolicy)");
 
     /** Deletion: with policy Stop the tuning job is stopped and the resource waits until it ended; Retain leaves it. */
     @Override
@@ -269,7 +353,8 @@ public class SageMakerTuningBackend implements TuningBackend {
         if (status == null || status.sagemaker == null || status.sagemaker.tuningJobName == null) {
             return true;
         }
-        JobDeletionPolicy policy = job.getSpec().deletionPolicy != null ? job.getSpec().deletionPolicy
+        JobDeletionPolicy policy = job.getSpec().deletionPolicy != null
+                ? job.getSpec().deletionPolicy
                 : JobDeletionPolicy.valueOf(settings.defaultDeletionPolicy());
         intervals.remove(job.getMetadata().getUid());
         if (policy == JobDeletionPolicy.Retain) {

@@ -12,8 +12,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ServingPlannerTest {
-    static final ServingPlanner.Settings SETTINGS = new ServingPlanner.Settings("ghcr.io/mlforge/mlforge-operator:0.1.0", "nvidia.com/gpu",
-            Optional.of("http://s3.local:9000"), true);
+    static final ServingPlanner.Settings SETTINGS = new ServingPlanner.Settings(
+            "ghcr.io/mlforge/mlforge-operator:0.1.0", "nvidia.com/gpu", Optional.of("http://s3.local:9000"), true);
 
     static Endpoint endpoint(String variants) {
         return Serialization.unmarshal("""
@@ -36,24 +36,42 @@ class ServingPlannerTest {
 
     @Test
     void aVariantIsADeploymentWithTheSageMakerServingContract() {
-        var d = plan(endpoint("    - {name: main, instanceCount: 3, gpusPerInstance: 1}\n")).deployments().get(0);
+        var d = plan(endpoint("    - {name: main, instanceCount: 3, gpusPerInstance: 1}\n"))
+                .deployments()
+                .get(0);
         assertThat(d.getMetadata().getName()).isEqualTo("churn-main");
-        assertThat(d.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).startsWith("11111111"));
+        assertThat(d.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getUid()).startsWith("11111111"));
         assertThat(d.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(d.getSpec()
+                        .getStrategy()
+                        .getRollingUpdate()
+                        .getMaxUnavailable()
+                        .getIntVal())
+                .isZero();
         var pod = d.getSpec().getTemplate().getSpec();
         var init = pod.getInitContainers().get(0);
         assertThat(init.getArgs()).containsExactly("model");
-        assertThat(init.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains("MLFORGE_MODEL_URI=s3://bucket/m/model.tar.gz",
-                "MLFORGE_MODEL_DIR=/opt/ml/model", "MLFORGE_S3_ENDPOINT=http://s3.local:9000", "MLFORGE_S3_PATH_STYLE=true");
+        assertThat(init.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .contains(
+                        "MLFORGE_MODEL_URI=s3://bucket/m/model.tar.gz",
+                        "MLFORGE_MODEL_DIR=/opt/ml/model",
+                        "MLFORGE_S3_ENDPOINT=http://s3.local:9000",
+                        "MLFORGE_S3_PATH_STYLE=true");
         var server = pod.getContainers().get(0);
         assertThat(server.getImage()).isEqualTo("xgb:1");
         assertThat(server.getArgs()).containsExactly("serve");
-        assertThat(server.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
+        assertThat(server.getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
         assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
         assertThat(server.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/opt/ml/model");
         assertThat(server.getResources().getLimits()).containsKey("nvidia.com/gpu");
-        assertThat(server.getEnv()).extracting(e -> e.getName()).containsSubsequence("A", "B", "SAGEMAKER_BIND_TO_PORT");
+        assertThat(server.getEnv())
+                .extracting(e -> e.getName())
+                .containsSubsequence("A", "B", "SAGEMAKER_BIND_TO_PORT");
     }
 
     @Test
@@ -62,32 +80,67 @@ class ServingPlannerTest {
                     - {name: stable, weight: 90, instanceCount: 1, autoscaling: {minInstances: 2, maxInstances: 6, targetCpuUtilizationPercent: 60, scaleInCooldownSeconds: 300}}
                     - {name: canary, weight: 10, instanceCount: 1}
                 """));
-        assertThat(desired.services()).extracting(s -> s.getMetadata().getName()).containsExactly("churn-stable", "churn-canary", "churn");
+        assertThat(desired.services())
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactly("churn-stable", "churn-canary", "churn");
         assertThat(desired.services().get(2).getSpec().getSelector()).isEqualTo(Map.of("mlforge.io/endpoint", "churn"));
-        assertThat(desired.deployments().get(0).getSpec().getReplicas()).as("within the autoscaler's bounds").isEqualTo(2);
-        assertThat(desired.deployments().get(0).getMetadata().getAnnotations()).containsEntry(ServingPlanner.AUTOSCALED, "true");
+        assertThat(desired.deployments().get(0).getSpec().getReplicas())
+                .as("within the autoscaler's bounds")
+                .isEqualTo(2);
+        assertThat(desired.deployments().get(0).getMetadata().getAnnotations())
+                .containsEntry(ServingPlanner.AUTOSCALED, "true");
         var hpa = desired.autoscalers().get(0);
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("churn-stable");
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
-        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(60);
-        assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds()).isEqualTo(300);
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
+                .isEqualTo(60);
+        assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds())
+                .isEqualTo(300);
         assertThat(desired.autoscalers()).hasSize(1);
     }
 
     @Test
     void pvcModelsAreMountedAndAChangedModelChangesOnlyItsVariantsTemplate() {
-        Endpoint e = endpoint("    - {name: a}\n    - {name: b, model: {image: 'xgb:1', dataUri: 'pvc://models/churn/v2'}}\n");
+        Endpoint e = endpoint(
+                "    - {name: a}\n    - {name: b, model: {image: 'xgb:1', dataUri: 'pvc://models/churn/v2'}}\n");
         var desired = plan(e);
         var b = desired.deployments().get(1).getSpec().getTemplate().getSpec();
         assertThat(b.getInitContainers()).isEmpty();
-        assertThat(b.getVolumes().get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
-        assertThat(b.getContainers().get(0).getVolumeMounts().get(0).getSubPath()).isEqualTo("churn/v2");
-        String aHash = desired.deployments().get(0).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH);
+        assertThat(b.getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
+                .isEqualTo("models");
+        assertThat(b.getContainers().get(0).getVolumeMounts().get(0).getSubPath())
+                .isEqualTo("churn/v2");
+        String aHash = desired.deployments()
+                .get(0)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(ServingPlanner.MODEL_HASH);
         e.getSpec().variants.get(1).model.dataUri = "pvc://models/churn/v3";
         var again = plan(e);
-        assertThat(again.deployments().get(0).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH)).isEqualTo(aHash);
-        assertThat(again.deployments().get(1).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH))
-                .isNotEqualTo(desired.deployments().get(1).getSpec().getTemplate().getMetadata().getAnnotations().get(ServingPlanner.MODEL_HASH));
+        assertThat(again.deployments()
+                        .get(0)
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(ServingPlanner.MODEL_HASH))
+                .isEqualTo(aHash);
+        assertThat(again.deployments()
+                        .get(1)
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(ServingPlanner.MODEL_HASH))
+                .isNotEqualTo(desired.deployments()
+                        .get(1)
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(ServingPlanner.MODEL_HASH));
     }
 
     @Test
@@ -97,11 +150,15 @@ class ServingPlannerTest {
         var route = ServingPlanner.httpRoute(e, "gw", "infra");
         assertThat(route.getApiVersion()).isEqualTo("gateway.networking.k8s.io/v1");
         assertThat(route.getKind()).isEqualTo("HTTPRoute");
-        Map<String, Object> spec = (Map<String, Object>) route.getAdditionalProperties().get("spec");
-        assertThat((java.util.List<Map<String, Object>>) spec.get("parentRefs")).containsExactly(Map.of("name", "gw", "namespace", "infra"));
+        Map<String, Object> spec =
+                (Map<String, Object>) route.getAdditionalProperties().get("spec");
+        assertThat((java.util.List<Map<String, Object>>) spec.get("parentRefs"))
+                .containsExactly(Map.of("name", "gw", "namespace", "infra"));
         var rule = ((java.util.List<Map<String, Object>>) spec.get("rules")).get(0);
-        assertThat((java.util.List<Map<String, Object>>) rule.get("backendRefs")).extracting(b -> b.get("name") + ":" + b.get("port") + "=" + b.get("weight"))
-                .as("weights in percent, summing to 100").containsExactly("churn-a:8080=67", "churn-b:8080=33");
+        assertThat((java.util.List<Map<String, Object>>) rule.get("backendRefs"))
+                .extracting(b -> b.get("name") + ":" + b.get("port") + "=" + b.get("weight"))
+                .as("weights in percent, summing to 100")
+                .containsExactly("churn-a:8080=67", "churn-b:8080=33");
         assertThat(rule.get("matches").toString()).contains("/ml/churn");
     }
 
@@ -114,14 +171,23 @@ class ServingPlannerTest {
                   - {name: predict, image: "xgb:1", dataUri: "s3://bucket/model.tar.gz", environment: {X: "1"}}
                 """, ModelSpec.class);
         var pod = plan(e).deployments().get(0).getSpec().getTemplate().getSpec();
-        assertThat(pod.getContainers()).extracting(c -> c.getName()).containsExactly("pipeline", "stage-0-featurize", "stage-1-predict");
+        assertThat(pod.getContainers())
+                .extracting(c -> c.getName())
+                .containsExactly("pipeline", "stage-0-featurize", "stage-1-predict");
         var router = pod.getContainers().get(0);
         assertThat(router.getArgs()).containsExactly("pipeline");
-        assertThat(router.getEnv()).extracting(v -> v.getName() + "=" + v.getValue()).contains("MLFORGE_PIPELINE_PORTS=8081,8082", "MLFORGE_PIPELINE_LISTEN=8080");
+        assertThat(router.getEnv())
+                .extracting(v -> v.getName() + "=" + v.getValue())
+                .contains("MLFORGE_PIPELINE_PORTS=8081,8082", "MLFORGE_PIPELINE_LISTEN=8080");
         assertThat(router.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
-        assertThat(pod.getContainers().get(2).getEnv()).extracting(v -> v.getName() + "=" + v.getValue()).contains("X=1", "SAGEMAKER_BIND_TO_PORT=8082");
-        assertThat(pod.getInitContainers()).extracting(c -> c.getName()).containsExactly("model-download-0", "model-download-1");
+        assertThat(pod.getContainers().get(2).getEnv())
+                .extracting(v -> v.getName() + "=" + v.getValue())
+                .contains("X=1", "SAGEMAKER_BIND_TO_PORT=8082");
+        assertThat(pod.getInitContainers())
+                .extracting(c -> c.getName())
+                .containsExactly("model-download-0", "model-download-1");
         assertThat(pod.getVolumes()).extracting(vol -> vol.getName()).containsExactly("model-0", "model-1");
-        assertThat(pod.getContainers().get(1).getVolumeMounts().get(0).getName()).isEqualTo("model-0");
+        assertThat(pod.getContainers().get(1).getVolumeMounts().get(0).getName())
+                .isEqualTo("model-0");
     }
 }

@@ -45,49 +45,64 @@ class SageMakerEndpointPlanTest {
     void anUnchangedSpecPlansTheSameNamesAndAChangedOneNewNames() {
         var first = plan(endpoint(""));
         var again = plan(endpoint(""));
-        assertThat(again.endpointConfig().endpointConfigName()).isEqualTo(first.endpointConfig().endpointConfigName());
+        assertThat(again.endpointConfig().endpointConfigName())
+                .isEqualTo(first.endpointConfig().endpointConfigName());
         assertThat(again.modelNameByVariant()).isEqualTo(first.modelNameByVariant());
         assertThat(first.endpointName()).isEqualTo("ml-churn");
         assertThat(first.endpointConfig().endpointConfigName()).matches("ml-churn-[0-9a-f]{8}");
-        assertThat(first.models()).as("both variants serve the same model: one SageMaker Model").hasSize(1);
+        assertThat(first.models())
+                .as("both variants serve the same model: one SageMaker Model")
+                .hasSize(1);
 
         Endpoint newModel = endpoint("");
         newModel.getSpec().model.dataUri = "s3://bucket/models/churn-2/model.tar.gz";
         var changed = plan(newModel);
-        assertThat(changed.modelNameByVariant().get("blue")).isNotEqualTo(first.modelNameByVariant().get("blue"));
-        assertThat(changed.endpointConfig().endpointConfigName()).isNotEqualTo(first.endpointConfig().endpointConfigName());
+        assertThat(changed.modelNameByVariant().get("blue"))
+                .isNotEqualTo(first.modelNameByVariant().get("blue"));
+        assertThat(changed.endpointConfig().endpointConfigName())
+                .isNotEqualTo(first.endpointConfig().endpointConfigName());
 
         Endpoint newWeights = endpoint("");
         newWeights.getSpec().variants.get(1).weight = 0.5;
         var reweighted = plan(newWeights);
         assertThat(reweighted.modelNameByVariant()).as("same model").isEqualTo(first.modelNameByVariant());
-        assertThat(reweighted.endpointConfig().endpointConfigName()).as("new config").isNotEqualTo(first.endpointConfig().endpointConfigName());
+        assertThat(reweighted.endpointConfig().endpointConfigName())
+                .as("new config")
+                .isNotEqualTo(first.endpointConfig().endpointConfigName());
     }
 
     @Test
     void environmentOrderDoesNotChangeTheHash() {
         Endpoint reordered = endpoint("");
         reordered.getSpec().model.environment = new LinkedHashMap<>(Map.of("A", "1", "B", "2"));
-        assertThat(plan(reordered).modelNameByVariant()).isEqualTo(plan(endpoint("")).modelNameByVariant());
+        assertThat(plan(reordered).modelNameByVariant())
+                .isEqualTo(plan(endpoint("")).modelNameByVariant());
     }
 
     @Test
     void mapsVariantsWithWeightsInstancesAndTheModelContainer() {
         var plan = plan(endpoint(""));
-        assertThat(plan.endpointConfig().productionVariants()).extracting(v -> v.variantName() + " " + v.instanceType() + " x"
-                + v.initialInstanceCount() + " w" + v.initialVariantWeight()).containsExactly("blue ml.m5.large x2 w0.9", "green ml.m5.large x1 w0.1");
+        assertThat(plan.endpointConfig().productionVariants())
+                .extracting(v -> v.variantName() + " " + v.instanceType() + " x" + v.initialInstanceCount() + " w"
+                        + v.initialVariantWeight())
+                .containsExactly("blue ml.m5.large x2 w0.9", "green ml.m5.large x1 w0.1");
         var model = plan.models().get(0);
         assertThat(model.executionRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/SageMakerExecutionRole");
         assertThat(model.primaryContainer().modelDataUrl()).isEqualTo("s3://bucket/models/churn-1/model.tar.gz");
         assertThat(model.primaryContainer().modeAsString()).isEqualTo("SingleModel");
-        assertThat(model.primaryContainer().environment()).containsEntry("A", "1").containsEntry("B", "2");
-        assertThat(model.tags()).extracting(t -> t.key()).contains("mlforge.io/namespace", "mlforge.io/name", "mlforge.io/uid");
+        assertThat(model.primaryContainer().environment())
+                .containsEntry("A", "1")
+                .containsEntry("B", "2");
+        assertThat(model.tags())
+                .extracting(t -> t.key())
+                .contains("mlforge.io/namespace", "mlforge.io/name", "mlforge.io/uid");
     }
 
     @Test
     void serverlessAsyncAndDataCapture() {
         Endpoint serverless = endpoint("");
-        serverless.getSpec().variants = java.util.List.of(serverless.getSpec().variants.get(0));
+        serverless.getSpec().variants =
+                java.util.List.of(serverless.getSpec().variants.get(0));
         serverless.getSpec().variants.get(0).instanceType = null;
         serverless.getSpec().variants.get(0).serverless = new io.mlforge.api.v1alpha1.ServerlessConfig();
         serverless.getSpec().variants.get(0).serverless.memorySizeMB = 5120;
@@ -105,10 +120,17 @@ class SageMakerEndpointPlanTest {
         var config = plan(async).endpointConfig();
         assertThat(config.asyncInferenceConfig().outputConfig().s3OutputPath()).isEqualTo("s3://bucket/async/out/");
         assertThat(config.asyncInferenceConfig().outputConfig().s3FailurePath()).isEqualTo("s3://bucket/async/failed/");
-        assertThat(config.asyncInferenceConfig().outputConfig().notificationConfig().successTopic()).endsWith(":ok");
-        assertThat(config.asyncInferenceConfig().clientConfig().maxConcurrentInvocationsPerInstance()).isEqualTo(4);
+        assertThat(config.asyncInferenceConfig()
+                        .outputConfig()
+                        .notificationConfig()
+                        .successTopic())
+                .endsWith(":ok");
+        assertThat(config.asyncInferenceConfig().clientConfig().maxConcurrentInvocationsPerInstance())
+                .isEqualTo(4);
         assertThat(config.dataCaptureConfig().initialSamplingPercentage()).isEqualTo(20);
-        assertThat(config.dataCaptureConfig().captureOptions()).extracting(o -> o.captureModeAsString()).containsExactly("Input");
+        assertThat(config.dataCaptureConfig().captureOptions())
+                .extracting(o -> o.captureModeAsString())
+                .containsExactly("Input");
     }
 
     @Test
@@ -126,7 +148,8 @@ class SageMakerEndpointPlanTest {
         Endpoint multi = endpoint("");
         multi.getSpec().model.mode = ModelSpec.Mode.MultiModel;
         multi.getSpec().model.dataUri = "s3://bucket/models/";
-        assertThat(plan(multi).models().get(0).primaryContainer().modeAsString()).isEqualTo("MultiModel");
+        assertThat(plan(multi).models().get(0).primaryContainer().modeAsString())
+                .isEqualTo("MultiModel");
     }
 
     @Test
@@ -145,14 +168,24 @@ class SageMakerEndpointPlanTest {
         assertThat(routing.canarySize().typeAsString()).isEqualTo("CAPACITY_PERCENT");
         assertThat(routing.canarySize().value()).isEqualTo(10);
         assertThat(routing.waitIntervalInSeconds()).isEqualTo(600);
-        assertThat(deployment.blueGreenUpdatePolicy().terminationWaitInSeconds()).isEqualTo(300);
-        assertThat(deployment.blueGreenUpdatePolicy().maximumExecutionTimeoutInSeconds()).isEqualTo(3600);
-        assertThat(deployment.autoRollbackConfiguration().alarms()).extracting(a -> a.alarmName()).containsExactly("churn-5xx", "churn-latency");
+        assertThat(deployment.blueGreenUpdatePolicy().terminationWaitInSeconds())
+                .isEqualTo(300);
+        assertThat(deployment.blueGreenUpdatePolicy().maximumExecutionTimeoutInSeconds())
+                .isEqualTo(3600);
+        assertThat(deployment.autoRollbackConfiguration().alarms())
+                .extracting(a -> a.alarmName())
+                .containsExactly("churn-5xx", "churn-latency");
 
         Endpoint linear = endpoint("""
                   deployment: {strategy: Linear, linear: {trafficPercent: 25, waitSeconds: 120}}
                 """);
-        assertThat(plan(linear).deployment().blueGreenUpdatePolicy().trafficRoutingConfiguration().linearStepSize().value()).isEqualTo(25);
+        assertThat(plan(linear)
+                        .deployment()
+                        .blueGreenUpdatePolicy()
+                        .trafficRoutingConfiguration()
+                        .linearStepSize()
+                        .value())
+                .isEqualTo(25);
         assertThat(plan(endpoint("")).deployment()).isNull();
     }
 }

@@ -20,7 +20,10 @@ class AttemptObserverTest {
 
     private static List<Pod> pods(String spec) {
         List<Pod> pods = new ArrayList<>();
-        for (Pod p : TestTrainingSettings.defaults().planner().plan(TrainingJobs.fromSpec("job", spec), 1).pods()) {
+        for (Pod p : TestTrainingSettings.defaults()
+                .planner()
+                .plan(TrainingJobs.fromSpec("job", spec), 1)
+                .pods()) {
             p.getMetadata().setCreationTimestamp(T0.toString());
             pods.add(p);
         }
@@ -41,8 +44,11 @@ class AttemptObserverTest {
         assertThat(observe(pods, T0).state()).isEqualTo(State.PENDING);
         List<Pod> scheduled = apply(pods, p -> PodStates.scheduled(p, "node-1", T0.plusSeconds(1)));
         assertThat(observe(scheduled, T0.plusSeconds(2)).state()).isEqualTo(State.STARTING);
-        List<Pod> oneRunning = List.of(PodStates.running(scheduled.get(0), "10.0.0.1", T0.plusSeconds(3)), scheduled.get(1));
-        assertThat(observe(oneRunning, T0.plusSeconds(4)).state()).as("an attempt runs when all its pods run").isEqualTo(State.STARTING);
+        List<Pod> oneRunning =
+                List.of(PodStates.running(scheduled.get(0), "10.0.0.1", T0.plusSeconds(3)), scheduled.get(1));
+        assertThat(observe(oneRunning, T0.plusSeconds(4)).state())
+                .as("an attempt runs when all its pods run")
+                .isEqualTo(State.STARTING);
         List<Pod> running = apply(scheduled, p -> PodStates.running(p, "10.0.0.1", T0.plusSeconds(5)));
         AttemptObservation observation = observe(running, T0.plusSeconds(6));
         assertThat(observation.state()).isEqualTo(State.RUNNING);
@@ -51,18 +57,23 @@ class AttemptObserverTest {
 
     @Test
     void successCarriesTheModelTheDataAgentUploaded() {
-        List<Pod> pods = apply(pods("image: x\noutput: {uri: \"s3://b/models/\"}"), p -> PodStates.running(p, "10.0.0.1", T0));
+        List<Pod> pods =
+                apply(pods("image: x\noutput: {uri: \"s3://b/models/\"}"), p -> PodStates.running(p, "10.0.0.1", T0));
         List<Pod> done = apply(pods, p -> PodStates.exited(p, "trainer", 0, null, null, T0.plusSeconds(60)));
         AttemptObservation observation = observe(done, T0.plusSeconds(61));
         assertThat(observation.state()).isEqualTo(State.SUCCEEDED);
-        assertThat(observation.modelArtifacts()).startsWith("s3://b/models/job-").endsWith("-1/output/model.tar.gz");
+        assertThat(observation.modelArtifacts())
+                .startsWith("s3://b/models/job-")
+                .endsWith("-1/output/model.tar.gz");
     }
 
     @Test
     void failedUploadFailsAnOtherwiseSuccessfulAttempt() {
-        List<Pod> done = apply(apply(pods("image: x\noutput: {uri: \"s3://b/models/\"}"), p -> PodStates.running(p, "10.0.0.1", T0)),
+        List<Pod> done = apply(
+                apply(pods("image: x\noutput: {uri: \"s3://b/models/\"}"), p -> PodStates.running(p, "10.0.0.1", T0)),
                 p -> PodStates.exited(p, "trainer", 0, null, null, T0.plusSeconds(60)));
-        List<Pod> uploadFailed = apply(done, p -> PodStates.sidecarFailed(p, TrainingLabels.SIDECAR, "AccessDenied: s3://b/models", T0));
+        List<Pod> uploadFailed =
+                apply(done, p -> PodStates.sidecarFailed(p, TrainingLabels.SIDECAR, "AccessDenied: s3://b/models", T0));
         AttemptObservation observation = observe(uploadFailed, T0.plusSeconds(61));
         assertThat(observation.state()).isEqualTo(State.FAILED);
         assertThat(observation.failure().reason()).isEqualTo("UploadFailed");
@@ -72,23 +83,37 @@ class AttemptObserverTest {
 
     @Test
     void oneFailedWorkerFailsTheWholeAttemptWithTheTrainersMessage() {
-        List<Pod> running = apply(pods("image: x\nresources: {instanceCount: 3}"), p -> PodStates.running(p, "10.0.0.1", T0));
+        List<Pod> running =
+                apply(pods("image: x\nresources: {instanceCount: 3}"), p -> PodStates.running(p, "10.0.0.1", T0));
         List<Pod> pods = new ArrayList<>(running);
-        pods.set(2, PodStates.exited(running.get(2), "trainer", 3, null, "CUDA error: device-side assert triggered\n", T0.plusSeconds(9)));
+        pods.set(
+                2,
+                PodStates.exited(
+                        running.get(2),
+                        "trainer",
+                        3,
+                        null,
+                        "CUDA error: device-side assert triggered\n",
+                        T0.plusSeconds(9)));
         AttemptObservation observation = observe(pods, T0.plusSeconds(10));
         assertThat(observation.state()).isEqualTo(State.FAILED);
         assertThat(observation.failure().reason()).isEqualTo("Error");
         assertThat(observation.failure().exitCode()).isEqualTo(3);
-        assertThat(observation.failure().message()).isEqualTo("trainer on host algo-3 exited with code 3: CUDA error: device-side assert triggered");
+        assertThat(observation.failure().message())
+                .isEqualTo("trainer on host algo-3 exited with code 3: CUDA error: device-side assert triggered");
         assertThat(observation.failure().infrastructure()).isFalse();
         assertThat(observation.failure().retryable()).isFalse();
-        assertThat(observer.observe(pods, 3, List.of(3), T0.plusSeconds(10)).failure().retryable())
-                .as("retry.onExitCodes makes an application exit retryable").isTrue();
+        assertThat(observer.observe(pods, 3, List.of(3), T0.plusSeconds(10))
+                        .failure()
+                        .retryable())
+                .as("retry.onExitCodes makes an application exit retryable")
+                .isTrue();
     }
 
     @Test
     void oomKillIsReportedAsSuch() {
-        List<Pod> pods = apply(apply(pods("image: x"), p -> PodStates.running(p, "10.0.0.1", T0)),
+        List<Pod> pods = apply(
+                apply(pods("image: x"), p -> PodStates.running(p, "10.0.0.1", T0)),
                 p -> PodStates.exited(p, "trainer", 137, "OOMKilled", null, T0.plusSeconds(5)));
         AttemptObservation observation = observe(pods, T0.plusSeconds(6));
         assertThat(observation.failure().reason()).isEqualTo("OOMKilled");
@@ -97,14 +122,26 @@ class AttemptObserverTest {
 
     @Test
     void evictionPreemptionNodeLossAndVanishedPodsAreInfrastructure() {
-        List<Pod> running = apply(pods("image: x\nresources: {instanceCount: 2}"), p -> PodStates.running(p, "10.0.0.1", T0));
-        var evicted = observe(List.of(running.get(0), PodStates.evicted(running.get(1), "The node was low on resource: memory.", T0)), T0).failure();
+        List<Pod> running =
+                apply(pods("image: x\nresources: {instanceCount: 2}"), p -> PodStates.running(p, "10.0.0.1", T0));
+        var evicted = observe(
+                        List.of(
+                                running.get(0),
+                                PodStates.evicted(running.get(1), "The node was low on resource: memory.", T0)),
+                        T0)
+                .failure();
         assertThat(evicted.reason()).isEqualTo("Evicted");
         assertThat(evicted.message()).contains("The node was low on resource: memory.");
         assertThat(evicted.infrastructure()).isTrue();
         assertThat(evicted.retryable()).isTrue();
-        assertThat(observe(List.of(PodStates.preempted(running.get(0), "x", T0), running.get(1)), T0).failure().reason()).isEqualTo("Preempted");
-        assertThat(observe(List.of(running.get(0), PodStates.nodeLost(running.get(1), T0)), T0).failure().reason()).isEqualTo("NodeLost");
+        assertThat(observe(List.of(PodStates.preempted(running.get(0), "x", T0), running.get(1)), T0)
+                        .failure()
+                        .reason())
+                .isEqualTo("Preempted");
+        assertThat(observe(List.of(running.get(0), PodStates.nodeLost(running.get(1), T0)), T0)
+                        .failure()
+                        .reason())
+                .isEqualTo("NodeLost");
         AttemptObservation lost = observer.observe(List.of(running.get(0)), 2, List.of(), T0);
         assertThat(lost.failure().reason()).isEqualTo("PodLost");
         assertThat(lost.failure().message()).contains("algo-2");
@@ -124,39 +161,58 @@ class AttemptObserverTest {
 
     @Test
     void imagePullProblemsWaitThenFail() {
-        List<Pod> pods = apply(pods("image: registry.example/missing:1"), p -> PodStates.waiting(PodStates.scheduled(p, "n", T0),
-                "trainer", "ImagePullBackOff", "Back-off pulling image \"registry.example/missing:1\""));
+        List<Pod> pods = apply(
+                pods("image: registry.example/missing:1"),
+                p -> PodStates.waiting(
+                        PodStates.scheduled(p, "n", T0),
+                        "trainer",
+                        "ImagePullBackOff",
+                        "Back-off pulling image \"registry.example/missing:1\""));
         AttemptObservation early = observe(pods, T0.plusSeconds(60));
         assertThat(early.state()).isEqualTo(State.STARTING);
         assertThat(early.detail()).startsWith("ImagePullBackOff: Back-off pulling image");
         AttemptObservation late = observe(pods, T0.plus(Duration.ofMinutes(6)));
         assertThat(late.state()).isEqualTo(State.FAILED);
         assertThat(late.failure().reason()).isEqualTo("ImagePullBackOff");
-        assertThat(late.failure().message()).contains("registry.example/missing:1").contains("more than 5 min");
+        assertThat(late.failure().message())
+                .contains("registry.example/missing:1")
+                .contains("more than 5 min");
 
         List<Pod> invalid = apply(pods("image: x"), p -> PodStates.waiting(p, "trainer", "InvalidImageName", "bad"));
-        assertThat(observe(invalid, T0).failure().reason()).as("hopeless at once").isEqualTo("InvalidImageName");
-        List<Pod> missingSecret = apply(pods("image: x"), p -> PodStates.waiting(p, "trainer", "CreateContainerConfigError",
-                "secret \"hf\" not found"));
-        assertThat(observe(missingSecret, T0.plus(Duration.ofMinutes(10))).failure().message()).contains("secret \"hf\" not found");
+        assertThat(observe(invalid, T0).failure().reason())
+                .as("hopeless at once")
+                .isEqualTo("InvalidImageName");
+        List<Pod> missingSecret = apply(
+                pods("image: x"),
+                p -> PodStates.waiting(p, "trainer", "CreateContainerConfigError", "secret \"hf\" not found"));
+        assertThat(observe(missingSecret, T0.plus(Duration.ofMinutes(10)))
+                        .failure()
+                        .message())
+                .contains("secret \"hf\" not found");
     }
 
     @Test
     void unschedulablePodsAreFlaggedAfterTheConfiguredTime() {
-        List<Pod> pods = apply(pods("image: x\nresources: {gpusPerInstance: 16}"),
+        List<Pod> pods = apply(
+                pods("image: x\nresources: {gpusPerInstance: 16}"),
                 p -> PodStates.unschedulable(p, "0/4 nodes are available: 4 Insufficient nvidia.com/gpu.", T0));
         AttemptObservation early = observe(pods, T0.plusSeconds(30));
         assertThat(early.state()).isEqualTo(State.PENDING);
         assertThat(early.unschedulable()).isFalse();
         assertThat(early.detail()).contains("Insufficient nvidia.com/gpu");
-        assertThat(observe(pods, T0.plus(Duration.ofMinutes(5))).unschedulable()).isTrue();
+        assertThat(observe(pods, T0.plus(Duration.ofMinutes(5))).unschedulable())
+                .isTrue();
     }
 
     @Test
     void dataPreparationFailureNamesTheProblem() {
-        List<Pod> pods = apply(pods("image: x\ninputs: [{name: train, uri: \"s3://b/none/\"}]"),
-                p -> PodStates.initFailed(PodStates.scheduled(p, "n", T0), TrainingLabels.PREPARE,
-                        "IOException: channel train: no objects under s3://b/none/", T0.plusSeconds(5)));
+        List<Pod> pods = apply(
+                pods("image: x\ninputs: [{name: train, uri: \"s3://b/none/\"}]"),
+                p -> PodStates.initFailed(
+                        PodStates.scheduled(p, "n", T0),
+                        TrainingLabels.PREPARE,
+                        "IOException: channel train: no objects under s3://b/none/",
+                        T0.plusSeconds(5)));
         AttemptObservation observation = observe(pods, T0.plusSeconds(6));
         assertThat(observation.failure().reason()).isEqualTo("DataPreparationFailed");
         assertThat(observation.failure().message()).contains("channel train: no objects under s3://b/none/");

@@ -54,13 +54,19 @@ class PodGroupPlannerTest {
             """;
 
     private static Map<String, String> env(Container c) {
-        return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e.getValue() == null ? "<valueFrom>" : e.getValue(),
-                (a, b) -> b, LinkedHashMap::new));
+        return c.getEnv().stream()
+                .collect(Collectors.toMap(
+                        EnvVar::getName,
+                        e -> e.getValue() == null ? "<valueFrom>" : e.getValue(),
+                        (a, b) -> b,
+                        LinkedHashMap::new));
     }
 
     private static Container container(Pod pod, String name) {
         return Stream.concat(pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
-                .filter(c -> c.getName().equals(name)).findFirst().orElse(null);
+                .filter(c -> c.getName().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     private static Map<String, VolumeMount> mounts(Container c) {
@@ -75,7 +81,9 @@ class PodGroupPlannerTest {
     void namesAreDeterministicAndFitKubernetesAndSageMakerLimits() {
         TrainingJob job = TrainingJobs.fromSpec("resnet-finetune", "image: x");
         PlannedAttempt first = planner.plan(job, 1);
-        assertThat(first.name()).isEqualTo("resnet-finetune-" + ResourceNames.shortHash(job.getMetadata().getUid()) + "-1");
+        assertThat(first.name())
+                .isEqualTo("resnet-finetune-"
+                        + ResourceNames.shortHash(job.getMetadata().getUid()) + "-1");
         assertThat(planner.plan(job, 1).name()).isEqualTo(first.name());
         assertThat(planner.plan(job, 2).name()).endsWith("-2");
         assertThat(first.pods()).extracting(p -> p.getMetadata().getName()).containsExactly(first.name() + "-0");
@@ -83,9 +91,14 @@ class PodGroupPlannerTest {
 
         String longName = "a".repeat(200) + ".with.dots";
         PlannedAttempt longOne = planner.plan(TrainingJobs.fromSpec(longName, "image: x"), 27);
-        assertThat(longOne.name()).hasSizeLessThanOrEqualTo(52).matches("^[a-z]([-a-z0-9]*[a-z0-9])?$").endsWith("-27");
+        assertThat(longOne.name())
+                .hasSizeLessThanOrEqualTo(52)
+                .matches("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+                .endsWith("-27");
         assertThat(longOne.pods().get(0).getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
-        assertThat(planner.plan(TrainingJobs.fromSpec("7up.model", "image: x"), 1).name()).startsWith("x7up-model-");
+        assertThat(planner.plan(TrainingJobs.fromSpec("7up.model", "image: x"), 1)
+                        .name())
+                .startsWith("x7up-model-");
     }
 
     @Test
@@ -96,17 +109,25 @@ class PodGroupPlannerTest {
         for (int index = 0; index < 2; index++) {
             Pod pod = attempt.pods().get(index);
             Map<String, String> env = env(container(pod, "trainer"));
-            assertThat(env).containsEntry("MASTER_ADDR", master).containsEntry("MASTER_PORT", "23456")
-                    .containsEntry("WORLD_SIZE", "2").containsEntry("RANK", Integer.toString(index))
-                    .containsEntry("NODE_RANK", Integer.toString(index)).containsEntry("NPROC_PER_NODE", "8")
-                    .containsEntry("PET_NNODES", "2").containsEntry("PET_NPROC_PER_NODE", "8")
-                    .containsEntry("PET_NODE_RANK", Integer.toString(index)).containsEntry("PET_MASTER_ADDR", master)
+            assertThat(env)
+                    .containsEntry("MASTER_ADDR", master)
+                    .containsEntry("MASTER_PORT", "23456")
+                    .containsEntry("WORLD_SIZE", "2")
+                    .containsEntry("RANK", Integer.toString(index))
+                    .containsEntry("NODE_RANK", Integer.toString(index))
+                    .containsEntry("NPROC_PER_NODE", "8")
+                    .containsEntry("PET_NNODES", "2")
+                    .containsEntry("PET_NPROC_PER_NODE", "8")
+                    .containsEntry("PET_NODE_RANK", Integer.toString(index))
+                    .containsEntry("PET_MASTER_ADDR", master)
                     .containsEntry("PET_MASTER_PORT", "23456");
             assertThat(pod.getSpec().getHostname()).isEqualTo("algo-" + (index + 1));
             assertThat(pod.getSpec().getSubdomain()).isEqualTo(attempt.name());
-            assertThat(pod.getSpec().getDnsConfig().getSearches()).containsExactly(attempt.name() + ".ml.svc.cluster.local");
+            assertThat(pod.getSpec().getDnsConfig().getSearches())
+                    .containsExactly(attempt.name() + ".ml.svc.cluster.local");
             assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
-            assertThat(pod.getMetadata().getLabels()).containsEntry(TrainingLabels.REPLICA_INDEX, Integer.toString(index))
+            assertThat(pod.getMetadata().getLabels())
+                    .containsEntry(TrainingLabels.REPLICA_INDEX, Integer.toString(index))
                     .containsEntry(TrainingLabels.ATTEMPT, attempt.name());
         }
         var service = attempt.service();
@@ -120,7 +141,8 @@ class PodGroupPlannerTest {
     void sageMakerEnvironmentMatchesTheContract() throws Exception {
         PlannedAttempt attempt = planner.plan(TrainingJobs.fromSpec("llm", DISTRIBUTED), 1);
         Map<String, String> env = env(container(attempt.pods().get(1), "trainer"));
-        assertThat(env).containsEntry("TRAINING_JOB_NAME", attempt.name())
+        assertThat(env)
+                .containsEntry("TRAINING_JOB_NAME", attempt.name())
                 .containsEntry("SM_CURRENT_HOST", "algo-2")
                 .containsEntry("SM_HOSTS", "[\"algo-1\",\"algo-2\"]")
                 .containsEntry("SM_NUM_GPUS", "8")
@@ -177,8 +199,11 @@ class PodGroupPlannerTest {
         Map<String, Volume> volumes = volumes(pod);
         assertThat(volumes.get("ml").getEmptyDir().getSizeLimit().toString()).isEqualTo("200Gi");
         assertThat(volumes.get("dshm").getEmptyDir().getMedium()).isEqualTo("Memory");
-        assertThat(volumes.get("dshm").getEmptyDir().getSizeLimit().toString()).as("half the memory limit").isEqualTo("34359738368");
-        assertThat(volumes.get("claim-0").getPersistentVolumeClaim().getClaimName()).isEqualTo("datasets");
+        assertThat(volumes.get("dshm").getEmptyDir().getSizeLimit().toString())
+                .as("half the memory limit")
+                .isEqualTo("34359738368");
+        assertThat(volumes.get("claim-0").getPersistentVolumeClaim().getClaimName())
+                .isEqualTo("datasets");
         Map<String, VolumeMount> trainer = mounts(container(pod, "trainer"));
         assertThat(trainer.get("/opt/ml").getName()).isEqualTo("ml");
         assertThat(trainer.get("/dev/shm").getName()).isEqualTo("dshm");
@@ -186,17 +211,25 @@ class PodGroupPlannerTest {
         assertThat(val.getName()).isEqualTo("claim-0");
         assertThat(val.getSubPath()).isEqualTo("imagenet/val");
         assertThat(val.getReadOnly()).isTrue();
-        assertThat(mounts(container(pod, TrainingLabels.PREPARE))).containsKey("/opt/ml").doesNotContainKey("/opt/ml/input/data/val");
+        assertThat(mounts(container(pod, TrainingLabels.PREPARE)))
+                .containsKey("/opt/ml")
+                .doesNotContainKey("/opt/ml/input/data/val");
     }
 
     static Stream<Arguments> sidecarCases() {
         return Stream.of(
                 Arguments.of("no outputs", "image: x", List.of(false)),
-                Arguments.of("S3 model only: rank 0 uploads", "image: x\nresources: {instanceCount: 2}\noutput: {uri: \"s3://b/m/\"}",
+                Arguments.of(
+                        "S3 model only: rank 0 uploads",
+                        "image: x\nresources: {instanceCount: 2}\noutput: {uri: \"s3://b/m/\"}",
                         List.of(true, false)),
-                Arguments.of("S3 checkpoints: every host syncs", "image: x\nresources: {instanceCount: 2}\ncheckpoints: {uri: \"s3://b/c/\"}",
+                Arguments.of(
+                        "S3 checkpoints: every host syncs",
+                        "image: x\nresources: {instanceCount: 2}\ncheckpoints: {uri: \"s3://b/c/\"}",
                         List.of(true, true)),
-                Arguments.of("claims need no upload", "image: x\noutput: {uri: \"pvc://models/out\"}\ncheckpoints: {uri: \"pvc://ckpt/a\"}",
+                Arguments.of(
+                        "claims need no upload",
+                        "image: x\noutput: {uri: \"pvc://models/out\"}\ncheckpoints: {uri: \"pvc://ckpt/a\"}",
                         List.of(false)));
     }
 
@@ -204,60 +237,93 @@ class PodGroupPlannerTest {
     @MethodSource("sidecarCases")
     void sidecarRunsWhereThereIsSomethingToUpload(String description, String spec, List<Boolean> expected) {
         List<Pod> pods = planner.plan(TrainingJobs.fromSpec("job", spec), 1).pods();
-        assertThat(pods).extracting(p -> container(p, TrainingLabels.SIDECAR) != null).containsExactlyElementsOf(expected);
-        pods.stream().map(p -> container(p, TrainingLabels.SIDECAR)).filter(c -> c != null)
-                .forEach(c -> assertThat(c.getRestartPolicy()).as("native sidecar").isEqualTo("Always"));
+        assertThat(pods)
+                .extracting(p -> container(p, TrainingLabels.SIDECAR) != null)
+                .containsExactlyElementsOf(expected);
+        pods.stream()
+                .map(p -> container(p, TrainingLabels.SIDECAR))
+                .filter(c -> c != null)
+                .forEach(c ->
+                        assertThat(c.getRestartPolicy()).as("native sidecar").isEqualTo("Always"));
     }
 
     @Test
     void claimOutputAndCheckpointsAreMountedDirectly() {
-        PlannedAttempt attempt = planner.plan(TrainingJobs.fromSpec("job",
-                "image: x\noutput: {uri: \"pvc://models/exp1\"}\ncheckpoints: {uri: \"pvc://scratch/ckpt\", localPath: /ckpt}"), 1);
+        PlannedAttempt attempt = planner.plan(
+                TrainingJobs.fromSpec(
+                        "job",
+                        "image: x\noutput: {uri: \"pvc://models/exp1\"}\ncheckpoints: {uri: \"pvc://scratch/ckpt\", localPath: /ckpt}"),
+                1);
         Map<String, VolumeMount> trainer = mounts(container(attempt.pods().get(0), "trainer"));
         assertThat(trainer.get("/opt/ml/model").getSubPath()).isEqualTo("exp1/" + attempt.name() + "/model");
         assertThat(trainer.get("/ckpt").getSubPath()).isEqualTo("ckpt");
-        assertThat(PodGroupPlanner.modelArtifactsUri(TrainingJobs.fromSpec("job", "image: x\noutput: {uri: \"pvc://models/exp1\"}")
-                .getSpec().output, attempt.name())).isEqualTo("pvc://models/exp1/" + attempt.name() + "/model/");
+        assertThat(PodGroupPlanner.modelArtifactsUri(
+                        TrainingJobs.fromSpec("job", "image: x\noutput: {uri: \"pvc://models/exp1\"}")
+                                .getSpec()
+                                .output,
+                        attempt.name()))
+                .isEqualTo("pvc://models/exp1/" + attempt.name() + "/model/");
     }
 
     static Stream<Arguments> resourceCases() {
         return Stream.of(
                 Arguments.of("no GPUs", "image: x", null, null),
                 Arguments.of("4 NVIDIA GPUs", "image: x\nresources: {gpusPerInstance: 4}", "nvidia.com/gpu", "4"),
-                Arguments.of("AMD GPUs", "image: x\nresources: {gpusPerInstance: 2}\nkubernetes: {gpuResourceName: amd.com/gpu}", "amd.com/gpu", "2"));
+                Arguments.of(
+                        "AMD GPUs",
+                        "image: x\nresources: {gpusPerInstance: 2}\nkubernetes: {gpuResourceName: amd.com/gpu}",
+                        "amd.com/gpu",
+                        "2"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("resourceCases")
     void gpusBecomeExtendedResourceLimitsAndRequests(String description, String spec, String resource, String count) {
-        Container trainer = container(planner.plan(TrainingJobs.fromSpec("job", spec), 1).pods().get(0), "trainer");
+        Container trainer = container(
+                planner.plan(TrainingJobs.fromSpec("job", spec), 1).pods().get(0), "trainer");
         if (resource == null) {
             assertThat(trainer.getResources().getLimits()).doesNotContainKeys("nvidia.com/gpu", "amd.com/gpu");
         } else {
-            assertThat(trainer.getResources().getLimits().get(resource).toString()).isEqualTo(count);
-            assertThat(trainer.getResources().getRequests().get(resource).toString()).isEqualTo(count);
+            assertThat(trainer.getResources().getLimits().get(resource).toString())
+                    .isEqualTo(count);
+            assertThat(trainer.getResources().getRequests().get(resource).toString())
+                    .isEqualTo(count);
         }
     }
 
     @Test
     void placementPassesThroughWithInstanceTypeAndSpotSelectors() {
-        Pod pod = planner.plan(TrainingJobs.fromSpec("llm", DISTRIBUTED), 1).pods().get(0);
-        assertThat(pod.getSpec().getNodeSelector()).containsEntry("pool", "gpu")
-                .containsEntry("node.kubernetes.io/instance-type", "p4d.24xlarge").doesNotContainKey("karpenter.sh/capacity-type");
+        Pod pod = planner.plan(TrainingJobs.fromSpec("llm", DISTRIBUTED), 1)
+                .pods()
+                .get(0);
+        assertThat(pod.getSpec().getNodeSelector())
+                .containsEntry("pool", "gpu")
+                .containsEntry("node.kubernetes.io/instance-type", "p4d.24xlarge")
+                .doesNotContainKey("karpenter.sh/capacity-type");
         assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("trainer");
         assertThat(pod.getSpec().getPriorityClassName()).isEqualTo("high");
         assertThat(pod.getSpec().getTolerations()).extracting(t -> t.getKey()).containsExactly("nvidia.com/gpu");
-        assertThat(pod.getSpec().getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("regcred");
+        assertThat(pod.getSpec().getImagePullSecrets())
+                .extracting(s -> s.getName())
+                .containsExactly("regcred");
         assertThat(pod.getMetadata().getLabels()).containsEntry("team", "vision");
         assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
             assertThat(o.getKind()).isEqualTo("TrainingJob");
             assertThat(o.getController()).isTrue();
         });
 
-        Pod spot = TestTrainingSettings.defaults().withInstanceTypes(Map.of("ml.g5.xlarge", "g5-pool")).planner()
-                .plan(TrainingJobs.fromSpec("s", "image: x\nresources: {instanceType: ml.g5.xlarge}\nspot: {enabled: true, maxWaitSeconds: 90000}"), 1)
-                .pods().get(0);
-        assertThat(spot.getSpec().getNodeSelector()).containsEntry("node.kubernetes.io/instance-type", "g5-pool")
+        Pod spot = TestTrainingSettings.defaults()
+                .withInstanceTypes(Map.of("ml.g5.xlarge", "g5-pool"))
+                .planner()
+                .plan(
+                        TrainingJobs.fromSpec(
+                                "s",
+                                "image: x\nresources: {instanceType: ml.g5.xlarge}\nspot: {enabled: true, maxWaitSeconds: 90000}"),
+                        1)
+                .pods()
+                .get(0);
+        assertThat(spot.getSpec().getNodeSelector())
+                .containsEntry("node.kubernetes.io/instance-type", "g5-pool")
                 .containsEntry("karpenter.sh/capacity-type", "spot");
     }
 
@@ -265,29 +331,44 @@ class PodGroupPlannerTest {
     void kueueGroupsAllPodsOfAnAttempt() {
         PlannedAttempt attempt = planner.plan(TrainingJobs.fromSpec("llm", DISTRIBUTED), 1);
         for (Pod pod : attempt.pods()) {
-            assertThat(pod.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "gpu-queue")
+            assertThat(pod.getMetadata().getLabels())
+                    .containsEntry("kueue.x-k8s.io/queue-name", "gpu-queue")
                     .containsEntry("kueue.x-k8s.io/pod-group-name", attempt.name());
             assertThat(pod.getMetadata().getAnnotations()).containsEntry("kueue.x-k8s.io/pod-group-total-count", "2");
         }
-        Pod plain = planner.plan(TrainingJobs.fromSpec("single", "image: x"), 1).pods().get(0);
+        Pod plain = planner.plan(TrainingJobs.fromSpec("single", "image: x"), 1)
+                .pods()
+                .get(0);
         assertThat(plain.getMetadata().getLabels()).doesNotContainKey("kueue.x-k8s.io/queue-name");
     }
 
     @Test
     void sharedMemoryDefaultsWithoutAMemoryLimit() {
-        Pod pod = planner.plan(TrainingJobs.fromSpec("job", "image: x"), 1).pods().get(0);
-        assertThat(volumes(pod).get("dshm").getEmptyDir().getSizeLimit().toString()).isEqualTo("8Gi");
-        Pod explicit = planner.plan(TrainingJobs.fromSpec("job", "image: x\nkubernetes: {shmSize: 32Gi}"), 1).pods().get(0);
-        assertThat(volumes(explicit).get("dshm").getEmptyDir().getSizeLimit().toString()).isEqualTo("32Gi");
+        Pod pod =
+                planner.plan(TrainingJobs.fromSpec("job", "image: x"), 1).pods().get(0);
+        assertThat(volumes(pod).get("dshm").getEmptyDir().getSizeLimit().toString())
+                .isEqualTo("8Gi");
+        Pod explicit = planner.plan(TrainingJobs.fromSpec("job", "image: x\nkubernetes: {shmSize: 32Gi}"), 1)
+                .pods()
+                .get(0);
+        assertThat(volumes(explicit).get("dshm").getEmptyDir().getSizeLimit().toString())
+                .isEqualTo("32Gi");
     }
 
     @Test
     void sandboxS3EndpointReachesTheAgent() {
-        Pod pod = new PodGroupPlanner(TestTrainingSettings.defaults(),
-                new TestTrainingSettings.DataAgent("registry.example/mlforge-operator:0.1.0", java.util.Optional.of("http://s3.sandbox:9000"), true),
-                TestTrainingSettings.CLUSTER)
-                .plan(TrainingJobs.fromSpec("job", "image: x"), 1).pods().get(0);
-        assertThat(env(container(pod, TrainingLabels.PREPARE))).containsEntry("MLFORGE_S3_ENDPOINT", "http://s3.sandbox:9000")
+        Pod pod = new PodGroupPlanner(
+                        TestTrainingSettings.defaults(),
+                        new TestTrainingSettings.DataAgent(
+                                "registry.example/mlforge-operator:0.1.0",
+                                java.util.Optional.of("http://s3.sandbox:9000"),
+                                true),
+                        TestTrainingSettings.CLUSTER)
+                .plan(TrainingJobs.fromSpec("job", "image: x"), 1)
+                .pods()
+                .get(0);
+        assertThat(env(container(pod, TrainingLabels.PREPARE)))
+                .containsEntry("MLFORGE_S3_ENDPOINT", "http://s3.sandbox:9000")
                 .containsEntry("MLFORGE_S3_PATH_STYLE", "true");
     }
 }

@@ -1,18 +1,18 @@
 package io.mlforge.operator.training.sagemaker;
 
-import io.mlforge.operator.aws.CreateTrainingJobMapping;
-import io.mlforge.operator.aws.AwsSageMakerService;
-import io.mlforge.operator.aws.SageMakerTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.operator.aws.AdaptiveRateLimiter;
+import io.mlforge.operator.aws.AwsSageMakerService;
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
+import io.mlforge.operator.aws.SageMakerTarget;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.training.TrainingJobs;
 import io.mlforge.sagemaker.emulator.ManualClock;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sagemaker.emulator.Timing;
-import io.mlforge.operator.aws.AdaptiveRateLimiter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +37,10 @@ class AwsSageMakerServiceTest {
     @BeforeEach
     void start(@TempDir Path tmp) throws Exception {
         emulator = SageMakerEmulator.start(0, clock, Timing.realistic(), tmp.resolve("requests.jsonl"));
-        service = new AwsSageMakerService(Optional.of(URI.create(emulator.endpoint())),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")), AdaptiveRateLimiter.of(50));
+        service = new AwsSageMakerService(
+                Optional.of(URI.create(emulator.endpoint())),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")),
+                AdaptiveRateLimiter.of(50));
     }
 
     @AfterEach
@@ -66,31 +68,41 @@ class AwsSageMakerServiceTest {
     @Test
     void createsDescribesListsAndAdoptsInsteadOfDuplicating() {
         TrainingJob job = xgboost();
-        String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), 1);
+        String name = ResourceNames.attemptName(
+                job.getMetadata().getName(), job.getMetadata().getUid(), 1);
         Instant before = clock.instant().minusSeconds(1);
-        assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1))).get().asString().endsWith(name.toLowerCase());
         assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1)))
-                .as("a second create of the same deterministic name adopts the existing job").isEmpty();
+                .get()
+                .asString()
+                .endsWith(name.toLowerCase());
+        assertThat(service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1)))
+                .as("a second create of the same deterministic name adopts the existing job")
+                .isEmpty();
         assertThat(emulator.requestCounts()).containsEntry("CreateTrainingJob", 2L);
         assertThat(service.describe(US_EAST_1, name)).hasValueSatisfying(d -> {
             assertThat(d.trainingJobStatus()).isEqualTo(TrainingJobStatus.IN_PROGRESS);
             assertThat(d.hyperParameters()).containsEntry("num_round", "10");
         });
-        assertThat(service.modifiedSince(US_EAST_1, before)).extracting(s -> s.trainingJobName()).containsExactly(name);
+        assertThat(service.modifiedSince(US_EAST_1, before))
+                .extracting(s -> s.trainingJobName())
+                .containsExactly(name);
         assertThat(service.describe(US_EAST_1, "no-such-job")).isEmpty();
 
         clock.advance(Duration.ofSeconds(60));
-        assertThat(service.describe(US_EAST_1, name).orElseThrow().trainingJobStatus()).isEqualTo(TrainingJobStatus.COMPLETED);
+        assertThat(service.describe(US_EAST_1, name).orElseThrow().trainingJobStatus())
+                .isEqualTo(TrainingJobStatus.COMPLETED);
         service.stop(US_EAST_1, name); // already ended: nothing to do, no error
     }
 
     @Test
     void stopEndsARunningJob() {
         TrainingJob job = xgboost();
-        String name = ResourceNames.attemptName(job.getMetadata().getName(), job.getMetadata().getUid(), 1);
+        String name = ResourceNames.attemptName(
+                job.getMetadata().getName(), job.getMetadata().getUid(), 1);
         service.create(US_EAST_1, CreateTrainingJobMapping.request(job, name, 1));
         service.stop(US_EAST_1, name);
-        assertThat(service.describe(US_EAST_1, name).orElseThrow().trainingJobStatus()).isEqualTo(TrainingJobStatus.STOPPING);
+        assertThat(service.describe(US_EAST_1, name).orElseThrow().trainingJobStatus())
+                .isEqualTo(TrainingJobStatus.STOPPING);
     }
 
     @Test
@@ -103,7 +115,9 @@ class AwsSageMakerServiceTest {
                     assertThat(e.awsErrorDetails().errorMessage()).contains("roleArn");
                 });
         emulator.setFaults(new SageMakerEmulator.Faults(1.0, 0, Duration.ZERO));
-        assertThatThrownBy(() -> service.describe(US_EAST_1, "x")).isInstanceOfSatisfying(AwsServiceException.class,
-                e -> assertThat(e.isThrottlingException()).isTrue());
+        assertThatThrownBy(() -> service.describe(US_EAST_1, "x"))
+                .isInstanceOfSatisfying(
+                        AwsServiceException.class,
+                        e -> assertThat(e.isThrottlingException()).isTrue());
     }
 }

@@ -1,6 +1,5 @@
 package io.mlforge.operator.training.sagemaker;
 
-import io.mlforge.operator.aws.CreateTrainingJobMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import io.mlforge.api.v1alpha1.TrainingAttempt;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
+import io.mlforge.operator.aws.CreateTrainingJobMapping;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.support.MlforgeCrdsSetup;
 import io.mlforge.operator.support.SageMakerEmulatorResource;
@@ -54,9 +54,12 @@ class SageMakerTrainingJobTest {
 
     @BeforeEach
     void sdk() {
-        sagemaker = SageMakerClient.builder().region(Region.US_EAST_1).httpClientBuilder(UrlConnectionHttpClient.builder())
+        sagemaker = SageMakerClient.builder()
+                .region(Region.US_EAST_1)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .endpointOverride(URI.create(SageMakerEmulatorResource.emulator.endpoint()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox-secret")))
                 .build();
     }
 
@@ -80,8 +83,11 @@ class SageMakerTrainingJobTest {
 
     /** A run of the emulator's synthetic trainer that lasts 100 s: long enough to stop or delete it while it trains. */
     private static String longSpec(String extra) {
-        return spec(extra).replace("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", SyntheticTrainer.IMAGE)
-                .replace("{num_round: \"10\", objective: \"multi:softmax\", num_class: \"4\", eval_metric: mlogloss}", "{epochs: \"200\"}");
+        return spec(extra)
+                .replace("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", SyntheticTrainer.IMAGE)
+                .replace(
+                        "{num_round: \"10\", objective: \"multi:softmax\", num_class: \"4\", eval_metric: mlogloss}",
+                        "{epochs: \"200\"}");
     }
 
     private static String sagemakerSettings(String tags) {
@@ -89,11 +95,17 @@ class SageMakerTrainingJobTest {
     }
 
     private TrainingJob create(String name, String spec) {
-        return client.resources(TrainingJob.class).inNamespace(NS).resource(TrainingJobs.manifest(name, spec)).create();
+        return client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .resource(TrainingJobs.manifest(name, spec))
+                .create();
     }
 
     private TrainingJob job(String name) {
-        return client.resources(TrainingJob.class).inNamespace(NS).withName(name).get();
+        return client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName(name)
+                .get();
     }
 
     private TrainingJobStatus awaitStatus(String name, String what, Predicate<TrainingJobStatus> condition) {
@@ -110,7 +122,9 @@ class SageMakerTrainingJobTest {
 
     private List<String> eventReasons(String job) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> job.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+                .filter(e -> job.equals(e.getInvolvedObject().getName()))
+                .map(Event::getReason)
+                .toList();
     }
 
     private long calls(String operation) {
@@ -133,23 +147,31 @@ class SageMakerTrainingJobTest {
         assertThat(done.sagemaker.trainingJobArn).isEqualTo(describe(name).trainingJobArn());
         assertThat(done.sagemaker.trainingJobStatus).isEqualTo("Completed");
         assertThat(done.sagemaker.region).isEqualTo("us-east-1");
-        assertThat(done.modelArtifacts).isEqualTo("s3://mlforge-examples/xgboost/output/" + name + "/output/model.tar.gz");
+        assertThat(done.modelArtifacts)
+                .isEqualTo("s3://mlforge-examples/xgboost/output/" + name + "/output/model.tar.gz");
         assertThat(done.metrics).containsKey("validation:accuracy");
-        assertThat(done.metrics.get("validation:accuracy")).isEqualTo(
-                describe(name).finalMetricDataList().get(0).value().doubleValue());
+        assertThat(done.metrics.get("validation:accuracy"))
+                .isEqualTo(describe(name).finalMetricDataList().get(0).value().doubleValue());
         assertThat(done.trainingSeconds).isPositive();
-        assertThat(done.billableSeconds).isEqualTo(describe(name).billableTimeInSeconds().longValue());
+        assertThat(done.billableSeconds)
+                .isEqualTo(describe(name).billableTimeInSeconds().longValue());
         assertThat(done.logs.cloudWatchLogGroup).isEqualTo("/aws/sagemaker/TrainingJobs");
-        assertThat(done.logs.command).contains("aws logs tail /aws/sagemaker/TrainingJobs --log-stream-name-prefix " + name + "/");
+        assertThat(done.logs.command)
+                .contains("aws logs tail /aws/sagemaker/TrainingJobs --log-stream-name-prefix " + name + "/");
         assertThat(Conditions.isTrue(done.conditions, "Ready")).isTrue();
-        assertThat(Conditions.isTrue(done.conditions, TrainingJobStatus.SUCCEEDED)).isTrue();
+        assertThat(Conditions.isTrue(done.conditions, TrainingJobStatus.SUCCEEDED))
+                .isTrue();
         assertThat(calls("CreateTrainingJob") - createsBefore).isEqualTo(1);
-        await().atMost(WAIT).until(() -> eventReasons("xgb-complete").containsAll(List.of("AttemptCreated", "Running", "Completed")));
+        await().atMost(WAIT)
+                .until(() ->
+                        eventReasons("xgb-complete").containsAll(List.of("AttemptCreated", "Running", "Completed")));
     }
 
     @Test
     void retriesCapacityErrorsWithNewSageMakerJobsUpToMaxAttempts() {
-        create("xgb-capacity", spec("retry: {maxAttempts: 2}\n" + sagemakerSettings(", tags: {sandbox.mlforge.io/fault: capacity}")));
+        create(
+                "xgb-capacity",
+                spec("retry: {maxAttempts: 2}\n" + sagemakerSettings(", tags: {sandbox.mlforge.io/fault: capacity}")));
         TrainingJobStatus failed = awaitStatus("xgb-capacity", "failed", s -> s.phase == TrainingPhase.Failed);
         assertThat(failed.attempts).extracting(a -> a.reason).containsExactly("CapacityError", "CapacityError");
         assertThat(failed.attempts).extracting(a -> a.cause).containsExactly("Created", "Retry");
@@ -158,18 +180,23 @@ class SageMakerTrainingJobTest {
             assertThat(describe(a.backendName).trainingJobStatusAsString()).isEqualTo("Failed");
         }
         assertThat(failed.message).contains("CapacityError").contains("2 of 2 attempts failed");
-        assertThat(Conditions.isTrue(failed.conditions, TrainingJobStatus.FAILED)).isTrue();
+        assertThat(Conditions.isTrue(failed.conditions, TrainingJobStatus.FAILED))
+                .isTrue();
         assertThat(eventReasons("xgb-capacity")).contains("AttemptFailed", "Failed");
     }
 
     @Test
     void spotInterruptionsThatOutlastTheMaxWaitStartANewAttempt() {
-        create("xgb-spot", spec("retry: {maxAttempts: 2}\nstopping: {maxRuntimeSeconds: 3600}\nspot: {enabled: true, maxWaitSeconds: 3600}\n"
-                + sagemakerSettings(", tags: {sandbox.mlforge.io/fault: interrupt}")));
+        create(
+                "xgb-spot",
+                spec(
+                        "retry: {maxAttempts: 2}\nstopping: {maxRuntimeSeconds: 3600}\nspot: {enabled: true, maxWaitSeconds: 3600}\n"
+                                + sagemakerSettings(", tags: {sandbox.mlforge.io/fault: interrupt}")));
         TrainingJobStatus failed = awaitStatus("xgb-spot", "failed", s -> s.phase == TrainingPhase.Failed);
         assertThat(failed.attempts).extracting(a -> a.reason).containsExactly("SpotInterrupted", "SpotInterrupted");
         assertThat(failed.attempts).extracting(a -> a.cause).containsExactly("Created", "Retry");
-        assertThat(describe(failed.attempts.get(1).backendName).secondaryStatusAsString()).isEqualTo("MaxWaitTimeExceeded");
+        assertThat(describe(failed.attempts.get(1).backendName).secondaryStatusAsString())
+                .isEqualTo("MaxWaitTimeExceeded");
         assertThat(failed.message).contains("spot capacity").contains("2 of 2 attempts failed");
     }
 
@@ -188,7 +215,8 @@ class SageMakerTrainingJobTest {
         assertThat(job("xgb-reapply").getStatus().phase).isEqualTo(TrainingPhase.Completed);
         // A finished job is no longer watched: re-applying it (a reconcile) describes nothing.
         assertThat(calls("DescribeTrainingJob")).isEqualTo(describes);
-        assertThat(done.attempts.get(0).backendName).isEqualTo(job("xgb-reapply").getStatus().attempts.get(0).backendName);
+        assertThat(done.attempts.get(0).backendName)
+                .isEqualTo(job("xgb-reapply").getStatus().attempts.get(0).backendName);
     }
 
     @Test
@@ -203,7 +231,10 @@ class SageMakerTrainingJobTest {
     @Test
     void stopStopsTheSageMakerJob() {
         create("xgb-stop", longSpec(sagemakerSettings("")));
-        String name = awaitStatus("xgb-stop", "running", s -> s.phase == TrainingPhase.Running).attempts.get(0).backendName;
+        String name = awaitStatus("xgb-stop", "running", s -> s.phase == TrainingPhase.Running)
+                .attempts
+                .get(0)
+                .backendName;
         long stopsBefore = calls("StopTrainingJob");
         client.resources(TrainingJob.class).inNamespace(NS).withName("xgb-stop").edit(j -> {
             j.getSpec().stop = true;
@@ -212,18 +243,32 @@ class SageMakerTrainingJobTest {
         TrainingJobStatus stopped = awaitStatus("xgb-stop", "stopped", s -> s.phase == TrainingPhase.Stopped);
         assertThat(stopped.attempts.get(0).phase).isEqualTo(TrainingPhase.Stopped);
         assertThat(describe(name).trainingJobStatusAsString()).isEqualTo("Stopped");
-        assertThat(calls("StopTrainingJob") - stopsBefore).as("StopTrainingJob is called once, then the job is only watched").isEqualTo(1);
+        assertThat(calls("StopTrainingJob") - stopsBefore)
+                .as("StopTrainingJob is called once, then the job is only watched")
+                .isEqualTo(1);
     }
 
     @Test
     void deletionStopsTheJobByDefaultAndLeavesItRunningWithRetain() {
         create("xgb-delete", longSpec(sagemakerSettings("")));
         create("xgb-retain", longSpec("deletionPolicy: Retain\n" + sagemakerSettings("")));
-        String stopped = awaitStatus("xgb-delete", "running", s -> s.phase == TrainingPhase.Running).attempts.get(0).backendName;
-        String retained = awaitStatus("xgb-retain", "running", s -> s.phase == TrainingPhase.Running).attempts.get(0).backendName;
+        String stopped = awaitStatus("xgb-delete", "running", s -> s.phase == TrainingPhase.Running)
+                .attempts
+                .get(0)
+                .backendName;
+        String retained = awaitStatus("xgb-retain", "running", s -> s.phase == TrainingPhase.Running)
+                .attempts
+                .get(0)
+                .backendName;
 
-        client.resources(TrainingJob.class).inNamespace(NS).withName("xgb-delete").delete();
-        client.resources(TrainingJob.class).inNamespace(NS).withName("xgb-retain").delete();
+        client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName("xgb-delete")
+                .delete();
+        client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName("xgb-retain")
+                .delete();
         await("resources gone").atMost(WAIT).until(() -> job("xgb-delete") == null && job("xgb-retain") == null);
         assertThat(describe(stopped).trainingJobStatusAsString()).isEqualTo("Stopped");
         assertThat(describe(retained).trainingJobStatusAsString()).isEqualTo("InProgress");
@@ -234,10 +279,12 @@ class SageMakerTrainingJobTest {
         SageMakerEmulatorResource.emulator.setFaults(new SageMakerEmulator.Faults(1.0, 0, Duration.ZERO));
         try {
             create("xgb-throttled", spec(sagemakerSettings("")));
-            TrainingJobStatus throttled = awaitStatus("xgb-throttled", "Throttled",
-                    s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
-            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).reason).isEqualTo("ThrottlingException");
-            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).message).contains("Rate exceeded");
+            TrainingJobStatus throttled = awaitStatus(
+                    "xgb-throttled", "Throttled", s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
+            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).reason)
+                    .isEqualTo("ThrottlingException");
+            assertThat(Conditions.find(throttled.conditions, Condition.THROTTLED).message)
+                    .contains("Rate exceeded");
             assertThat(throttled.phase).isNotIn(TrainingPhase.Failed, TrainingPhase.Completed);
         } finally {
             SageMakerEmulatorResource.emulator.setFaults(SageMakerEmulator.Faults.NONE);
@@ -246,14 +293,20 @@ class SageMakerTrainingJobTest {
         assertThat(done.attempts).hasSize(1);
         assertThat(Conditions.isTrue(done.conditions, Condition.THROTTLED)).isFalse();
         String prefix = done.attempts.get(0).backendName;
-        assertThat(sagemaker.listTrainingJobs(r -> r.nameContains(prefix).maxResults(100)).trainingJobSummaries()).hasSize(1);
+        assertThat(sagemaker
+                        .listTrainingJobs(r -> r.nameContains(prefix).maxResults(100))
+                        .trainingJobSummaries())
+                .hasSize(1);
         assertThat(eventReasons("xgb-throttled")).contains("Throttled");
     }
 
     @Test
     void requestsSageMakerRejectsFailWithItsMessage() {
         // Spot with a max wait below the max run time: SageMaker answers ValidationException.
-        create("xgb-rejected", spec("stopping: {maxRuntimeSeconds: 3600}\nspot: {enabled: true, maxWaitSeconds: 600}\n" + sagemakerSettings("")));
+        create(
+                "xgb-rejected",
+                spec("stopping: {maxRuntimeSeconds: 3600}\nspot: {enabled: true, maxWaitSeconds: 600}\n"
+                        + sagemakerSettings("")));
         TrainingJobStatus failed = awaitStatus("xgb-rejected", "failed", s -> s.phase == TrainingPhase.Failed);
         assertThat(failed.attempts.get(0).reason).isEqualTo("CreateRejected");
         assertThat(failed.message).contains("ValidationException").contains("MaxWaitTimeInSeconds");
@@ -273,8 +326,9 @@ class SageMakerTrainingJobTest {
             assertThat(c.type).isEqualTo("Failed");
             assertThat(c.reason).isEqualTo("PreflightFailed");
         });
-        assertThat(failed.message).isEqualTo("SageMaker would reject this job: sagemaker.tags: 48 tags plus the operator's 4"
-                + " (mlforge.io/namespace, name, uid, attempt) exceed SageMaker's limit of 50 per job");
+        assertThat(failed.message)
+                .isEqualTo("SageMaker would reject this job: sagemaker.tags: 48 tags plus the operator's 4"
+                        + " (mlforge.io/namespace, name, uid, attempt) exceed SageMaker's limit of 50 per job");
         assertThat(failed.attempts).isNullOrEmpty();
         assertThat(eventReasons("xgb-preflight")).contains("PreflightFailed");
         assertThat(calls("CreateTrainingJob")).as("nothing sent to SageMaker").isEqualTo(creates);
@@ -286,13 +340,19 @@ class SageMakerTrainingJobTest {
         TrainingJobStatus running = awaitStatus("xgb-stop-throttled", "running", s -> s.phase == TrainingPhase.Running);
         String name = running.attempts.get(0).backendName;
         SageMakerEmulatorResource.emulator.throttleNext("DescribeTrainingJob", 12);
-        client.resources(TrainingJob.class).inNamespace(NS).withName("xgb-stop-throttled").edit(j -> {
-            j.getSpec().stop = true;
-            return j;
-        });
+        client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName("xgb-stop-throttled")
+                .edit(j -> {
+                    j.getSpec().stop = true;
+                    return j;
+                });
         awaitStatus("xgb-stop-throttled", "stopped", s -> s.phase == TrainingPhase.Stopped);
-        assertThat(SageMakerEmulatorResource.emulator.requestLog()).filteredOn(r -> "StopTrainingJob".equals(r.path("operation").asText())
-                && name.equals(r.at("/request/TrainingJobName").asText())).as("one StopTrainingJob, answered 200").singleElement()
+        assertThat(SageMakerEmulatorResource.emulator.requestLog())
+                .filteredOn(r -> "StopTrainingJob".equals(r.path("operation").asText())
+                        && name.equals(r.at("/request/TrainingJobName").asText()))
+                .as("one StopTrainingJob, answered 200")
+                .singleElement()
                 .satisfies(r -> assertThat(r.path("status").asInt()).isEqualTo(200));
     }
 
@@ -309,20 +369,31 @@ class SageMakerTrainingJobTest {
         TrainingJob job = TrainingJobs.fromSpec("xgb-adopt-ended", spec(sagemakerSettings("")));
         TrainingJobStatus status = new TrainingJobStatus();
         java.time.Instant now = java.time.Instant.now();
-        assertThat(backend.reconcile(job, status, now, new io.mlforge.operator.core.Outcome()).requeueDelay(now)).as("intent recorded, then create").isPresent();
+        assertThat(backend.reconcile(job, status, now, new io.mlforge.operator.core.Outcome())
+                        .requeueDelay(now))
+                .as("intent recorded, then create")
+                .isPresent();
         String name = status.attempts.get(0).backendName;
         // The create that went through for the operator that stopped before hearing back, then the job's end.
         sagemaker.createTrainingJob(CreateTrainingJobMapping.request(job, name, 1));
         SageMakerEmulatorResource.emulator.finishTrainingAt(name, java.time.Instant.now());
-        await("the job ends on SageMaker").atMost(WAIT).until(() -> SageMakerEmulatorResource.emulator.trainingJobEnd(name).isPresent());
+        await("the job ends on SageMaker")
+                .atMost(WAIT)
+                .until(() ->
+                        SageMakerEmulatorResource.emulator.trainingJobEnd(name).isPresent());
 
         var outcome = backend.reconcile(job, status, java.time.Instant.now(), new io.mlforge.operator.core.Outcome());
         assertThat(status.phase).as(status.message).isEqualTo(TrainingPhase.Completed);
-        assertThat(status.attempts).singleElement().satisfies(a -> assertThat(a.reason).isEqualTo("Completed"));
+        assertThat(status.attempts)
+                .singleElement()
+                .satisfies(a -> assertThat(a.reason).isEqualTo("Completed"));
         assertThat(status.sagemaker.trainingJobArn).isEqualTo(describe(name).trainingJobArn());
         assertThat(status.modelArtifacts).endsWith(name + "/output/model.tar.gz");
         assertThat(outcome.events()).extracting(e -> e.reason().name()).contains("ATTEMPT_ADOPTED");
-        assertThat(SageMakerEmulatorResource.emulator.requestLog()).filteredOn(r -> "CreateTrainingJob".equals(r.path("operation").asText())
-                && name.equals(r.at("/request/TrainingJobName").asText())).extracting(r -> r.path("status").asInt()).containsExactly(200, 400);
+        assertThat(SageMakerEmulatorResource.emulator.requestLog())
+                .filteredOn(r -> "CreateTrainingJob".equals(r.path("operation").asText())
+                        && name.equals(r.at("/request/TrainingJobName").asText()))
+                .extracting(r -> r.path("status").asInt())
+                .containsExactly(200, 400);
     }
 }

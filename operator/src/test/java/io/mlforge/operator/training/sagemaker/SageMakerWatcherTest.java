@@ -1,12 +1,12 @@
 package io.mlforge.operator.training.sagemaker;
 
-import io.mlforge.operator.aws.SageMakerSettings;
-import io.mlforge.operator.aws.SageMakerTarget;
-import io.mlforge.operator.aws.SageMakerTrainingService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlforge.operator.aws.RateLimitedException;
+import io.mlforge.operator.aws.SageMakerSettings;
+import io.mlforge.operator.aws.SageMakerTarget;
+import io.mlforge.operator.aws.SageMakerTrainingService;
 import io.mlforge.sagemaker.emulator.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +98,13 @@ class SageMakerWatcherTest {
             clock.advance(Duration.ofSeconds(10));
             watcher.pollDue();
         }
-        assertThat(listedSince).hasSize(1 + 4).as("three refused polls, then one that went through")
-                .endsWith(lastSuccess.minusSeconds(5), lastSuccess.minusSeconds(5), lastSuccess.minusSeconds(5), lastSuccess.minusSeconds(5));
+        assertThat(listedSince)
+                .hasSize(1 + 4)
+                .as("three refused polls, then one that went through")
+                .endsWith(
+                        lastSuccess.minusSeconds(5),
+                        lastSuccess.minusSeconds(5),
+                        lastSuccess.minusSeconds(5),
+                        lastSuccess.minusSeconds(5));
     }
 }

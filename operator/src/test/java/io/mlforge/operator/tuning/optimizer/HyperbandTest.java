@@ -11,7 +11,12 @@ class HyperbandTest {
         StringBuilder b = new StringBuilder();
         for (Hyperband.Bracket bracket : brackets) {
             b.append("s=").append(bracket.s()).append(":");
-            bracket.rungs().forEach(r -> b.append(" (").append(r.trials()).append(",").append(r.resource()).append(")"));
+            bracket.rungs()
+                    .forEach(r -> b.append(" (")
+                            .append(r.trials())
+                            .append(",")
+                            .append(r.resource())
+                            .append(")"));
             b.append("\n");
         }
         return b.toString();
@@ -45,12 +50,18 @@ class HyperbandTest {
         assertThat(first).isEqualTo(new Hyperband.Decision(0, 2, 0, 1, null));
         trials.add(new Hyperband.Trial(0, 2, 0, "a", 5.0, true, false));
         trials.add(new Hyperband.Trial(0, 2, 0, "b", 3.0, true, false));
-        assertThat(hyperband.next(trials).isNew()).as("2 finished: the top third is empty").isTrue();
+        assertThat(hyperband.next(trials).isNew())
+                .as("2 finished: the top third is empty")
+                .isTrue();
         trials.add(new Hyperband.Trial(0, 2, 0, "c", 4.0, true, false));
-        assertThat(hyperband.next(trials)).as("3 finished: the best one moves up").isEqualTo(new Hyperband.Decision(0, 2, 1, 3, "b"));
+        assertThat(hyperband.next(trials))
+                .as("3 finished: the best one moves up")
+                .isEqualTo(new Hyperband.Decision(0, 2, 1, 3, "b"));
         trials.set(1, new Hyperband.Trial(0, 2, 0, "b", 3.0, true, true));
         trials.add(new Hyperband.Trial(0, 2, 1, "b", null, false, false));
-        assertThat(hyperband.next(trials)).as("nothing else to promote: a new configuration, never waiting").isEqualTo(new Hyperband.Decision(0, 2, 0, 1, null));
+        assertThat(hyperband.next(trials))
+                .as("nothing else to promote: a new configuration, never waiting")
+                .isEqualTo(new Hyperband.Decision(0, 2, 0, 1, null));
     }
 
     @Test

@@ -16,7 +16,9 @@ class LogExpectedImprovementTest {
         for (double z = -20; z <= 5; z += 0.25) {
             double naive = naiveH(z);
             if (naive > 1e-250) {
-                assertThat(LogExpectedImprovement.logH(z)).as("z=" + z).isCloseTo(Math.log(naive), within(1e-6 * Math.max(1, Math.abs(Math.log(naive)))));
+                assertThat(LogExpectedImprovement.logH(z))
+                        .as("z=" + z)
+                        .isCloseTo(Math.log(naive), within(1e-6 * Math.max(1, Math.abs(Math.log(naive)))));
             }
         }
     }
@@ -30,6 +32,7 @@ class LogExpectedImprovementTest {
             previous = v;
         }
         assertThat(naiveH(-40)).as("the closed form underflows").isZero();
-        assertThat(LogExpectedImprovement.logH(-40)).isCloseTo(-800 - 0.5 * Math.log(2 * Math.PI) - 2 * Math.log(40), within(0.01));
+        assertThat(LogExpectedImprovement.logH(-40))
+                .isCloseTo(-800 - 0.5 * Math.log(2 * Math.PI) - 2 * Math.log(40), within(0.01));
     }
 }

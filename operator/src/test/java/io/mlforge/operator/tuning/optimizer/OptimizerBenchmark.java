@@ -38,7 +38,8 @@ class OptimizerBenchmark {
         long index = 0;
         for (int evaluation = 0; evaluation < budget; evaluation++) {
             while (running.size() < parallel && index < budget) {
-                List<Map<String, String>> next = suggester.suggest(new SuggestionRequest(completed, List.copyOf(running), 1, seed, index));
+                List<Map<String, String>> next =
+                        suggester.suggest(new SuggestionRequest(completed, List.copyOf(running), 1, seed, index));
                 if (next.isEmpty()) {
                     break;
                 }
@@ -76,7 +77,8 @@ class OptimizerBenchmark {
 
     @Test
     void benchmark() throws Exception {
-        List<TestFunctions> problems = List.of(TestFunctions.branin(), TestFunctions.hartmann6(), TestFunctions.mixed(), TestFunctions.logScaled());
+        List<TestFunctions> problems = List.of(
+                TestFunctions.branin(), TestFunctions.hartmann6(), TestFunctions.mixed(), TestFunctions.logScaled());
         Map<String, Function<TestFunctions, Suggester>> strategies = new LinkedHashMap<>();
         strategies.put("random", p -> new RandomSuggester(p.space(), false));
         strategies.put("bayesian", p -> new BayesianSuggester(p.space(), null));
@@ -91,13 +93,15 @@ class OptimizerBenchmark {
                     if (strategy.getKey().equals("random") && parallel == 4) {
                         continue; // random search does not depend on parallelism
                     }
-                    String key = problem.name() + "." + strategy.getKey() + "." + (parallel == 1 ? "sequential" : "parallel4");
+                    String key = problem.name() + "." + strategy.getKey() + "."
+                            + (parallel == 1 ? "sequential" : "parallel4");
                     boolean random = strategy.getKey().equals("random");
                     int budget = random ? RANDOM_BUDGET_FOR_TOLERANCE : problem.budget();
                     double[][] runs = new double[SEEDS][];
                     long start = System.nanoTime();
                     for (int seed = 0; seed < SEEDS; seed++) {
-                        runs[seed] = run(problem, strategy.getValue().apply(problem), seed + 1, budget, random ? 1 : parallel);
+                        runs[seed] = run(
+                                problem, strategy.getValue().apply(problem), seed + 1, budget, random ? 1 : parallel);
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
                     Map<String, Object> figures = new LinkedHashMap<>();
@@ -105,16 +109,24 @@ class OptimizerBenchmark {
                         if (checkpoint > problem.budget()) {
                             continue;
                         }
-                        double[] at = Arrays.stream(runs).mapToDouble(r -> r[checkpoint - 1]).sorted().toArray();
+                        double[] at = Arrays.stream(runs)
+                                .mapToDouble(r -> r[checkpoint - 1])
+                                .sorted()
+                                .toArray();
                         figures.put("regret_median_at_" + checkpoint, percentile(at, 0.5));
                         figures.put("regret_iqr_at_" + checkpoint, List.of(percentile(at, 0.25), percentile(at, 0.75)));
                     }
-                    double[] reach = Arrays.stream(runs).mapToDouble(r -> {
-                        int n = evaluationsToTolerance(r, problem.tolerance());
-                        return n < 0 ? Double.POSITIVE_INFINITY : n;
-                    }).sorted().toArray();
+                    double[] reach = Arrays.stream(runs)
+                            .mapToDouble(r -> {
+                                int n = evaluationsToTolerance(r, problem.tolerance());
+                                return n < 0 ? Double.POSITIVE_INFINITY : n;
+                            })
+                            .sorted()
+                            .toArray();
                     figures.put("evaluations_to_1pct_median", percentile(reach, 0.5));
-                    figures.put("runs_reaching_1pct", Arrays.stream(reach).filter(Double::isFinite).count());
+                    figures.put(
+                            "runs_reaching_1pct",
+                            Arrays.stream(reach).filter(Double::isFinite).count());
                     figures.put("seconds", Math.round(seconds * 10) / 10.0);
                     summary.put(key, figures);
                     figures.forEach((name, value) -> System.out.println(key + "." + name + ": " + value));
@@ -122,7 +134,8 @@ class OptimizerBenchmark {
             }
         }
         Path file = Path.of("target/optimizer-benchmark.json");
-        Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        Files.writeString(
+                file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         System.out.println("summary: " + file.toAbsolutePath());
     }
 
@@ -135,13 +148,15 @@ class OptimizerBenchmark {
         for (Map<String, String> c : random.suggest(new SuggestionRequest(List.of(), List.of(), 754, 1, 0))) {
             history.add(new Observation(c, f.objective().applyAsDouble(c)));
         }
-        List<Map<String, String>> pending = history.subList(750, 754).stream().map(Observation::parameters).toList();
+        List<Map<String, String>> pending =
+                history.subList(750, 754).stream().map(Observation::parameters).toList();
         history = new ArrayList<>(history.subList(0, 750));
         BayesianSuggester bayes = new BayesianSuggester(f.space(), null);
         double[] millis = new double[20];
         for (int i = 0; i < millis.length; i++) {
             long start = System.nanoTime();
-            Map<String, String> next = bayes.suggest(new SuggestionRequest(history, pending, 1, 1, 754 + i)).get(0);
+            Map<String, String> next = bayes.suggest(new SuggestionRequest(history, pending, 1, 1, 754 + i))
+                    .get(0);
             millis[i] = (System.nanoTime() - start) / 1e6;
             history.add(new Observation(next, f.objective().applyAsDouble(next)));
         }
@@ -170,8 +185,14 @@ class OptimizerBenchmark {
      */
     @Test
     void hyperbandByTotalEpochs() {
-        SearchSpace space = SearchSpace.of(List.of(TestFunctions.numeric("lr", io.mlforge.api.v1alpha1.ParameterType.Continuous, 1e-5, 1,
-                io.mlforge.api.v1alpha1.ParameterScaling.Logarithmic), TestFunctions.categorical("width", "64", "128", "256")));
+        SearchSpace space = SearchSpace.of(List.of(
+                TestFunctions.numeric(
+                        "lr",
+                        io.mlforge.api.v1alpha1.ParameterType.Continuous,
+                        1e-5,
+                        1,
+                        io.mlforge.api.v1alpha1.ParameterScaling.Logarithmic),
+                TestFunctions.categorical("width", "64", "128", "256")));
         int maxResource = 81;
         int budget = 8000;
         int[] checkpoints = {500, 1000, 2000, 4000, 8000};
@@ -191,11 +212,14 @@ class OptimizerBenchmark {
                     int resource;
                     Hyperband.Decision d = null;
                     if (strategy.equals("random")) {
-                        config = random.suggest(new SuggestionRequest(List.of(), List.of(), 1, seed + 1, index)).get(0);
+                        config = random.suggest(new SuggestionRequest(List.of(), List.of(), 1, seed + 1, index))
+                                .get(0);
                         resource = maxResource;
                     } else {
                         d = hyperband.next(trials);
-                        config = d.isNew() ? random.suggest(new SuggestionRequest(List.of(), List.of(), 1, seed + 1, index)).get(0)
+                        config = d.isNew()
+                                ? random.suggest(new SuggestionRequest(List.of(), List.of(), 1, seed + 1, index))
+                                        .get(0)
                                 : configs.get(d.promote());
                         resource = d.resource();
                     }
@@ -205,8 +229,21 @@ class OptimizerBenchmark {
                     if (d != null) {
                         for (int i = 0; i < trials.size(); i++) {
                             Hyperband.Trial t = trials.get(i);
-                            if (!d.isNew() && t.round() == d.round() && t.bracket() == d.bracket() && t.rung() == d.rung() - 1 && t.configuration().equals(key)) {
-                                trials.set(i, new Hyperband.Trial(t.round(), t.bracket(), t.rung(), t.configuration(), t.value(), true, true));
+                            if (!d.isNew()
+                                    && t.round() == d.round()
+                                    && t.bracket() == d.bracket()
+                                    && t.rung() == d.rung() - 1
+                                    && t.configuration().equals(key)) {
+                                trials.set(
+                                        i,
+                                        new Hyperband.Trial(
+                                                t.round(),
+                                                t.bracket(),
+                                                t.rung(),
+                                                t.configuration(),
+                                                t.value(),
+                                                true,
+                                                true));
                             }
                         }
                         trials.add(new Hyperband.Trial(d.round(), d.bracket(), d.rung(), key, value, true, false));
@@ -228,11 +265,13 @@ class OptimizerBenchmark {
             for (int k = 0; k < checkpoints.length; k++) {
                 double[] sorted = regretAt[k].clone();
                 Arrays.sort(sorted);
-                System.out.println("learning-curve." + strategy + ".regret_median_at_" + checkpoints[k] + "_epochs: " + percentile(sorted, 0.5));
+                System.out.println("learning-curve." + strategy + ".regret_median_at_" + checkpoints[k] + "_epochs: "
+                        + percentile(sorted, 0.5));
             }
             double[] sorted = reach.clone();
             Arrays.sort(sorted);
-            System.out.println("learning-curve." + strategy + ".epochs_to_regret_0.01_median: " + percentile(sorted, 0.5));
+            System.out.println(
+                    "learning-curve." + strategy + ".epochs_to_regret_0.01_median: " + percentile(sorted, 0.5));
         }
     }
 }

@@ -14,18 +14,28 @@ import org.junit.jupiter.api.Test;
 class SearchSpaceTest {
     @Test
     void scalingsMapTheUnitIntervalAsSageMakerDefinesThem() {
-        SearchSpace space = SearchSpace.of(List.of(numeric("lin", ParameterType.Continuous, 0, 10, ParameterScaling.Linear),
+        SearchSpace space = SearchSpace.of(List.of(
+                numeric("lin", ParameterType.Continuous, 0, 10, ParameterScaling.Linear),
                 numeric("log", ParameterType.Continuous, 1e-4, 1, ParameterScaling.Logarithmic),
                 numeric("rev", ParameterType.Continuous, 0.9, 0.9999, ParameterScaling.ReverseLogarithmic)));
         Map<String, String> mid = space.decode(new double[] {0.5, 0.5, 0.5});
-        assertThat(mid).containsEntry("lin", "5").containsEntry("log", "0.01").containsEntry("rev", "0.996837722"); // 1 - x log-uniform, 6 digits of 1 - x: √(0.1 × 0.0001)
-        assertThat(space.decode(new double[] {0, 0, 0})).containsEntry("log", "0.0001").containsEntry("rev", "0.9");
-        assertThat(space.decode(new double[] {1, 1, 1})).containsEntry("lin", "10").containsEntry("log", "1").containsEntry("rev", "0.9999");
+        assertThat(mid)
+                .containsEntry("lin", "5")
+                .containsEntry("log", "0.01")
+                .containsEntry("rev", "0.996837722"); // 1 - x log-uniform, 6 digits of 1 - x: √(0.1 × 0.0001)
+        assertThat(space.decode(new double[] {0, 0, 0}))
+                .containsEntry("log", "0.0001")
+                .containsEntry("rev", "0.9");
+        assertThat(space.decode(new double[] {1, 1, 1}))
+                .containsEntry("lin", "10")
+                .containsEntry("log", "1")
+                .containsEntry("rev", "0.9999");
     }
 
     @Test
     void encodeAndDecodeRoundTripForEveryScaling() {
-        SearchSpace space = SearchSpace.of(List.of(numeric("lin", ParameterType.Continuous, -3, 7, ParameterScaling.Linear),
+        SearchSpace space = SearchSpace.of(List.of(
+                numeric("lin", ParameterType.Continuous, -3, 7, ParameterScaling.Linear),
                 numeric("log", ParameterType.Continuous, 1e-6, 10, ParameterScaling.Logarithmic),
                 numeric("rev", ParameterType.Continuous, 0, 0.999, ParameterScaling.ReverseLogarithmic),
                 numeric("auto", ParameterType.Continuous, 1e-3, 1, ParameterScaling.Auto)));
@@ -40,31 +50,48 @@ class SearchSpaceTest {
 
     @Test
     void autoIsLogarithmicForRangesOverTwoOrdersOfMagnitude() {
-        assertThat(SearchSpace.effectiveScaling(numeric("a", ParameterType.Continuous, 1e-3, 1, ParameterScaling.Auto))).isEqualTo(ParameterScaling.Logarithmic);
-        assertThat(SearchSpace.effectiveScaling(numeric("b", ParameterType.Continuous, 0.5, 1, ParameterScaling.Auto))).isEqualTo(ParameterScaling.Linear);
-        assertThat(SearchSpace.effectiveScaling(numeric("c", ParameterType.Continuous, 0, 100, ParameterScaling.Auto))).isEqualTo(ParameterScaling.Linear);
+        assertThat(SearchSpace.effectiveScaling(numeric("a", ParameterType.Continuous, 1e-3, 1, ParameterScaling.Auto)))
+                .isEqualTo(ParameterScaling.Logarithmic);
+        assertThat(SearchSpace.effectiveScaling(numeric("b", ParameterType.Continuous, 0.5, 1, ParameterScaling.Auto)))
+                .isEqualTo(ParameterScaling.Linear);
+        assertThat(SearchSpace.effectiveScaling(numeric("c", ParameterType.Continuous, 0, 100, ParameterScaling.Auto)))
+                .isEqualTo(ParameterScaling.Linear);
     }
 
     @Test
     void integersRoundAndCategoricalsSplitTheIntervalEvenly() {
-        SearchSpace space = SearchSpace.of(List.of(numeric("depth", ParameterType.Integer, 3, 10, ParameterScaling.Linear),
+        SearchSpace space = SearchSpace.of(List.of(
+                numeric("depth", ParameterType.Integer, 3, 10, ParameterScaling.Linear),
                 categorical("booster", "gbtree", "dart", "gblinear")));
-        assertThat(space.decode(new double[] {0.0, 0.0})).containsEntry("depth", "3").containsEntry("booster", "gbtree");
-        assertThat(space.decode(new double[] {0.5, 0.5})).containsEntry("depth", "7").containsEntry("booster", "dart");
-        assertThat(space.decode(new double[] {1.0, 0.999})).containsEntry("depth", "10").containsEntry("booster", "gblinear");
+        assertThat(space.decode(new double[] {0.0, 0.0}))
+                .containsEntry("depth", "3")
+                .containsEntry("booster", "gbtree");
+        assertThat(space.decode(new double[] {0.5, 0.5}))
+                .containsEntry("depth", "7")
+                .containsEntry("booster", "dart");
+        assertThat(space.decode(new double[] {1.0, 0.999}))
+                .containsEntry("depth", "10")
+                .containsEntry("booster", "gblinear");
         assertThat(space.features(Map.of("depth", "10", "booster", "dart"))).containsExactly(1.0, 0.0, 1.0, 0.0);
     }
 
     @Test
     void theGridEnumeratesEveryCombinationOnceLastParameterFastest() {
-        SearchSpace space = SearchSpace.of(List.of(numeric("depth", ParameterType.Integer, 3, 5, ParameterScaling.Linear),
+        SearchSpace space = SearchSpace.of(List.of(
+                numeric("depth", ParameterType.Integer, 3, 5, ParameterScaling.Linear),
                 categorical("booster", "gbtree", "dart")));
         assertThat(space.gridSize()).isEqualTo(6);
         GridSuggester grid = new GridSuggester(space);
         List<Map<String, String>> all = grid.suggest(new SuggestionRequest(List.of(), List.of(), 10, 1, 0));
-        assertThat(all).containsExactly(Map.of("depth", "3", "booster", "gbtree"), Map.of("depth", "3", "booster", "dart"),
-                Map.of("depth", "4", "booster", "gbtree"), Map.of("depth", "4", "booster", "dart"),
-                Map.of("depth", "5", "booster", "gbtree"), Map.of("depth", "5", "booster", "dart"));
-        assertThat(grid.suggest(new SuggestionRequest(List.of(), List.of(), 3, 1, 4))).hasSize(2);
+        assertThat(all)
+                .containsExactly(
+                        Map.of("depth", "3", "booster", "gbtree"),
+                        Map.of("depth", "3", "booster", "dart"),
+                        Map.of("depth", "4", "booster", "gbtree"),
+                        Map.of("depth", "4", "booster", "dart"),
+                        Map.of("depth", "5", "booster", "gbtree"),
+                        Map.of("depth", "5", "booster", "dart"));
+        assertThat(grid.suggest(new SuggestionRequest(List.of(), List.of(), 3, 1, 4)))
+                .hasSize(2);
     }
 }

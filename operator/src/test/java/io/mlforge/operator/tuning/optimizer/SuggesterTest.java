@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class SuggesterTest {
     private static List<Observation> observe(TestFunctions f, List<Map<String, String>> configs) {
-        return configs.stream().map(c -> new Observation(c, f.objective().applyAsDouble(c))).toList();
+        return configs.stream()
+                .map(c -> new Observation(c, f.objective().applyAsDouble(c)))
+                .toList();
     }
 
     @Test
@@ -22,14 +24,16 @@ class SuggesterTest {
             var c = random.suggest(new SuggestionRequest(List.of(), List.of(), 5, 43, 0));
             assertThat(a).isEqualTo(b).doesNotContainAnyElementsOf(c).doesNotHaveDuplicates();
             // trial i gets the same values whether suggested alone or in a batch
-            assertThat(random.suggest(new SuggestionRequest(List.of(), List.of(), 1, 42, 3))).containsExactly(a.get(3));
+            assertThat(random.suggest(new SuggestionRequest(List.of(), List.of(), 1, 42, 3)))
+                    .containsExactly(a.get(3));
         }
     }
 
     @Test
     void bayesianSuggestionsAreReproducibleGivenTheSameHistoryAndSeed() {
         TestFunctions f = TestFunctions.branin();
-        List<Observation> history = observe(f, new RandomSuggester(f.space(), true).suggest(new SuggestionRequest(List.of(), List.of(), 8, 7, 0)));
+        List<Observation> history = observe(
+                f, new RandomSuggester(f.space(), true).suggest(new SuggestionRequest(List.of(), List.of(), 8, 7, 0)));
         var first = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(), 2, 7, 8));
         var second = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(), 2, 7, 8));
         assertThat(first).isEqualTo(second).hasSize(2);
@@ -38,8 +42,10 @@ class SuggesterTest {
     @Test
     void parallelSuggestionsDoNotCollapseOntoOnePoint() {
         TestFunctions f = TestFunctions.branin();
-        List<Observation> history = observe(f, new RandomSuggester(f.space(), true).suggest(new SuggestionRequest(List.of(), List.of(), 10, 3, 0)));
-        List<Map<String, String>> batch = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(), 4, 3, 10));
+        List<Observation> history = observe(
+                f, new RandomSuggester(f.space(), true).suggest(new SuggestionRequest(List.of(), List.of(), 10, 3, 0)));
+        List<Map<String, String>> batch =
+                new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(), 4, 3, 10));
         assertThat(batch).hasSize(4).doesNotHaveDuplicates();
         double minDistance = Double.MAX_VALUE;
         for (int i = 0; i < batch.size(); i++) {
@@ -49,9 +55,12 @@ class SuggesterTest {
                 minDistance = Math.min(minDistance, Math.hypot(a[0] - b[0], a[1] - b[1]));
             }
         }
-        assertThat(minDistance).as("kriging believer: each pending point lowers the acquisition around it").isGreaterThan(0.01);
+        assertThat(minDistance)
+                .as("kriging believer: each pending point lowers the acquisition around it")
+                .isGreaterThan(0.01);
         // a running trial is taken into account the same way: the next suggestion avoids it
-        List<Map<String, String>> next = new BayesianSuggester(f.space(), null).suggest(new SuggestionRequest(history, List.of(batch.get(0)), 1, 3, 11));
+        List<Map<String, String>> next = new BayesianSuggester(f.space(), null)
+                .suggest(new SuggestionRequest(history, List.of(batch.get(0)), 1, 3, 11));
         assertThat(next.get(0)).isNotEqualTo(batch.get(0));
     }
 
@@ -66,7 +75,8 @@ class SuggesterTest {
     @Test
     void aFiniteSpaceIsNeverSuggestedTwiceAndRunsOut() {
         TestFunctions mixed = TestFunctions.mixed();
-        SearchSpace small = SearchSpace.of(List.of(TestFunctions.categorical("a", "x", "y"), TestFunctions.categorical("b", "p", "q")));
+        SearchSpace small = SearchSpace.of(
+                List.of(TestFunctions.categorical("a", "x", "y"), TestFunctions.categorical("b", "p", "q")));
         BayesianSuggester bayes = new BayesianSuggester(small, 2);
         List<Observation> done = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -75,14 +85,16 @@ class SuggesterTest {
             done.add(new Observation(c.get(0), i));
         }
         assertThat(done.stream().map(Observation::parameters)).doesNotHaveDuplicates();
-        assertThat(bayes.suggest(new SuggestionRequest(done, List.of(), 1, 1, 4))).isEmpty();
+        assertThat(bayes.suggest(new SuggestionRequest(done, List.of(), 1, 1, 4)))
+                .isEmpty();
         assertThat(mixed.space().size()).isEqualTo(3);
     }
 
     private static double best(TestFunctions f, Suggester s, int budget) {
         List<Observation> done = new ArrayList<>();
         for (int i = 0; i < budget; i++) {
-            Map<String, String> c = s.suggest(new SuggestionRequest(done, List.of(), 1, 11, i)).get(0);
+            Map<String, String> c =
+                    s.suggest(new SuggestionRequest(done, List.of(), 1, 11, i)).get(0);
             done.add(new Observation(c, f.objective().applyAsDouble(c)));
         }
         return done.stream().mapToDouble(Observation::value).min().orElseThrow();
@@ -90,19 +102,27 @@ class SuggesterTest {
 
     @Test
     void convergesOnceTheModelExpectsNoFurtherImprovement() {
-        SearchSpace line = SearchSpace.of(List.of(TestFunctions.numeric("x", io.mlforge.api.v1alpha1.ParameterType.Continuous, 0, 1,
+        SearchSpace line = SearchSpace.of(List.of(TestFunctions.numeric(
+                "x",
+                io.mlforge.api.v1alpha1.ParameterType.Continuous,
+                0,
+                1,
                 io.mlforge.api.v1alpha1.ParameterScaling.Linear)));
         BayesianSuggester bayes = new BayesianSuggester(line, 3);
         List<Observation> done = new ArrayList<>();
         boolean convergedEarly = false;
         for (int i = 0; i < 40 && !bayes.converged(); i++) {
-            Map<String, String> c = bayes.suggest(new SuggestionRequest(done, List.of(), 1, 5, i)).get(0);
+            Map<String, String> c = bayes.suggest(new SuggestionRequest(done, List.of(), 1, 5, i))
+                    .get(0);
             double x = Double.parseDouble(c.get("x"));
             done.add(new Observation(c, (x - 0.3) * (x - 0.3)));
             convergedEarly |= i < 5 && bayes.converged();
         }
         assertThat(convergedEarly).as("not during the initial design").isFalse();
-        assertThat(bayes.converged()).as("a smooth one-dimensional bowl is settled within 40 trials").isTrue();
-        assertThat(done.stream().mapToDouble(Observation::value).min().orElseThrow()).isLessThan(1e-4);
+        assertThat(bayes.converged())
+                .as("a smooth one-dimensional bowl is settled within 40 trials")
+                .isTrue();
+        assertThat(done.stream().mapToDouble(Observation::value).min().orElseThrow())
+                .isLessThan(1e-4);
     }
 }

@@ -50,10 +50,16 @@ class CreateTuningJobMappingTest {
     @Test
     void theNameIsDeterministicAndFitsThirtyTwoCharacters() {
         TuningJob job = tuning("");
-        String name = CreateTuningJobMapping.tuningJobName(job.getMetadata().getName(), job.getMetadata().getUid());
-        assertThat(name).hasSizeLessThanOrEqualTo(32).matches("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$").startsWith("xgboost-churn-search-w")
-                .isEqualTo(CreateTuningJobMapping.tuningJobName(job.getMetadata().getName(), job.getMetadata().getUid()));
-        assertThat(CreateTuningJobMapping.request(job, List.of()).hyperParameterTuningJobName()).isEqualTo(name);
+        String name = CreateTuningJobMapping.tuningJobName(
+                job.getMetadata().getName(), job.getMetadata().getUid());
+        assertThat(name)
+                .hasSizeLessThanOrEqualTo(32)
+                .matches("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
+                .startsWith("xgboost-churn-search-w")
+                .isEqualTo(CreateTuningJobMapping.tuningJobName(
+                        job.getMetadata().getName(), job.getMetadata().getUid()));
+        assertThat(CreateTuningJobMapping.request(job, List.of()).hyperParameterTuningJobName())
+                .isEqualTo(name);
     }
 
     @Test
@@ -65,15 +71,24 @@ class CreateTuningJobMappingTest {
         assertThat(config.resourceLimits().maxNumberOfTrainingJobs()).isEqualTo(30);
         assertThat(config.resourceLimits().maxParallelTrainingJobs()).isEqualTo(3);
         assertThat(config.resourceLimits().maxRuntimeInSeconds()).isEqualTo(7200);
-        assertThat(config.parameterRanges().continuousParameterRanges()).extracting(r -> r.name() + " " + r.minValue() + ".." + r.maxValue() + " " + r.scalingTypeAsString())
+        assertThat(config.parameterRanges().continuousParameterRanges())
+                .extracting(r -> r.name() + " " + r.minValue() + ".." + r.maxValue() + " " + r.scalingTypeAsString())
                 .containsExactly("eta 0.01..0.5 Logarithmic", "subsample 0.5..0.99 ReverseLogarithmic");
-        assertThat(config.parameterRanges().integerParameterRanges()).extracting(r -> r.name() + " " + r.minValue() + ".." + r.maxValue() + " " + r.scalingTypeAsString())
+        assertThat(config.parameterRanges().integerParameterRanges())
+                .extracting(r -> r.name() + " " + r.minValue() + ".." + r.maxValue() + " " + r.scalingTypeAsString())
                 .containsExactly("max_depth 3..10 Auto");
-        assertThat(config.parameterRanges().categoricalParameterRanges()).singleElement().satisfies(r -> assertThat(r.values()).containsExactly("gbtree", "dart"));
+        assertThat(config.parameterRanges().categoricalParameterRanges())
+                .singleElement()
+                .satisfies(r -> assertThat(r.values()).containsExactly("gbtree", "dart"));
         assertThat(config.trainingJobEarlyStoppingTypeAsString()).isEqualTo("Auto");
-        assertThat(config.tuningJobCompletionCriteria().targetObjectiveMetricValue()).isEqualTo(0.98f);
-        assertThat(config.tuningJobCompletionCriteria().bestObjectiveNotImproving().maxNumberOfTrainingJobsNotImproving()).isEqualTo(10);
-        assertThat(config.tuningJobCompletionCriteria().convergenceDetected().completeOnConvergenceAsString()).isEqualTo("Enabled");
+        assertThat(config.tuningJobCompletionCriteria().targetObjectiveMetricValue())
+                .isEqualTo(0.98f);
+        assertThat(config.tuningJobCompletionCriteria()
+                        .bestObjectiveNotImproving()
+                        .maxNumberOfTrainingJobsNotImproving())
+                .isEqualTo(10);
+        assertThat(config.tuningJobCompletionCriteria().convergenceDetected().completeOnConvergenceAsString())
+                .isEqualTo("Enabled");
         assertThat(config.randomSeed()).isEqualTo(42);
     }
 
@@ -89,8 +104,10 @@ class CreateTuningJobMappingTest {
         job.getSpec().hyperband.maxResource = 270;
         var config = CreateTuningJobMapping.request(job, List.of()).hyperParameterTuningJobConfig();
         assertThat(config.strategyAsString()).isEqualTo("Hyperband");
-        assertThat(config.strategyConfig().hyperbandStrategyConfig().minResource()).isEqualTo(10);
-        assertThat(config.strategyConfig().hyperbandStrategyConfig().maxResource()).isEqualTo(270);
+        assertThat(config.strategyConfig().hyperbandStrategyConfig().minResource())
+                .isEqualTo(10);
+        assertThat(config.strategyConfig().hyperbandStrategyConfig().maxResource())
+                .isEqualTo(270);
         assertThat(config.trainingJobEarlyStoppingType()).isNull();
     }
 
@@ -103,23 +120,32 @@ class CreateTuningJobMappingTest {
         template.setMetadata(job.getMetadata());
         template.setSpec(job.getSpec().trainingJobTemplate.spec);
         var training = CreateTrainingJobMapping.request(template, "x", 1);
-        assertThat(definition.algorithmSpecification().trainingImage()).isEqualTo(training.algorithmSpecification().trainingImage());
-        assertThat(definition.algorithmSpecification().metricDefinitions()).isEqualTo(training.algorithmSpecification().metricDefinitions());
-        assertThat(definition.staticHyperParameters()).isEqualTo(training.hyperParameters()).containsEntry("num_round", "200");
+        assertThat(definition.algorithmSpecification().trainingImage())
+                .isEqualTo(training.algorithmSpecification().trainingImage());
+        assertThat(definition.algorithmSpecification().metricDefinitions())
+                .isEqualTo(training.algorithmSpecification().metricDefinitions());
+        assertThat(definition.staticHyperParameters())
+                .isEqualTo(training.hyperParameters())
+                .containsEntry("num_round", "200");
         assertThat(definition.inputDataConfig()).isEqualTo(training.inputDataConfig());
         assertThat(definition.outputDataConfig()).isEqualTo(training.outputDataConfig());
         assertThat(definition.resourceConfig()).isEqualTo(training.resourceConfig());
         assertThat(definition.stoppingCondition().maxRuntimeInSeconds()).isEqualTo(3600);
         assertThat(definition.roleArn()).isEqualTo("arn:aws:iam::123456789012:role/SageMakerExecutionRole");
         assertThat(definition.enableNetworkIsolation()).isTrue();
-        assertThat(request.tags()).extracting(t -> t.key()).contains("mlforge.io/namespace", "mlforge.io/name", "mlforge.io/uid");
+        assertThat(request.tags())
+                .extracting(t -> t.key())
+                .contains("mlforge.io/namespace", "mlforge.io/name", "mlforge.io/uid");
     }
 
     @Test
     void warmStartNamesTheParentsSageMakerJobs() {
         TuningJob job = tuning("  warmStart: {parents: [first-search], type: TransferLearning}\n");
-        var warm = CreateTuningJobMapping.request(job, List.of("first-search-1a2b3c")).warmStartConfig();
+        var warm = CreateTuningJobMapping.request(job, List.of("first-search-1a2b3c"))
+                .warmStartConfig();
         assertThat(warm.warmStartTypeAsString()).isEqualTo("TransferLearning");
-        assertThat(warm.parentHyperParameterTuningJobs()).extracting(p -> p.hyperParameterTuningJobName()).containsExactly("first-search-1a2b3c");
+        assertThat(warm.parentHyperParameterTuningJobs())
+                .extracting(p -> p.hyperParameterTuningJobName())
+                .containsExactly("first-search-1a2b3c");
     }
 }
