@@ -154,12 +154,15 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         sm.endpointArn = d.endpointArn();
         sm.endpointStatus = d.endpointStatusAsString();
         variants(endpoint, status, d);
-        switch (sm.endpointStatus) {
-            case "Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting", "UpdateRollbackFailed" -> {
-                EndpointPhase phase = switch (sm.endpointStatus) {
-                    case "Creating" -> EndpointPhase.Creating;
-                    case "RollingBack", "UpdateRollbackFailed" -> EndpointPhase.RollingBack;
-                    case "Deleting" -> EndpointPhase.Deleting;
+        software.amazon.awssdk.services.sagemaker.model.EndpointStatus state = d.endpointStatus() == null
+                ? software.amazon.awssdk.services.sagemaker.model.EndpointStatus.UNKNOWN_TO_SDK_VERSION
+                : d.endpointStatus();
+        switch (state) {
+            case CREATING, UPDATING, SYSTEM_UPDATING, ROLLING_BACK, DELETING, UPDATE_ROLLBACK_FAILED -> {
+                EndpointPhase phase = switch (state) {
+                    case CREATING -> EndpointPhase.Creating;
+                    case ROLLING_BACK, UPDATE_ROLLBACK_FAILED -> EndpointPhase.RollingBack;
+                    case DELETING -> EndpointPhase.Deleting;
                     default -> EndpointPhase.Updating;
                 };
                 phase(
@@ -174,7 +177,7 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                         now);
                 return settings.minPollInterval();
             }
-            case "Failed" -> {
+            case FAILED -> {
                 String reason = d.failureReason();
                 if (!planned.equals(d.endpointConfigName()) && !failedBefore) {
                     // a failed endpoint cannot be updated: delete it, the next step creates it with the new config
@@ -452,7 +455,7 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         appliedScaling.remove(endpoint.getMetadata().getUid());
         var d = service.describeEndpoint(target, sm.endpointName);
         if (d.isPresent()) {
-            if (!"Deleting".equals(d.get().endpointStatusAsString())) {
+            if (d.get().endpointStatus() != software.amazon.awssdk.services.sagemaker.model.EndpointStatus.DELETING) {
                 for (var v : EndpointAutoscalingPlan.plan(endpoint, sm.endpointName)) {
                     autoscaling.deregisterScalableTarget(target, v.resourceId());
                 }

@@ -2,6 +2,8 @@ package io.mlforge.operator.training.sagemaker;
 
 import io.mlforge.api.v1alpha1.TrainingPhase;
 import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.SecondaryStatus;
+import software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus;
 
 /**
  * What a SageMaker training job's description means for its attempt: the phase, and for an ended job why it ended
@@ -19,23 +21,26 @@ public record SageMakerJobState(TrainingPhase phase, String reason, String messa
     }
 
     public static SageMakerJobState of(DescribeTrainingJobResponse d) {
-        String status = d.trainingJobStatusAsString();
+        TrainingJobStatus status =
+                d.trainingJobStatus() == null ? TrainingJobStatus.UNKNOWN_TO_SDK_VERSION : d.trainingJobStatus();
+        SecondaryStatus secondaryStatus =
+                d.secondaryStatus() == null ? SecondaryStatus.UNKNOWN_TO_SDK_VERSION : d.secondaryStatus();
         String secondary = d.secondaryStatusAsString();
         String detail = lastMessage(d);
-        return switch (status == null ? "" : status) {
-            case "Completed" -> new SageMakerJobState(TrainingPhase.Completed, "Completed", "training finished", false);
-            case "Failed" -> failed(d.failureReason());
-            case "Stopping" ->
+        return switch (status) {
+            case COMPLETED -> new SageMakerJobState(TrainingPhase.Completed, "Completed", "training finished", false);
+            case FAILED -> failed(d.failureReason());
+            case STOPPING ->
                 new SageMakerJobState(TrainingPhase.Stopping, "Stopping", detail == null ? "stopping" : detail, false);
-            case "Stopped" ->
-                switch (secondary == null ? "" : secondary) {
-                    case "MaxRuntimeExceeded" ->
+            case STOPPED ->
+                switch (secondaryStatus) {
+                    case MAX_RUNTIME_EXCEEDED ->
                         new SageMakerJobState(
                                 TrainingPhase.Failed,
                                 "MaxRuntimeExceeded",
                                 "the job ran longer than stopping.maxRuntimeSeconds and SageMaker stopped it",
                                 false);
-                    case "MaxWaitTimeExceeded" ->
+                    case MAX_WAIT_TIME_EXCEEDED ->
                         new SageMakerJobState(
                                 TrainingPhase.Failed,
                                 "SpotInterrupted",
@@ -45,18 +50,18 @@ public record SageMakerJobState(TrainingPhase phase, String reason, String messa
                     default ->
                         new SageMakerJobState(TrainingPhase.Stopped, "Stopped", "the SageMaker job was stopped", false);
                 };
-            case "InProgress" ->
-                switch (secondary == null ? "" : secondary) {
-                    case "Training", "Uploading", "Restarting" ->
+            case IN_PROGRESS ->
+                switch (secondaryStatus) {
+                    case TRAINING, UPLOADING, RESTARTING ->
                         new SageMakerJobState(
                                 TrainingPhase.Running, "Training", detail == null ? secondary : detail, false);
-                    case "Interrupted" ->
+                    case INTERRUPTED ->
                         new SageMakerJobState(
                                 TrainingPhase.Starting,
                                 "SpotInterrupted",
                                 "spot capacity was reclaimed; SageMaker waits for capacity and resumes from the last checkpoint",
                                 false);
-                    case "Starting" ->
+                    case STARTING ->
                         new SageMakerJobState(
                                 TrainingPhase.Pending,
                                 "LaunchingInstances",
@@ -70,7 +75,11 @@ public record SageMakerJobState(TrainingPhase phase, String reason, String messa
                                 false);
                 };
             default ->
-                new SageMakerJobState(TrainingPhase.Pending, "Unknown", "SageMaker reports status " + status, false);
+                new SageMakerJobState(
+                        TrainingPhase.Pending,
+                        "Unknown",
+                        "SageMaker reports status " + d.trainingJobStatusAsString(),
+                        false);
         };
     }
 

@@ -34,6 +34,9 @@ import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
+import software.amazon.awssdk.services.sagemaker.model.HyperParameterTuningJobStatus;
+import software.amazon.awssdk.services.sagemaker.model.ObjectiveStatus;
+import software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus;
 
 /**
  * Runs TuningJobs with backend SageMaker as one SageMaker hyperparameter tuning job: the name (from name and UID,
@@ -217,8 +220,11 @@ public class SageMakerTuningBackend implements TuningBackend {
                     .count();
         }
         String name = status.sagemaker.tuningJobName;
-        switch (status.sagemaker.tuningJobStatus) {
-            case "Completed" -> {
+        HyperParameterTuningJobStatus state = d.hyperParameterTuningJobStatus() == null
+                ? HyperParameterTuningJobStatus.UNKNOWN_TO_SDK_VERSION
+                : d.hyperParameterTuningJobStatus();
+        switch (state) {
+            case COMPLETED -> {
                 var details = d.tuningJobCompletionDetails();
                 status.completionReason = details != null && details.convergenceDetectedTime() != null
                         ? "Converged"
@@ -243,7 +249,7 @@ public class SageMakerTuningBackend implements TuningBackend {
                         generation,
                         now);
             }
-            case "Failed" -> {
+            case FAILED -> {
                 status.completionReason = "Failed";
                 status.completionTime = Timestamps.format(now);
                 phase(
@@ -254,7 +260,7 @@ public class SageMakerTuningBackend implements TuningBackend {
                         generation,
                         now);
             }
-            case "Stopped" -> {
+            case STOPPED -> {
                 status.completionReason = "Stopped";
                 status.completionTime = Timestamps.format(now);
                 phase(
@@ -265,7 +271,7 @@ public class SageMakerTuningBackend implements TuningBackend {
                         generation,
                         now);
             }
-            case "Stopping" ->
+            case STOPPING ->
                 phase(status, TuningPhase.Stopping, "Stopping", "SageMaker is stopping " + name, generation, now);
             default ->
                 phase(
@@ -291,11 +297,13 @@ public class SageMakerTuningBackend implements TuningBackend {
         t.objectiveValue = s.finalHyperParameterTuningJobObjectiveMetric() == null
                 ? null
                 : s.finalHyperParameterTuningJobObjectiveMetric().value().doubleValue();
-        t.phase = switch (s.trainingJobStatusAsString()) {
-            case "Completed" -> TrialPhase.Succeeded;
-            case "Failed" -> TrialPhase.Failed;
-            case "Stopped" ->
-                s.trainingEndTime() != null && "Succeeded".equals(s.objectiveStatusAsString())
+        t.phase = switch (s.trainingJobStatus() == null
+                ? TrainingJobStatus.UNKNOWN_TO_SDK_VERSION
+                : s.trainingJobStatus()) {
+            case COMPLETED -> TrialPhase.Succeeded;
+            case FAILED -> TrialPhase.Failed;
+            case STOPPED ->
+                s.trainingEndTime() != null && s.objectiveStatus() == ObjectiveStatus.SUCCEEDED
                         ? TrialPhase.StoppedEarly
                         : TrialPhase.Stopped;
             default -> TrialPhase.Running;
@@ -366,11 +374,11 @@ public class SageMakerTuningBackend implements TuningBackend {
         if (d.isEmpty()) {
             return true;
         }
-        String state = d.get().hyperParameterTuningJobStatusAsString();
-        if (state.equals("InProgress")) {
+        HyperParameterTuningJobStatus state = d.get().hyperParameterTuningJobStatus();
+        if (state == HyperParameterTuningJobStatus.IN_PROGRESS) {
             service.stopTuning(target, name);
             return false;
         }
-        return !state.equals("Stopping");
+        return state != HyperParameterTuningJobStatus.STOPPING;
     }
 }
