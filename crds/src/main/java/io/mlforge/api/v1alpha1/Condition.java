@@ -26,6 +26,12 @@ public class Condition {
     public static final String RECONCILING = "Reconciling";
     /** Every kind, for kstatus: True when the resource cannot reach its goal without a change (failed, or a failed endpoint update). */
     public static final String STALLED = "Stalled";
+    /** TrainingJob and TuningJob: True while the job runs. */
+    public static final String RUNNING = "Running";
+    /** TrainingJob and TuningJob: True once the job completed (False again when a new run starts). */
+    public static final String SUCCEEDED = "Succeeded";
+    /** TrainingJob and TuningJob: True once the job failed (False again when a new run starts). */
+    public static final String FAILED = "Failed";
 
     @Required
     @Size(max = 316)

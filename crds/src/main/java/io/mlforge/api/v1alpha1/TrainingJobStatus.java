@@ -11,9 +11,9 @@ import java.util.Map;
 @JsonClassDescription(
         "Observed state of the TrainingJob: phase, conditions, attempts, metrics, artifacts and where to read the logs.")
 public class TrainingJobStatus {
-    public static final String RUNNING = "Running";
-    public static final String SUCCEEDED = "Succeeded";
-    public static final String FAILED = "Failed";
+    public static final String RUNNING = Condition.RUNNING;
+    public static final String SUCCEEDED = Condition.SUCCEEDED;
+    public static final String FAILED = Condition.FAILED;
     public static final String SUSPENDED = "Suspended";
     public static final String UNSCHEDULABLE = "Unschedulable";
     /** False when a metric definition cannot be applied to the trainer's log. */

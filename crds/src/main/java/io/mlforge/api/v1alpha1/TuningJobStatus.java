@@ -13,9 +13,9 @@ import java.util.List;
 @JsonClassDescription(
         "Observed state of the TuningJob: phase, conditions, trial counts, the best trial and the most recent trials (bounded).")
 public class TuningJobStatus {
-    public static final String RUNNING = "Running";
-    public static final String SUCCEEDED = "Succeeded";
-    public static final String FAILED = "Failed";
+    public static final String RUNNING = Condition.RUNNING;
+    public static final String SUCCEEDED = Condition.SUCCEEDED;
+    public static final String FAILED = Condition.FAILED;
 
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;

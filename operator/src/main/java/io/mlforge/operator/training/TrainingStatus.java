@@ -1,10 +1,8 @@
 package io.mlforge.operator.training;
 
-import io.mlforge.api.v1alpha1.Condition;
-import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
-import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.JobConditions;
 import java.time.Instant;
 
 /** Keeps phase, message and the phase-derived conditions (Ready, Running, Succeeded, Failed) of a TrainingJob consistent. */
@@ -20,42 +18,14 @@ public final class TrainingStatus {
             Instant now) {
         status.phase = phase;
         status.message = message;
-        boolean completed = phase == TrainingPhase.Completed;
-        status.conditions = Conditions.set(
+        status.conditions = JobConditions.forPhase(
                 status.conditions,
-                Condition.READY,
-                completed ? ConditionStatus.True : ConditionStatus.False,
+                phase == TrainingPhase.Completed,
+                phase == TrainingPhase.Running,
+                phase == TrainingPhase.Failed,
                 reason,
                 message,
                 generation,
                 now);
-        status.conditions = Conditions.set(
-                status.conditions,
-                TrainingJobStatus.RUNNING,
-                phase == TrainingPhase.Running ? ConditionStatus.True : ConditionStatus.False,
-                reason,
-                message,
-                generation,
-                now);
-        if (completed) {
-            status.conditions = Conditions.set(
-                    status.conditions,
-                    TrainingJobStatus.SUCCEEDED,
-                    ConditionStatus.True,
-                    reason,
-                    message,
-                    generation,
-                    now);
-        }
-        if (phase == TrainingPhase.Failed) {
-            status.conditions = Conditions.set(
-                    status.conditions,
-                    TrainingJobStatus.FAILED,
-                    ConditionStatus.True,
-                    reason,
-                    message,
-                    generation,
-                    now);
-        }
     }
 }

@@ -1,14 +1,12 @@
 package io.mlforge.operator.tuning;
 
-import io.mlforge.api.v1alpha1.Condition;
-import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.TrialCounts;
 import io.mlforge.api.v1alpha1.TrialPhase;
 import io.mlforge.api.v1alpha1.TrialSummary;
 import io.mlforge.api.v1alpha1.TuningJobSpec;
 import io.mlforge.api.v1alpha1.TuningJobStatus;
 import io.mlforge.api.v1alpha1.TuningPhase;
-import io.mlforge.operator.core.Conditions;
+import io.mlforge.operator.core.JobConditions;
 import io.mlforge.operator.core.Timestamps;
 import java.time.Instant;
 import java.util.List;
@@ -70,37 +68,15 @@ public final class TuningStatus {
             TuningJobStatus status, TuningPhase phase, String reason, String message, Long generation, Instant now) {
         status.phase = phase;
         status.message = message;
-        boolean completed = phase == TuningPhase.Completed;
-        status.conditions = Conditions.set(
+        status.conditions = JobConditions.forPhase(
                 status.conditions,
-                Condition.READY,
-                completed ? ConditionStatus.True : ConditionStatus.False,
+                phase == TuningPhase.Completed,
+                phase == TuningPhase.Running,
+                phase == TuningPhase.Failed,
                 reason,
                 message,
                 generation,
                 now);
-        status.conditions = Conditions.set(
-                status.conditions,
-                TuningJobStatus.RUNNING,
-                phase == TuningPhase.Running ? ConditionStatus.True : ConditionStatus.False,
-                reason,
-                message,
-                generation,
-                now);
-        if (completed) {
-            status.conditions = Conditions.set(
-                    status.conditions,
-                    TuningJobStatus.SUCCEEDED,
-                    ConditionStatus.True,
-                    reason,
-                    message,
-                    generation,
-                    now);
-        }
-        if (phase == TuningPhase.Failed) {
-            status.conditions = Conditions.set(
-                    status.conditions, TuningJobStatus.FAILED, ConditionStatus.True, reason, message, generation, now);
-        }
     }
 
     static TrialSummary summary(Trial t) {
