@@ -2,6 +2,11 @@ package io.mlforge.operator.dataagent;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +38,32 @@ public final class DataAgent {
                     .build());
         }
         return env;
+    }
+
+    /** What every data agent container asks for: a little CPU, a bounded amount of memory. */
+    public static ResourceRequirements resources() {
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("memory", new Quantity("512Mi"))
+                .build();
+    }
+
+    /**
+     * The data agent's security context, compliant with the "restricted" Pod Security Standard, so namespaces that
+     * enforce it accept the pods.
+     */
+    public static SecurityContext securityContext() {
+        return new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
     }
 
     /** pvc://claim/path split into claim and path (without leading or trailing slash). */

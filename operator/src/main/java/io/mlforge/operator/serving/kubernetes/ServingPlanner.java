@@ -363,21 +363,8 @@ public final class ServingPlanner {
                             .withFailureThreshold(
                                     Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
                             .endStartupProbe()
-                            .withNewResources()
-                            .addToRequests("cpu", new Quantity("100m"))
-                            .addToRequests("memory", new Quantity("256Mi"))
-                            .addToLimits("memory", new Quantity("512Mi"))
-                            .endResources()
-                            .withNewSecurityContext()
-                            .withRunAsNonRoot(true)
-                            .withAllowPrivilegeEscalation(false)
-                            .withNewCapabilities()
-                            .withDrop("ALL")
-                            .endCapabilities()
-                            .withNewSeccompProfile()
-                            .withType("RuntimeDefault")
-                            .endSeccompProfile()
-                            .endSecurityContext()
+                            .withResources(DataAgent.resources())
+                            .withSecurityContext(DataAgent.securityContext())
                             .build());
         }
         Map<String, String> podLabels = new LinkedHashMap<>(selector);
@@ -456,22 +443,9 @@ public final class ServingPlanner {
                         .withName(volume)
                         .withMountPath(MODEL_DIR)
                         .build())
-                .withNewResources()
-                .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity("256Mi"))
-                .addToLimits("memory", new Quantity("512Mi"))
-                .endResources()
+                .withResources(DataAgent.resources())
                 .withTerminationMessagePolicy("File")
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withAllowPrivilegeEscalation(false)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(DataAgent.securityContext())
                 .build();
     }
 

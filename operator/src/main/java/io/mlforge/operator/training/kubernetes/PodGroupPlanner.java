@@ -260,23 +260,9 @@ public final class PodGroupPlanner {
                 .withEnv(env)
                 .withRestartPolicy(restartPolicy)
                 .withVolumeMounts(mounts)
-                .withResources(new ResourceRequirementsBuilder()
-                        .addToRequests("cpu", new Quantity("100m"))
-                        .addToRequests("memory", new Quantity("256Mi"))
-                        .addToLimits("memory", new Quantity("512Mi"))
-                        .build())
+                .withResources(DataAgent.resources())
                 .withTerminationMessagePolicy("File")
-                // Compliant with the "restricted" Pod Security Standard, so namespaces that enforce it accept the pods.
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withAllowPrivilegeEscalation(false)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(DataAgent.securityContext())
                 .build();
     }
 
