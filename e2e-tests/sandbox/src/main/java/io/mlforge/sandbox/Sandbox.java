@@ -9,8 +9,9 @@ import io.mlforge.controlplane.ControlPlane;
 import io.mlforge.controlplane.OperatorIdentity;
 import io.mlforge.sagemaker.emulator.SageMakerEmulator;
 import io.mlforge.sandbox.nodes.KubeletEndpoint;
-import io.mlforge.sandbox.nodes.NodeSimulator;
 import io.mlforge.sandbox.nodes.PodLogs;
+import io.mlforge.sandbox.nodes.SimulatedKubelet;
+import io.mlforge.sandbox.nodes.SimulatedNodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -72,8 +73,9 @@ public final class Sandbox implements AutoCloseable {
     private final Options options;
     private final ControlPlane controlPlane;
     private final PodLogs logs = new PodLogs();
-    private final KubeletEndpoint kubelet;
-    private final NodeSimulator nodes;
+    private final KubeletEndpoint kubeletEndpoint;
+    private final SimulatedNodes nodes;
+    private final SimulatedKubelet kubelet;
     private final S3Store s3;
     private final io.mlforge.sagemaker.emulator.SageMakerEmulator sagemaker;
     private final KubernetesClient client;
@@ -96,16 +98,22 @@ public final class Sandbox implements AutoCloseable {
         this.client = controlPlane.adminClient();
         this.operatorIdentity = OperatorIdentity.install(controlPlane, options.repoRoot(), options.workDir());
         PlatformSetup.apply(client, options.workDir());
-        this.kubelet = KubeletEndpoint.start(logs, options.workDir());
-        this.nodes = new NodeSimulator(
+        this.kubeletEndpoint = KubeletEndpoint.start(logs, options.workDir());
+        this.nodes = new SimulatedNodes(
                 client,
+                Clock.systemUTC(),
+                SimulatedNodes.inventory(options.nodes(), options.gpusPerNode()),
+                Duration.ofSeconds(10),
+                kubeletEndpoint.port());
+        this.kubelet = new SimulatedKubelet(
+                client,
+                nodes,
                 logs,
                 Clock.systemUTC(),
-                NodeSimulator.inventory(options.nodes(), options.gpusPerNode()),
-                NodeSimulator.Timing.realistic().scaled(options.speed()),
-                options.speed(),
-                kubelet.port());
+                SimulatedKubelet.Timing.realistic().scaled(options.speed()),
+                options.speed());
         this.nodes.start();
+        this.kubelet.start();
         this.s3 = S3Store.start(0, List.of("mlforge-examples", "bucket"));
         this.sagemaker = io.mlforge.sagemaker.emulator.SageMakerEmulator.start(
                 0,
@@ -184,7 +192,7 @@ public final class Sandbox implements AutoCloseable {
         return operatorIdentity;
     }
 
-    public NodeSimulator nodes() {
+    public SimulatedNodes nodes() {
         return nodes;
     }
 
@@ -259,8 +267,9 @@ public final class Sandbox implements AutoCloseable {
         if (operator != null) {
             operator.close();
         }
-        nodes.close();
         kubelet.close();
+        nodes.close();
+        kubeletEndpoint.close();
         client.close();
         s3.close();
         sagemaker.close();

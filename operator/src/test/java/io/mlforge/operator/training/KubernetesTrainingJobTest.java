@@ -15,7 +15,7 @@ import io.mlforge.api.v1alpha1.TrainingAttempt;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
-import io.mlforge.kubesim.SimulatedKubelet;
+import io.mlforge.kubesim.PodStates;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.support.MlforgeCrdsSetup;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
@@ -31,13 +31,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The TrainingJob controller with backend Kubernetes, against fabric8's mock API server over HTTP. The simulated
- * kubelet plays the nodes: it moves the pods the operator creates through their states.
+ * The TrainingJob controller with backend Kubernetes, against fabric8's mock API server over HTTP. The mock has no
+ * scheduler and no kubelet, so the test plays them step by step: it writes the pod statuses they would write
+ * ({@link PodStates}, the same transitions the sandbox's simulated kubelet writes on the real control plane) through
+ * the pods' status subresource, and so decides exactly when each pod is scheduled, runs, exits or is evicted.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = MlforgeCrdsSetup.class)
@@ -55,11 +57,45 @@ class KubernetesTrainingJobTest {
     @KubernetesTestServer
     KubernetesServer server;
 
-    SimulatedKubelet kubelet;
+    private int nextIp = 10;
 
-    @BeforeEach
-    void kubelet() {
-        kubelet = new SimulatedKubelet(client, clock);
+    // ---- the test as scheduler and kubelet
+
+    private Pod writeStatus(String pod, UnaryOperator<Pod> transition) {
+        return client.pods().inNamespace(NS).withName(pod).editStatus(transition);
+    }
+
+    private List<Pod> pods(String labelKey, String labelValue) {
+        return client.pods()
+                .inNamespace(NS)
+                .withLabel(labelKey, labelValue)
+                .list()
+                .getItems();
+    }
+
+    private void schedule(String pod) {
+        writeStatus(pod, p -> PodStates.scheduled(p, "gpu-node-1", clock.instant()));
+    }
+
+    private void run(String pod) {
+        String ip = "10.1.0." + (nextIp++);
+        writeStatus(pod, p -> PodStates.running(p, ip, clock.instant()));
+    }
+
+    private void exit(String pod, int exitCode, String message) {
+        writeStatus(pod, p -> PodStates.exited(p, "trainer", exitCode, null, message, clock.instant()));
+    }
+
+    private void evict(String pod, String message) {
+        writeStatus(pod, p -> PodStates.evicted(p, message, clock.instant()));
+    }
+
+    private void preempt(String pod) {
+        writeStatus(pod, p -> PodStates.preempted(p, "Preempted in order to admit critical pod", clock.instant()));
+    }
+
+    private void unschedulable(String pod, String message) {
+        writeStatus(pod, p -> PodStates.unschedulable(p, message, clock.instant()));
     }
 
     private TrainingJob create(String name, String spec) {
@@ -93,17 +129,16 @@ class KubernetesTrainingJobTest {
     private List<Pod> awaitPods(String attemptName, int count) {
         await("pods of " + attemptName)
                 .atMost(WAIT)
-                .until(() ->
-                        kubelet.pods(NS, TrainingLabels.ATTEMPT, attemptName).size() == count);
-        return kubelet.pods(NS, TrainingLabels.ATTEMPT, attemptName).stream()
+                .until(() -> pods(TrainingLabels.ATTEMPT, attemptName).size() == count);
+        return pods(TrainingLabels.ATTEMPT, attemptName).stream()
                 .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
                 .toList();
     }
 
     private void runAll(List<Pod> pods) {
         for (Pod pod : pods) {
-            kubelet.schedule(NS, pod.getMetadata().getName(), "gpu-node-1");
-            kubelet.run(NS, pod.getMetadata().getName());
+            schedule(pod.getMetadata().getName());
+            run(pod.getMetadata().getName());
         }
     }
 
@@ -139,16 +174,16 @@ class KubernetesTrainingJobTest {
         assertThat(awaitStatus("single", "Pending", s -> s.phase == TrainingPhase.Pending).message)
                 .isEqualTo("attempt 1 waits for its pods to be scheduled");
 
-        kubelet.schedule(NS, pods.get(0).getMetadata().getName(), "gpu-node-1");
+        schedule(pods.get(0).getMetadata().getName());
         awaitStatus("single", "Starting", s -> s.phase == TrainingPhase.Starting);
-        kubelet.run(NS, pods.get(0).getMetadata().getName());
+        run(pods.get(0).getMetadata().getName());
         TrainingJobStatus running = awaitStatus("single", "Running", s -> s.phase == TrainingPhase.Running);
         assertThat(running.startTime).isNotNull();
         assertThat(Conditions.isTrue(running.conditions, TrainingJobStatus.RUNNING))
                 .isTrue();
         assertThat(running.logs.command).isEqualTo("kubectl logs -n ml " + attempt + "-0 -c trainer");
 
-        kubelet.exit(NS, pods.get(0).getMetadata().getName(), 0, null);
+        exit(pods.get(0).getMetadata().getName(), 0, null);
         TrainingJobStatus done = awaitStatus("single", "Completed", s -> s.phase == TrainingPhase.Completed);
         assertThat(done.modelArtifacts).isEqualTo("s3://bucket/models/" + attempt + "/output/model.tar.gz");
         assertThat(done.completionTime).isNotNull();
@@ -208,8 +243,8 @@ class KubernetesTrainingJobTest {
         runAll(pods);
         awaitStatus("ddp", "Running", s -> s.phase == TrainingPhase.Running);
         // One worker finishing early is not the end; both must finish.
-        kubelet.exit(NS, pods.get(1).getMetadata().getName(), 0, null);
-        kubelet.exit(NS, pods.get(0).getMetadata().getName(), 0, null);
+        exit(pods.get(1).getMetadata().getName(), 0, null);
+        exit(pods.get(0).getMetadata().getName(), 0, null);
         awaitStatus("ddp", "Completed", s -> s.phase == TrainingPhase.Completed);
     }
 
@@ -224,7 +259,7 @@ class KubernetesTrainingJobTest {
         List<Pod> pods = awaitPods(attempt, 2);
         runAll(pods);
         awaitStatus("crash", "Running", s -> s.phase == TrainingPhase.Running);
-        kubelet.exit(NS, pods.get(1).getMetadata().getName(), 2, "ValueError: labels and logits shapes differ");
+        exit(pods.get(1).getMetadata().getName(), 2, "ValueError: labels and logits shapes differ");
 
         TrainingJobStatus failed = awaitStatus("crash", "Failed", s -> s.phase == TrainingPhase.Failed);
         Condition condition = Conditions.find(failed.conditions, TrainingJobStatus.FAILED);
@@ -265,7 +300,7 @@ class KubernetesTrainingJobTest {
         Pod pod = awaitPods(first, 1).get(0);
         runAll(List.of(pod));
         awaitStatus("evicted", "Running", s -> s.phase == TrainingPhase.Running);
-        kubelet.evict(NS, pod.getMetadata().getName(), "The node was low on resource: ephemeral-storage.");
+        evict(pod.getMetadata().getName(), "The node was low on resource: ephemeral-storage.");
 
         String second = attemptName("evicted", 2);
         TrainingJobStatus status = job("evicted").getStatus();
@@ -287,7 +322,7 @@ class KubernetesTrainingJobTest {
         assertThat(resumed.getSpec().getInitContainers().get(0).getArgs()).containsExactly("prepare");
 
         runAll(List.of(resumed));
-        kubelet.exit(NS, resumed.getMetadata().getName(), 0, null);
+        exit(resumed.getMetadata().getName(), 0, null);
         TrainingJobStatus done = awaitStatus("evicted", "Completed", s -> s.phase == TrainingPhase.Completed);
         assertThat(done.attempt).isEqualTo(2);
         assertThat(done.modelArtifacts).contains(second);
@@ -299,7 +334,7 @@ class KubernetesTrainingJobTest {
         for (int attempt = 1; attempt <= 2; attempt++) {
             Pod pod = awaitPods(attemptName("flaky-node", attempt), 1).get(0);
             runAll(List.of(pod));
-            kubelet.preempt(NS, pod.getMetadata().getName());
+            preempt(pod.getMetadata().getName());
         }
         TrainingJobStatus failed = awaitStatus("flaky-node", "Failed", s -> s.phase == TrainingPhase.Failed);
         assertThat(failed.attempts)
@@ -315,7 +350,7 @@ class KubernetesTrainingJobTest {
         runAll(List.of(pod));
         awaitStatus("slow", "Running", s -> s.phase == TrainingPhase.Running);
         clock.advance(Duration.ofSeconds(601));
-        kubelet.update(NS, pod.getMetadata().getName(), p -> {
+        writeStatus(pod.getMetadata().getName(), p -> {
             p.getStatus().setMessage("still training"); // any pod event makes the operator look again
             return p;
         });
@@ -344,8 +379,7 @@ class KubernetesTrainingJobTest {
         TrainingJobStatus stopped = awaitStatus("stop-me", "Stopped", s -> s.phase == TrainingPhase.Stopped);
         assertThat(stopped.attempts.get(0).phase).isEqualTo(TrainingPhase.Stopped);
         assertThat(stopped.completionTime).isNotNull();
-        assertThat(kubelet.pods(
-                        NS, TrainingLabels.JOB_UID, job("stop-me").getMetadata().getUid()))
+        assertThat(pods(TrainingLabels.JOB_UID, job("stop-me").getMetadata().getUid()))
                 .isEmpty();
     }
 
@@ -361,7 +395,7 @@ class KubernetesTrainingJobTest {
                 .withName("delete-me")
                 .delete();
         await().atMost(WAIT).until(() -> job("delete-me") == null);
-        assertThat(kubelet.pods(NS, TrainingLabels.ATTEMPT, attempt)).isEmpty();
+        assertThat(pods(TrainingLabels.ATTEMPT, attempt)).isEmpty();
         assertThat(client.services().inNamespace(NS).withName(attempt).get()).isNull();
     }
 
@@ -384,7 +418,7 @@ class KubernetesTrainingJobTest {
         create("ttl", "image: registry.example/train:1\nttlSecondsAfterFinished: 3600");
         Pod pod = awaitPods(attemptName("ttl", 1), 1).get(0);
         runAll(List.of(pod));
-        kubelet.exit(NS, pod.getMetadata().getName(), 0, null);
+        exit(pod.getMetadata().getName(), 0, null);
         awaitStatus("ttl", "Completed", s -> s.phase == TrainingPhase.Completed);
         assertThat(client.pods()
                         .inNamespace(NS)
@@ -438,7 +472,7 @@ class KubernetesTrainingJobTest {
         create("rerun", "image: registry.example/train:1");
         Pod first = awaitPods(attemptName("rerun", 1), 1).get(0);
         runAll(List.of(first));
-        kubelet.exit(NS, first.getMetadata().getName(), 1, "boom");
+        exit(first.getMetadata().getName(), 1, "boom");
         awaitStatus("rerun", "Failed", s -> s.phase == TrainingPhase.Failed);
         client.resources(TrainingJob.class).inNamespace(NS).withName("rerun").edit(j -> {
             j.getSpec().restartNonce = 1L;
@@ -451,7 +485,7 @@ class KubernetesTrainingJobTest {
         assertThat(status.observedRestartNonce).isEqualTo(1L);
         Pod rerun = awaitPods(second, 1).get(0);
         runAll(List.of(rerun));
-        kubelet.exit(NS, rerun.getMetadata().getName(), 0, null);
+        exit(rerun.getMetadata().getName(), 0, null);
         assertThat(awaitStatus("rerun", "Completed", s -> s.phase == TrainingPhase.Completed).attempt)
                 .isEqualTo(2);
     }
@@ -460,14 +494,13 @@ class KubernetesTrainingJobTest {
     void unschedulablePodsSetAConditionWithTheSchedulersMessage() {
         create("too-big", "image: registry.example/train:1\nresources: {gpusPerInstance: 64}");
         Pod pod = awaitPods(attemptName("too-big", 1), 1).get(0);
-        kubelet.unschedulable(
-                NS, pod.getMetadata().getName(), "0/4 nodes are available: 4 Insufficient nvidia.com/gpu.");
+        unschedulable(pod.getMetadata().getName(), "0/4 nodes are available: 4 Insufficient nvidia.com/gpu.");
         awaitStatus(
                 "too-big",
                 "waiting message",
                 s -> s.message != null && s.message.contains("Insufficient nvidia.com/gpu"));
         clock.advance(Duration.ofMinutes(6));
-        kubelet.update(NS, pod.getMetadata().getName(), p -> {
+        writeStatus(pod.getMetadata().getName(), p -> {
             p.getStatus().setMessage("still pending");
             return p;
         });
@@ -524,8 +557,8 @@ class KubernetesTrainingJobTest {
         assertThat(accuracy.points).extracting(p -> p.step).containsExactly(1L, 2L, 3L);
         assertThat(accuracy.points).extracting(p -> p.value).containsExactly(0.51, 0.64, 0.71);
         assertThat(accuracy.points.get(2).timestamp).isEqualTo("2026-11-21T10:00:03.250000000Z");
-        kubelet.exit(NS, pods.get(1).getMetadata().getName(), 0, null);
-        kubelet.exit(NS, rank0, 0, null);
+        exit(pods.get(1).getMetadata().getName(), 0, null);
+        exit(rank0, 0, null);
         TrainingJobStatus done = awaitStatus("metered", "Completed", s -> s.phase == TrainingPhase.Completed);
         assertThat(done.metrics).containsEntry("validation:accuracy", 0.71);
     }
@@ -535,7 +568,7 @@ class KubernetesTrainingJobTest {
         create("counted", "image: registry.example/train:1\nresources: {gpusPerInstance: 2}");
         Pod pod = awaitPods(attemptName("counted", 1), 1).get(0);
         runAll(List.of(pod));
-        kubelet.exit(NS, pod.getMetadata().getName(), 0, null);
+        exit(pod.getMetadata().getName(), 0, null);
         awaitStatus("counted", "Completed", s -> s.phase == TrainingPhase.Completed);
         await().atMost(WAIT).untilAsserted(() -> {
             String metrics = io.restassured.RestAssured.given()

@@ -3,28 +3,17 @@ package io.mlforge.sandbox.nodes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlforge.kubesim.PodStates;
 import io.mlforge.sagemaker.emulator.SyntheticTrainer;
+import io.mlforge.sandbox.nodes.SimulatedNodes.NodeSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,31 +29,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Simulated GPU nodes in the spirit of KWOK, as a plain client of a real API server: it registers Node objects
- * with GPU capacity, keeps them alive (node Leases and the Ready condition, as a kubelet does), and plays the
- * kubelet for pods the real scheduler bound to them: pulls, runs and ends their containers with realistic timing,
- * keeps the logs that its {@link KubeletEndpoint} serves to the API server's {@code pods/log} proxy, and confirms
- * graceful deletions. Scheduling, garbage collection, Deployments, ReplicaSets and Jobs are the real control
- * plane's. Training pods (restartPolicy Never/OnFailure) run a synthetic training curve and exit; serving pods
- * (restartPolicy Always) become Ready and keep running.
+ * The kubelet of the sandbox's {@link SimulatedNodes}: for every pod the real scheduler bound to one of them it
+ * pulls, runs and ends the containers with realistic timing (status written through the pod's status subresource
+ * as {@link PodStates}), keeps the container logs that {@link KubeletEndpoint} serves to the API server's
+ * {@code pods/log} proxy, confirms graceful deletions, and injects the {@link Faults} a pod's annotations ask for.
+ * Training pods (restartPolicy Never/OnFailure) run a synthetic training curve and exit; serving pods (restartPolicy
+ * Always) become Ready and keep running. This is the only kubelet simulation: the operator's own tests against
+ * fabric8's mock API server write the same {@link PodStates} step by step instead.
  */
-public final class NodeSimulator implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeSimulator.class);
-    private static final String LEASE_NAMESPACE = "kube-node-lease";
-    private static final int LEASE_SECONDS = 40;
-
-    /** One node of the inventory. */
-    public record NodeSpec(String name, int gpus, int cpus, String instanceType, String capacityType) {}
+public final class SimulatedKubelet implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedKubelet.class);
 
     /** How long things take; {@link #scaled} speeds the sandbox up or down. */
-    public record Timing(Duration pull, Duration epoch, Duration nodeRecovery, Duration heartbeat) {
+    public record Timing(Duration pull, Duration epoch, Duration nodeRecovery) {
         public static Timing realistic() {
-            return new Timing(
-                    Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10));
+            return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60));
         }
 
         public Timing scaled(double factor) {
-            return new Timing(scale(pull, factor), scale(epoch, factor), scale(nodeRecovery, factor), heartbeat);
+            return new Timing(scale(pull, factor), scale(epoch, factor), scale(nodeRecovery, factor));
         }
 
         private static Duration scale(Duration d, double factor) {
@@ -73,15 +56,13 @@ public final class NodeSimulator implements AutoCloseable {
     }
 
     private final KubernetesClient client;
+    private final SimulatedNodes nodes;
     private final PodLogs logs;
     private final Clock clock;
-    private final List<NodeSpec> nodes;
-    private final Map<String, NodeSpec> nodesByName = new ConcurrentHashMap<>();
     private final Timing timing;
     /** Time factor, applied to fault times too. */
     private final double speed;
 
-    private final int kubeletPort;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "sandbox-kubelet");
         t.setDaemon(true);
@@ -91,42 +72,21 @@ public final class NodeSimulator implements AutoCloseable {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
-    private final Set<String> downNodes = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextIp = new AtomicInteger(2);
     private SharedIndexInformer<Pod> pods;
 
-    public NodeSimulator(
-            KubernetesClient client,
-            PodLogs logs,
-            Clock clock,
-            List<NodeSpec> nodes,
-            Timing timing,
-            double speed,
-            int kubeletPort) {
-        this.speed = speed;
+    public SimulatedKubelet(
+            KubernetesClient client, SimulatedNodes nodes, PodLogs logs, Clock clock, Timing timing, double speed) {
         this.client = client;
+        this.nodes = nodes;
         this.logs = logs;
         this.clock = clock;
-        this.nodes = List.copyOf(nodes);
-        this.nodes.forEach(n -> nodesByName.put(n.name(), n));
         this.timing = timing;
-        this.kubeletPort = kubeletPort;
+        this.speed = speed;
     }
 
-    /** {@code count} nodes of {@code gpus} GPUs; the last one is spot capacity when there are several. */
-    public static List<NodeSpec> inventory(int count, int gpus) {
-        List<NodeSpec> specs = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            specs.add(new NodeSpec(
-                    "sandbox-node-" + i, gpus, 96, "p4d.24xlarge", count > 1 && i == count ? "spot" : "on-demand"));
-        }
-        return specs;
-    }
-
+    /** Watches all pods and plays those bound to one of the nodes. */
     public void start() {
-        for (NodeSpec spec : nodes) {
-            register(spec);
-        }
         pods = client.pods()
                 .inAnyNamespace()
                 .inform(
@@ -152,170 +112,7 @@ public final class NodeSimulator implements AutoCloseable {
                             }
                         },
                         0);
-        executor.scheduleWithFixedDelay(
-                this::heartbeat,
-                timing.heartbeat().toMillis(),
-                timing.heartbeat().toMillis(),
-                TimeUnit.MILLISECONDS);
     }
-
-    // ---- nodes
-
-    private void register(NodeSpec spec) {
-        Node node = new NodeBuilder()
-                .withNewMetadata()
-                .withName(spec.name())
-                .withLabels(labels(spec))
-                .endMetadata()
-                .withNewSpec()
-                .endSpec()
-                .build();
-        client.nodes().resource(node).createOr(existing -> existing.patch());
-        writeNodeStatus(spec, true);
-        renewLease(spec);
-    }
-
-    private void writeNodeStatus(NodeSpec spec, boolean ready) {
-        Map<String, Quantity> capacity = Map.of(
-                "cpu",
-                new Quantity(Integer.toString(spec.cpus())),
-                "memory",
-                new Quantity("1Ti"),
-                "nvidia.com/gpu",
-                new Quantity(Integer.toString(spec.gpus())),
-                "pods",
-                new Quantity("110"),
-                "ephemeral-storage",
-                new Quantity("2Ti"));
-        String now = now().truncatedTo(ChronoUnit.SECONDS).toString();
-        List<NodeCondition> conditions = new ArrayList<>();
-        for (String pressure : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
-            conditions.add(new NodeConditionBuilder()
-                    .withType(pressure)
-                    .withStatus(ready ? "False" : "Unknown")
-                    .withReason(ready ? "KubeletHasSufficient" + pressure.replace("Pressure", "") : "NodeStatusUnknown")
-                    .withLastHeartbeatTime(now)
-                    .withLastTransitionTime(now)
-                    .build());
-        }
-        conditions.add(new NodeConditionBuilder()
-                .withType("Ready")
-                .withStatus(ready ? "True" : "Unknown")
-                .withReason(ready ? "KubeletReady" : "NodeStatusUnknown")
-                .withMessage(
-                        ready
-                                ? "sandbox kubelet is posting ready status"
-                                : "Kubelet stopped posting node status (sandbox fault)")
-                .withLastHeartbeatTime(now)
-                .withLastTransitionTime(now)
-                .build());
-        // merge patches without a resourceVersion: the node controller writes taints and conditions of its own
-        Node status = new NodeBuilder()
-                .withNewMetadata()
-                .withName(spec.name())
-                .endMetadata()
-                .withStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
-                        .withCapacity(capacity)
-                        .withAllocatable(capacity)
-                        .withConditions(conditions)
-                        .addNewAddress()
-                        .withType("InternalIP")
-                        .withAddress("127.0.0.1")
-                        .endAddress()
-                        .addNewAddress()
-                        .withType("Hostname")
-                        .withAddress(spec.name())
-                        .endAddress()
-                        .withNewDaemonEndpoints()
-                        .withNewKubeletEndpoint()
-                        .withPort(kubeletPort)
-                        .endKubeletEndpoint()
-                        .endDaemonEndpoints()
-                        .withNewNodeInfo()
-                        .withArchitecture("amd64")
-                        .withOperatingSystem("linux")
-                        .withKubeletVersion("sandbox")
-                        .withContainerRuntimeVersion("sandbox://1")
-                        .withKernelVersion("sandbox")
-                        .withOsImage("MLForge sandbox")
-                        .withMachineID(spec.name())
-                        .withSystemUUID(spec.name())
-                        .withBootID(spec.name())
-                        .withKubeProxyVersion("")
-                        .endNodeInfo()
-                        .build())
-                .build();
-        client.nodes()
-                .withName(spec.name())
-                .subresource("status")
-                .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        client.getKubernetesSerialization().asJson(status));
-        client.nodes()
-                .withName(spec.name())
-                .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"spec\":{\"unschedulable\":" + (ready ? "null" : "true") + "}}");
-    }
-
-    private void renewLease(NodeSpec spec) {
-        ZonedDateTime now = ZonedDateTime.ofInstant(now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
-        Lease lease = new LeaseBuilder()
-                .withNewMetadata()
-                .withName(spec.name())
-                .withNamespace(LEASE_NAMESPACE)
-                .endMetadata()
-                .withNewSpec()
-                .withHolderIdentity(spec.name())
-                .withLeaseDurationSeconds(LEASE_SECONDS)
-                .withRenewTime(now)
-                .endSpec()
-                .build();
-        client.leases()
-                .inNamespace(LEASE_NAMESPACE)
-                .resource(lease)
-                .createOr(existing -> existing.edit(l -> {
-                    l.getSpec().setRenewTime(now);
-                    l.getSpec().setHolderIdentity(spec.name());
-                    return l;
-                }));
-    }
-
-    private int beats;
-
-    private void heartbeat() {
-        beats++;
-        for (NodeSpec spec : nodes) {
-            try {
-                renewLease(spec);
-                if (beats % 4 == 0 && !downNodes.contains(spec.name())) {
-                    writeNodeStatus(spec, true); // as a kubelet reports status at least every few lease renewals
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("heartbeat of {} failed: {}", spec.name(), e.getMessage());
-            }
-        }
-    }
-
-    private static Map<String, String> labels(NodeSpec node) {
-        return Map.of(
-                "kubernetes.io/hostname",
-                node.name(),
-                "kubernetes.io/os",
-                "linux",
-                "kubernetes.io/arch",
-                "amd64",
-                "node.kubernetes.io/instance-type",
-                node.instanceType(),
-                "karpenter.sh/capacity-type",
-                node.capacityType(),
-                "nvidia.com/gpu.present",
-                node.gpus() > 0 ? "true" : "false",
-                "type",
-                "sandbox");
-    }
-
-    // ---- kubelet
 
     private static String key(HasMetadata o) {
         return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
@@ -331,8 +128,7 @@ public final class NodeSimulator implements AutoCloseable {
     }
 
     private void observe(Pod pod) {
-        String nodeName = pod.getSpec().getNodeName();
-        NodeSpec node = nodeName == null ? null : nodesByName.get(nodeName);
+        NodeSpec node = nodes.find(pod.getSpec().getNodeName()).orElse(null);
         if (node == null) {
             return;
         }
@@ -473,8 +269,7 @@ public final class NodeSimulator implements AutoCloseable {
      * deleted (done here at once instead of after the node controller's grace period); it returns later.
      */
     public void loseNode(NodeSpec node) {
-        downNodes.add(node.name());
-        writeNodeStatus(node, false);
+        nodes.goDown(node);
         for (Pod pod : pods.getStore().list()) {
             if (!node.name().equals(pod.getSpec().getNodeName()) || terminated(pod)) {
                 continue;
@@ -490,13 +285,7 @@ public final class NodeSimulator implements AutoCloseable {
                     500,
                     TimeUnit.MILLISECONDS);
         }
-        executor.schedule(
-                () -> {
-                    downNodes.remove(node.name());
-                    writeNodeStatus(node, true);
-                },
-                timing.nodeRecovery().toMillis(),
-                TimeUnit.MILLISECONDS);
+        executor.schedule(() -> nodes.recover(node), timing.nodeRecovery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Pod update(Pod pod, UnaryOperator<Pod> transition) {
@@ -551,10 +340,6 @@ public final class NodeSimulator implements AutoCloseable {
                 .map(EnvVar::getValue)
                 .findFirst()
                 .orElse(null);
-    }
-
-    public List<NodeSpec> nodes() {
-        return nodes;
     }
 
     @Override
