@@ -85,17 +85,7 @@ public final class ServingPlanner {
                     VARIANT_LABEL,
                     v.name);
             deployments.add(deployment(endpoint, v, model, name, selector, port, settings));
-            services.add(new ServiceBuilder()
-                    .withMetadata(meta(endpoint, name, selector))
-                    .withNewSpec()
-                    .withSelector(selector)
-                    .addNewPort()
-                    .withName("http")
-                    .withPort(port)
-                    .withTargetPort(new IntOrString("http"))
-                    .endPort()
-                    .endSpec()
-                    .build());
+            services.add(httpService(endpoint, name, selector, port));
             if (v.autoscaling != null) {
                 var a = v.autoscaling;
                 var hpa = new HorizontalPodAutoscalerBuilder()
@@ -134,21 +124,24 @@ public final class ServingPlanner {
         }
         Map<String, String> all = Map.of(
                 ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()));
-        services.add(new ServiceBuilder()
-                .withMetadata(meta(
-                        endpoint,
-                        ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63),
-                        all))
+        services.add(httpService(
+                endpoint, ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63), all, port));
+        return new Desired(deployments, services, autoscalers);
+    }
+
+    /** A ClusterIP Service named {@code name}: port "http" to the selected pods' container port "http". */
+    private static Service httpService(Endpoint endpoint, String name, Map<String, String> selector, int port) {
+        return new ServiceBuilder()
+                .withMetadata(meta(endpoint, name, selector))
                 .withNewSpec()
-                .withSelector(all)
+                .withSelector(selector)
                 .addNewPort()
                 .withName("http")
                 .withPort(port)
                 .withTargetPort(new IntOrString("http"))
                 .endPort()
                 .endSpec()
-                .build());
-        return new Desired(deployments, services, autoscalers);
+                .build();
     }
 
     /**
