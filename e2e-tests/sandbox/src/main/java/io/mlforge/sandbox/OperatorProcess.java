@@ -26,6 +26,9 @@ public final class OperatorProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** Environment variable with extra JVM options for the operator process (space-separated). */
+    public static final String JVM_OPTIONS_ENV = "MLFORGE_OPERATOR_JVM_OPTIONS";
+
     /** Starts the operator and waits until it reports ready. */
     public static OperatorProcess start(
             Path repoRoot, Path kubeconfig, Map<String, String> env, Path log, Duration timeout)
@@ -37,11 +40,13 @@ public final class OperatorProcess implements AutoCloseable {
         }
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-jar",
-                jar.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC"));
+        // Extra JVM options for the operator alone, e.g. a flight recording while a benchmark runs.
+        String extra = System.getenv(JVM_OPTIONS_ENV);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
