@@ -70,10 +70,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "create", "update", "delete", "deletecollection"]
-# Kubernetes Events on every transition.
+# Kubernetes Events for what the operator did and how things ended; patch counts a repeated identical Event on one.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "patch"]
 # In-cluster serving: a Deployment and an autoscaler per variant, a Gateway API route for weighted traffic.
 - apiGroups: ["apps"]
   resources: ["deployments"]

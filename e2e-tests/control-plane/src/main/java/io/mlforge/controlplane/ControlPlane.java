@@ -380,9 +380,19 @@ public final class ControlPlane implements AutoCloseable {
         auditOffset = Files.exists(auditLog()) ? Files.size(auditLog()) : 0;
     }
 
-    /** One request as the audit log records it; {@code apiGroup} is "" for the core group, {@code resource} is the URI for non-resource requests. */
+    /**
+     * One request as the audit log records it; {@code apiGroup} is "" for the core group, {@code resource} is the URI
+     * for non-resource requests; {@code forbiddenByRbac} when the authorizer refused it (a 403 from admission, such as
+     * an exceeded ResourceQuota, is not).
+     */
     public record AuditedRequest(
-            String verb, String apiGroup, String resource, String subresource, String namespace, int code) {
+            String verb,
+            String apiGroup,
+            String resource,
+            String subresource,
+            String namespace,
+            int code,
+            boolean forbiddenByRbac) {
         /** "resource" or "resource/subresource". */
         public String fullResource() {
             return subresource.isEmpty() ? resource : resource + "/" + subresource;
@@ -444,7 +454,11 @@ public final class ControlPlane implements AutoCloseable {
                                 .asText(event.path("requestURI").asText()),
                         event.at("/objectRef/subresource").asText(""),
                         event.at("/objectRef/namespace").asText(""),
-                        event.at("/responseStatus/code").asInt(0)));
+                        event.at("/responseStatus/code").asInt(0),
+                        "forbid"
+                                .equals(event.path("annotations")
+                                        .path("authorization.k8s.io/decision")
+                                        .asText())));
             }
         }
         return markerUri == null ? requests : null;

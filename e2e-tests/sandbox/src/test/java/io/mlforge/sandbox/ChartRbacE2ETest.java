@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.controlplane.ControlPlane.AuditedRequest;
 import io.mlforge.controlplane.OperatorIdentity;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,7 +110,7 @@ class ChartRbacE2ETest {
             if (r.resource().startsWith("/")) {
                 continue; // discovery and /version: granted to every authenticated user by system:discovery
             }
-            if (r.code() == 403) {
+            if (r.forbiddenByRbac()) {
                 denied.add(name + ": " + r);
             }
             used.add(new Permission(r.apiGroup(), r.fullResource(), r.verb()));
@@ -249,6 +254,64 @@ class ChartRbacE2ETest {
             awaitPhase(Sandbox.TRAINING_JOBS, "stopped", "Stopped");
             return null;
         });
+        scenario(
+                "in-cluster TrainingJob whose pods a ResourceQuota refuses: its repeated CreationBlocked warning is one Event with a count",
+                () -> {
+                    client.namespaces()
+                            .resource(new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName("team-quota")
+                                    .endMetadata()
+                                    .build())
+                            .create();
+                    client.resourceQuotas()
+                            .inNamespace("team-quota")
+                            .resource(new ResourceQuotaBuilder()
+                                    .withNewMetadata()
+                                    .withName("no-pods")
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .addToHard("pods", new Quantity("0"))
+                                    .endSpec()
+                                    .build())
+                            .create();
+                    // the quota controller's first count, so that every refusal carries the same message
+                    await("quota counted")
+                            .atMost(WAIT)
+                            .until(() -> client.resourceQuotas()
+                                            .inNamespace("team-quota")
+                                            .withName("no-pods")
+                                            .get()
+                                            .getStatus()
+                                    != null);
+                    client.load(new ByteArrayInputStream(trainingJob("over-quota", 2, "")
+                                    .replace("namespace: default", "namespace: team-quota")
+                                    .getBytes(StandardCharsets.UTF_8)))
+                            .inNamespace("team-quota")
+                            .create();
+                    await("CreationBlocked counted twice (the operator retries every 30 s)")
+                            .atMost(Duration.ofSeconds(100))
+                            .until(() -> client.v1().events().inNamespace("team-quota").list().getItems().stream()
+                                    .anyMatch(e -> "CreationBlocked".equals(e.getReason())
+                                            && e.getCount() != null
+                                            && e.getCount() >= 2));
+                    assertThat(client.v1().events().inNamespace("team-quota").list().getItems().stream()
+                                    .filter(e -> "CreationBlocked".equals(e.getReason())))
+                            .as("one Event, counted")
+                            .hasSize(1);
+                    client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                            .inNamespace("team-quota")
+                            .withName("over-quota")
+                            .delete();
+                    await("over-quota deleted")
+                            .atMost(WAIT)
+                            .until(() -> client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                                            .inNamespace("team-quota")
+                                            .withName("over-quota")
+                                            .get()
+                                    == null);
+                    return null;
+                });
         scenario("in-cluster TrainingJob deleted while it runs", () -> {
             sandbox.applyYaml(trainingJob("deleted-early", 200, ""));
             awaitPhase(Sandbox.TRAINING_JOBS, "deleted-early", "Running");

@@ -205,8 +205,12 @@ public class Reconciliation {
             Enum<?> phase = model.phase(scope.status);
             if (phase != null && phase != previous) {
                 String message = Objects.requireNonNullElse(model.message(scope.status), phase.name());
-                events.phaseChanged(resource, phase, model.failed(scope.status), message);
-                LOG.infof("phase %s -> %s: %s", previous, phase, message);
+                if (model.announces(phase)) {
+                    events.phaseChanged(resource, phase, model.failed(scope.status), message);
+                    LOG.infof("phase %s -> %s: %s", previous, phase, message);
+                } else {
+                    LOG.debugf("phase %s -> %s: %s", previous, phase, message);
+                }
             }
             writeNow(scope);
             UpdateControl<R> control = UpdateControl.noUpdate();

@@ -4,6 +4,7 @@ import io.mlforge.api.v1alpha1.Condition;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -15,14 +16,16 @@ import java.util.function.Supplier;
 public final class StatusModel<S> {
     private final Supplier<S> empty;
     private final Enum<?> failedPhase;
+    private final Set<Enum<?>> progressPhases;
     private final VarHandle phase;
     private final VarHandle message;
     private final VarHandle conditions;
     private final VarHandle observedGeneration;
 
-    private StatusModel(Supplier<S> empty, Enum<?> failedPhase, Class<S> type) {
+    private StatusModel(Supplier<S> empty, Enum<?> failedPhase, Set<Enum<?>> progressPhases, Class<S> type) {
         this.empty = empty;
         this.failedPhase = failedPhase;
+        this.progressPhases = Set.copyOf(progressPhases);
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             this.phase = lookup.findVarHandle(type, "phase", failedPhase.getDeclaringClass());
@@ -35,9 +38,16 @@ public final class StatusModel<S> {
         }
     }
 
-    /** The model of status class {@code type}, whose phase {@code failedPhase} is a failure (its Event is a Warning). */
-    public static <S> StatusModel<S> of(Class<S> type, Supplier<S> empty, Enum<?> failedPhase) {
-        return new StatusModel<>(empty, failedPhase, type);
+    /**
+     * The model of status class {@code type}, whose phase {@code failedPhase} is a failure (its Event is a Warning).
+     * {@code progressPhases} are the phases a resource passes through on its way (a job's Pending, Starting, Running):
+     * they show in the status, its conditions and {@code kubectl get}, but get no Event of their own, as Kubernetes'
+     * Job controller records what it did and how the job ended, not each step between. Every other phase change is an
+     * Event.
+     */
+    public static <S> StatusModel<S> of(
+            Class<S> type, Supplier<S> empty, Enum<?> failedPhase, Enum<?>... progressPhases) {
+        return new StatusModel<>(empty, failedPhase, Set.of(progressPhases), type);
     }
 
     /** A new status for a resource that has none. */
@@ -53,6 +63,11 @@ public final class StatusModel<S> {
     /** The human-readable message that goes with the phase. */
     public String message(S status) {
         return (String) message.get(status);
+    }
+
+    /** Whether entering {@code phase} is announced with an Event (it is not a progress phase). */
+    public boolean announces(Enum<?> phase) {
+        return !progressPhases.contains(phase);
     }
 
     /** Whether the phase is a failure. */

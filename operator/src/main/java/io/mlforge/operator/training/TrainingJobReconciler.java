@@ -18,6 +18,7 @@ import io.mlforge.operator.training.sagemaker.SageMakerTrainingBackend;
 import io.mlforge.operator.training.sagemaker.SageMakerWatcher;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reconciles TrainingJobs in the shared shape ({@link BackendReconciler}): the job's backend brings its attempts
@@ -35,7 +36,13 @@ public class TrainingJobReconciler extends BackendReconciler<TrainingJob, Traini
     @Inject
     public TrainingJobReconciler(KubernetesTrainingBackend kubernetes, SageMakerTrainingBackend sagemaker) {
         super(
-                StatusModel.of(TrainingJobStatus.class, TrainingJobStatus::new, TrainingPhase.Failed),
+                StatusModel.of(
+                        TrainingJobStatus.class,
+                        TrainingJobStatus::new,
+                        TrainingPhase.Failed,
+                        TrainingPhase.Pending,
+                        TrainingPhase.Starting,
+                        TrainingPhase.Running),
                 kubernetes,
                 sagemaker,
                 resource -> resource.getSpec().backend);
@@ -52,7 +59,16 @@ public class TrainingJobReconciler extends BackendReconciler<TrainingJob, Traini
         var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
                 .withLabelSelector(TrainingLabels.MANAGED_BY + "=" + TrainingLabels.MANAGED_BY_VALUE)
                 .build();
-        return List.of(new InformerEventSource<>(pods, context), sagemakerWatcher.eventSource());
+        var podSource = new InformerEventSource<>(pods, context);
+        // A job's pods by its uid straight from the informer's index: JOSDK's secondary-resource lookup collects them
+        // into a Set, hashing every pod in full on every reconcile (a tenth of the operator's CPU with 1,000 jobs).
+        podSource.addIndexers(Map.of(TrainingLabels.PODS_BY_JOB_UID, pod -> {
+            String uid = pod.getMetadata().getLabels() == null
+                    ? null
+                    : pod.getMetadata().getLabels().get(TrainingLabels.JOB_UID);
+            return uid == null ? List.of() : List.of(uid);
+        }));
+        return List.of(podSource, sagemakerWatcher.eventSource());
     }
 
     @Override

@@ -35,7 +35,12 @@ public class TuningJobReconciler extends BackendReconciler<TuningJob, TuningJobS
     @Inject
     public TuningJobReconciler(KubernetesTuningBackend kubernetes, SageMakerTuningBackend sagemaker) {
         super(
-                StatusModel.of(TuningJobStatus.class, TuningJobStatus::new, TuningPhase.Failed),
+                StatusModel.of(
+                        TuningJobStatus.class,
+                        TuningJobStatus::new,
+                        TuningPhase.Failed,
+                        TuningPhase.Pending,
+                        TuningPhase.Running),
                 kubernetes,
                 sagemaker,
                 resource -> resource.getSpec().backend);

@@ -203,7 +203,7 @@ class KubernetesTrainingJobTest {
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(events("single"))
                         .extracting(Event::getReason)
-                        .contains("AttemptCreated", "Pending", "Starting", "Running", "Completed"));
+                        .containsExactlyInAnyOrder("AttemptCreated", "Completed"));
     }
 
     @Test

@@ -85,7 +85,8 @@ public class KubernetesEndpointBackend implements EndpointBackend {
             Reconciliation.Scope<Endpoint, EndpointStatus> scope,
             Context<Endpoint> context,
             Map<String, ModelSpec> models) {
-        List<Deployment> cached = List.copyOf(context.getSecondaryResources(Deployment.class));
+        List<Deployment> cached =
+                context.getSecondaryResourcesAsStream(Deployment.class).toList();
         scope.outcome()
                 .requeueAfter(apply(scope.resource(), scope.status(), models, cached, scope.now(), scope.outcome()));
     }

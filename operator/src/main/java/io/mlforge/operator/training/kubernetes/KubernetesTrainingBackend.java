@@ -2,6 +2,7 @@ package io.mlforge.operator.training.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.LogsPointer;
@@ -73,12 +74,15 @@ public class KubernetesTrainingBackend implements TrainingBackend {
 
     @Override
     public void reconcile(Reconciliation.Scope<TrainingJob, TrainingJobStatus> scope, Context<TrainingJob> context) {
-        reconcile(
-                scope.resource(),
-                scope.status(),
-                List.copyOf(context.getSecondaryResources(Pod.class)),
-                scope.now(),
-                scope.outcome());
+        reconcile(scope.resource(), scope.status(), podsOf(scope.resource(), context), scope.now(), scope.outcome());
+    }
+
+    /** The job's pods (all attempts) from the informer's index; the same objects the cache holds: read, never change. */
+    @SuppressWarnings("unchecked")
+    private static List<Pod> podsOf(TrainingJob job, Context<TrainingJob> context) {
+        var source = (InformerEventSource<Pod, TrainingJob>)
+                context.eventSourceRetriever().getEventSourceFor(Pod.class);
+        return source.byIndex(TrainingLabels.PODS_BY_JOB_UID, job.getMetadata().getUid());
     }
 
     /** Pods and Services of a deleted job go with it (a finalizer: the job's pods may outlive an owner reference's GC). */

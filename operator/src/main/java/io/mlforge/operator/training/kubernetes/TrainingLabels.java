@@ -6,6 +6,8 @@ public final class TrainingLabels {
     public static final String MANAGED_BY_VALUE = "mlforge-operator";
     /** UID of the owning TrainingJob: what the operator selects its pods by. */
     public static final String JOB_UID = "mlforge.io/training-job-uid";
+    /** The pod informer's index of pods by the {@link #JOB_UID} label. */
+    public static final String PODS_BY_JOB_UID = "pods-by-training-job-uid";
     /** Name of the owning TrainingJob (truncated to a label value), for people. */
     public static final String JOB_NAME = "mlforge.io/training-job";
 

@@ -67,7 +67,7 @@ public class KubernetesTuningBackend implements TuningBackend {
                 scope.resource(),
                 scope.status(),
                 scope.initial(),
-                List.copyOf(context.getSecondaryResources(TrainingJob.class)),
+                context.getSecondaryResourcesAsStream(TrainingJob.class).toList(),
                 scope.now(),
                 () -> reconciliation.writeNow(scope),
                 scope.outcome());
