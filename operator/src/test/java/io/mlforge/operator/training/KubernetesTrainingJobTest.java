@@ -162,13 +162,11 @@ class KubernetesTrainingJobTest {
                 """);
         String attempt = attemptName("single", 1);
         List<Pod> pods = awaitPods(attempt, 1);
-        assertThat(client.services()
-                        .inNamespace(NS)
-                        .withName(attempt)
-                        .get()
-                        .getSpec()
-                        .getClusterIP())
-                .isEqualTo("None");
+        assertThat(client.services().inNamespace(NS).withName(attempt).get())
+                .as("a single pod resolves its own host name from /etc/hosts: no Service")
+                .isNull();
+        assertThat(pods.get(0).getSpec().getHostname()).isEqualTo("algo-1");
+        assertThat(pods.get(0).getSpec().getSubdomain()).isEqualTo(attempt);
         assertThat(pods.get(0).getMetadata().getOwnerReferences().get(0).getName())
                 .isEqualTo("single");
         assertThat(awaitStatus("single", "Pending", s -> s.phase == TrainingPhase.Pending).message)

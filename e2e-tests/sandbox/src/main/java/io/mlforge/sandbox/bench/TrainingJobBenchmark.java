@@ -48,13 +48,22 @@ public final class TrainingJobBenchmark {
         figures.put("jobs", jobs);
         figures.put("nodes", nodes);
         figures.put("speed", speed);
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
         floor(repo, out, jobs, nodes, speed, figures);
         withOperator(repo, out, jobs, nodes, speed, figures);
+        double floorExist = (double) figures.get("floor_pods_exist_seconds");
+        double floorFinished = (double) figures.get("floor_all_finished_seconds");
+        double exist = (double) figures.get("operator_pods_exist_seconds");
+        double finished = (double) figures.get("operator_all_finished_seconds");
+        figures.put("pods_exist_ratio", round(exist / floorExist));
+        figures.put("all_finished_ratio", round(finished / floorFinished));
+        figures.put("floor_creation_rate_per_second", round(jobs / floorExist));
+        figures.put("operator_creation_rate_per_second", round(jobs / exist));
 
         System.out.println();
         figures.forEach((name, value) -> {
             if (!(value instanceof Map)) {
-                System.out.println(name + ": " + value);
+                System.out.println(name + ": " + value + unit(name));
             }
         });
         ObjectNode summary = JSON.valueToTree(figures);
@@ -90,9 +99,10 @@ public final class TrainingJobBenchmark {
                                     .count()
                             == jobs);
             pods.close();
-            figures.put("floor_create_calls_seconds", round(created) + " s");
-            figures.put("floor_pods_exist_seconds", round(exist) + " s");
-            figures.put("floor_all_finished_seconds", round(finished) + " s");
+            figures.put("floor_create_calls_seconds", round(created));
+            figures.put("floor_pods_exist_seconds", round(exist));
+            figures.put("floor_all_finished_seconds", round(finished));
+            figures.put("floor_load_average_1m", loadAverage());
         }
     }
 
@@ -164,18 +174,17 @@ public final class TrainingJobBenchmark {
                     .requestsUpToNow(sandbox.operatorIdentity().userName())
                     .forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
             long requests = byVerb.values().stream().mapToLong(Long::longValue).sum();
-            figures.put("operator_create_calls_seconds", round(created) + " s");
-            figures.put("operator_pods_exist_seconds", round(exist) + " s");
-            figures.put("operator_all_finished_seconds", round(finished) + " s");
-            figures.put("operator_rss_peak_mib", peakRss.get() / (1024 * 1024) + " MiB");
-            figures.put(
-                    "operator_cpu_seconds",
-                    (cpuBefore == null || cpuAfter == null
-                                    ? "n/a"
-                                    : round(cpuAfter.minus(cpuBefore).toMillis() / 1000.0))
-                            + " s");
-            figures.put("operator_api_requests_total", requests + " requests");
-            figures.put("operator_api_requests_per_job", round((double) requests / jobs) + " requests");
+            figures.put("operator_create_calls_seconds", round(created));
+            figures.put("operator_pods_exist_seconds", round(exist));
+            figures.put("operator_all_finished_seconds", round(finished));
+            figures.put("operator_load_average_1m", loadAverage());
+            figures.put("operator_rss_peak_mib", peakRss.get() / (1024 * 1024));
+            if (cpuBefore != null && cpuAfter != null) {
+                figures.put(
+                        "operator_cpu_seconds", round(cpuAfter.minus(cpuBefore).toMillis() / 1000.0));
+            }
+            figures.put("operator_api_requests_total", requests);
+            figures.put("operator_api_requests_per_job", round((double) requests / jobs));
             figures.put("operator_api_requests_by_verb_and_resource", byVerb);
         }
     }
@@ -225,6 +234,32 @@ public final class TrainingJobBenchmark {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** The unit printed after a figure (the JSON holds plain numbers). */
+    static String unit(String name) {
+        if (name.endsWith("_seconds")) {
+            return " s";
+        } else if (name.endsWith("_mib")) {
+            return " MiB";
+        } else if (name.endsWith("_ratio")) {
+            return "x";
+        } else if (name.endsWith("_per_second")) {
+            return " jobs/s";
+        } else if (name.startsWith("operator_api_requests")) {
+            return " requests";
+        }
+        return "";
+    }
+
+    /** The machine's 1-minute load average (Linux), to state how busy the 2 cores were. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(
+                    Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (Exception e) {
+            return Double.NaN;
+        }
     }
 
     private static double round(double value) {

@@ -288,15 +288,26 @@ public final class SimulatedKubelet implements AutoCloseable {
         executor.schedule(() -> nodes.recover(node), timing.nodeRecovery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Writes a status transition; retried when another writer (the node lifecycle controller marking pods NotReady,
+     * the scheduler) changed the pod in between, as a kubelet's status manager does. Null when the pod is gone.
+     */
     private Pod update(Pod pod, UnaryOperator<Pod> transition) {
-        try {
-            return client.pods()
-                    .inNamespace(pod.getMetadata().getNamespace())
-                    .withName(pod.getMetadata().getName())
-                    .editStatus(transition);
-        } catch (KubernetesClientException e) {
-            LOG.debug("status of {} not written: {}", key(pod), e.getMessage());
-            return null; // the pod was deleted meanwhile
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.pods()
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName())
+                        .editStatus(transition);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 && attempt < 10) {
+                    continue;
+                }
+                if (e.getCode() != 404) {
+                    LOG.warn("status of {} not written: {}", key(pod), e.getMessage());
+                }
+                return null; // the pod was deleted meanwhile
+            }
         }
     }
 

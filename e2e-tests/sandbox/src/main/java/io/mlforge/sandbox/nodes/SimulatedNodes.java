@@ -237,17 +237,21 @@ public final class SimulatedNodes implements AutoCloseable {
     }
 
     private void heartbeat() {
-        beats++;
-        for (NodeSpec spec : nodes) {
+        int beat = ++beats;
+        // every node's kubelet beats on its own: in parallel, so a busy API server cannot let 100+ leases lapse
+        nodes.parallelStream().forEach(spec -> {
+            if (executor.isShutdown()) {
+                return; // closing: the client may be closed already
+            }
             try {
                 renewLease(spec);
-                if (beats % 4 == 0 && !downNodes.contains(spec.name())) {
+                if (beat % 4 == 0 && !downNodes.contains(spec.name())) {
                     writeNodeStatus(spec, true); // as a kubelet reports status at least every few lease renewals
                 }
             } catch (RuntimeException e) {
                 LOG.warn("heartbeat of {} failed: {}", spec.name(), e.getMessage());
             }
-        }
+        });
     }
 
     private static Map<String, String> labels(NodeSpec node) {

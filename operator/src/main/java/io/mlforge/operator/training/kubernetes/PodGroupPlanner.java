@@ -74,7 +74,7 @@ public final class PodGroupPlanner {
         for (int index = 0; index < instances; index++) {
             pods.add(pod(job, name, hosts, index));
         }
-        return new PlannedAttempt(name, service(job, name), pods);
+        return new PlannedAttempt(name, instances > 1 ? service(job, name) : null, pods);
     }
 
     /** Labels that select all pods of an attempt. */

@@ -29,9 +29,11 @@ public class TrainingWorkloads {
         }
     }
 
-    /** Creates the Service and pods that do not exist yet (a restarted operator finds the ones it created). */
+    /** Creates the Service (several pods only) and pods that do not exist yet (a restarted operator finds the ones it created). */
     public void create(PlannedAttempt attempt) throws CreationRefused {
-        createIfAbsent(attempt.service());
+        if (attempt.service() != null) {
+            createIfAbsent(attempt.service());
+        }
         for (Pod pod : attempt.pods()) {
             createIfAbsent(pod);
         }

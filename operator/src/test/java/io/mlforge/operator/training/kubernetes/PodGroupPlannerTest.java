@@ -87,7 +87,11 @@ class PodGroupPlannerTest {
         assertThat(planner.plan(job, 1).name()).isEqualTo(first.name());
         assertThat(planner.plan(job, 2).name()).endsWith("-2");
         assertThat(first.pods()).extracting(p -> p.getMetadata().getName()).containsExactly(first.name() + "-0");
-        assertThat(first.service().getMetadata().getName()).isEqualTo(first.name());
+        assertThat(first.service())
+                .as("one pod needs no Service to find its peers")
+                .isNull();
+        PlannedAttempt two = planner.plan(TrainingJobs.fromSpec("ddp", "image: x\nresources: {instanceCount: 2}"), 1);
+        assertThat(two.service().getMetadata().getName()).isEqualTo(two.name());
 
         String longName = "a".repeat(200) + ".with.dots";
         PlannedAttempt longOne = planner.plan(TrainingJobs.fromSpec(longName, "image: x"), 27);
