@@ -70,6 +70,8 @@ public final class TrainingJobBenchmark {
         Path file = out.resolve("trainingjobs-" + jobs + ".json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         System.out.println("summary: " + file);
+        System.out.println();
+        System.out.println(BenchmarkTable.render(out));
     }
 
     private static void floor(Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures)

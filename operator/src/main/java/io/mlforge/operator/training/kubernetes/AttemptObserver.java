@@ -105,8 +105,12 @@ public final class AttemptObserver {
             if (scheduled != null
                     && "False".equals(scheduled.getStatus())
                     && "Unschedulable".equals(scheduled.getReason())) {
-                detail = "Unschedulable: " + scheduled.getMessage();
-                unschedulable |= age(pod, now).compareTo(unschedulableAfter) >= 0;
+                // The scheduler's message only once the pod has waited unschedulableAfter: before, it is the churn of a
+                // busy or scaling cluster (counts of nodes that change with every try), not worth a status write each.
+                if (age(pod, now).compareTo(unschedulableAfter) >= 0) {
+                    detail = "Unschedulable: " + scheduled.getMessage();
+                    unschedulable = true;
+                }
             }
             Optional<ContainerStatus> waiting = allStatuses(pod)
                     .filter(s -> s.getState() != null

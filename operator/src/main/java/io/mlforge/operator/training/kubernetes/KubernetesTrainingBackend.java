@@ -475,11 +475,13 @@ public class KubernetesTrainingBackend implements TrainingBackend {
         }
         metrics.attemptStarted(Backend.Kubernetes, cause);
         String why = AttemptLifecycle.why(status, attempt);
+        // the same words the next look at the pods writes, so that look changes nothing (the why is in the Event
+        // and in status.attempts)
         TrainingStatus.phase(
                 status,
                 TrainingPhase.Pending,
-                "AttemptCreated",
-                "attempt " + number + " created (" + why + ")",
+                TrainingPhase.Pending.name(),
+                "attempt " + number + " waits for its pods to be scheduled",
                 job.getMetadata().getGeneration(),
                 now);
         outcome.normal(

@@ -199,9 +199,12 @@ class AttemptObserverTest {
         AttemptObservation early = observe(pods, T0.plusSeconds(30));
         assertThat(early.state()).isEqualTo(State.PENDING);
         assertThat(early.unschedulable()).isFalse();
-        assertThat(early.detail()).contains("Insufficient nvidia.com/gpu");
-        assertThat(observe(pods, T0.plus(Duration.ofMinutes(5))).unschedulable())
-                .isTrue();
+        assertThat(early.detail())
+                .as("a scheduling failure younger than unschedulableAfter is churn, not news")
+                .isNull();
+        AttemptObservation late = observe(pods, T0.plus(Duration.ofMinutes(5)));
+        assertThat(late.unschedulable()).isTrue();
+        assertThat(late.detail()).contains("Insufficient nvidia.com/gpu");
     }
 
     @Test
