@@ -543,9 +543,16 @@ class EndpointE2ETest {
                                 .count()
                         == 2);
         await("drift", "InService again", s -> inService(s) && s.sagemaker.pendingEndpointConfigName == null);
-        assertThat(client.v1().events().inNamespace("default").list().getItems())
-                .anyMatch(
-                        e -> "drift".equals(e.getInvolvedObject().getName()) && "DriftRepaired".equals(e.getReason()));
+        // Events are sent off the reconcile path: wait for it
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(client.v1()
+                                .events()
+                                .inNamespace("default")
+                                .list()
+                                .getItems())
+                        .anyMatch(e -> "drift".equals(e.getInvolvedObject().getName())
+                                && "DriftRepaired".equals(e.getReason())));
         assertThat(status("drift").sagemaker.endpointConfigName).isEqualTo(serving.sagemaker.endpointConfigName);
     }
 

@@ -104,11 +104,13 @@ class SageMakerTrainingE2ETest {
                         .filter(r -> r.at("/request/TrainingJobName").asText().startsWith("crash-between-")))
                 .as("no other job for this resource")
                 .hasSize(2);
-        assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
-                        .filter(e ->
-                                "crash-between".equals(e.getInvolvedObject().getName()))
-                        .map(Event::getReason))
-                .contains("AttemptAdopted");
+        // Events are sent off the reconcile path: the status can be there a moment before its Event
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+                                .filter(e -> "crash-between"
+                                        .equals(e.getInvolvedObject().getName()))
+                                .map(Event::getReason))
+                        .contains("AttemptAdopted"));
     }
 
     @Test

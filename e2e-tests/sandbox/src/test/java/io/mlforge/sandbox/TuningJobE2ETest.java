@@ -158,9 +158,14 @@ class TuningJobE2ETest {
                 .filteredOn(t ->
                         "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
                 .isNotEmpty();
-        assertThat(client.v1().events().inNamespace("default").list().getItems())
-                .anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
-                        && "TrialStoppedEarly".equals(e.getReason()));
+        await().atMost(java.time.Duration.ofSeconds(30)) // Events are sent off the reconcile path
+                .untilAsserted(() -> assertThat(client.v1()
+                                .events()
+                                .inNamespace("default")
+                                .list()
+                                .getItems())
+                        .anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
+                                && "TrialStoppedEarly".equals(e.getReason())));
     }
 
     @Test

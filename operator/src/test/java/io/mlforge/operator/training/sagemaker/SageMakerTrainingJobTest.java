@@ -183,7 +183,8 @@ class SageMakerTrainingJobTest {
         assertThat(failed.message).contains("CapacityError").contains("2 of 2 attempts failed");
         assertThat(Conditions.isTrue(failed.conditions, TrainingJobStatus.FAILED))
                 .isTrue();
-        assertThat(eventReasons("xgb-capacity")).contains("AttemptFailed", "Failed");
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(eventReasons("xgb-capacity")).contains("AttemptFailed", "Failed"));
     }
 
     @Test
@@ -298,7 +299,8 @@ class SageMakerTrainingJobTest {
                         .listTrainingJobs(r -> r.nameContains(prefix).maxResults(100))
                         .trainingJobSummaries())
                 .hasSize(1);
-        assertThat(eventReasons("xgb-throttled")).contains("Throttled");
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(eventReasons("xgb-throttled")).contains("Throttled"));
     }
 
     @Test
