@@ -110,11 +110,16 @@ class TrainingJobE2ETest {
         assertThat(done.metricHistory.get(0).points).hasSize(12);
         assertThat(done.attempts).hasSize(1);
         await().atMost(WAIT) // Events are sent off the reconcile path
-                .untilAsserted(() -> assertThat(client.v1().events().inNamespace("default").list().getItems())
-                .filteredOn(e -> "sandbox-branin".equals(e.getInvolvedObject().getName()))
-                .extracting(e -> e.getReason())
-                .as("what the operator did and how the job ended); progress phases are status only")
-                .containsExactlyInAnyOrder("AttemptCreated", "Completed");
+                .untilAsserted(() -> assertThat(client.v1()
+                                .events()
+                                .inNamespace("default")
+                                .list()
+                                .getItems())
+                        .filteredOn(e ->
+                                "sandbox-branin".equals(e.getInvolvedObject().getName()))
+                        .extracting(e -> e.getReason())
+                        .as("what the operator did and how the job ended; progress phases are status only")
+                        .containsExactlyInAnyOrder("AttemptCreated", "Completed"));
     }
 
     @Test

@@ -158,7 +158,8 @@ class TuningJobE2ETest {
                 .filteredOn(t ->
                         "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
                 .isNotEmpty();
-        await().atMost(java.time.Duration.ofSeconds(30)) // Events are sent off the reconcile path
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30)) // Events are sent off the reconcile path
                 .untilAsserted(() -> assertThat(client.v1()
                                 .events()
                                 .inNamespace("default")
