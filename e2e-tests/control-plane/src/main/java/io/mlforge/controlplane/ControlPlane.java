@@ -583,10 +583,17 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         List<Process> reversed = new ArrayList<>(processes);
         java.util.Collections.reverse(reversed);
+        // The watchdog's child (the component itself) is stopped with it: a watchdog killed after the wait below would
+        // otherwise leave a kube-apiserver in graceful shutdown running on, orphaned, long after its etcd is gone.
+        List<List<ProcessHandle>> children = new ArrayList<>();
         for (Process p : reversed) {
+            List<ProcessHandle> tree = p.descendants().toList();
+            children.add(tree);
+            tree.forEach(ProcessHandle::destroy);
             p.destroy();
         }
-        for (Process p : reversed) {
+        for (int i = 0; i < reversed.size(); i++) {
+            Process p = reversed.get(i);
             try {
                 if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -595,6 +602,7 @@ public final class ControlPlane implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 p.destroyForcibly();
             }
+            children.get(i).stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         }
         processes.clear();
         deleteQuietly(options.workDir().resolve("etcd-data"));
