@@ -227,6 +227,8 @@ class TrainingJobE2ETest {
         applySample("trainingjob-quickstart.yaml");
         awaitStatus("quickstart", "Running", phase(TrainingPhase.Running));
         assertThat(pods("quickstart")).isNotEmpty();
+        // no finalizer: the job goes at once and kube-controller-manager's garbage collector removes its pods
+        assertThat(job("quickstart").getMetadata().getFinalizers()).isEmpty();
         client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
                 .inNamespace("default")
                 .withName("quickstart")

@@ -2,7 +2,6 @@ package io.mlforge.operator.core;
 
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
@@ -222,12 +221,12 @@ public class Reconciliation {
     }
 
     /**
-     * Before a resource with a cloud backend goes: {@code release} asks the cloud to stop or delete what the resource
-     * made (true once it is gone or left running as the deletion policy says). Empty when released; otherwise the
-     * DeleteControl that keeps the finalizer and looks again: soon while the cloud works, later after a failed call
-     * (an AWS SDK error or our client-side rate limiter alike), with an Event either way.
+     * Before a resource with a finalizer goes: {@code release} asks the backend to stop or delete what the resource
+     * made (true once it is gone or left running as the deletion policy says). Empty when released; otherwise how soon
+     * to look again, with the finalizer kept: soon while the backend works, later after a failed call (an AWS SDK error
+     * or our client-side rate limiter alike), with an Event either way.
      */
-    public Optional<DeleteControl> awaitRelease(
+    public Optional<Duration> awaitRelease(
             CustomResource<?, ?> resource,
             BooleanSupplier release,
             EventReason waitingReason,
@@ -242,12 +241,12 @@ public class Reconciliation {
                 return Optional.empty();
             }
             events.normal(resource, waitingReason, waitingMessage);
-            return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_POLL));
+            return Optional.of(RELEASE_POLL);
         } catch (RuntimeException e) {
             CallFailures.Failure failure = classify(e).orElseThrow(() -> e);
             LOG.warnf("deleting: %s: %s; retrying", failureMessage, failure.message());
             events.warning(resource, EventReason.BACKEND_ERROR, failureMessage + ": " + e.getMessage());
-            return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_RETRY));
+            return Optional.of(RELEASE_RETRY);
         } finally {
             MDC.remove(MDC_KEY);
         }

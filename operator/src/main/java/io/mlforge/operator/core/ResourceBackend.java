@@ -13,6 +13,17 @@ public interface ResourceBackend<R extends HasMetadata> {
      */
     boolean release(R resource);
 
+    /**
+     * Whether resources of this backend carry the controller's finalizer, so that {@link #release} runs before they
+     * go. False only where everything the resource makes is owned by it and the garbage collector may remove it.
+     */
+    default boolean releasesBeforeDeletion() {
+        return true;
+    }
+
+    /** When the resource is gone (with or without a finalizer): drops what the backend kept about it in memory. */
+    default void forget(R resource) {}
+
     /** What deletion reports: while {@link #release} waits, when a call fails, and when the resource goes. */
     ReleaseNotes releaseNotes();
 

@@ -1,26 +1,31 @@
 package io.mlforge.operator.core;
 
 import io.fabric8.kubernetes.client.CustomResource;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.mlforge.api.v1alpha1.Backend;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The controller of one MLForge kind, in the one shape all three share: begin (fresh resource, status copy, MDC),
  * hand the resource to its backend ({@link #step}, inside {@link Reconciliation#act}, which maps failed outside calls
- * to conditions), then finish (Events, phase Event, status write when changed, requeue). Deletion asks the backend to
- * release what the resource made, waits while it does, and forgets the resource. A kind supplies its status model,
- * its event sources, the step and which backend a resource has ({@link BackendReconciler} supplies the step for kinds
- * whose backends take the resource as it is).
+ * to conditions), then finish (Events, phase Event, status write when changed, requeue).
+ *
+ * <p>Deletion: the controller runs with JOSDK's {@code triggerReconcilerOnAllEvents} ({@link AllEventsOperatorProducer}) and
+ * manages its finalizer itself. A resource whose backend must release something before it goes
+ * ({@link ResourceBackend#releasesBeforeDeletion}) gets the finalizer before the backend makes anything; when it is
+ * deleted the backend releases, the controller waits while it does, then removes the finalizer. A resource without
+ * one (an in-cluster TrainingJob: everything it makes is owned by it) goes at once, and the garbage collector removes
+ * what it owned. Either way, once it is gone the controller forgets it. A kind supplies its status model, its event
+ * sources, the step and which backend a resource has ({@link BackendReconciler} supplies the step for kinds whose
+ * backends take the resource as it is).
  */
 public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B extends ResourceBackend<R>>
-        implements Reconciler<R>, Cleaner<R> {
+        implements Reconciler<R> {
     private final StatusModel<S> statusModel;
     private final B kubernetes;
     private final B sagemaker;
@@ -69,24 +74,44 @@ public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B ex
 
     @Override
     public final UpdateControl<R> reconcile(R cached, Context<R> context) {
-        Reconciliation.Scope<R, S> scope = reconciliation.begin(cached, statusModel);
+        if (context.isPrimaryResourceDeleted()) {
+            backendOf(cached).forget(cached);
+            forget(cached);
+            statusWriter.forget(cached.getMetadata().getUid());
+            return UpdateControl.noUpdate();
+        }
+        String finalizer = context.getControllerConfiguration().getFinalizerName();
+        if (cached.isMarkedForDeletion()) {
+            return release(cached, finalizer);
+        }
+        R current = cached;
+        if (backendOf(cached).releasesBeforeDeletion()
+                && !statusWriter.fresh(cached).hasFinalizer(finalizer)) {
+            current = statusWriter.addFinalizer(statusWriter.fresh(cached), finalizer);
+        }
+        Reconciliation.Scope<R, S> scope = reconciliation.begin(current, statusModel);
         reconciliation.act(scope, () -> step(scope, context));
         observed(scope);
         return reconciliation.finish(scope);
     }
 
-    @Override
-    public final DeleteControl cleanup(R resource, Context<R> context) {
+    /**
+     * A resource being deleted: the backend releases what it made, then the finalizer goes (the Deleted Event says
+     * what was released). Nothing to do for a resource without this controller's finalizer.
+     */
+    public final UpdateControl<R> release(R resource, String finalizer) {
+        if (!resource.hasFinalizer(finalizer)) {
+            return UpdateControl.noUpdate();
+        }
         B releasing = backendOf(resource);
         ResourceBackend.ReleaseNotes notes = releasing.releaseNotes();
-        Optional<DeleteControl> wait = reconciliation.awaitRelease(
+        Optional<Duration> wait = reconciliation.awaitRelease(
                 resource, () -> releasing.release(resource), notes.waitingReason(), notes.waiting(), notes.cannot());
         if (wait.isPresent()) {
-            return wait.get();
+            return UpdateControl.<R>noUpdate().rescheduleAfter(wait.get());
         }
-        forget(resource);
-        statusWriter.forget(resource.getMetadata().getUid());
+        statusWriter.removeFinalizer(resource, finalizer);
         events.normal(resource, EventReason.DELETED, notes.released());
-        return DeleteControl.defaultDelete();
+        return UpdateControl.noUpdate();
     }
 }

@@ -3,6 +3,7 @@ package io.mlforge.operator.core;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Map;
@@ -65,6 +66,30 @@ public class StatusWriter {
         }
         written.put(stored.getMetadata().getUid(), stored);
         return stored;
+    }
+
+    /**
+     * Adds {@code finalizer} to {@code resource} (a JSON patch, retried on conflict); the stored object is what later
+     * reconciles start from until the cache has it.
+     */
+    public <R extends CustomResource<?, ?>> R addFinalizer(R resource, String finalizer) {
+        R stored = PrimaryUpdateAndCacheUtils.addFinalizer(client, resource, finalizer);
+        if (stored != resource) {
+            written.put(stored.getMetadata().getUid(), stored);
+        }
+        return stored;
+    }
+
+    /** Removes {@code finalizer} from {@code resource} (a JSON patch, retried on conflict): the resource may go. */
+    public void removeFinalizer(CustomResource<?, ?> resource, String finalizer) {
+        try {
+            PrimaryUpdateAndCacheUtils.removeFinalizer(client, resource, finalizer);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) { // gone already
+                throw e;
+            }
+        }
+        written.remove(resource.getMetadata().getUid());
     }
 
     public void forget(String uid) {

@@ -2,7 +2,6 @@ package io.mlforge.operator.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.operator.aws.RateLimitedException;
 import java.time.Duration;
@@ -31,12 +30,9 @@ class ReconciliationReleaseTest {
 
     @Test
     void stillReleasingKeepsTheFinalizerAndLooksAgainSoon() {
-        Optional<DeleteControl> wait = reconciliation.awaitRelease(
+        Optional<Duration> wait = reconciliation.awaitRelease(
                 job(), () -> false, EventReason.STOPPING, "waiting for SageMaker", "cannot stop");
-        assertThat(wait).hasValueSatisfying(c -> {
-            assertThat(c.isRemoveFinalizer()).isFalse();
-            assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_POLL.toMillis());
-        });
+        assertThat(wait).contains(Reconciliation.RELEASE_POLL);
         assertThat(events.recorded).containsExactly("Normal Stopping: waiting for SageMaker");
     }
 
@@ -50,7 +46,7 @@ class ReconciliationReleaseTest {
                     .build()
         }) {
             events.recorded.clear();
-            Optional<DeleteControl> wait = reconciliation.awaitRelease(
+            Optional<Duration> wait = reconciliation.awaitRelease(
                     job(),
                     () -> {
                         throw failure;
@@ -58,10 +54,7 @@ class ReconciliationReleaseTest {
                     EventReason.STOPPING,
                     "waiting",
                     "cannot stop the SageMaker job yet");
-            assertThat(wait).hasValueSatisfying(c -> {
-                assertThat(c.isRemoveFinalizer()).isFalse();
-                assertThat(c.getScheduleDelay()).contains(Reconciliation.RELEASE_RETRY.toMillis());
-            });
+            assertThat(wait).contains(Reconciliation.RELEASE_RETRY);
             assertThat(events.recorded)
                     .singleElement()
                     .asString()

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -382,17 +383,37 @@ class KubernetesTrainingJobTest {
     }
 
     @Test
-    void deletingARunningJobRemovesItsPods() {
-        create("delete-me", "image: registry.example/train:1\nresources: {instanceCount: 2}");
-        String attempt = attemptName("delete-me", 1);
+    void anInClusterJobCarriesNoFinalizerAndOwnsItsPods() {
+        TrainingJob created = create("owned", "image: registry.example/train:1\nresources: {instanceCount: 2}");
+        String attempt = attemptName("owned", 1);
         runAll(awaitPods(attempt, 2));
-        awaitStatus("delete-me", "Running", s -> s.phase == TrainingPhase.Running);
-        assertThat(job("delete-me").getMetadata().getFinalizers()).isNotEmpty();
-        client.resources(TrainingJob.class)
-                .inNamespace(NS)
-                .withName("delete-me")
-                .delete();
-        await().atMost(WAIT).until(() -> job("delete-me") == null);
+        awaitStatus("owned", "Running", s -> s.phase == TrainingPhase.Running);
+        // the garbage collector removes the pods and the Service when the job goes (on a real API server: the e2e test)
+        assertThat(job("owned").getMetadata().getFinalizers()).isEmpty();
+        List<HasMetadata> owned = new java.util.ArrayList<>(pods(TrainingLabels.ATTEMPT, attempt));
+        owned.add(client.services().inNamespace(NS).withName(attempt).get());
+        assertThat(owned)
+                .hasSize(3)
+                .allSatisfy(o -> assertThat(o.getMetadata().getOwnerReferences())
+                        .singleElement()
+                        .satisfies(ref -> {
+                            assertThat(ref.getUid())
+                                    .isEqualTo(created.getMetadata().getUid());
+                            assertThat(ref.getController()).isTrue();
+                        }));
+    }
+
+    @Test
+    void aJobWithTheFinalizerOfAnEarlierVersionHasItsPodsRemovedBeforeItGoes() {
+        TrainingJob legacy =
+                TrainingJobs.manifest("legacy", "image: registry.example/train:1\nresources: {instanceCount: 2}");
+        legacy.getMetadata().setFinalizers(List.of("trainingjobs.mlforge.io/finalizer"));
+        client.resources(TrainingJob.class).inNamespace(NS).resource(legacy).create();
+        String attempt = attemptName("legacy", 1);
+        runAll(awaitPods(attempt, 2));
+        awaitStatus("legacy", "Running", s -> s.phase == TrainingPhase.Running);
+        client.resources(TrainingJob.class).inNamespace(NS).withName("legacy").delete();
+        await().atMost(WAIT).until(() -> job("legacy") == null);
         assertThat(pods(TrainingLabels.ATTEMPT, attempt)).isEmpty();
         assertThat(client.services().inNamespace(NS).withName(attempt).get()).isNull();
     }

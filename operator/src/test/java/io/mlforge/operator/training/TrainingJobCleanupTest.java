@@ -2,7 +2,7 @@ package io.mlforge.operator.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * scheduled retry) where the TuningJob and Endpoint cleanups retried.
  */
 class TrainingJobCleanupTest {
+    private static final String FINALIZER = "trainingjobs.mlforge.io/finalizer";
+
     @Test
     void aRateLimitedStopKeepsTheFinalizerAndRetriesWithABackendErrorEvent() {
         RecordedEvents recorded = new RecordedEvents();
@@ -33,10 +35,12 @@ class TrainingJobCleanupTest {
         job.getMetadata().setNamespace("ml");
         job.setSpec(new TrainingJobSpec());
         job.getSpec().backend = Backend.SageMaker;
+        job.getMetadata().setDeletionTimestamp("2026-12-02T00:00:00Z");
+        job.getMetadata().getFinalizers().add(FINALIZER);
 
-        DeleteControl control = reconciler.cleanup(job, null);
+        // no finalizer patch happens: the client is null, so removing it would fail the test
+        UpdateControl<TrainingJob> control = reconciler.release(job, FINALIZER);
 
-        assertThat(control.isRemoveFinalizer()).isFalse();
         assertThat(control.getScheduleDelay()).isPresent();
         assertThat(recorded.recorded)
                 .singleElement()

@@ -1,5 +1,7 @@
 package io.mlforge.operator.training.kubernetes;
 
+import java.time.Instant;
+
 /**
  * What the pods of one attempt say about it.
  *
@@ -9,6 +11,7 @@ package io.mlforge.operator.training.kubernetes;
  * @param detail             what the attempt waits for while PENDING or STARTING (e.g. "ImagePullBackOff: ..."), or null
  * @param unschedulable      a pod has not been scheduled for longer than the configured time
  * @param modelArtifacts     where rank 0's data agent uploaded the model (state SUCCEEDED), or null
+ * @param scheduledAt        when the first pod of the attempt was scheduled (state STARTING), or null
  */
 public record AttemptObservation(
         State state,
@@ -16,7 +19,8 @@ public record AttemptObservation(
         String trainerStartedAt,
         String detail,
         boolean unschedulable,
-        String modelArtifacts) {
+        String modelArtifacts,
+        Instant scheduledAt) {
 
     public enum State {
         PENDING,
@@ -38,10 +42,14 @@ public record AttemptObservation(
             boolean infrastructure, boolean retryable, String reason, String message, Integer exitCode, String pod) {}
 
     static AttemptObservation of(State state, String startedAt, String detail, boolean unschedulable) {
-        return new AttemptObservation(state, null, startedAt, detail, unschedulable, null);
+        return new AttemptObservation(state, null, startedAt, detail, unschedulable, null, null);
+    }
+
+    static AttemptObservation starting(String startedAt, String detail, boolean unschedulable, Instant scheduledAt) {
+        return new AttemptObservation(State.STARTING, null, startedAt, detail, unschedulable, null, scheduledAt);
     }
 
     static AttemptObservation failed(Failure failure) {
-        return new AttemptObservation(State.FAILED, failure, null, null, false, null);
+        return new AttemptObservation(State.FAILED, failure, null, null, false, null, null);
     }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.training.kubernetes.AttemptObservation.Failure;
 import io.mlforge.operator.training.kubernetes.AttemptObservation.State;
 import java.time.Duration;
@@ -142,11 +143,15 @@ public final class AttemptObserver {
         if (allRunning) {
             return AttemptObservation.of(State.RUNNING, startedAt, null, false);
         }
-        boolean anyScheduled = ordered.stream().anyMatch(p -> {
-            PodCondition c = condition(p, "PodScheduled");
-            return c != null && "True".equals(c.getStatus());
-        });
-        return AttemptObservation.of(anyScheduled ? State.STARTING : State.PENDING, startedAt, detail, unschedulable);
+        Optional<Instant> scheduledAt = ordered.stream()
+                .map(p -> condition(p, "PodScheduled"))
+                .filter(c -> c != null && "True".equals(c.getStatus()))
+                .map(c -> Optional.ofNullable(Timestamps.parse(c.getLastTransitionTime()))
+                        .orElse(now))
+                .min(Instant::compareTo);
+        return scheduledAt.isPresent()
+                ? AttemptObservation.starting(startedAt, detail, unschedulable, scheduledAt.get())
+                : AttemptObservation.of(State.PENDING, startedAt, detail, unschedulable);
     }
 
     private Optional<Failure> failure(Pod pod, List<Integer> retryExitCodes, Instant now) {
@@ -265,9 +270,9 @@ public final class AttemptObserver {
             } catch (Exception e) {
                 artifacts = null;
             }
-            return new AttemptObservation(State.SUCCEEDED, null, null, null, false, artifacts);
+            return new AttemptObservation(State.SUCCEEDED, null, null, null, false, artifacts, null);
         }
-        return new AttemptObservation(State.SUCCEEDED, null, null, null, false, null);
+        return new AttemptObservation(State.SUCCEEDED, null, null, null, false, null, null);
     }
 
     private static String agentError(String terminationMessage) {

@@ -3,6 +3,8 @@ package io.mlforge.operator.training.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.mlforge.api.v1alpha1.TrainingAttempt;
+import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.kubesim.PodStates;
 import io.mlforge.operator.training.TestTrainingSettings;
 import io.mlforge.operator.training.TrainingJobs;
@@ -53,6 +55,31 @@ class AttemptObserverTest {
         AttemptObservation observation = observe(running, T0.plusSeconds(6));
         assertThat(observation.state()).isEqualTo(State.RUNNING);
         assertThat(observation.trainerStartedAt()).isEqualTo("2026-11-21T10:00:05Z");
+    }
+
+    @Test
+    void aPendingAttemptShowsStartingOnlyOnceItsPodsHaveBeenScheduledForAMoment() {
+        TrainingAttempt pending = new TrainingAttempt();
+        pending.phase = TrainingPhase.Pending;
+        List<Pod> scheduled =
+                apply(pods("image: x\nresources: {instanceCount: 2}"), p -> PodStates.scheduled(p, "node-1", T0));
+        AttemptObservation justScheduled = observe(scheduled, T0.plusMillis(300));
+        assertThat(justScheduled.scheduledAt()).isEqualTo(T0);
+        assertThat(KubernetesTrainingBackend.startingReportedAt(pending, justScheduled))
+                .as("a pod that runs within a moment goes from Pending to Running in one status write")
+                .isEqualTo(T0.plus(KubernetesTrainingBackend.STARTING_REPORTED_AFTER));
+
+        List<Pod> pulling = List.of(
+                PodStates.waiting(scheduled.get(0), "trainer", "ImagePullBackOff", "Back-off pulling image"),
+                scheduled.get(1));
+        assertThat(KubernetesTrainingBackend.startingReportedAt(pending, observe(pulling, T0.plusMillis(300))))
+                .as("a pod with something to say is reported at once")
+                .isNull();
+
+        TrainingAttempt starting = new TrainingAttempt();
+        starting.phase = TrainingPhase.Starting;
+        assertThat(KubernetesTrainingBackend.startingReportedAt(starting, justScheduled))
+                .isNull();
     }
 
     @Test

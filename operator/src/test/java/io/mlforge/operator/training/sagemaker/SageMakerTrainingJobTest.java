@@ -262,6 +262,9 @@ class SageMakerTrainingJobTest {
                 .attempts
                 .get(0)
                 .backendName;
+        // a SageMaker job is released before its resource goes: the finalizer is there before the job is created
+        assertThat(job("xgb-delete").getMetadata().getFinalizers())
+                .containsExactly("trainingjobs.mlforge.io/finalizer");
 
         client.resources(TrainingJob.class)
                 .inNamespace(NS)
