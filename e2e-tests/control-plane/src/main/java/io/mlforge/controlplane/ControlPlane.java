@@ -382,8 +382,9 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * One request as the audit log records it; {@code apiGroup} is "" for the core group, {@code resource} is the URI
-     * for non-resource requests; {@code forbiddenByRbac} when the authorizer refused it (a 403 from admission, such as
-     * an exceeded ResourceQuota, is not).
+     * for non-resource requests; {@code name} is the object's ("" for lists, watches and non-resource requests);
+     * {@code forbiddenByRbac} when the authorizer refused it (a 403 from admission, such as an exceeded ResourceQuota,
+     * is not).
      */
     public record AuditedRequest(
             String verb,
@@ -391,6 +392,7 @@ public final class ControlPlane implements AutoCloseable {
             String resource,
             String subresource,
             String namespace,
+            String name,
             int code,
             boolean forbiddenByRbac) {
         /** "resource" or "resource/subresource". */
@@ -454,6 +456,7 @@ public final class ControlPlane implements AutoCloseable {
                                 .asText(event.path("requestURI").asText()),
                         event.at("/objectRef/subresource").asText(""),
                         event.at("/objectRef/namespace").asText(""),
+                        event.at("/objectRef/name").asText(""),
                         event.at("/responseStatus/code").asInt(0),
                         "forbid"
                                 .equals(event.path("annotations")

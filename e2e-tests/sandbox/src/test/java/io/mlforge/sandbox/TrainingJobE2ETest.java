@@ -38,7 +38,7 @@ class TrainingJobE2ETest {
     @BeforeAll
     static void startSandbox() throws Exception {
         sandbox = Sandbox.start(
-                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e"), 4, 8, 0.2, 0, false));
+                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e"), 4, 8, 0.2, 0, false, true));
         // the scheduler's reason reaches the status once a pod has waited this long (5 minutes by default)
         sandbox.operatorEnvironment().put("MLFORGE_TRAINING_UNSCHEDULABLE_AFTER", "5s");
         sandbox.startOperator();
@@ -120,6 +120,40 @@ class TrainingJobE2ETest {
                         .extracting(e -> e.getReason())
                         .as("what the operator did and how the job ended; progress phases are status only")
                         .containsExactlyInAnyOrder("AttemptCreated", "Completed"));
+    }
+
+    @Test
+    void aJobCostsTheOperatorOnePodOneStatusWritePerPhaseAndTwoEventsAndNoFinalizer() throws Exception {
+        sandbox.controlPlane().resetRequests();
+        applyYaml("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: e2e-requests}
+                spec:
+                  image: mlforge/sandbox-trainer:latest
+                  hyperParameters: {epochs: "3"}
+                  resources: {gpusPerInstance: 1}
+                """);
+        awaitStatus("e2e-requests", "Completed", phase(TrainingPhase.Completed));
+        await().atMost(WAIT)
+                .until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+                        .anyMatch(
+                                e -> "e2e-requests".equals(e.getInvolvedObject().getName())
+                                        && "Completed".equals(e.getReason())));
+
+        Map<String, Long> requests = new java.util.TreeMap<>();
+        sandbox.controlPlane().requestsUpToNow(sandbox.operatorIdentity().userName()).stream()
+                .filter(r -> r.name().startsWith("e2e-requests"))
+                .forEach(r -> requests.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
+        // Pending, Running, Completed; Starting too if the pod took 2 s or more to start (a busy simulated kubelet)
+        assertThat(requests.get("update trainingjobs/status"))
+                .as("%s", requests)
+                .isBetween(3L, 4L);
+        assertThat(requests)
+                .as("one pod, AttemptCreated and Completed, no finalizer patch (the pods are owned)")
+                .containsEntry("create pods", 1L)
+                .containsEntry("create events", 2L)
+                .containsOnlyKeys("create pods", "create events", "update trainingjobs/status");
     }
 
     @Test

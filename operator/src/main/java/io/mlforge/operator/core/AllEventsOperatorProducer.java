@@ -2,12 +2,15 @@ package io.mlforge.operator.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.AbstractConfigurationService;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.quarkiverse.operatorsdk.runtime.QuarkusConfigurationService;
 import io.quarkiverse.operatorsdk.runtime.QuarkusControllerConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import java.lang.reflect.Field;
 import java.time.Duration;
 
 /**
@@ -19,17 +22,22 @@ import java.time.Duration;
  *
  * <p>quarkus-operator-sdk 7.4 builds its controller configuration without that setting (later releases carry it), so
  * this producer replaces its default {@code Operator} bean and registers those controllers with a configuration that
- * says so; everything else is the extension's configuration as it resolved it.
+ * says so; everything else is the extension's configuration as it resolved it, but for two things the extension has
+ * no setting for: caches without managedFields ({@link PrunedItemStore}) and shallow copies of the resources handed
+ * to reconciles ({@link ShallowResourceCloner}).
  */
 public class AllEventsOperatorProducer {
 
     @Produces
     @ApplicationScoped
     Operator operator(
-            QuarkusConfigurationService configuration, Instance<Reconciler<? extends HasMetadata>> reconcilers) {
+            QuarkusConfigurationService configuration,
+            Instance<Reconciler<? extends HasMetadata>> reconcilers,
+            StatusWriter statusWriter) {
+        useShallowCopies(configuration);
         Operator operator = new Operator(configuration);
         for (Reconciler<? extends HasMetadata> reconciler : reconcilers) {
-            register(configuration, reconciler, operator);
+            register(configuration, reconciler, operator, statusWriter);
         }
         int termination = configuration.getTerminationTimeoutSeconds();
         if (termination != -1) {
@@ -38,21 +46,47 @@ public class AllEventsOperatorProducer {
         return operator;
     }
 
+    /**
+     * Makes JOSDK copy MLForge's resources before a reconcile with {@link ShallowResourceCloner}. The extension offers
+     * no setting for the cloner, so the field of JOSDK's configuration service is set (start-up fails if a later JOSDK
+     * renames it).
+     */
+    static void useShallowCopies(AbstractConfigurationService configuration) {
+        try {
+            Field cloner = AbstractConfigurationService.class.getDeclaredField("cloner");
+            cloner.setAccessible(true);
+            cloner.set(configuration, new ShallowResourceCloner(configuration.getResourceCloner()));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot set JOSDK's resource cloner", e);
+        }
+    }
+
     private static <P extends HasMetadata> void register(
-            QuarkusConfigurationService configuration, Reconciler<P> reconciler, Operator operator) {
+            QuarkusConfigurationService configuration,
+            Reconciler<P> reconciler,
+            Operator operator,
+            StatusWriter statusWriter) {
         QuarkusControllerConfiguration<P> resolved = configuration.getConfigurationFor(reconciler);
         if (reconciler instanceof ResourceReconciler<?, ?, ?>) {
-            operator.register(reconciler, new AllEvents<>(resolved, configuration));
+            operator.register(reconciler, new AllEvents<>(resolved, configuration, statusWriter));
         } else {
             operator.register(reconciler);
         }
     }
 
-    /** The extension's configuration of a controller, with {@code triggerReconcilerOnAllEvents} on. */
+    /**
+     * The extension's configuration of a controller, with {@code triggerReconcilerOnAllEvents} on and a cache that
+     * drops managedFields ({@link PrunedItemStore}) and tells the {@link StatusWriter} what it holds.
+     */
     static final class AllEvents<P extends HasMetadata> extends QuarkusControllerConfiguration<P> {
-        AllEvents(QuarkusControllerConfiguration<P> resolved, QuarkusConfigurationService parent) {
+        AllEvents(
+                QuarkusControllerConfiguration<P> resolved,
+                QuarkusConfigurationService parent,
+                StatusWriter statusWriter) {
             super(
-                    resolved.getInformerConfig(),
+                    InformerConfiguration.builder(resolved.getInformerConfig())
+                            .withItemStore(PrunedItemStore.withoutManagedFields(statusWriter::cached))
+                            .buildForController(),
                     resolved.getName(),
                     resolved.isGenerationAware(),
                     resolved.getAssociatedReconcilerClassName(),

@@ -48,6 +48,9 @@ public class Reconciliation {
     KubernetesClient client;
 
     @Inject
+    StatusChanges statusChanges = new StatusChanges();
+
+    @Inject
     Clock clock;
 
     Iterable<? extends CallFailures> failures = List.of();
@@ -126,6 +129,7 @@ public class Reconciliation {
                     .setResourceVersion(written.getMetadata().getResourceVersion());
             scope.stored = client.getKubernetesSerialization().clone(scope.status);
             scope.resource.setStatus(scope.stored);
+            statusChanges.changed(scope.resource);
         }
     }
 

@@ -78,6 +78,7 @@ public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B ex
             backendOf(cached).forget(cached);
             forget(cached);
             statusWriter.forget(cached.getMetadata().getUid());
+            reconciliation.statusChanges.changed(cached);
             return UpdateControl.noUpdate();
         }
         String finalizer = context.getControllerConfiguration().getFinalizerName();

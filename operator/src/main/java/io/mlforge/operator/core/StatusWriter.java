@@ -1,5 +1,6 @@
 package io.mlforge.operator.core;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -64,6 +65,7 @@ public class StatusWriter {
             ((CustomResource<Object, Object>) latest).setStatus(resource.getStatus());
             stored = client.resource(latest).updateStatus();
         }
+        stored.getMetadata().setManagedFields(null); // as the cache keeps it (PrunedItemStore)
         written.put(stored.getMetadata().getUid(), stored);
         return stored;
     }
@@ -90,6 +92,29 @@ public class StatusWriter {
             }
         }
         written.remove(resource.getMetadata().getUid());
+    }
+
+    /**
+     * The informer's cache now holds {@code cached}: what this operator wrote for it is no longer needed once the
+     * cache has that version (without this, the last write of every job that is never reconciled again, such as a
+     * finished one, would stay here for good).
+     */
+    public void cached(HasMetadata cached) {
+        String uid = cached.getMetadata().getUid();
+        if (uid != null) {
+            written.computeIfPresent(
+                    uid,
+                    (key, last) -> isOlder(
+                                    cached.getMetadata().getResourceVersion(),
+                                    last.getMetadata().getResourceVersion())
+                            ? last
+                            : null);
+        }
+    }
+
+    /** How many written objects wait for the cache to catch up (for tests). */
+    int pending() {
+        return written.size();
     }
 
     public void forget(String uid) {

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.mlforge.api.v1alpha1.Backend;
@@ -22,8 +23,10 @@ import io.mlforge.api.v1alpha1.TuningJob;
 import io.mlforge.operator.core.Conditions;
 import io.mlforge.operator.core.EventReason;
 import io.mlforge.operator.core.Outcome;
+import io.mlforge.operator.core.PrunedItemStore;
 import io.mlforge.operator.core.Reconciliation;
 import io.mlforge.operator.core.ResourceReconciler;
+import io.mlforge.operator.core.StatusChanges;
 import io.mlforge.operator.core.StatusModel;
 import io.mlforge.operator.serving.kubernetes.KubernetesEndpointBackend;
 import io.mlforge.operator.serving.kubernetes.ServingPlanner;
@@ -65,34 +68,35 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
     @Inject
     ServingMetrics metrics;
 
+    @Inject
+    StatusChanges statusChanges;
+
     /**
      * TrainingJobs and TuningJobs that Endpoints name as model sources (their changes re-resolve those Endpoints), and
      * the Deployments of in-cluster Endpoints.
      */
     @Override
     public List<EventSource<?, Endpoint>> prepareEventSources(EventSourceContext<Endpoint> context) {
-        var trainingJobs = InformerEventSourceConfiguration.from(TrainingJob.class, Endpoint.class)
-                .withSecondaryToPrimaryMapper(job -> referencing(
-                        context,
-                        job.getMetadata().getNamespace(),
-                        job.getMetadata().getName(),
-                        false))
-                .build();
-        var tuningJobs = InformerEventSourceConfiguration.from(TuningJob.class, Endpoint.class)
-                .withSecondaryToPrimaryMapper(job -> referencing(
-                        context,
-                        job.getMetadata().getNamespace(),
-                        job.getMetadata().getName(),
-                        true))
-                .build();
+        // A model source's changes re-resolve the Endpoints that name it: told in process (StatusChanges), since an
+        // informer over every TrainingJob would cache and decode each of them a second time for the few Endpoints use.
+        var modelSources = new SimpleInboundEventSource<Endpoint>("model-sources");
+        statusChanges.listen(changed -> {
+            boolean tuning = changed instanceof TuningJob;
+            if (tuning || changed instanceof TrainingJob) {
+                referencing(
+                                context,
+                                changed.getMetadata().getNamespace(),
+                                changed.getMetadata().getName(),
+                                tuning)
+                        .forEach(modelSources::propagateEvent);
+            }
+        });
         var deployments = InformerEventSourceConfiguration.from(Deployment.class, Endpoint.class)
                 .withLabelSelector(ServingPlanner.ENDPOINT_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Endpoint.class))
+                .withItemStore(PrunedItemStore.withoutManagedFields())
                 .build();
-        return List.of(
-                new InformerEventSource<>(trainingJobs, context),
-                new InformerEventSource<>(tuningJobs, context),
-                new InformerEventSource<>(deployments, context));
+        return List.of(modelSources, new InformerEventSource<>(deployments, context));
     }
 
     private static Set<ResourceID> referencing(

@@ -10,6 +10,7 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
 import io.mlforge.operator.core.BackendReconciler;
+import io.mlforge.operator.core.PrunedItemStore;
 import io.mlforge.operator.core.Reconciliation;
 import io.mlforge.operator.core.StatusModel;
 import io.mlforge.operator.training.kubernetes.KubernetesTrainingBackend;
@@ -58,6 +59,7 @@ public class TrainingJobReconciler extends BackendReconciler<TrainingJob, Traini
     public List<EventSource<?, TrainingJob>> prepareEventSources(EventSourceContext<TrainingJob> context) {
         var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
                 .withLabelSelector(TrainingLabels.MANAGED_BY + "=" + TrainingLabels.MANAGED_BY_VALUE)
+                .withItemStore(PrunedItemStore.podsByStatus())
                 .build();
         var podSource = new InformerEventSource<>(pods, context);
         // A job's pods by its uid straight from the informer's index: JOSDK's secondary-resource lookup collects them

@@ -11,6 +11,7 @@ import io.mlforge.api.v1alpha1.TuningJob;
 import io.mlforge.api.v1alpha1.TuningJobStatus;
 import io.mlforge.api.v1alpha1.TuningPhase;
 import io.mlforge.operator.core.BackendReconciler;
+import io.mlforge.operator.core.PrunedItemStore;
 import io.mlforge.operator.core.StatusModel;
 import io.mlforge.operator.tuning.kubernetes.KubernetesTuningBackend;
 import io.mlforge.operator.tuning.sagemaker.SageMakerTuningBackend;
@@ -51,6 +52,7 @@ public class TuningJobReconciler extends BackendReconciler<TuningJob, TuningJobS
         var trials = InformerEventSourceConfiguration.from(TrainingJob.class, TuningJob.class)
                 .withLabelSelector(TuningLabels.TUNING_JOB)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(TuningJob.class))
+                .withItemStore(PrunedItemStore.withoutManagedFields())
                 .build();
         return List.of(new InformerEventSource<>(trials, context));
     }
