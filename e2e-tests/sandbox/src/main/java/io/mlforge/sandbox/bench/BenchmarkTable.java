@@ -12,9 +12,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Renders the README's TrainingJob benchmark table from the benchmark's JSON files
- * ({@code e2e-tests/sandbox/target/benchmark/trainingjobs-N.json}), one row per run, so the README's figures are the
- * JSON's. The TrainingJob benchmark prints it after each run; {@link #main} prints it for the files in a folder.
+ * Renders the README's benchmark tables from the benchmarks' JSON files in
+ * {@code e2e-tests/sandbox/target/benchmark}: in-cluster TrainingJobs ({@code trainingjobs-N.json}) and SageMaker
+ * TrainingJobs ({@code sagemaker-trainingjobs-N.json}), one row per run, so the README's figures are the JSON's. Each
+ * benchmark prints its table after a run; {@link #main} prints both for the files in a folder.
  */
 public final class BenchmarkTable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,21 +25,51 @@ public final class BenchmarkTable {
     public static void main(String[] args) throws IOException {
         Path folder = Path.of(args.length > 0 ? args[0] : "e2e-tests/sandbox/target/benchmark");
         System.out.println(render(folder));
+        System.out.println(renderSageMaker(folder));
     }
 
-    /** The table for every {@code trainingjobs-N.json} in {@code folder}, by N. */
-    public static String render(Path folder) throws IOException {
+    /** The runs in {@code folder} whose file name matches {@code pattern} and that have {@code field}, by job count. */
+    private static List<JsonNode> runs(Path folder, String pattern, String field) throws IOException {
         List<JsonNode> runs = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("trainingjobs-\\d+\\.json"))
+            for (Path file : files.filter(f -> f.getFileName().toString().matches(pattern))
                     .toList()) {
                 JsonNode run = JSON.readTree(file.toFile());
-                if (run.path("pods_exist_ratio").isNumber()) { // runs in the current format only
+                if (run.path(field).isNumber()) { // runs in the current format only
                     runs.add(run);
                 }
             }
         }
         runs.sort(Comparator.comparingInt(r -> r.path("jobs").asInt()));
+        return runs;
+    }
+
+    /** The table for every {@code sagemaker-trainingjobs-N.json} in {@code folder}, by N. */
+    public static String renderSageMaker(Path folder) throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append("| jobs | all Running after | SageMaker calls per job until then | calls per running job-hour"
+                + " | StopTrainingJob calls | status lag p50 / p95 / max | calls in 60 s, all finished |\n");
+        table.append("|---:|---:|---:|---:|---:|---|---:|\n");
+        for (JsonNode r : runs(folder, "sagemaker-trainingjobs-\\d+\\.json", "status_lag_p95_seconds")) {
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %,d | %.0f s | %.2f | %.2f | %d | %.1f s / %.1f s / %.1f s | %d |\n",
+                    r.path("jobs").asInt(),
+                    r.path("all_running_after_seconds").asDouble(),
+                    r.path("calls_until_all_running_per_job").asDouble(),
+                    r.path("calls_per_running_job_hour").asDouble(),
+                    r.path("stop_calls").asLong(),
+                    r.path("status_lag_p50_seconds").asDouble(),
+                    r.path("status_lag_p95_seconds").asDouble(),
+                    r.path("status_lag_max_seconds").asDouble(),
+                    r.path("calls_in_60s_with_all_jobs_finished").asLong()));
+        }
+        return table.toString();
+    }
+
+    /** The table for every {@code trainingjobs-N.json} in {@code folder}, by N. */
+    public static String render(Path folder) throws IOException {
+        List<JsonNode> runs = runs(folder, "trainingjobs-\\d+\\.json", "pods_exist_ratio");
         StringBuilder table = new StringBuilder();
         table.append("| jobs | all pods exist: floor / operator (ratio) | all finished: floor / operator (ratio)"
                 + " | creation rate: floor / operator | API requests per job | operator peak RSS | load (1 min)"

@@ -154,6 +154,8 @@ public final class SageMakerTrainingBenchmark {
         Path file = out.resolve("sagemaker-trainingjobs-" + jobs + ".json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
         System.out.println("summary: " + file);
+        System.out.println();
+        System.out.println(BenchmarkTable.renderSageMaker(out));
     }
 
     private static String trainingJob(int i, int epochs) {
