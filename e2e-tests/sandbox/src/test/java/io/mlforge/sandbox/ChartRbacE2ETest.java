@@ -319,6 +319,37 @@ class ChartRbacE2ETest {
             return null;
         });
         scenario(
+                "in-cluster TrainingJob with the finalizer of an earlier version, deleted while it runs: its pods go first",
+                () -> {
+                    sandbox.applyYaml(trainingJob("legacy", 200, "")
+                            .replace(
+                                    "metadata: {name: legacy, namespace: default}",
+                                    "metadata: {name: legacy, namespace: default,"
+                                            + " finalizers: [trainingjobs.mlforge.io/finalizer]}"));
+                    awaitPhase(Sandbox.TRAINING_JOBS, "legacy", "Running");
+                    deleteAndAwaitGone(Sandbox.TRAINING_JOBS, "legacy");
+                    return null;
+                });
+        scenario(
+                "SageMaker TrainingJob deleted while it trains: finalizer added, job stopped, finalizer removed",
+                () -> {
+                    sandbox.applyYaml("""
+                    apiVersion: mlforge.io/v1alpha1
+                    kind: TrainingJob
+                    metadata: {name: on-sagemaker, namespace: default}
+                    spec:
+                      backend: SageMaker
+                      image: mlforge/sandbox-trainer:latest
+                      hyperParameters: {epochs: "200"}
+                      resources: {instanceType: ml.m5.xlarge, instanceCount: 1}
+                      output: {uri: "s3://bucket/rbac/"}
+                      sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                    """);
+                    awaitPhase(Sandbox.TRAINING_JOBS, "on-sagemaker", "Running");
+                    deleteAndAwaitGone(Sandbox.TRAINING_JOBS, "on-sagemaker");
+                    return null;
+                });
+        scenario(
                 "in-cluster TuningJob runs its trials, an Endpoint serves its best trial's model, both deleted", () -> {
                     sandbox.applyYaml("""
                     apiVersion: mlforge.io/v1alpha1

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>An informer's cache can lag behind a status the operator has just written; a reconcile that starts from the
  * older status would repeat decisions and act on them (a second attempt after a failure already recorded). So:
  * status is written with optimistic locking (PUT of the status subresource with the resourceVersion it was based
- * on), and the written object is used instead of the cached one until the cache has caught up. Status belongs to
+ * on), and a reconcile handed an object older than the newest one known (the operator's own write, or what the
+ * informer has stored since: {@link #cached}) starts from the newest instead. Status belongs to
  * the operator alone, so on a conflict (the user changed the spec meanwhile) the status is applied to the newest
  * object and written again. Every status written gets its kstatus conditions ({@link ProgressConditions}).
  */
@@ -39,11 +40,9 @@ public class StatusWriter {
         }
         if (isOlder(
                 cached.getMetadata().getResourceVersion(), last.getMetadata().getResourceVersion())) {
-            R copy = (R) client.getKubernetesSerialization().clone(last);
-            // The spec and metadata come from the newest object the operator knows of; only status may be older.
-            return copy;
+            // The newest object the operator knows of: its own last write, or what the cache has since received.
+            return (R) client.getKubernetesSerialization().clone(last);
         }
-        written.remove(cached.getMetadata().getUid());
         return cached;
     }
 
@@ -95,26 +94,24 @@ public class StatusWriter {
     }
 
     /**
-     * The informer's cache now holds {@code cached}: what this operator wrote for it is no longer needed once the
-     * cache has that version (without this, the last write of every job that is never reconciled again, such as a
-     * finished one, would stay here for good).
+     * The informer's cache now holds {@code cached}: it becomes the newest object known for its uid unless this
+     * operator wrote a newer one. It must not simply drop what was written: JOSDK hands a reconcile the object its
+     * cache held when the reconcile was queued, which can be older than both the write and the cache by the time the
+     * reconcile runs (a reconcile that started from it repeated a failure the previous one had already handled). The
+     * entry refers to the cached object itself, so it costs no copy; it goes when the resource does.
      */
     public void cached(HasMetadata cached) {
         String uid = cached.getMetadata().getUid();
-        if (uid != null) {
-            written.computeIfPresent(
+        if (uid != null && cached instanceof CustomResource<?, ?> resource) {
+            written.compute(
                     uid,
-                    (key, last) -> isOlder(
-                                    cached.getMetadata().getResourceVersion(),
-                                    last.getMetadata().getResourceVersion())
-                            ? last
-                            : null);
+                    (key, last) -> last == null
+                                    || !isOlder(
+                                            cached.getMetadata().getResourceVersion(),
+                                            last.getMetadata().getResourceVersion())
+                            ? resource
+                            : last);
         }
-    }
-
-    /** How many written objects wait for the cache to catch up (for tests). */
-    int pending() {
-        return written.size();
     }
 
     public void forget(String uid) {

@@ -93,6 +93,7 @@ public final class TrainingJobBenchmark {
                             .create());
             double created = seconds(start);
             double exist = waitFor(start, () -> pods.getStore().list().size() == jobs);
+            progress("floor: all pods exist", exist);
             double finished = waitFor(
                     start,
                     () -> pods.getStore().list().stream()
@@ -101,6 +102,7 @@ public final class TrainingJobBenchmark {
                                     .count()
                             == jobs);
             pods.close();
+            progress("floor: all finished", finished);
             figures.put("floor_create_calls_seconds", round(created));
             figures.put("floor_pods_exist_seconds", round(exist));
             figures.put("floor_all_finished_seconds", round(finished));
@@ -160,7 +162,9 @@ public final class TrainingJobBenchmark {
             long start = System.nanoTime();
             parallel(jobs, i -> createTrainingJob(client, i));
             double created = seconds(start);
+            progress("operator: all TrainingJobs created", created);
             double exist = waitFor(start, () -> pods.getStore().list().size() >= jobs);
+            progress("operator: all pods exist", exist);
             double finished = waitFor(start, () -> {
                 List<GenericKubernetesResource> all = trainingJobs.getStore().list();
                 return all.size() == jobs
@@ -227,14 +231,19 @@ public final class TrainingJobBenchmark {
             });
         }
         pool.shutdown();
-        pool.awaitTermination(10, TimeUnit.MINUTES);
+        pool.awaitTermination(60, TimeUnit.MINUTES);
+    }
+
+    /** A line as each phase ends, so that a long run that is stopped still tells how far it got. */
+    private static void progress(String what, double seconds) {
+        System.out.printf(java.util.Locale.ROOT, "%s after %.1f s (load %.1f)%n", what, seconds, loadAverage());
     }
 
     private static double waitFor(long start, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(90);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after 30 minutes");
+                throw new IllegalStateException("timed out after 90 minutes");
             }
             Thread.sleep(250);
         }
