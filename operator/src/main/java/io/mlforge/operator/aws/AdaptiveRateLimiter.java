@@ -3,6 +3,7 @@ package io.mlforge.operator.aws;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -15,20 +16,38 @@ import java.util.random.RandomGenerator;
  * throttles in a row, so many reconcilers hitting one limit spread out instead of retrying in lockstep.
  *
  * <p>{@link #acquire} never blocks for long: when the next token is more than {@code maxWait} away it throws
- * {@link RateLimitedException} with the time to come back, and the caller reports Throttled and requeues.
+ * {@link RateLimitedException} with the time to come back, and the caller reports Throttled and requeues. A caller that
+ * names itself (a claimant: the call and the job it is for) keeps its turn: the token it will use is taken when it is
+ * refused, and when it comes back at that time it goes first, so callers are served in the order they came instead of
+ * whoever retries at the right moment (with 1,000 jobs wanting calls at once, some waited a minute while others went
+ * through at their first retry). Turns are given up to {@code turnHorizon} ahead; a turn not claimed soon after its
+ * time is dropped.
  */
 public final class AdaptiveRateLimiter {
-    /** Limits: maximum (and initial) rate in calls per second, floor of the rate, backoff base and cap, longest wait. */
-    public record Limits(double maxRate, double minRate, Duration backoffBase, Duration backoffCap, Duration maxWait) {
+    /**
+     * Limits: maximum (and initial) rate in calls per second, floor of the rate, backoff base and cap, longest wait,
+     * and how far ahead a refused claimant gets a turn.
+     */
+    public record Limits(
+            double maxRate,
+            double minRate,
+            Duration backoffBase,
+            Duration backoffCap,
+            Duration maxWait,
+            Duration turnHorizon) {
         public static Limits of(double callsPerSecond) {
             return new Limits(
                     callsPerSecond,
                     Math.min(0.5, callsPerSecond),
                     Duration.ofMillis(500),
                     Duration.ofSeconds(30),
-                    Duration.ofSeconds(1));
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(15));
         }
     }
+
+    /** How long after its time a turn is kept for its claimant. */
+    static final Duration TURN_GRACE = Duration.ofSeconds(10);
 
     /** Sleeps the calling thread; a test substitutes one that advances a manual clock. */
     public interface Sleeper {
@@ -41,6 +60,8 @@ public final class AdaptiveRateLimiter {
         Instant refilled;
         Instant backoffUntil = Instant.EPOCH;
         int throttlesInARow;
+        /** Claimants refused with a turn, and the time of their turn (their token is taken). */
+        final Map<String, Instant> turns = new HashMap<>();
     }
 
     private final Limits limits;
@@ -74,6 +95,14 @@ public final class AdaptiveRateLimiter {
      * changes of every job, waits its turn instead of being refused while reconciles use the budget).
      */
     public void acquire(String key, Duration maxWait) {
+        acquire(key, maxWait, null);
+    }
+
+    /**
+     * Takes a token for {@code claimant} (null: a caller without a turn), waiting up to {@code maxWait}. A claimant
+     * refused with a turn comes back at the time the exception gives and goes first.
+     */
+    public void acquire(String key, Duration maxWait, String claimant) {
         Duration wait;
         Bucket bucket = buckets.computeIfAbsent(key, k -> newBucket());
         synchronized (bucket) {
@@ -84,12 +113,29 @@ public final class AdaptiveRateLimiter {
             if (backoff.compareTo(maxWait) > 0) {
                 throw new RateLimitedException(key, backoff, bucket.rate);
             }
-            bucket.tokens -= 1; // reserve now; a negative balance is the wait of this caller
-            wait = bucket.tokens >= 0 ? Duration.ZERO : Duration.ofNanos((long) (-bucket.tokens / bucket.rate * 1e9));
-            wait = wait.compareTo(backoff) < 0 ? backoff : wait;
-            if (wait.compareTo(maxWait) > 0) {
-                bucket.tokens += 1;
-                throw new RateLimitedException(key, wait, bucket.rate);
+            Instant turn = claimant == null ? null : bucket.turns.remove(claimant);
+            if (turn != null && now.isBefore(turn.plus(TURN_GRACE))) {
+                wait = now.isBefore(turn) ? Duration.between(now, turn) : Duration.ZERO; // its token is taken
+                if (wait.compareTo(maxWait) > 0) {
+                    bucket.turns.put(claimant, turn); // came back early: same turn
+                    throw new RateLimitedException(key, wait, bucket.rate);
+                }
+                wait = wait.compareTo(backoff) < 0 ? backoff : wait;
+            } else {
+                bucket.turns.values().removeIf(t -> !now.isBefore(t.plus(TURN_GRACE)));
+                bucket.tokens -= 1; // reserve now; a negative balance is the wait of this caller
+                wait = bucket.tokens >= 0
+                        ? Duration.ZERO
+                        : Duration.ofNanos((long) (-bucket.tokens / bucket.rate * 1e9));
+                wait = wait.compareTo(backoff) < 0 ? backoff : wait;
+                if (wait.compareTo(maxWait) > 0) {
+                    if (claimant != null && wait.compareTo(limits.turnHorizon()) <= 0) {
+                        bucket.turns.put(claimant, now.plus(wait)); // keeps the token it reserved
+                    } else {
+                        bucket.tokens += 1;
+                    }
+                    throw new RateLimitedException(key, wait, bucket.rate);
+                }
             }
         }
         if (!wait.isZero()) {
@@ -107,7 +153,12 @@ public final class AdaptiveRateLimiter {
      * to the answer: throttling slows it down, any other answer counts as accepted.
      */
     public <T> T call(String key, Duration maxWait, java.util.function.Supplier<T> call) {
-        acquire(key, maxWait == null ? limits.maxWait() : maxWait);
+        return call(key, maxWait, null, call);
+    }
+
+    /** {@link #call(String, Duration, java.util.function.Supplier)} for a claimant that keeps its turn when refused. */
+    public <T> T call(String key, Duration maxWait, String claimant, java.util.function.Supplier<T> call) {
+        acquire(key, maxWait == null ? limits.maxWait() : maxWait, claimant);
         try {
             T result = call.get();
             succeeded(key);

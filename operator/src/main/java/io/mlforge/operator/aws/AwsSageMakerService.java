@@ -71,6 +71,11 @@ public final class AwsSageMakerService
         return limiter.call(limitKey(target), maxWait, call);
     }
 
+    /** A call for one job: refused by the limiter, it keeps its turn (the claimant is the operation and the job). */
+    private <T> T callFor(SageMakerTarget target, String claimant, Supplier<T> call) {
+        return limiter.call(limitKey(target), null, claimant, call);
+    }
+
     SageMakerClient client(SageMakerTarget target) {
         return clients.computeIfAbsent(target, t -> {
             var builder = SageMakerClient.builder()
@@ -103,7 +108,10 @@ public final class AwsSageMakerService
     @Override
     public Optional<String> create(SageMakerTarget target, CreateTrainingJobRequest request) {
         try {
-            return Optional.of(call(target, () -> client(target).createTrainingJob(request))
+            return Optional.of(callFor(
+                            target,
+                            "CreateTrainingJob " + request.trainingJobName(),
+                            () -> client(target).createTrainingJob(request))
                     .trainingJobArn());
         } catch (ResourceInUseException e) {
             return Optional.empty();
@@ -113,7 +121,10 @@ public final class AwsSageMakerService
     @Override
     public Optional<DescribeTrainingJobResponse> describe(SageMakerTarget target, String name) {
         try {
-            return Optional.of(call(target, () -> client(target).describeTrainingJob(r -> r.trainingJobName(name))));
+            return Optional.of(callFor(
+                    target,
+                    "DescribeTrainingJob " + name,
+                    () -> client(target).describeTrainingJob(r -> r.trainingJobName(name))));
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
@@ -122,7 +133,10 @@ public final class AwsSageMakerService
     @Override
     public void stop(SageMakerTarget target, String name) {
         try {
-            call(target, () -> client(target).stopTrainingJob(r -> r.trainingJobName(name)));
+            callFor(
+                    target,
+                    "StopTrainingJob " + name,
+                    () -> client(target).stopTrainingJob(r -> r.trainingJobName(name)));
         } catch (ResourceNotFoundException e) {
             // never created (the operator stopped between recording and creating it): nothing to stop
         } catch (SageMakerException e) {

@@ -16,7 +16,12 @@ class AdaptiveRateLimiterTest {
     final List<Duration> slept = new ArrayList<>();
     final AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(
             new AdaptiveRateLimiter.Limits(
-                    10, 0.5, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                    10,
+                    0.5,
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(2)),
             clock,
             new SplittableRandom(7),
             d -> {
@@ -77,6 +82,53 @@ class AdaptiveRateLimiterTest {
                 .isInstanceOfSatisfying(
                         RateLimitedException.class,
                         e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
+    }
+
+    /** How long {@code claimant} (null: none) is told to wait, in milliseconds (rounded: the rates are doubles). */
+    private long refusedFor(String claimant) {
+        try {
+            limiter.acquire("us-east-1", Duration.ZERO, claimant);
+        } catch (RateLimitedException e) {
+            return Math.round(e.retryAfter().toNanos() / 1e6);
+        }
+        return 0;
+    }
+
+    @Test
+    void refusedClaimantsKeepTheirTurnSoCallersAreServedInTheOrderTheyCame() {
+        for (int i = 0; i < 10; i++) {
+            limiter.acquire("us-east-1"); // the burst: 10 tokens
+        }
+        assertThat(refusedFor("describe a")).isEqualTo(100);
+        assertThat(refusedFor("describe b")).isEqualTo(200);
+        assertThat(refusedFor("describe c")).isEqualTo(300);
+        assertThat(refusedFor(null))
+                .as("a caller without a turn waits behind the turns given")
+                .isEqualTo(400);
+
+        clock.advance(Duration.ofMillis(150));
+        assertThat(refusedFor("describe c")).as("back too early: the same turn").isEqualTo(150);
+        assertThat(refusedFor("describe d")).as("a newcomer gets the next turn").isEqualTo(250);
+        clock.advance(Duration.ofMillis(150));
+        assertThat(refusedFor("describe c"))
+                .as("its turn: no further token needed")
+                .isZero();
+        assertThat(refusedFor("describe a")).isZero();
+        assertThat(refusedFor("describe b")).isZero();
+        assertThat(refusedFor("describe e"))
+                .as("turns used do not move the line: e comes after d")
+                .isEqualTo(200);
+
+        for (int i = 0; i < 20; i++) {
+            refusedFor("burst " + i);
+        }
+        assertThat(refusedFor("too far"))
+                .as("beyond the horizon (2 s here) a caller gets no turn")
+                .isGreaterThan(2000);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(refusedFor("describe d"))
+                .as("a turn not claimed within its grace is dropped: d is a newcomer again")
+                .isZero();
     }
 
     @Test
