@@ -15,8 +15,8 @@ import java.util.function.Function;
  * hand the resource to its backend ({@link #step}, inside {@link Reconciliation#act}, which maps failed outside calls
  * to conditions), then finish (Events, phase Event, status write when changed, requeue).
  *
- * <p>Deletion: the controller runs with JOSDK's {@code triggerReconcilerOnAllEvents} ({@link AllEventsOperatorProducer}) and
- * manages its finalizer itself. A resource whose backend must release something before it goes
+ * <p>Deletion: the controller runs with JOSDK's {@code triggerReconcilerOnAllEvents}
+ * ({@link AllEventsOperatorProducer}) and manages its finalizer itself. A resource whose backend must release something before it goes
  * ({@link ResourceBackend#releasesBeforeDeletion}) gets the finalizer before the backend makes anything; when it is
  * deleted the backend releases, the controller waits while it does, then removes the finalizer. A resource without
  * one (an in-cluster TrainingJob: everything it makes is owned by it) goes at once, and the garbage collector removes
@@ -85,10 +85,9 @@ public abstract class ResourceReconciler<R extends CustomResource<?, S>, S, B ex
         if (cached.isMarkedForDeletion()) {
             return release(cached, finalizer);
         }
-        R current = cached;
-        if (backendOf(cached).releasesBeforeDeletion()
-                && !statusWriter.fresh(cached).hasFinalizer(finalizer)) {
-            current = statusWriter.addFinalizer(statusWriter.fresh(cached), finalizer);
+        R current = statusWriter.fresh(cached);
+        if (backendOf(current).releasesBeforeDeletion() && !current.hasFinalizer(finalizer)) {
+            current = statusWriter.addFinalizer(current, finalizer);
         }
         Reconciliation.Scope<R, S> scope = reconciliation.begin(current, statusModel);
         reconciliation.act(scope, () -> step(scope, context));
