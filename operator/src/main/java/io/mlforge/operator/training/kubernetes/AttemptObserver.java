@@ -64,6 +64,23 @@ public final class AttemptObserver {
     }
 
     /**
+     * When a waiting attempt created at {@code created} needs another look for the time-based checks (unschedulable
+     * for {@link #unschedulableAfter}, a container stuck for {@link #stuckContainerTimeout}): the earliest threshold
+     * still ahead of {@code now}, or null once both have passed. A passed threshold needs no look: this observation
+     * already compared the pods' age with it, and a pod that turns unschedulable or stuck later changes its status,
+     * which reconciles the job (asking for a passed instant would look at a long-waiting job every second).
+     */
+    public Instant nextTimedCheck(Instant created, Instant now) {
+        Instant next = null;
+        for (Instant check : List.of(created.plus(unschedulableAfter), created.plus(stuckContainerTimeout))) {
+            if (check.isAfter(now) && (next == null || check.isBefore(next))) {
+                next = check;
+            }
+        }
+        return next;
+    }
+
+    /**
      * @param pods           the attempt's pods that exist
      * @param expectedPods   how many it has
      * @param retryExitCodes trainer exit codes that allow a new attempt

@@ -310,8 +310,7 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 outcome.requeueAt(deadline);
                 Instant created = Timestamps.parse(current.startTime);
                 if (phase != TrainingPhase.Running && created != null) {
-                    outcome.requeueAt(created.plus(settings.unschedulableAfter()));
-                    outcome.requeueAt(created.plus(settings.stuckContainerTimeout()));
+                    outcome.requeueAt(observer().nextTimedCheck(created, now));
                 }
             }
         }

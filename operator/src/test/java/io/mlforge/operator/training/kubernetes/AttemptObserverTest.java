@@ -41,6 +41,19 @@ class AttemptObserverTest {
     }
 
     @Test
+    void aWaitingAttemptIsLookedAtAgainAtEachTimedCheckAndNotOnceBothHavePassed() {
+        var observer = new AttemptObserver(Duration.ofMinutes(3), Duration.ofMinutes(5));
+        assertThat(observer.nextTimedCheck(T0, T0.plusSeconds(10))).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+        assertThat(observer.nextTimedCheck(T0, T0.plus(Duration.ofMinutes(3))))
+                .as("the unschedulable check is made at 3 min; the stuck-container one is ahead")
+                .isEqualTo(T0.plus(Duration.ofMinutes(5)));
+        assertThat(observer.nextTimedCheck(T0, T0.plus(Duration.ofMinutes(5))))
+                .as("a job waiting longer than both is not looked at every second (ten thousand pending jobs made"
+                        + " the operator reconcile 5,000 times a second)")
+                .isNull();
+    }
+
+    @Test
     void newPodsArePendingThenStartingThenRunning() {
         List<Pod> pods = pods("image: x\nresources: {instanceCount: 2}");
         assertThat(observe(pods, T0).state()).isEqualTo(State.PENDING);
