@@ -63,11 +63,12 @@ public final class SimulatedKubelet implements AutoCloseable {
     /** Time factor, applied to fault times too. */
     private final double speed;
 
-    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
-        Thread t = new Thread(r, "sandbox-kubelet");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Runs the pods' transitions. Every real node has a kubelet of its own, writing its pods' status in parallel with
+     * the others: one thread per 8 nodes (at least 4, at most 64), so that with a thousand nodes the simulation's own
+     * threads do not become the queue that every pod waits in.
+     */
+    private final ScheduledExecutorService executor;
     /** Pods this kubelet has started (namespace/name/uid), so an update never starts one twice. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
@@ -83,6 +84,16 @@ public final class SimulatedKubelet implements AutoCloseable {
         this.clock = clock;
         this.timing = timing;
         this.speed = speed;
+        this.executor =
+                Executors.newScheduledThreadPool(threadsFor(nodes.nodes().size()), r -> {
+                    Thread t = new Thread(r, "sandbox-kubelet");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    static int threadsFor(int nodes) {
+        return Math.max(4, Math.min(64, nodes / 8));
     }
 
     /** Watches all pods and plays those bound to one of the nodes. */
