@@ -39,8 +39,10 @@ public final class OperatorProcess implements AutoCloseable {
                     jar + " does not exist: build the operator first (./mvnw -pl operator -am package -DskipTests)");
         }
         int port = freePort();
+        // The memory settings of the image under the chart's default limit (512Mi): MaxRAMPercentage=50 gives a
+        // 256 MiB heap; MALLOC_ARENA_MAX=2 (below) as in the image.
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
         // Extra JVM options for the operator alone, e.g. a flight recording while a benchmark runs.
         String extra = System.getenv(JVM_OPTIONS_ENV);
         if (extra != null && !extra.isBlank()) {
@@ -51,6 +53,7 @@ public final class OperatorProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().putAll(env);
         OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
@@ -99,6 +102,38 @@ public final class OperatorProcess implements AutoCloseable {
                 }
             }
         } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * Bytes of live objects on the operator's heap: {@code jcmd PID GC.class_histogram} runs a full collection and
+     * totals what survives (the caches and everything reachable). -1 if jcmd fails. Used by the benchmarks to
+     * size the heap cap from the live set rather than from RSS, which follows whatever heap the JVM was allowed.
+     */
+    public long liveHeapBytes() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.class_histogram")
+                    .redirectErrorStream(true)
+                    .start();
+            String output =
+                    new String(histogram.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (histogram.waitFor() != 0) {
+                return -1;
+            }
+            for (String line : output.lines().toList()) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith("Total")) {
+                    String[] parts = trimmed.split("\\s+");
+                    return Long.parseLong(parts[parts.length - 1]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return -1;
         }
         return -1;

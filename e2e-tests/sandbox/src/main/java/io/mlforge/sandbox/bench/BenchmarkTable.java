@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 /**
  * Renders the README's benchmark tables from the benchmarks' JSON files in
  * {@code e2e-tests/sandbox/target/benchmark}: in-cluster TrainingJobs ({@code trainingjobs-N.json}) and SageMaker
- * TrainingJobs ({@code sagemaker-trainingjobs-N.json}), one row per run, so the README's figures are the JSON's. Each
- * benchmark prints its table after a run; {@link #main} prints both for the files in a folder.
+ * TrainingJobs ({@code sagemaker-trainingjobs-N.json}), in-cluster Endpoints ({@code endpoints-N.json}) and
+ * TuningJobs ({@code tuningjobs-SxT.json}), one row per run, so the README's figures are the JSON's. Each
+ * benchmark prints its table after a run; {@link #main} prints all four for the files in a folder.
  */
 public final class BenchmarkTable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,10 +27,86 @@ public final class BenchmarkTable {
         Path folder = Path.of(args.length > 0 ? args[0] : "e2e-tests/sandbox/target/benchmark");
         System.out.println(render(folder));
         System.out.println(renderSageMaker(folder));
+        System.out.println(renderEndpoints(folder));
+        System.out.println(renderTuning(folder));
+    }
+
+    /** Kubernetes' Job controller on the same workload, where the run measured it. */
+    private static String jobController(JsonNode r) {
+        if (!r.path("job_controller_pods_exist_seconds").isNumber()) {
+            return "–";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%.1f s / %.1f s (%.2fx / %.2fx)",
+                r.path("job_controller_pods_exist_seconds").asDouble(),
+                r.path("job_controller_all_finished_seconds").asDouble(),
+                r.path("job_controller_pods_exist_ratio").asDouble(),
+                r.path("job_controller_all_finished_ratio").asDouble());
+    }
+
+    /** The operator's peak RSS, with the live heap after a full collection where the run measured it. */
+    private static String memory(JsonNode r) {
+        long live = r.path("operator_live_heap_mib").asLong(-1);
+        return r.path("operator_rss_peak_mib").asLong() + " MiB" + (live >= 0 ? " (" + live + " MiB)" : "");
+    }
+
+    /** The table for every {@code endpoints-N.json} in {@code folder}, by N. */
+    public static String renderEndpoints(Path folder) throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append("| endpoints | all ready: floor / operator (ratio) | API requests per endpoint"
+                + " | operator peak RSS (live heap) | load (1 min) |\n");
+        table.append("|---:|---|---:|---:|---|\n");
+        for (JsonNode r : runs(folder, "endpoints-\\d+\\.json", "all_ready_ratio", "endpoints")) {
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %,d | %.1f s / %.1f s (%.2fx) | %.2f | %s | %.1f / %.1f |\n",
+                    r.path("endpoints").asInt(),
+                    r.path("floor_all_ready_seconds").asDouble(),
+                    r.path("operator_all_in_service_seconds").asDouble(),
+                    r.path("all_ready_ratio").asDouble(),
+                    r.path("operator_api_requests_per_endpoint").asDouble(),
+                    memory(r),
+                    r.path("floor_load_average_1m").asDouble(),
+                    r.path("operator_load_average_1m").asDouble()));
+        }
+        return table.toString();
+    }
+
+    /** The table for every {@code tuningjobs-SxT.json} in {@code folder}, by S. */
+    public static String renderTuning(Path folder) throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append("| searches × trials (parallel) | all finished: floor / operator (ratio) | trials per second:"
+                + " floor / operator | API requests per trial | operator peak RSS (live heap) | load (1 min) |\n");
+        table.append("|---|---|---|---:|---:|---|\n");
+        for (JsonNode r : runs(folder, "tuningjobs-\\d+x\\d+\\.json", "all_finished_ratio", "searches")) {
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %,d × %d (%d) | %.1f s / %.1f s (%.2fx) | %.1f / %.1f | %.2f | %s | %.1f / %.1f |\n",
+                    r.path("searches").asInt(),
+                    r.path("trials_per_search").asInt(),
+                    r.path("parallel_trials").asInt(),
+                    r.path("floor_all_finished_seconds").asDouble(),
+                    r.path("operator_all_completed_seconds").asDouble(),
+                    r.path("all_finished_ratio").asDouble(),
+                    r.path("floor_trial_rate_per_second").asDouble(),
+                    r.path("operator_trial_rate_per_second").asDouble(),
+                    r.path("operator_api_requests_per_trial").asDouble(),
+                    memory(r),
+                    r.path("floor_load_average_1m").asDouble(),
+                    r.path("operator_load_average_1m").asDouble()));
+        }
+        return table.toString();
     }
 
     /** The runs in {@code folder} whose file name matches {@code pattern} and that have {@code field}, by job count. */
     private static List<JsonNode> runs(Path folder, String pattern, String field) throws IOException {
+        return runs(folder, pattern, field, "jobs");
+    }
+
+    /** As above, ordered by the count in {@code countField}. */
+    private static List<JsonNode> runs(Path folder, String pattern, String field, String countField)
+            throws IOException {
         List<JsonNode> runs = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.getFileName().toString().matches(pattern))
@@ -40,7 +117,7 @@ public final class BenchmarkTable {
                 }
             }
         }
-        runs.sort(Comparator.comparingInt(r -> r.path("jobs").asInt()));
+        runs.sort(Comparator.comparingInt(r -> r.path(countField).asInt()));
         return runs;
     }
 
@@ -72,13 +149,13 @@ public final class BenchmarkTable {
         List<JsonNode> runs = runs(folder, "trainingjobs-\\d+\\.json", "pods_exist_ratio");
         StringBuilder table = new StringBuilder();
         table.append("| jobs | all pods exist: floor / operator (ratio) | all finished: floor / operator (ratio)"
-                + " | creation rate: floor / operator | API requests per job | operator peak RSS | load (1 min)"
-                + " |\n");
-        table.append("|---:|---|---|---|---:|---:|---|\n");
+                + " | batch/v1 Jobs: pods exist / finished (ratios) | creation rate: floor / operator | API requests per job"
+                + " | operator peak RSS (live heap) | load (1 min) |\n");
+        table.append("|---:|---|---|---|---|---:|---:|---|\n");
         for (JsonNode r : runs) {
             table.append(String.format(
                     Locale.ROOT,
-                    "| %,d | %.1f s / %.1f s (%.2fx) | %.1f s / %.1f s (%.2fx) | %.0f / %.0f jobs/s | %.2f | %d MiB"
+                    "| %,d | %.1f s / %.1f s (%.2fx) | %.1f s / %.1f s (%.2fx) | %s | %.0f / %.0f jobs/s | %.2f | %s"
                             + " | %.1f / %.1f |\n",
                     r.path("jobs").asInt(),
                     r.path("floor_pods_exist_seconds").asDouble(),
@@ -87,10 +164,11 @@ public final class BenchmarkTable {
                     r.path("floor_all_finished_seconds").asDouble(),
                     r.path("operator_all_finished_seconds").asDouble(),
                     r.path("all_finished_ratio").asDouble(),
+                    jobController(r),
                     r.path("floor_creation_rate_per_second").asDouble(),
                     r.path("operator_creation_rate_per_second").asDouble(),
                     r.path("operator_api_requests_per_job").asDouble(),
-                    r.path("operator_rss_peak_mib").asLong(),
+                    memory(r),
                     r.path("floor_load_average_1m").asDouble(),
                     r.path("operator_load_average_1m").asDouble()));
         }

@@ -28,12 +28,42 @@ class BenchmarkTableTest {
                  "status_lag_p95_seconds": 45.6, "status_lag_max_seconds": 69.1,
                  "calls_in_60s_with_all_jobs_finished": 0}
                 """);
+        Files.writeString(folder.resolve("trainingjobs-10000.json"), """
+                {"jobs": 10000, "floor_pods_exist_seconds": 200.0, "operator_pods_exist_seconds": 500.0,
+                 "pods_exist_ratio": 2.5, "floor_all_finished_seconds": 900.0, "operator_all_finished_seconds": 1500.0,
+                 "all_finished_ratio": 1.67, "floor_creation_rate_per_second": 50.0,
+                 "operator_creation_rate_per_second": 20.0, "operator_api_requests_per_job": 6.5,
+                 "operator_rss_peak_mib": 380, "operator_live_heap_mib": 190, "floor_load_average_1m": 6.0,
+                 "operator_load_average_1m": 7.0, "job_controller_pods_exist_seconds": 400.0,
+                 "job_controller_all_finished_seconds": 1000.0, "job_controller_pods_exist_ratio": 2.0,
+                 "job_controller_all_finished_ratio": 1.11}
+                """);
+        Files.writeString(folder.resolve("endpoints-500.json"), """
+                {"endpoints": 500, "floor_all_ready_seconds": 40.0, "operator_all_in_service_seconds": 70.0,
+                 "all_ready_ratio": 1.75, "operator_api_requests_per_endpoint": 9.5, "operator_rss_peak_mib": 300,
+                 "operator_live_heap_mib": 40, "floor_load_average_1m": 5.0, "operator_load_average_1m": 6.0}
+                """);
+        Files.writeString(folder.resolve("tuningjobs-100x50.json"), """
+                {"searches": 100, "trials_per_search": 50, "parallel_trials": 5, "floor_all_finished_seconds": 300.0,
+                 "operator_all_completed_seconds": 450.0, "all_finished_ratio": 1.5,
+                 "floor_trial_rate_per_second": 16.67, "operator_trial_rate_per_second": 11.11,
+                 "operator_api_requests_per_trial": 12.25, "operator_rss_peak_mib": 350,
+                 "operator_live_heap_mib": 90, "floor_load_average_1m": 5.5, "operator_load_average_1m": 6.5}
+                """);
 
         assertThat(BenchmarkTable.render(folder))
                 .as("a file in an older format is left out")
-                .endsWith("| 1,000 | 17.7 s / 75.7 s (4.28x) | 74.7 s / 207.6 s (2.78x) | 57 / 13 jobs/s | 7.02"
-                        + " | 405 MiB | 6.2 / 6.4 |\n")
+                .endsWith("| 1,000 | 17.7 s / 75.7 s (4.28x) | 74.7 s / 207.6 s (2.78x) | – | 57 / 13 jobs/s | 7.02"
+                        + " | 405 MiB | 6.2 / 6.4 |\n"
+                        + "| 10,000 | 200.0 s / 500.0 s (2.50x) | 900.0 s / 1500.0 s (1.67x) | 400.0 s / 1000.0 s (2.00x / 1.11x)"
+                        + " | 50 / 20 jobs/s | 6.50"
+                        + " | 380 MiB (190 MiB) | 6.0 / 7.0 |\n")
                 .doesNotContain("| 10 |");
+        assertThat(BenchmarkTable.renderEndpoints(folder))
+                .endsWith("| 500 | 40.0 s / 70.0 s (1.75x) | 9.50 | 300 MiB (40 MiB) | 5.0 / 6.0 |\n");
+        assertThat(BenchmarkTable.renderTuning(folder))
+                .endsWith("| 100 × 50 (5) | 300.0 s / 450.0 s (1.50x) | 16.7 / 11.1 | 12.25 | 350 MiB (90 MiB)"
+                        + " | 5.5 / 6.5 |\n");
         assertThat(BenchmarkTable.renderSageMaker(folder))
                 .endsWith("| 1,000 | 122 s | 2.28 | 0.15 | 500 | 15.2 s / 45.6 s / 69.1 s | 0 |\n");
     }

@@ -1,0 +1,196 @@
+package io.mlforge.sandbox.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.sandbox.Sandbox;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/** What the sandbox benchmarks share: parallel creation, waiting, the operator's meters, figures and their JSON. */
+final class Bench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Bench() {}
+
+    interface Task {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code task} for 0..n-1 on 16 client threads (a failed request is printed, not fatal). */
+    static void parallel(int n, Task task) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            pool.submit(() -> {
+                try {
+                    task.run(index);
+                } catch (Exception e) {
+                    System.err.println("request " + index + " failed: " + e.getMessage());
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(60, TimeUnit.MINUTES);
+    }
+
+    /**
+     * A pod as a client would create it for one training run on the simulated trainer: one GPU, the hyperparameters
+     * as SageMaker passes them (SM_HPS), never restarted.
+     */
+    static Pod trainerPod(String name, Map<String, String> labels, String hyperParametersJson) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .addNewContainer()
+                .withName("trainer")
+                .withImage("mlforge/sandbox-trainer:latest")
+                .addNewEnv()
+                .withName("SM_HPS")
+                .withValue(hyperParametersJson)
+                .endEnv()
+                .withNewResources()
+                .addToLimits("nvidia.com/gpu", new Quantity("1"))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
+    /** Creates the objects of a YAML document in namespace default, as kubectl create would. */
+    static void create(KubernetesClient client, String yaml) {
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .inNamespace("default")
+                .create();
+    }
+
+    /** A line as each phase ends, so that a long run that is stopped still tells how far it got. */
+    static void progress(String what, double seconds) {
+        System.out.printf(Locale.ROOT, "%s after %.1f s (load %.1f)%n", what, seconds, loadAverage());
+    }
+
+    /** Seconds since {@code start} once {@code condition} holds (checked every 250 ms, at most 90 minutes). */
+    static double waitFor(long start, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(90);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after 90 minutes");
+            }
+            Thread.sleep(250);
+        }
+        return seconds(start);
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** The unit printed after a figure (the JSON holds plain numbers). */
+    static String unit(String name) {
+        if (name.endsWith("_seconds")) {
+            return " s";
+        } else if (name.endsWith("_mib")) {
+            return " MiB";
+        } else if (name.endsWith("_ratio")) {
+            return "x";
+        } else if (name.endsWith("_per_second")) {
+            return " /s";
+        } else if (name.startsWith("operator_api_requests")) {
+            return " requests";
+        }
+        return "";
+    }
+
+    /** The machine's 1-minute load average (Linux), to state how busy the 2 cores were. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(
+                    Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Prints every plain figure as "name: value unit", writes them to {@code out/file}, returns the file. */
+    static Path report(Path out, String file, Map<String, Object> figures) throws IOException {
+        System.out.println();
+        figures.forEach((name, value) -> {
+            if (!(value instanceof Map)) {
+                System.out.println(name + ": " + value + unit(name));
+            }
+        });
+        Path summary = out.resolve(file);
+        Files.writeString(summary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        System.out.println("summary: " + summary);
+        System.out.println();
+        return summary;
+    }
+
+    /**
+     * The operator's cost over a measured phase: peak RSS (sampled every 250 ms), CPU time, live heap at the end
+     * (every object still cached) and its API requests from kube-apiserver's audit log, by verb and resource.
+     */
+    static final class OperatorMeter {
+        private final Sandbox sandbox;
+        private final AtomicLong peakRss;
+        private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        private final Duration cpuBefore;
+
+        OperatorMeter(Sandbox sandbox) throws IOException {
+            this.sandbox = sandbox;
+            this.peakRss = new AtomicLong(sandbox.operator().residentBytes());
+            sampler.scheduleAtFixedRate(
+                    () -> peakRss.accumulateAndGet(sandbox.operator().residentBytes(), Math::max),
+                    0,
+                    250,
+                    TimeUnit.MILLISECONDS);
+            this.cpuBefore = sandbox.operator().cpuTime();
+            sandbox.controlPlane().resetRequests();
+        }
+
+        /** Stops sampling and puts the operator's figures, requests per {@code unit} of work among them. */
+        void finish(Map<String, Object> figures, int units, String unitName) throws IOException, InterruptedException {
+            Duration cpuAfter = sandbox.operator().cpuTime();
+            sampler.shutdownNow();
+            Map<String, Long> byVerb = new TreeMap<>();
+            sandbox.controlPlane()
+                    .requestsUpToNow(sandbox.operatorIdentity().userName())
+                    .forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
+            long requests = byVerb.values().stream().mapToLong(Long::longValue).sum();
+            figures.put("operator_load_average_1m", loadAverage());
+            figures.put("operator_rss_peak_mib", peakRss.get() / (1024 * 1024));
+            // With every object still in the caches: what a heap cap has to hold.
+            figures.put("operator_live_heap_mib", sandbox.operator().liveHeapBytes() / (1024 * 1024));
+            if (cpuBefore != null && cpuAfter != null) {
+                figures.put(
+                        "operator_cpu_seconds", round(cpuAfter.minus(cpuBefore).toMillis() / 1000.0));
+            }
+            figures.put("operator_api_requests_total", requests);
+            figures.put("operator_api_requests_per_" + unitName, round((double) requests / units));
+            figures.put("operator_api_requests_by_verb_and_resource", byVerb);
+        }
+    }
+}
