@@ -66,10 +66,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["pods/log"]
   verbs: ["get"]
-# Services: training rendezvous (above) and one per in-cluster Endpoint variant.
+# Services: training rendezvous (above) and one per in-cluster Endpoint variant (cached: list, watch).
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "create", "update", "delete", "deletecollection"]
+  verbs: ["get", "list", "watch", "create", "update", "delete", "deletecollection"]
 # Kubernetes Events for what the operator did and how things ended; patch counts a repeated identical Event on one.
 - apiGroups: [""]
   resources: ["events"]
@@ -80,7 +80,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["get", "list", "watch", "create", "update", "delete", "deletecollection"]
 - apiGroups: ["autoscaling"]
   resources: ["horizontalpodautoscalers"]
-  verbs: ["get", "list", "create", "update", "delete", "deletecollection"]
+  verbs: ["get", "list", "watch", "create", "update", "delete", "deletecollection"]
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
   verbs: ["get", "create", "update", "deletecollection"]

@@ -12,15 +12,17 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Endpoints with backend SageMaker end to end: the packaged operator against the sandbox's API server and the
- * SageMaker emulator; assertions on status and on the emulator's request log.
+ * Endpoints end to end, SageMaker and in-cluster: the packaged operator against the sandbox's API server and the
+ * SageMaker emulator; assertions on status, on the emulator's request log and on the API server's audit log.
  */
 class EndpointE2ETest {
     private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
@@ -39,8 +41,8 @@ class EndpointE2ETest {
 
     @BeforeAll
     static void startSandbox() throws Exception {
-        sandbox = Sandbox.start(
-                new Sandbox.Options(REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-endpoints"), 1, 1, 0.2, 0, true));
+        sandbox = Sandbox.start(new Sandbox.Options(
+                REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-endpoints"), 1, 1, 0.2, 0, true, true));
         client = sandbox.client();
     }
 
@@ -381,8 +383,33 @@ class EndpointE2ETest {
 
     @Test
     void inClusterEndpointWithTwoWeightedVariantsBecomesReadyScalesAndRollsANewModel() throws Exception {
+        sandbox.controlPlane().resetRequests();
         sandbox.apply(REPO.resolve("config/samples/endpoint-weighted-variants.yaml"));
         EndpointStatus ready = await("churn-model", "InService", EndpointE2ETest::inService);
+        // Its objects are read from the informers' caches: one missing there is created straight away, and read from
+        // the API server at most once (by a reconcile that ran before the cache had it), however many times the
+        // rollouts reconciled the endpoint; the autoscalers are never listed.
+        Map<String, Long> requests = new TreeMap<>();
+        sandbox.controlPlane().requestsUpToNow(sandbox.operatorIdentity().userName()).stream()
+                .filter(r -> r.name().startsWith("churn-model") || "list".equals(r.verb()))
+                .forEach(r -> requests.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
+        assertThat(requests)
+                .as("%s", requests)
+                .containsEntry("create deployments", 2L)
+                .containsEntry("create services", 3L)
+                .containsEntry("create horizontalpodautoscalers", 1L)
+                .doesNotContainKey("list horizontalpodautoscalers")
+                .doesNotContainKey("update deployments");
+        assertThat(requests.getOrDefault("get deployments", 0L))
+                .as("%s", requests)
+                .isLessThanOrEqualTo(2L);
+        assertThat(requests.getOrDefault("get services", 0L)).as("%s", requests).isLessThanOrEqualTo(3L);
+        assertThat(requests.getOrDefault("get horizontalpodautoscalers", 0L))
+                .as("%s", requests)
+                .isLessThanOrEqualTo(1L);
+        assertThat(requests.values().stream().mapToLong(Long::longValue).sum())
+                .as("every request of the operator for it until InService: %s", requests)
+                .isLessThanOrEqualTo(14L);
         assertThat(ready.url).isEqualTo("http://churn-model.default.svc:8080/invocations");
         assertThat(ready.readyVariants).isEqualTo("2/2");
         assertThat(ready.variants)

@@ -1,6 +1,9 @@
 package io.mlforge.operator.serving;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -91,12 +94,24 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
                         .forEach(modelSources::propagateEvent);
             }
         });
-        var deployments = InformerEventSourceConfiguration.from(Deployment.class, Endpoint.class)
+        // The serving objects of in-cluster Endpoints, from caches: a reconcile reads none of them from the API
+        // server unless the cache lacks the operator's latest content; a change to one (a deleted Service, the
+        // Deployment's rollout) reconciles its Endpoint.
+        return List.of(
+                modelSources,
+                owned(Deployment.class, context),
+                owned(Service.class, context),
+                owned(HorizontalPodAutoscaler.class, context));
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, Endpoint> owned(
+            Class<R> type, EventSourceContext<Endpoint> context) {
+        var configuration = InformerEventSourceConfiguration.from(type, Endpoint.class)
                 .withLabelSelector(ServingPlanner.ENDPOINT_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Endpoint.class))
-                .withItemStore(PrunedItemStore.withoutManagedFields())
+                .withItemStore(PrunedItemStore.<R>withoutManagedFields())
                 .build();
-        return List.of(modelSources, new InformerEventSource<>(deployments, context));
+        return new InformerEventSource<>(configuration, context);
     }
 
     private static Set<ResourceID> referencing(

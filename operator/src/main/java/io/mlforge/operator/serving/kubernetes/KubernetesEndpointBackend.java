@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
@@ -85,22 +86,41 @@ public class KubernetesEndpointBackend implements EndpointBackend {
             Reconciliation.Scope<Endpoint, EndpointStatus> scope,
             Context<Endpoint> context,
             Map<String, ModelSpec> models) {
-        List<Deployment> cached =
-                context.getSecondaryResourcesAsStream(Deployment.class).toList();
+        Cached cached = new Cached(
+                context.getSecondaryResourcesAsStream(Deployment.class).toList(),
+                context.getSecondaryResourcesAsStream(Service.class).toList(),
+                context.getSecondaryResourcesAsStream(HorizontalPodAutoscaler.class)
+                        .toList());
         scope.outcome()
                 .requeueAfter(apply(scope.resource(), scope.status(), models, cached, scope.now(), scope.outcome()));
     }
 
+    /** The endpoint's serving objects in the informers' caches. */
+    record Cached(List<Deployment> deployments, List<Service> services, List<HorizontalPodAutoscaler> autoscalers) {
+        /** The cached object of {@code desired}'s kind and name, or null. */
+        HasMetadata find(HasMetadata desired) {
+            List<? extends HasMetadata> ofKind =
+                    desired instanceof Deployment ? deployments : desired instanceof Service ? services : autoscalers;
+            return ofKind.stream()
+                    .filter(o -> o.getMetadata()
+                            .getName()
+                            .equals(desired.getMetadata().getName()))
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
+
     /**
-     * One step. {@code cached}: the endpoint's Deployments from the informer, for what only reads them (readiness,
-     * variants that went away); writes compare against the API server's copy, which includes this operator's own
-     * latest write (the cache may not yet).
+     * One step. {@code cached}: the endpoint's objects from the informers, for what only reads them (readiness,
+     * variants and autoscalers that went away) and to skip objects whose cached copy already carries the desired
+     * content; any other object is compared against the API server's copy, which includes this operator's own latest
+     * write (the cache may not yet).
      */
     private Duration apply(
             Endpoint endpoint,
             EndpointStatus status,
             Map<String, ModelSpec> models,
-            List<Deployment> cached,
+            Cached cached,
             Instant now,
             Outcome events) {
         ServingPlanner.Desired desired = ServingPlanner.plan(
@@ -109,16 +129,15 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                 new ServingPlanner.Settings(
                         dataAgent.image(), cluster.gpuResourceName(), dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
         String ns = endpoint.getMetadata().getNamespace();
-        String label = ResourceNames.labelValue(endpoint.getMetadata().getName());
         boolean changed = false;
         for (Deployment d : desired.deployments()) {
-            changed |= apply(d, Deployment.class);
+            changed |= apply(d, Deployment.class, cached);
         }
         for (Service s : desired.services()) {
-            changed |= apply(s, Service.class);
+            changed |= apply(s, Service.class, cached);
         }
         for (HorizontalPodAutoscaler h : desired.autoscalers()) {
-            changed |= apply(h, HorizontalPodAutoscaler.class);
+            changed |= apply(h, HorizontalPodAutoscaler.class, cached);
         }
         boolean routed = serving.gatewayName().isPresent() && gatewayApiInstalled(now);
         if (routed) {
@@ -131,7 +150,7 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         Set<String> wanted = desired.deployments().stream()
                 .map(d -> d.getMetadata().getName())
                 .collect(Collectors.toSet());
-        for (Deployment d : cached) {
+        for (Deployment d : cached.deployments()) {
             if (!wanted.contains(d.getMetadata().getName())) {
                 client.resource(d).delete();
                 client.services()
@@ -150,18 +169,12 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         Set<String> autoscaled = desired.autoscalers().stream()
                 .map(h -> h.getMetadata().getName())
                 .collect(Collectors.toSet());
-        for (HorizontalPodAutoscaler h : client.autoscaling()
-                .v2()
-                .horizontalPodAutoscalers()
-                .inNamespace(ns)
-                .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
-                .list()
-                .getItems()) {
+        for (HorizontalPodAutoscaler h : cached.autoscalers()) {
             if (!autoscaled.contains(h.getMetadata().getName())) {
                 client.resource(h).delete();
             }
         }
-        return report(endpoint, status, cached, changed, routed, now);
+        return report(endpoint, status, cached.deployments(), changed, routed, now);
     }
 
     private boolean applyRoute(io.fabric8.kubernetes.api.model.GenericKubernetesResource route) {
@@ -199,10 +212,30 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         return true;
     }
 
-    /** Creates the object, or replaces it when the operator's desired content changed; returns whether it wrote. */
-    private <T extends HasMetadata> boolean apply(T desired, Class<T> type) {
+    /**
+     * Creates the object, or replaces it when the operator's desired content changed; returns whether it wrote. A
+     * cached copy with the desired hash settles it without a request; an object missing from the cache is created
+     * straight away.
+     */
+    private <T extends HasMetadata> boolean apply(T desired, Class<T> type, Cached cached) {
         String hash = ServingPlanner.hash(client.getKubernetesSerialization().asJson(desired));
         desired.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
+        HasMetadata cachedCopy = cached.find(desired);
+        if (hash.equals(desiredHash(cachedCopy))) {
+            return false;
+        }
+        if (cachedCopy == null) {
+            // Not in the cache: most likely it does not exist yet, so create it without asking first; it exists
+            // when the cache has not caught up with an earlier create (409), then compare with the server's copy.
+            try {
+                client.resource(desired).create();
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
         T existing = client.resources(type)
                 .inNamespace(desired.getMetadata().getNamespace())
                 .withName(desired.getMetadata().getName())
@@ -211,10 +244,7 @@ public class KubernetesEndpointBackend implements EndpointBackend {
             client.resource(desired).create();
             return true;
         }
-        if (hash.equals(
-                existing.getMetadata().getAnnotations() == null
-                        ? null
-                        : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
+        if (hash.equals(desiredHash(existing))) {
             return false;
         }
         if (desired instanceof Deployment d
@@ -225,6 +255,12 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
         client.resource(desired).update();
         return true;
+    }
+
+    private static String desiredHash(HasMetadata object) {
+        return object == null || object.getMetadata().getAnnotations() == null
+                ? null
+                : object.getMetadata().getAnnotations().get(DESIRED_HASH);
     }
 
     private Duration report(
