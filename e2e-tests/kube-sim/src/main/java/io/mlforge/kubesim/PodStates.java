@@ -72,6 +72,19 @@ public final class PodStates {
         return p;
     }
 
+    /**
+     * Ready again: what a kubelet's status manager writes when the node lifecycle controller marked a running pod
+     * NotReady while the node's heartbeats were late and the node is back (its probes pass).
+     */
+    public static Pod readyAgain(Pod pod, Instant at) {
+        Pod p = copy(pod);
+        setCondition(p, "Ready", "True", null, null, at);
+        for (ContainerStatus c : list(p.getStatus().getContainerStatuses())) {
+            c.setReady(c.getState() != null && c.getState().getRunning() != null);
+        }
+        return p;
+    }
+
     /** Init steps done, sidecars and main containers running. */
     public static Pod running(Pod pod, String podIp, Instant at) {
         Pod p = copy(pod);

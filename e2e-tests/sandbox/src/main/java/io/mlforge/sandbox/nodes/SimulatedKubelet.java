@@ -129,6 +129,15 @@ public final class SimulatedKubelet implements AutoCloseable {
         return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
     }
 
+    /** Running, but Ready=False: the node lifecycle controller's mark while the node's heartbeats were late. */
+    private static boolean markedNotReady(Pod pod) {
+        return pod.getStatus() != null
+                && "Running".equals(pod.getStatus().getPhase())
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()));
+    }
+
     private static boolean terminated(Pod pod) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         return "Succeeded".equals(phase) || "Failed".equals(phase);
@@ -149,6 +158,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         }
         if (!terminated(pod) && started.add(key(pod) + "/" + pod.getMetadata().getUid())) {
             executor.execute(() -> startPod(pod, node));
+        } else if (markedNotReady(pod) && !nodes.isDown(node.name())) {
+            executor.execute(() -> update(pod, p -> markedNotReady(p) ? PodStates.readyAgain(p, now()) : p));
         }
     }
 

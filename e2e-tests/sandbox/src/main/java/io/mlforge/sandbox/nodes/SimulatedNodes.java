@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,13 @@ public final class SimulatedNodes implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * The beats themselves: every node's kubelet beats on its own, so a round over a thousand nodes must not run one
+     * node after the other (the common pool has one thread on two cores), or leases lapse and the node lifecycle
+     * controller marks nodes and their pods NotReady.
+     */
+    private final ExecutorService beaters;
+
     private int beats;
 
     /**
@@ -70,6 +79,16 @@ public final class SimulatedNodes implements AutoCloseable {
         this.nodes.forEach(n -> nodesByName.put(n.name(), n));
         this.heartbeat = heartbeat;
         this.kubeletPort = kubeletPort;
+        this.beaters = Executors.newFixedThreadPool(Math.max(4, Math.min(64, nodes.size() / 8)), r -> {
+            Thread t = new Thread(r, "sandbox-node-beat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Whether the node is down (a node-loss fault), not reporting until it recovers. */
+    public boolean isDown(String name) {
+        return downNodes.contains(name);
     }
 
     /** {@code count} nodes of {@code gpus} GPUs; the last one is spot capacity when there are several. */
@@ -226,32 +245,53 @@ public final class SimulatedNodes implements AutoCloseable {
                 .withRenewTime(now)
                 .endSpec()
                 .build();
-        client.leases()
-                .inNamespace(LEASE_NAMESPACE)
-                .resource(lease)
-                .createOr(existing -> existing.edit(l -> {
-                    l.getSpec().setRenewTime(now);
-                    l.getSpec().setHolderIdentity(spec.name());
-                    return l;
-                }));
+        // One request per renewal, as a kubelet updates the Lease it holds; created when it does not exist yet.
+        try {
+            client.leases()
+                    .inNamespace(LEASE_NAMESPACE)
+                    .withName(spec.name())
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"spec\":{\"holderIdentity\":\"" + spec.name() + "\",\"renewTime\":\""
+                                    + now.format(java.time.format.DateTimeFormatter.ofPattern(
+                                            "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"))
+                                    + "\"}}");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+            client.leases().inNamespace(LEASE_NAMESPACE).resource(lease).create();
+        }
     }
 
     private void heartbeat() {
         int beat = ++beats;
-        // every node's kubelet beats on its own: in parallel, so a busy API server cannot let 100+ leases lapse
-        nodes.parallelStream().forEach(spec -> {
-            if (executor.isShutdown()) {
-                return; // closing: the client may be closed already
-            }
-            try {
-                renewLease(spec);
-                if (beat % 4 == 0 && !downNodes.contains(spec.name())) {
-                    writeNodeStatus(spec, true); // as a kubelet reports status at least every few lease renewals
+        List<java.util.concurrent.Future<?>> beating = new ArrayList<>();
+        for (NodeSpec spec : nodes) {
+            beating.add(beaters.submit(() -> {
+                if (executor.isShutdown()) {
+                    return; // closing: the client may be closed already
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("heartbeat of {} failed: {}", spec.name(), e.getMessage());
+                try {
+                    renewLease(spec);
+                    if (beat % 4 == 0 && !downNodes.contains(spec.name())) {
+                        writeNodeStatus(spec, true); // as a kubelet reports status at least every few renewals
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("heartbeat of {} failed: {}", spec.name(), e.getMessage());
+                }
+            }));
+        }
+        for (var future : beating) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // logged by the beat
             }
-        });
+        }
     }
 
     private static Map<String, String> labels(NodeSpec node) {
@@ -275,5 +315,6 @@ public final class SimulatedNodes implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        beaters.shutdownNow();
     }
 }
