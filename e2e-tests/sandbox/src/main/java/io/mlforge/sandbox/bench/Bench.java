@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mlforge.sandbox.Sandbox;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -32,16 +33,33 @@ final class Bench {
         void run(int i) throws Exception;
     }
 
-    /** Runs {@code task} for 0..n-1 on 16 client threads (a failed request is printed, not fatal). */
+    /**
+     * Runs {@code task} for 0..n-1 on 16 client threads. A failed request (a timeout of a loaded API server) is
+     * retried after a pause, up to 5 times, as a client that must create everything would; an object that exists
+     * already (409, created by a try that timed out) counts as created.
+     */
     static void parallel(int n, Task task) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         for (int i = 0; i < n; i++) {
             int index = i;
             pool.submit(() -> {
-                try {
-                    task.run(index);
-                } catch (Exception e) {
-                    System.err.println("request " + index + " failed: " + e.getMessage());
+                for (int attempt = 1; attempt <= 5; attempt++) {
+                    try {
+                        task.run(index);
+                        return;
+                    } catch (KubernetesClientException e) {
+                        if (e.getCode() == 409) {
+                            return;
+                        }
+                        System.err.println("request " + index + " failed (try " + attempt + "): " + e.getMessage());
+                    } catch (Exception e) {
+                        System.err.println("request " + index + " failed (try " + attempt + "): " + e.getMessage());
+                    }
+                    try {
+                        Thread.sleep(1000L * attempt);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
             });
         }

@@ -65,7 +65,7 @@ public final class SimulatedKubelet implements AutoCloseable {
 
     /**
      * Runs the pods' transitions. Every real node has a kubelet of its own, writing its pods' status in parallel with
-     * the others: one thread per 8 nodes (at least 4, at most 64), so that with a thousand nodes the simulation's own
+     * the others: one thread per 8 nodes (at least 4, at most 32), so that with a thousand nodes the simulation's own
      * threads do not become the queue that every pod waits in.
      */
     private final ScheduledExecutorService executor;
@@ -93,7 +93,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     static int threadsFor(int nodes) {
-        return Math.max(4, Math.min(64, nodes / 8));
+        return Math.max(4, Math.min(32, nodes / 8));
     }
 
     /** Watches all pods and plays those bound to one of the nodes. */
@@ -312,25 +312,36 @@ public final class SimulatedKubelet implements AutoCloseable {
 
     /**
      * Writes a status transition; retried when another writer (the node lifecycle controller marking pods NotReady,
-     * the scheduler) changed the pod in between, as a kubelet's status manager does. Null when the pod is gone.
+     * the scheduler) changed the pod in between, and after a failure of the API server (a timeout under load), as a
+     * kubelet's status manager syncs until the server has its status. Null when the pod is gone or after 10 failures.
      */
     private Pod update(Pod pod, UnaryOperator<Pod> transition) {
-        for (int attempt = 1; ; attempt++) {
+        int failures = 0;
+        for (int attempt = 1; attempt <= 20; attempt++) {
             try {
                 return client.pods()
                         .inNamespace(pod.getMetadata().getNamespace())
                         .withName(pod.getMetadata().getName())
                         .editStatus(transition);
             } catch (KubernetesClientException e) {
-                if (e.getCode() == 409 && attempt < 10) {
-                    continue;
+                if (e.getCode() == 404) {
+                    return null; // the pod was deleted meanwhile
                 }
-                if (e.getCode() != 404) {
+                if (e.getCode() != 409 && ++failures >= 10) {
                     LOG.warn("status of {} not written: {}", key(pod), e.getMessage());
+                    return null;
                 }
-                return null; // the pod was deleted meanwhile
+                if (e.getCode() != 409) {
+                    try {
+                        Thread.sleep(Math.min(5000, 250L << Math.min(failures, 5)));
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return null;
+                    }
+                }
             }
         }
+        return null;
     }
 
     private void after(Pod pod, Duration delay, Runnable action) {

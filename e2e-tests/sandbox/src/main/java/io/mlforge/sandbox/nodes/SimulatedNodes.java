@@ -79,7 +79,7 @@ public final class SimulatedNodes implements AutoCloseable {
         this.nodes.forEach(n -> nodesByName.put(n.name(), n));
         this.heartbeat = heartbeat;
         this.kubeletPort = kubeletPort;
-        this.beaters = Executors.newFixedThreadPool(Math.max(4, Math.min(64, nodes.size() / 8)), r -> {
+        this.beaters = Executors.newFixedThreadPool(Math.max(4, Math.min(32, nodes.size() / 8)), r -> {
             Thread t = new Thread(r, "sandbox-node-beat");
             t.setDaemon(true);
             return t;
