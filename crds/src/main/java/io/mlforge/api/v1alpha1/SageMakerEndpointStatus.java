@@ -30,6 +30,10 @@ public class SageMakerEndpointStatus {
     public List<String> modelNames;
 
     @JsonPropertyDescription(
+            "SageMaker models and endpoint configs MLForge created for this Endpoint and has not deleted yet. Each name is recorded here before it is created, so one created for a spec that was replaced before it went into service (or by an operator that stopped half way) is deleted once the endpoint is in service, and all of them with the Endpoint.")
+    public List<String> createdNames;
+
+    @JsonPropertyDescription(
             "Runtime invocation URL: https://runtime.sagemaker.<region>.amazonaws.com/endpoints/<name>/invocations.")
     public String invocationUrl;
 }

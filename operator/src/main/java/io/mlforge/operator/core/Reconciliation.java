@@ -64,15 +64,19 @@ public class Reconciliation {
     public static final class Scope<R extends CustomResource<?, S>, S> {
         private R resource;
         private S stored;
+        /** {@link #stored} as JSON: the copy to change is made from it and compared with it, serialising once. */
+        private String storedJson;
+
         private final S status;
         private final Instant now;
         private final StatusModel<S> model;
         private final S initial;
         private final Outcome outcome = new Outcome();
 
-        Scope(R resource, S stored, S status, Instant now, StatusModel<S> model) {
+        Scope(R resource, S stored, String storedJson, S status, Instant now, StatusModel<S> model) {
             this.resource = resource;
             this.stored = stored;
+            this.storedJson = storedJson;
             this.initial = stored;
             this.status = status;
             this.now = now;
@@ -109,10 +113,9 @@ public class Reconciliation {
                 cached.getMetadata().getNamespace() + "/" + cached.getMetadata().getName());
         R resource = statusWriter.fresh(cached);
         S stored = resource.getStatus();
-        S status = stored == null
-                ? model.empty()
-                : client.getKubernetesSerialization().clone(stored);
-        return new Scope<>(resource, stored, status, clock.instant(), model);
+        String storedJson = json(stored);
+        S status = stored == null ? model.empty() : copy(storedJson, stored);
+        return new Scope<>(resource, stored, storedJson, status, clock.instant(), model);
     }
 
     /**
@@ -121,13 +124,16 @@ public class Reconciliation {
      */
     public <R extends CustomResource<?, S>, S> void writeNow(Scope<R, S> scope) {
         scope.model.observe(scope.status, scope.resource.getMetadata().getGeneration());
-        if (!Objects.equals(json(scope.stored), json(scope.status))) {
+        String json = json(scope.status);
+        if (!Objects.equals(scope.storedJson, json)) {
             scope.resource.setStatus(scope.status);
             R written = statusWriter.write(scope.resource);
             scope.resource
                     .getMetadata()
                     .setResourceVersion(written.getMetadata().getResourceVersion());
-            scope.stored = client.getKubernetesSerialization().clone(scope.status);
+            // What was written, as JSON: the write stamps progress conditions onto the status it sends.
+            scope.storedJson = json(scope.status);
+            scope.stored = copy(scope.storedJson, scope.status);
             scope.resource.setStatus(scope.stored);
             statusChanges.changed(scope.resource);
         }
@@ -254,6 +260,11 @@ public class Reconciliation {
         } finally {
             MDC.remove(MDC_KEY);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <S> S copy(String json, S like) {
+        return (S) client.getKubernetesSerialization().unmarshal(json, like.getClass());
     }
 
     private String json(Object status) {

@@ -189,4 +189,60 @@ class EndpointReconcilerTest {
                 .hasSize(1);
         await().atMost(WAIT).until(() -> eventReasons("throttled").containsAll(List.of("Throttled", "InService")));
     }
+
+    private void editModel(String name, String dataUri) {
+        client.resources(Endpoint.class).inNamespace(NS).withName(name).edit(e -> {
+            e.getSpec().model.dataUri = dataUri;
+            return e;
+        });
+    }
+
+    private static String createdModel(String dataUri) {
+        return SageMakerEmulatorResource.emulator.requestLog().stream()
+                .filter(r -> "CreateModel".equals(r.path("operation").asText()))
+                .filter(r -> r.path("status").asInt() == 200)
+                .filter(r -> dataUri.equals(
+                        r.at("/request/PrimaryContainer/ModelDataUrl").asText()))
+                .map(r -> r.at("/request/ModelName").asText())
+                .findFirst()
+                .orElse(null);
+    }
+
+    @Test
+    void aModelCreatedForASpecReplacedBeforeItsRolloutStartedIsDeletedOnceTheEndpointIsInService() {
+        apply(endpoint("replaced", INLINE_MODEL));
+        awaitStatus("replaced", "InService", s -> s.phase == EndpointPhase.InService);
+        String v2 = "s3://mlforge-examples/fraud/models/v2/model.tar.gz";
+        String v3 = "s3://mlforge-examples/fraud/models/v3/model.tar.gz";
+        // v2's model is created, then its config is refused (throttled) again and again: its rollout never starts,
+        // as when an operator stops between the two calls
+        SageMakerEmulatorResource.emulator.throttleNext("CreateEndpointConfig", 10_000);
+        String v2Model;
+        try {
+            editModel("replaced", v2);
+            await("v2's model created").atMost(WAIT).until(() -> createdModel(v2) != null);
+            v2Model = createdModel(v2);
+            awaitStatus("replaced", "Throttled", s -> Conditions.isTrue(s.conditions, Condition.THROTTLED));
+            editModel("replaced", v3);
+            await("v3's model created").atMost(WAIT).until(() -> createdModel(v3) != null);
+        } finally {
+            SageMakerEmulatorResource.emulator.throttleNext("CreateEndpointConfig", 0);
+        }
+        EndpointStatus serving = awaitStatus(
+                "replaced",
+                "InService with v3",
+                s -> s.phase == EndpointPhase.InService
+                        && s.sagemaker.modelNames != null
+                        && s.sagemaker.modelNames.contains(createdModel(v3)));
+        await("v2's model deleted")
+                .atMost(WAIT)
+                .until(() -> requests("DeleteModel", "ModelName", v2Model).stream()
+                        .anyMatch(r -> r.path("status").asInt() == 200));
+        EndpointStatus settled = awaitStatus(
+                "replaced",
+                "only what serves left in createdNames",
+                s -> s.sagemaker.createdNames != null && !s.sagemaker.createdNames.contains(v2Model));
+        assertThat(settled.sagemaker.createdNames)
+                .containsExactlyInAnyOrder(serving.sagemaker.endpointConfigName, createdModel(v3));
+    }
 }

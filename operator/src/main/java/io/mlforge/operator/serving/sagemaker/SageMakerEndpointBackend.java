@@ -116,6 +116,9 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                 phase(status, EndpointPhase.Failed, "Rejected", status.failedUpdate.message, generation, now);
                 return STABLE_MAX; // SageMaker rejected this spec: not retried until it changes
             }
+            if (recordIntent(plan, sm)) {
+                return Duration.ZERO; // the names are stored before anything is created
+            }
             try {
                 ensureConfig(target, plan, sm);
             } catch (AwsServiceException e) {
@@ -227,7 +230,7 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                     generation,
                     now);
             if (previous != null && !previous.equals(serving)) {
-                collect(target, previous, sm.modelNames, plan);
+                collect(target, previous, sm.modelNames, plan, sm);
                 events.normal(
                         EventReason.UPDATED,
                         "SageMaker endpoint " + sm.endpointName + " now serves " + serving + "; " + previous
@@ -240,6 +243,9 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                         EventReason.DRIFT_REPAIRED,
                         "SageMaker endpoint " + sm.endpointName + " was switched to " + serving
                                 + " outside MLForge; rolling it back to the spec");
+            }
+            if (recordIntent(plan, sm)) {
+                return Duration.ZERO; // the names are stored before anything is created
             }
             try {
                 ensureConfig(target, plan, sm);
@@ -283,6 +289,9 @@ public class SageMakerEndpointBackend implements EndpointBackend {
             return settings.minPollInterval();
         }
         sm.modelNames = plan.modelNameByVariant().values().stream().distinct().toList();
+        if (planned.equals(serving)) {
+            collectUnused(target, sm);
+        }
         status.servingSpecHash = hashOf(serving);
         scale(endpoint, target, sm.endpointName, events);
         String message = status.failedUpdate != null
@@ -338,6 +347,51 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         }
     }
 
+    /**
+     * Adds the planned model and config names to {@code createdNames} unless they are there; true when it did, and the
+     * status must be written before they are created.
+     */
+    static boolean recordIntent(SageMakerEndpointPlan.Plan plan, SageMakerEndpointStatus sm) {
+        List<String> names = new ArrayList<>();
+        plan.models().forEach(m -> names.add(m.modelName()));
+        names.add(plan.endpointConfig().endpointConfigName());
+        List<String> created = sm.createdNames == null ? new ArrayList<>() : new ArrayList<>(sm.createdNames);
+        if (created.containsAll(names)) {
+            return false;
+        }
+        names.stream().filter(n -> !created.contains(n)).forEach(created::add);
+        sm.createdNames = created;
+        return true;
+    }
+
+    /**
+     * Deletes the models and configs MLForge created that the config in service does not use: left by a spec replaced
+     * before its rollout started, or by an operator that stopped between creating them and recording the rollout.
+     */
+    private void collectUnused(SageMakerTarget target, SageMakerEndpointStatus sm) {
+        if (sm.createdNames == null) {
+            return;
+        }
+        Set<String> inUse = new HashSet<>(sm.modelNames == null ? List.of() : sm.modelNames);
+        inUse.add(sm.endpointConfigName);
+        List<String> unused =
+                sm.createdNames.stream().filter(n -> !inUse.contains(n)).toList();
+        if (unused.isEmpty()) {
+            return;
+        }
+        deleteCreated(target, unused);
+        sm.createdNames = sm.createdNames.stream().filter(inUse::contains).toList();
+    }
+
+    /**
+     * Deletes models and configs by name, not knowing which is which: each name as a config first, then each as a
+     * model (deleting a name SageMaker does not have is a no-op), so no model goes while a config still names it.
+     */
+    private void deleteCreated(SageMakerTarget target, List<String> names) {
+        names.forEach(name -> service.deleteEndpointConfig(target, name));
+        names.forEach(name -> service.deleteModel(target, name));
+    }
+
     /** Creates the planned models and config unless SageMaker has them (their names are content hashes). */
     private void ensureConfig(SageMakerTarget target, SageMakerEndpointPlan.Plan plan, SageMakerEndpointStatus sm) {
         for (var model : plan.models()) {
@@ -348,13 +402,23 @@ public class SageMakerEndpointBackend implements EndpointBackend {
 
     /** Deletes the config no longer in service and the models it used that the plan no longer uses. */
     private void collect(
-            SageMakerTarget target, String oldConfig, List<String> oldModels, SageMakerEndpointPlan.Plan plan) {
+            SageMakerTarget target,
+            String oldConfig,
+            List<String> oldModels,
+            SageMakerEndpointPlan.Plan plan,
+            SageMakerEndpointStatus sm) {
         service.deleteEndpointConfig(target, oldConfig);
         Set<String> inUse = new HashSet<>(plan.modelNameByVariant().values());
+        Set<String> deleted = new HashSet<>(Set.of(oldConfig));
         for (String m : oldModels == null ? List.<String>of() : oldModels) {
             if (!inUse.contains(m)) {
                 service.deleteModel(target, m);
+                deleted.add(m);
             }
+        }
+        if (sm.createdNames != null) {
+            sm.createdNames =
+                    sm.createdNames.stream().filter(n -> !deleted.contains(n)).toList();
         }
     }
 
@@ -471,6 +535,7 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         for (String model : sm.modelNames == null ? List.<String>of() : sm.modelNames) {
             service.deleteModel(target, model);
         }
+        deleteCreated(target, sm.createdNames == null ? List.of() : sm.createdNames);
         return true;
     }
 }
