@@ -65,6 +65,10 @@ public final class ControlPlane implements AutoCloseable {
     private final Options options;
     private final Path binaries;
     private final List<Process> processes = new ArrayList<>();
+    /** Each component's command line and its running watchdog process, for {@link #kill} and {@link #restart}. */
+    private final Map<String, List<String>> commands = new java.util.LinkedHashMap<>();
+
+    private final Map<String, Process> components = new java.util.LinkedHashMap<>();
     private final String adminToken;
     private final int apiPort;
     private final Path caFile;
@@ -231,17 +235,76 @@ public final class ControlPlane implements AutoCloseable {
             + "while kill -0 \"$MLFORGE_PARENT_PID\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
             + "kill -0 $child 2>/dev/null && kill $child; wait $child";
 
-    private void launch(String name, List<String> command) throws IOException {
+    private synchronized void launch(String name, List<String> command) throws IOException {
         Path log = options.workDir().resolve(name + ".log");
         List<String> watched = new ArrayList<>(List.of("bash", "-c", WATCHDOG, name));
         watched.addAll(command);
-        ProcessBuilder builder =
-                new ProcessBuilder(watched).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(watched)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment()
                 .put("MLFORGE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
         Process process = builder.start();
         processes.add(process);
+        commands.put(name, List.copyOf(command));
+        components.put(name, process);
         LOG.debug("started {} (pid {}), log {}", name, process.pid(), log);
+    }
+
+    /** The components {@link #kill} and {@link #restart} know: etcd, kube-apiserver, kube-controller-manager, kube-scheduler. */
+    public synchronized java.util.Set<String> components() {
+        return java.util.Set.copyOf(commands.keySet());
+    }
+
+    /**
+     * SIGKILLs one component (as a crashed process or a lost machine: no graceful shutdown) and waits until it is gone;
+     * {@link #restart} starts it again with the same command line, ports and data.
+     */
+    public synchronized void kill(String component) throws InterruptedException {
+        Process process = components.remove(component);
+        if (process == null) {
+            if (!commands.containsKey(component)) {
+                throw new IllegalArgumentException("no component " + component + "; known: " + commands.keySet());
+            }
+            return; // already down
+        }
+        List<ProcessHandle> tree = process.descendants().toList();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (ProcessHandle child : tree) {
+            child.onExit()
+                    .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .exceptionally(e -> child)
+                    .join();
+        }
+        processes.remove(process);
+        LOG.info("killed {}", component);
+    }
+
+    /**
+     * Starts a component {@link #kill} stopped (or kills and starts a running one); returns once the API server
+     * answers /readyz again (it needs etcd too).
+     */
+    public void restart(String component) throws IOException, InterruptedException {
+        Instant started = Instant.now();
+        synchronized (this) {
+            if (components.containsKey(component)) {
+                kill(component);
+            }
+            List<String> command = commands.get(component);
+            if (command == null) {
+                throw new IllegalArgumentException("no component " + component + "; known: " + commands.keySet());
+            }
+            launch(component, command);
+        }
+        if (components.containsKey("kube-apiserver") && components.containsKey("etcd")) {
+            waitForApiServer(started);
+        }
+        LOG.info(
+                "restarted {} in {} ms",
+                component,
+                Duration.between(started, Instant.now()).toMillis());
     }
 
     private void waitForApiServer(Instant started) throws InterruptedException {

@@ -85,6 +85,33 @@ public final class OperatorProcess implements AutoCloseable {
         throw new IllegalStateException("the operator did not become ready within " + timeout + "; see " + log);
     }
 
+    /** One liveness probe (GET /q/health/live answered 200 within 5 s), as the chart's livenessProbe. */
+    public boolean live() {
+        return probe("/q/health/live");
+    }
+
+    /** One readiness probe (GET /q/health/ready answered 200 within 5 s), as the chart's readinessProbe. */
+    public boolean ready() {
+        return probe("/q/health/ready");
+    }
+
+    private boolean probe(String path) {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url(path)))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + httpPort + path;
     }

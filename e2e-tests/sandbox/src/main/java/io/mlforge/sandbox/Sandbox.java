@@ -81,8 +81,24 @@ public final class Sandbox implements AutoCloseable {
     private final KubernetesClient client;
     private final Path kubeconfig;
     private final OperatorIdentity operatorIdentity;
-    private OperatorProcess operator;
+    private volatile OperatorProcess operator;
     private final Map<String, String> operatorEnvironment = new LinkedHashMap<>();
+    /** Probes the operator's liveness as the kubelet does with the chart's livenessProbe, and restarts it likewise. */
+    private final java.util.concurrent.ScheduledExecutorService livenessProbe =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "operator-liveness-probe");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    private int livenessFailures;
+    private boolean restartPending;
+    private final java.util.concurrent.atomic.AtomicInteger livenessRestarts =
+            new java.util.concurrent.atomic.AtomicInteger();
+    /** The chart's livenessProbe: every 10 s, restart after 3 failures in a row. */
+    static final Duration LIVENESS_PERIOD = Duration.ofSeconds(10);
+
+    static final int LIVENESS_FAILURE_THRESHOLD = 3;
 
     private Sandbox(Options options) throws Exception {
         this.options = options;
@@ -120,6 +136,55 @@ public final class Sandbox implements AutoCloseable {
                 Clock.systemUTC(),
                 io.mlforge.sagemaker.emulator.Timing.realistic().scaled(options.speed()),
                 options.workDir().resolve("sagemaker-requests.jsonl"));
+        livenessProbe.scheduleWithFixedDelay(
+                this::probeLiveness,
+                LIVENESS_PERIOD.toMillis(),
+                LIVENESS_PERIOD.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One liveness probe: after {@link #LIVENESS_FAILURE_THRESHOLD} failures in a row the operator process is killed and
+     * started again, as the kubelet restarts a container (and keeps trying while a start fails).
+     */
+    private void probeLiveness() {
+        try {
+            synchronized (this) {
+                if (operator == null) {
+                    livenessFailures = 0;
+                    if (restartPending) {
+                        startOperator();
+                        restartPending = false;
+                    }
+                    return;
+                }
+                if (operator.live()) {
+                    livenessFailures = 0;
+                    return;
+                }
+                if (++livenessFailures < LIVENESS_FAILURE_THRESHOLD) {
+                    return;
+                }
+                System.err.printf(
+                        "[sandbox] the operator failed %d liveness probes in a row: restarting it, as the kubelet would%n",
+                        livenessFailures);
+                livenessFailures = 0;
+                livenessRestarts.incrementAndGet();
+                restartPending = true;
+                killOperator();
+                startOperator();
+                restartPending = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            System.err.println("[sandbox] restarting the operator failed (will retry): " + e.getMessage());
+        }
+    }
+
+    /** How often the liveness probe restarted the operator. */
+    public int livenessRestarts() {
+        return livenessRestarts.get();
     }
 
     public io.mlforge.sagemaker.emulator.SageMakerEmulator sagemaker() {
@@ -134,7 +199,7 @@ public final class Sandbox implements AutoCloseable {
         return sandbox;
     }
 
-    public void startOperator() throws IOException, InterruptedException {
+    public synchronized void startOperator() throws IOException, InterruptedException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MLFORGE_DATA_AGENT_S3_ENDPOINT", s3.endpoint());
         env.put("MLFORGE_DATA_AGENT_S3_PATH_STYLE", "true");
@@ -162,7 +227,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Kills the operator process (SIGKILL: no shutdown hooks, as a crashed or evicted pod); startOperator() starts a new one. */
-    public void killOperator() throws InterruptedException {
+    public synchronized void killOperator() throws InterruptedException {
         if (operator != null) {
             operator.kill();
             operator = null;
@@ -196,6 +261,7 @@ public final class Sandbox implements AutoCloseable {
         return nodes;
     }
 
+    /** The running operator process; null while none runs (killed, or being restarted). */
     public OperatorProcess operator() {
         return operator;
     }
@@ -264,6 +330,7 @@ public final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        livenessProbe.shutdownNow();
         if (operator != null) {
             operator.close();
         }

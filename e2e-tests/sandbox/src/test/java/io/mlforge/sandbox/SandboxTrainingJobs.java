@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /** TrainingJobs in the sandbox as a user sees them: applied YAML; their status read through the typed API. */
-final class SandboxTrainingJobs {
+public final class SandboxTrainingJobs {
     private final Sandbox sandbox;
 
     SandboxTrainingJobs(Sandbox sandbox) {
@@ -17,7 +17,7 @@ final class SandboxTrainingJobs {
     }
 
     /** A SageMaker TrainingJob of the emulator's synthetic trainer: {@code epochs} epochs on {@code instances} instances. */
-    static String sageMaker(String name, int instances, int epochs) {
+    public static String sageMaker(String name, int instances, int epochs) {
         return """
                 apiVersion: mlforge.io/v1alpha1
                 kind: TrainingJob

@@ -201,6 +201,26 @@ final class HostingStore {
         return response;
     }
 
+    /** Every endpoint not yet deleted, by name, with its status now. */
+    Map<String, String> endpointStatuses(Instant now) {
+        Map<String, String> result = new java.util.TreeMap<>();
+        for (Endpoint e : java.util.List.copyOf(endpoints.values())) {
+            String status = status(e, now);
+            if (status != null) {
+                result.put(e.name, status);
+            }
+        }
+        return result;
+    }
+
+    java.util.Set<String> configNames() {
+        return new java.util.TreeSet<>(configs.keySet());
+    }
+
+    java.util.Set<String> modelNames() {
+        return new java.util.TreeSet<>(models.keySet());
+    }
+
     /** The endpoint's status now, settling finished transitions; null once deleted. */
     private String status(Endpoint e, Instant now) {
         Timing t = emulator.timing();

@@ -127,6 +127,32 @@ public final class SageMakerEmulator implements AutoCloseable {
                 : java.util.Optional.of(step.start());
     }
 
+    /**
+     * What exists on the emulated SageMaker now: training jobs, tuning jobs and endpoints by name with the status their
+     * Describe call answers, and the names of the endpoint configs and models. Reliability tests compare it with what
+     * the Kubernetes objects say they own, to find duplicates and orphans.
+     */
+    public record Inventory(
+            Map<String, String> trainingJobs,
+            Map<String, String> tuningJobs,
+            Map<String, String> endpoints,
+            java.util.Set<String> endpointConfigs,
+            java.util.Set<String> models) {}
+
+    public Inventory inventory() {
+        Instant now = clock.instant();
+        Map<String, String> trainingJobs = new TreeMap<>();
+        for (TrainingJobStore.Job job : training.all()) {
+            trainingJobs.put(job.name, training.current(job, now).status());
+        }
+        return new Inventory(
+                trainingJobs,
+                tuning.statuses(now),
+                hosting.endpointStatuses(now),
+                hosting.configNames(),
+                hosting.modelNames());
+    }
+
     /** Answers the next {@code count} requests of {@code operation} with ThrottlingException. */
     public void throttleNext(String operation, int count) {
         throttleNext.put(operation, new java.util.concurrent.atomic.AtomicInteger(count));

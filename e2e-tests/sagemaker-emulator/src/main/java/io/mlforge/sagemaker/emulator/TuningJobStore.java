@@ -166,6 +166,18 @@ final class TuningJobStore {
         return min + random.nextDouble() * (max - min);
     }
 
+    /** Every tuning job by name with the status DescribeHyperParameterTuningJob answers now. */
+    Map<String, String> statuses(Instant now) {
+        Map<String, String> result = new java.util.TreeMap<>();
+        for (String name : tunings.keySet()) {
+            ObjectNode request = JSON.createObjectNode().put("HyperParameterTuningJobName", name);
+            result.put(
+                    name,
+                    describe(request, now).path("HyperParameterTuningJobStatus").asText());
+        }
+        return result;
+    }
+
     ObjectNode describe(JsonNode request, Instant now) {
         Tuning t = get(Checks.required(request, "HyperParameterTuningJobName", "hyperParameterTuningJobName")
                 .asText());

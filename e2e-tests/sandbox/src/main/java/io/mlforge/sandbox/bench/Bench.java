@@ -181,7 +181,12 @@ final class Bench {
             this.sandbox = sandbox;
             this.peakRss = new AtomicLong(sandbox.operator().residentBytes());
             sampler.scheduleAtFixedRate(
-                    () -> peakRss.accumulateAndGet(sandbox.operator().residentBytes(), Math::max),
+                    () -> {
+                        io.mlforge.sandbox.OperatorProcess operator = sandbox.operator(); // null while restarted
+                        if (operator != null) {
+                            peakRss.accumulateAndGet(operator.residentBytes(), Math::max);
+                        }
+                    },
                     0,
                     250,
                     TimeUnit.MILLISECONDS);

@@ -202,6 +202,8 @@ public final class TrainingJobBenchmark {
             figures.put("operator_create_calls_seconds", round(created));
             figures.put("operator_pods_exist_seconds", round(exist));
             figures.put("operator_all_finished_seconds", round(finished));
+            // restarts by the liveness probe (an informer that stopped watching for good): 0 in a clean run
+            figures.put("operator_liveness_restarts", sandbox.livenessRestarts());
             meter.finish(figures, jobs, "job");
         }
     }

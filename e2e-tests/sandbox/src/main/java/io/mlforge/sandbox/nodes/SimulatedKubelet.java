@@ -310,14 +310,20 @@ public final class SimulatedKubelet implements AutoCloseable {
         executor.schedule(() -> nodes.recover(node), timing.nodeRecovery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** How long a status write is retried while the API server fails (longer than the reliability suite's outage). */
+    static final java.time.Duration STATUS_WRITE_PATIENCE = java.time.Duration.ofMinutes(3);
+
     /**
      * Writes a status transition; retried when another writer (the node lifecycle controller marking pods NotReady,
-     * the scheduler) changed the pod in between, and after a failure of the API server (a timeout under load), as a
-     * kubelet's status manager syncs until the server has its status. Null when the pod is gone or after 10 failures.
+     * the scheduler) changed the pod in between, and after a failure of the API server (a timeout under load, a
+     * restart, a minute away), as a kubelet's status manager syncs until the server has its status. Null when the pod
+     * is gone, or after {@link #STATUS_WRITE_PATIENCE} of failures.
      */
     private Pod update(Pod pod, UnaryOperator<Pod> transition) {
         int failures = 0;
-        for (int attempt = 1; attempt <= 20; attempt++) {
+        int conflicts = 0;
+        java.time.Instant giveUp = java.time.Instant.now().plus(STATUS_WRITE_PATIENCE);
+        while (true) {
             try {
                 return client.pods()
                         .inNamespace(pod.getMetadata().getNamespace())
@@ -327,21 +333,25 @@ public final class SimulatedKubelet implements AutoCloseable {
                 if (e.getCode() == 404) {
                     return null; // the pod was deleted meanwhile
                 }
-                if (e.getCode() != 409 && ++failures >= 10) {
+                if (e.getCode() == 409) {
+                    if (++conflicts >= 20) {
+                        LOG.warn("status of {} not written after {} conflicts", key(pod), conflicts);
+                        return null;
+                    }
+                    continue;
+                }
+                if (java.time.Instant.now().isAfter(giveUp)) {
                     LOG.warn("status of {} not written: {}", key(pod), e.getMessage());
                     return null;
                 }
-                if (e.getCode() != 409) {
-                    try {
-                        Thread.sleep(Math.min(5000, 250L << Math.min(failures, 5)));
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        return null;
-                    }
+                try {
+                    Thread.sleep(Math.min(5000, 250L << Math.min(++failures, 5)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return null;
                 }
             }
         }
-        return null;
     }
 
     private void after(Pod pod, Duration delay, Runnable action) {
