@@ -14,6 +14,21 @@ import java.util.Objects;
 public final class Conditions {
     private Conditions() {}
 
+    /**
+     * Longest message kept in a condition or a status message: API errors can quote a user's value in full (a 1 MB
+     * string in a toleration key came back in the Pod's 422), and a status that large cannot be written (413).
+     */
+    public static final int MAX_MESSAGE = 2048;
+
+    /** {@code message} cut to {@link #MAX_MESSAGE} characters, saying how long it was. */
+    public static String capped(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        String suffix = "... (" + message.length() + " characters, cut)";
+        return message.substring(0, MAX_MESSAGE - suffix.length()) + suffix;
+    }
+
     public static List<Condition> set(
             List<Condition> conditions,
             String type,
@@ -26,7 +41,8 @@ public final class Conditions {
         Condition existing = find(result, type);
         String transition =
                 existing != null && existing.status == status ? existing.lastTransitionTime : Timestamps.format(now);
-        Condition updated = new Condition(type, status, reason, message == null ? "" : message, transition, generation);
+        Condition updated =
+                new Condition(type, status, reason, message == null ? "" : capped(message), transition, generation);
         if (existing == null) {
             result.add(updated);
         } else {

@@ -124,6 +124,7 @@ public class Reconciliation {
      */
     public <R extends CustomResource<?, S>, S> void writeNow(Scope<R, S> scope) {
         scope.model.observe(scope.status, scope.resource.getMetadata().getGeneration());
+        scope.model.capMessage(scope.status);
         String json = json(scope.status);
         if (!Objects.equals(scope.storedJson, json)) {
             scope.resource.setStatus(scope.status);

@@ -60,6 +60,15 @@ public final class StatusModel<S> {
         return (Enum<?>) phase.get(status);
     }
 
+    /** Cuts the status message to {@link Conditions#MAX_MESSAGE} characters. */
+    public void capMessage(S status) {
+        String current = message(status);
+        String capped = Conditions.capped(current);
+        if (capped != current) {
+            message.set(status, capped);
+        }
+    }
+
     /** The human-readable message that goes with the phase. */
     public String message(S status) {
         return (String) message.get(status);

@@ -19,7 +19,7 @@ public class TrainingWorkloads {
         private final boolean permanent;
 
         CreationRefused(String message, boolean permanent) {
-            super(message);
+            super(io.mlforge.operator.core.Conditions.capped(message)); // the API may quote a huge value in full
             this.permanent = permanent;
         }
 
