@@ -173,9 +173,18 @@ class BadInputE2ETest {
         for (Map.Entry<String, String> entry : acceptedKinds.entrySet()) {
             kubectl.run("delete", plural(entry.getValue()), entry.getKey(), "-n", "default", "--wait=false");
         }
-        Thread.sleep(30_000); // deletions finish
+        org.awaitility.Awaitility.await("the accepted inputs deleted")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> acceptedKinds.entrySet().stream()
+                        .allMatch(e -> sandbox.client()
+                                        .genericKubernetesResources(context(e.getValue()))
+                                        .inNamespace("default")
+                                        .withName(e.getKey())
+                                        .get()
+                                == null));
         double idleStart = reconciles();
-        Thread.sleep(20_000);
+        Thread.sleep(20_000); // the window the idle reconcile rate is measured over
         double idleRate = (reconciles() - idleStart) / 20.0;
 
         Map<String, Object> figures = new LinkedHashMap<>();
