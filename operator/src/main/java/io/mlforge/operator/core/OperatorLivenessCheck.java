@@ -34,6 +34,9 @@ public class OperatorLivenessCheck implements HealthCheck {
     Operator operator;
 
     @Inject
+    Leadership leadership;
+
+    @Inject
     Clock clock;
 
     @ConfigProperty(name = "mlforge.health.watch-loss-limit", defaultValue = "5m")
@@ -46,7 +49,12 @@ public class OperatorLivenessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
         RuntimeInfo runtime = operator.getRuntimeInfo();
         Set<String> unhealthy = new HashSet<>();
-        if (operator.getRegisteredControllersNumber() > 0 && runtime.isStarted()) {
+        boolean standby = operator.getConfigurationService()
+                        .getLeaderElectionConfiguration()
+                        .isPresent()
+                && !leadership.isLeading();
+        // a standby's informers do not run until it leads: that is not a lost watch
+        if (operator.getRegisteredControllersNumber() > 0 && runtime.isStarted() && !standby) {
             runtime.unhealthyEventSources()
                     .forEach((controller, sources) ->
                             sources.keySet().forEach(s -> unhealthy.add(controller + "/" + s)));

@@ -18,6 +18,9 @@ public class StandbyReplicaProfile implements QuarkusTestProfile {
                 "mlforge.leader-election.lease-namespace",
                 OperatorRuntimeProfile.LEASE_NAMESPACE,
                 "mlforge.leader-election.lease-name",
-                LEASE);
+                LEASE,
+                // a standby's informers are not running: that must never count as a lost watch
+                "mlforge.health.watch-loss-limit",
+                "1s");
     }
 }

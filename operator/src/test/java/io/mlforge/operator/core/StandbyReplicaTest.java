@@ -48,10 +48,12 @@ class StandbyReplicaTest {
                 .inNamespace(OperatorRuntimeProfile.WATCHED)
                 .resource(WatchProbeReconciler.probe("while-standby"))
                 .create();
-        // The standby keeps its hands off while the other replica's lease is valid (several retry periods).
+        // The standby keeps its hands off while the other replica's lease is valid (several retry periods), and stays
+        // live although its informers do not run (the watch-loss limit is 1 s here).
         await().during(Duration.ofSeconds(5))
                 .atMost(Duration.ofSeconds(20))
-                .until(() -> !WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "while-standby"));
+                .until(() -> !WatchProbeReconciler.seen(client, OperatorRuntimeProfile.WATCHED, "while-standby")
+                        && given().get("/q/health/live").statusCode() == 200);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(StandbyReplicaProfile.OTHER_REPLICA);
 
         // The other replica dies: its lease is not renewed and runs out.
