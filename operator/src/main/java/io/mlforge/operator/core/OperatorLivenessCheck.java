@@ -44,9 +44,31 @@ public class OperatorLivenessCheck implements HealthCheck {
 
     private final WatchLoss loss = new WatchLoss();
 
-    @Override
-    public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
+    /** Looks every second, so a short healthy spell between two losses is seen, not only the probe's instants. */
+    private final java.util.concurrent.ScheduledExecutorService observer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "mlforge-watch-loss");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    void start(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        observer.scheduleWithFixedDelay(this::observe, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        observer.shutdownNow();
+    }
+
+    private void observe() {
+        try {
+            loss.observe(unhealthyNow(), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.debugf("watch-loss observation failed: %s", e.getMessage());
+        }
+    }
+
+    private Set<String> unhealthyNow() {
         RuntimeInfo runtime = operator.getRuntimeInfo();
         Set<String> unhealthy = new HashSet<>();
         boolean standby = operator.getConfigurationService()
@@ -59,6 +81,13 @@ public class OperatorLivenessCheck implements HealthCheck {
                     .forEach((controller, sources) ->
                             sources.keySet().forEach(s -> unhealthy.add(controller + "/" + s)));
         }
+        return unhealthy;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
+        Set<String> unhealthy = unhealthyNow();
         var now = clock.instant();
         loss.observe(unhealthy, now);
         Optional<Map.Entry<String, Duration>> longest = loss.longest(now);
