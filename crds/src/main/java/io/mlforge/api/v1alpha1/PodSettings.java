@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
@@ -58,4 +60,12 @@ public class PodSettings {
     @JsonPropertyDescription(
             "CPU and memory requests and limits of the main container (core/v1 ResourceRequirements). GPUs come from the spec's gpusPerInstance and need not be listed here.")
     public ResourceRequirements resources;
+
+    @JsonPropertyDescription(
+            "Pod-level security settings (core/v1 PodSecurityContext), e.g. runAsUser, runAsGroup, fsGroup. Fields left unset keep MLForge's defaults, which meet the restricted Pod Security Standard: runAsNonRoot true and seccompProfile RuntimeDefault. An image that must run as root needs runAsNonRoot: false (or runAsUser: 0) here, and a namespace whose Pod Security level allows it (baseline).")
+    public PodSecurityContext podSecurityContext;
+
+    @JsonPropertyDescription(
+            "Security settings of the main container(s) (core/v1 SecurityContext). Fields left unset keep MLForge's defaults, which meet the restricted Pod Security Standard: allowPrivilegeEscalation false and all capabilities dropped.")
+    public SecurityContext securityContext;
 }

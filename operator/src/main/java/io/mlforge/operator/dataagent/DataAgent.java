@@ -2,11 +2,13 @@ package io.mlforge.operator.dataagent;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.mlforge.operator.core.PodSecurity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,21 +51,28 @@ public final class DataAgent {
                 .build();
     }
 
+    /** The user the operator image (and so the data agent) runs as: the UBI OpenJDK image's jboss user. */
+    public static final long IMAGE_USER = 185L;
+
     /**
-     * The data agent's security context, compliant with the "restricted" Pod Security Standard, so namespaces that
-     * enforce it accept the pods.
+     * The data agent's security context, compliant with the "restricted" Pod Security Standard whatever the pod's
+     * own settings: it never runs as root, even in a pod whose main container asks for root (there it runs as the
+     * image's own user).
      */
-    public static SecurityContext securityContext() {
-        return new SecurityContextBuilder()
+    public static SecurityContext securityContext(PodSecurityContext pod) {
+        SecurityContextBuilder agent = new SecurityContextBuilder()
                 .withRunAsNonRoot(true)
                 .withAllowPrivilegeEscalation(false)
                 .withNewCapabilities()
                 .withDrop("ALL")
                 .endCapabilities()
                 .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .build();
+                .withType(PodSecurity.SECCOMP_RUNTIME_DEFAULT)
+                .endSeccompProfile();
+        if (pod != null && PodSecurity.asksForRoot(pod.getRunAsUser())) {
+            agent.withRunAsUser(IMAGE_USER);
+        }
+        return agent.build();
     }
 
     /** pvc://claim/path split into claim and path (without leading or trailing slash). */

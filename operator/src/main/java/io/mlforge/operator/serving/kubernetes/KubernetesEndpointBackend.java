@@ -276,6 +276,7 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         int readyVariants = 0;
         int totalReady = 0;
         boolean rolling = changed;
+        List<String> podsRefused = new ArrayList<>();
         double weightSum = endpoint.getSpec().variants.stream()
                 .mapToDouble(v -> v.weight == null ? 1.0 : v.weight)
                 .sum();
@@ -303,6 +304,10 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                             || s.desiredInstances == null
                             || d.getStatus().getUpdatedReplicas() >= s.desiredInstances);
             rolling |= !current;
+            String refused = replicaFailure(d);
+            if (refused != null) {
+                podsRefused.add("variant " + v.name + ": " + refused);
+            }
             if (s.readyInstances > 0 && s.desiredInstances != null && s.readyInstances >= s.desiredInstances) {
                 readyVariants++;
             }
@@ -335,8 +340,26 @@ public class KubernetesEndpointBackend implements EndpointBackend {
             case Creating -> "waiting for " + (variants.size() - readyVariants) + " variant(s) to become ready";
             default -> "rolling out the new spec; ready pods keep serving";
         };
-        ServingStatus.phase(status, phase, phase.name(), message, generation, now);
+        String reason = phase.name();
+        if (phase != EndpointPhase.InService && !podsRefused.isEmpty()) {
+            // e.g. the namespace's Pod Security level or a ResourceQuota: the Deployment exists, its pods cannot
+            reason = "PodCreationFailed";
+            message = "the API server refuses the pods of " + String.join("; ", podsRefused);
+        }
+        ServingStatus.phase(status, phase, reason, message, generation, now);
         return phase == EndpointPhase.InService ? Duration.ofMinutes(10) : Duration.ofSeconds(5);
+    }
+
+    /** The message of a Deployment's ReplicaFailure condition (its ReplicaSet cannot create pods), or null. */
+    static String replicaFailure(Deployment d) {
+        if (d == null || d.getStatus() == null || d.getStatus().getConditions() == null) {
+            return null;
+        }
+        return d.getStatus().getConditions().stream()
+                .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> c.getMessage() == null ? c.getReason() : c.getMessage())
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

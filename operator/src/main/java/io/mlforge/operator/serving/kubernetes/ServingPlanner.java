@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -23,6 +25,7 @@ import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointKubernetesSettings;
 import io.mlforge.api.v1alpha1.ModelSpec;
 import io.mlforge.api.v1alpha1.Variant;
+import io.mlforge.operator.core.PodSecurity;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.dataagent.DataAgent;
 import java.nio.charset.StandardCharsets;
@@ -237,6 +240,8 @@ public final class ServingPlanner {
         List<Volume> volumes = new ArrayList<>();
         List<Container> init = new ArrayList<>();
         List<Container> containers = new ArrayList<>();
+        PodSecurityContext podSecurity = PodSecurity.pod(k == null ? null : k.podSecurityContext);
+        SecurityContext serverSecurity = PodSecurity.container(k == null ? null : k.securityContext);
         String health = k == null || k.healthPath == null ? "/ping" : k.healthPath;
         io.fabric8.kubernetes.api.model.ResourceRequirements resources = k != null && k.resources != null
                 ? new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder(k.resources).build()
@@ -279,7 +284,11 @@ public final class ServingPlanner {
                         .build());
                 if (dataUri != null) {
                     init.add(download(
-                            pipeline ? "model-download-" + i : "model-download", stage.volume(), dataUri, settings));
+                            pipeline ? "model-download-" + i : "model-download",
+                            stage.volume(),
+                            dataUri,
+                            settings,
+                            podSecurity));
                 }
             }
             List<EnvVar> env = new ArrayList<>();
@@ -292,6 +301,7 @@ public final class ServingPlanner {
                     .withArgs("serve")
                     .withEnv(env)
                     .withVolumeMounts(mounts)
+                    .withSecurityContext(serverSecurity)
                     .withResources(i == stages.size() - 1 ? resources : null);
             if (k != null && k.env != null) {
                 server.addAllToEnv(k.env);
@@ -357,7 +367,7 @@ public final class ServingPlanner {
                                     Math.max(1, (v.startupTimeoutSeconds == null ? 600 : v.startupTimeoutSeconds) / 5))
                             .endStartupProbe()
                             .withResources(DataAgent.resources())
-                            .withSecurityContext(DataAgent.securityContext())
+                            .withSecurityContext(DataAgent.securityContext(podSecurity))
                             .build());
         }
         Map<String, String> podLabels = new LinkedHashMap<>(selector);
@@ -407,6 +417,7 @@ public final class ServingPlanner {
                 .withAnnotations(podAnnotations)
                 .endMetadata()
                 .withNewSpec()
+                .withSecurityContext(podSecurity)
                 .withInitContainers(init)
                 .withContainers(containers)
                 .withVolumes(volumes)
@@ -422,7 +433,8 @@ public final class ServingPlanner {
                 .build();
     }
 
-    private static Container download(String name, String volume, String dataUri, Settings settings) {
+    private static Container download(
+            String name, String volume, String dataUri, Settings settings, PodSecurityContext podSecurity) {
         List<EnvVar> env =
                 new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
         env.addAll(DataAgent.storageEnvironment(settings.s3Endpoint(), settings.s3PathStyle()));
@@ -438,7 +450,7 @@ public final class ServingPlanner {
                         .build())
                 .withResources(DataAgent.resources())
                 .withTerminationMessagePolicy("File")
-                .withSecurityContext(DataAgent.securityContext())
+                .withSecurityContext(DataAgent.securityContext(podSecurity))
                 .build();
     }
 

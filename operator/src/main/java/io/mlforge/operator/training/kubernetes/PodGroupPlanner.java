@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -25,6 +26,7 @@ import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.api.v1alpha1.TrainingKubernetesSettings;
 import io.mlforge.operator.core.ClusterSettings;
+import io.mlforge.operator.core.PodSecurity;
 import io.mlforge.operator.core.ResourceNames;
 import io.mlforge.operator.dataagent.DataAgent;
 import io.mlforge.operator.dataagent.DataAgentSettings;
@@ -189,10 +191,12 @@ public final class PodGroupPlanner {
                 .build());
         trainerMounts.add(mount(SHM_VOLUME, "/dev/shm", null, false));
 
+        PodSecurityContext podSecurity = PodSecurity.pod(k8s.podSecurityContext);
         List<Container> initContainers = new ArrayList<>();
-        initContainers.add(agentContainer(TrainingLabels.PREPARE, "prepare", plan, mlMounts, null));
+        initContainers.add(agentContainer(TrainingLabels.PREPARE, "prepare", plan, mlMounts, null, podSecurity));
         if (needsSidecar(spec, index)) {
-            initContainers.add(agentContainer(TrainingLabels.SIDECAR, "sidecar", plan, mlMounts, "Always"));
+            initContainers.add(
+                    agentContainer(TrainingLabels.SIDECAR, "sidecar", plan, mlMounts, "Always", podSecurity));
         }
 
         Container trainer = new ContainerBuilder()
@@ -204,6 +208,7 @@ public final class PodGroupPlanner {
                 .withResources(resources(k8s, gpus))
                 .withVolumeMounts(trainerMounts)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withSecurityContext(PodSecurity.container(k8s.securityContext))
                 .addNewPort()
                 .withName("rendezvous")
                 .withContainerPort(rendezvousPort(spec))
@@ -233,6 +238,7 @@ public final class PodGroupPlanner {
                 .withAffinity(k8s.affinity)
                 .withImagePullSecrets(k8s.imagePullSecrets)
                 .withTerminationGracePeriodSeconds(settings.terminationGracePeriodSeconds())
+                .withSecurityContext(podSecurity)
                 .withInitContainers(initContainers)
                 .withContainers(trainer)
                 .withVolumes(volumes)
@@ -248,7 +254,12 @@ public final class PodGroupPlanner {
     }
 
     private Container agentContainer(
-            String name, String mode, AgentPlan plan, List<VolumeMount> mounts, String restartPolicy) {
+            String name,
+            String mode,
+            AgentPlan plan,
+            List<VolumeMount> mounts,
+            String restartPolicy,
+            PodSecurityContext podSecurity) {
         List<EnvVar> env = new ArrayList<>();
         env.add(env(AgentPlan.ENV, plan.toJson()));
         env.addAll(DataAgent.storageEnvironment(dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
@@ -262,7 +273,7 @@ public final class PodGroupPlanner {
                 .withVolumeMounts(mounts)
                 .withResources(DataAgent.resources())
                 .withTerminationMessagePolicy("File")
-                .withSecurityContext(DataAgent.securityContext())
+                .withSecurityContext(DataAgent.securityContext(podSecurity))
                 .build();
     }
 

@@ -72,6 +72,12 @@ class ServingPlannerTest {
         assertThat(server.getEnv())
                 .extracting(e -> e.getName())
                 .containsSubsequence("A", "B", "SAGEMAKER_BIND_TO_PORT");
+        // the restricted Pod Security Standard by default
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(server.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(server.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(init.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     }
 
     @Test

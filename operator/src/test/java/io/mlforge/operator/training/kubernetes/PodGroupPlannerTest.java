@@ -175,6 +175,33 @@ class PodGroupPlannerTest {
     }
 
     @Test
+    void podsMeetTheRestrictedPodSecurityStandardUnlessTheUserAsksForRoot() {
+        Pod pod = planner.plan(TrainingJobs.fromSpec("llm", DISTRIBUTED), 1)
+                .pods()
+                .get(0);
+        assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
+        Container trainer = container(pod, "trainer");
+        assertThat(trainer.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(trainer.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pod.getSpec().getVolumes())
+                .allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+
+        Pod root = planner.plan(TrainingJobs.fromSpec("root", """
+                                image: pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime
+                                kubernetes:
+                                  podSecurityContext: {runAsUser: 0}
+                                """), 1).pods().get(0);
+        assertThat(root.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(0L);
+        assertThat(root.getSpec().getSecurityContext().getRunAsNonRoot()).isNull();
+        // the data agent still never runs as root: as the operator image's own user
+        Container prepare = container(root, TrainingLabels.PREPARE);
+        assertThat(prepare.getSecurityContext().getRunAsUser()).isEqualTo(185L);
+        assertThat(prepare.getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+
+    @Test
     void dataAgentPlanDescribesChannelsCheckpointsAndModel() {
         PlannedAttempt attempt = planner.plan(TrainingJobs.fromSpec("llm", DISTRIBUTED), 2);
         Container prepare = container(attempt.pods().get(0), TrainingLabels.PREPARE);
