@@ -205,6 +205,45 @@ class KubernetesTrainingJobTest {
                         .containsExactlyInAnyOrder("AttemptCreated", "Completed"));
     }
 
+    /**
+     * A replica created the pods and died (or lost the lease) before writing status; by the time the next one looks,
+     * the pods have finished and no event of theirs will come again. It must look at them at once, not after the
+     * five-minute unschedulable check (the leader failover test found jobs stuck in Pending that way).
+     */
+    @Test
+    void podsCreatedBeforeALostStatusWriteAreLookedAtAtOnce() throws Exception {
+        create("lost-status", """
+                image: registry.example/train:1
+                resources: {gpusPerInstance: 1}
+                """);
+        String attempt = attemptName("lost-status", 1);
+        String pod = awaitPods(attempt, 1).get(0).getMetadata().getName();
+        // the status the previous replica never wrote: the job looks new again (a status-only change: no reconcile)
+        client.resources(TrainingJob.class)
+                .inNamespace(NS)
+                .withName("lost-status")
+                .editStatus(j -> {
+                    j.setStatus(null);
+                    return j;
+                });
+        Thread.sleep(500); // the informer sees the empty status before the pod's event
+        // scheduled, run and finished in one write: one event, after which the pod never changes again
+        writeStatus(
+                pod,
+                p -> PodStates.exited(
+                        PodStates.running(
+                                PodStates.scheduled(p, "gpu-node-1", clock.instant()), "10.1.0.99", clock.instant()),
+                        "trainer",
+                        0,
+                        null,
+                        null,
+                        clock.instant()));
+        TrainingJobStatus done = awaitStatus("lost-status", "Completed", s -> s.phase == TrainingPhase.Completed);
+        assertThat(done.attempts)
+                .singleElement()
+                .satisfies(a -> assertThat(a.backendName).isEqualTo(attempt));
+    }
+
     @Test
     void twoNodeJobGivesEveryPodItsRankAndTheRendezvous() {
         create("ddp", """
@@ -544,19 +583,16 @@ class KubernetesTrainingJobTest {
         String attempt = attemptName("metered", 1);
         List<Pod> pods = awaitPods(attempt, 2);
         String rank0 = attempt + "-0";
-        String logPath = "/api/v1/namespaces/ml/pods/" + rank0 + "/log?pretty=false&container=trainer";
-        server.expect()
-                .get()
-                .withPath(logPath + "&limitBytes=4194304&timestamps=true")
-                .andReturn(200, """
+        String logPath =
+                "/api/v1/namespaces/ml/pods/" + rank0 + "/log?container=trainer&timestamps=true&limitBytes=4194304";
+        server.expect().get().withPath(logPath).andReturn(200, """
                 2026-11-21T10:00:01.000000100Z epoch 1 loss=0.90 val_acc=0.51
                 2026-11-21T10:00:02.500000000Z epoch 2 loss=0.70 val_acc=0.64
-                """)
-                .once();
+                """).once();
         // The next read starts at the last line's second, so the API repeats that line: it must not count twice.
         server.expect()
                 .get()
-                .withPath(logPath + "&sinceTime=2026-11-21T10:00:02Z&limitBytes=4194304&timestamps=true")
+                .withPath(logPath + "&sinceTime=2026-11-21T10%3A00%3A02Z")
                 .andReturn(200, """
                 2026-11-21T10:00:02.500000000Z epoch 2 loss=0.70 val_acc=0.64
                 2026-11-21T10:00:03.250000000Z epoch 3 loss=0.55 val_acc=0.71

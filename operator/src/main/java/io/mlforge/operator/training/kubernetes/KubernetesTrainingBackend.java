@@ -509,8 +509,9 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                                 + " --prefix"
                         : "");
         status.logs = logs;
+        int existing;
         try {
-            workloads.create(plan);
+            existing = workloads.create(plan);
         } catch (TrainingWorkloads.CreationRefused e) {
             creationRefused(job, status, attempt, e, now, outcome);
             return;
@@ -530,6 +531,11 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 EventReason.ATTEMPT_CREATED,
                 "attempt " + number + " (" + plan.name() + "): " + plan.pods().size() + " pod(s), " + why);
         outcome.requeueAfter(now, settings.unschedulableAfter());
+        if (existing > 0) {
+            // created before a crash or a failover, without the status write: they may even have finished, and no
+            // further event of theirs need come, so look at them now (the informer has them)
+            outcome.requeueNow();
+        }
     }
 
     private void endAttempt(

@@ -29,22 +29,32 @@ public class TrainingWorkloads {
         }
     }
 
-    /** Creates the Service (several pods only) and pods that do not exist yet (a restarted operator finds the ones it created). */
-    public void create(PlannedAttempt attempt) throws CreationRefused {
+    /**
+     * Creates the Service (several pods only) and pods that do not exist yet (a restarted operator, or a replica that
+     * took over the lease, finds the ones created before). Returns how many pods already existed: their events may
+     * all have passed, so the caller looks at them at once instead of waiting for the next one.
+     */
+    public int create(PlannedAttempt attempt) throws CreationRefused {
         if (attempt.service() != null) {
             createIfAbsent(attempt.service());
         }
+        int existing = 0;
         for (Pod pod : attempt.pods()) {
-            createIfAbsent(pod);
+            if (!createIfAbsent(pod)) {
+                existing++;
+            }
         }
+        return existing;
     }
 
-    private void createIfAbsent(HasMetadata object) throws CreationRefused {
+    /** Whether the object was created (false: it existed). */
+    private boolean createIfAbsent(HasMetadata object) throws CreationRefused {
         try {
             client.resource(object).create();
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                return;
+                return false;
             }
             if (e.getCode() == 422 || e.getCode() == 403 || e.getCode() == 400) {
                 String reason = e.getStatus() != null && e.getStatus().getMessage() != null

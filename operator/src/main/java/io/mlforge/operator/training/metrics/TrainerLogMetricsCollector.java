@@ -9,6 +9,8 @@ import io.mlforge.operator.training.TrainingSettings;
 import io.mlforge.operator.training.kubernetes.TrainingLabels;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -77,17 +79,7 @@ public class TrainerLogMetricsCollector {
         }
         state.lastRead = now;
         try {
-            var logs = client.pods()
-                    .inNamespace(namespace)
-                    .withName(pod)
-                    .inContainer(TrainingLabels.TRAINER)
-                    .usingTimestamps()
-                    .limitBytes(MAX_BYTES_PER_READ);
-            String log = state.cursor.equals(TimestampedLog.Cursor.START)
-                    ? logs.getLog()
-                    : logs.sinceTime(DateTimeFormatter.ISO_INSTANT.format(
-                                    state.cursor.timestamp().truncatedTo(ChronoUnit.SECONDS)))
-                            .getLog();
+            String log = client.raw(logUri(namespace, pod, state.cursor));
             TimestampedLog.Read read = TimestampedLog.after(log == null ? "" : log, state.cursor);
             read.lines().forEach(line -> state.metrics.accept(line.text(), line.rawTimestamp()));
             state.cursor = read.cursor();
@@ -101,6 +93,32 @@ public class TrainerLogMetricsCollector {
             status.metricHistory = state.metrics.history();
         }
         return state.metrics.invalidDefinitions();
+    }
+
+    /**
+     * The pods/log request for the trainer's lines after {@code cursor}. A plain GET: fabric8's getLog() first waits up
+     * to 5 s for the pod to be ready with a LIST (and a watch if it is not), one request more per read, and a
+     * reconcile thread blocked for a pod that has not started yet (whose log read then fails and is tried later).
+     */
+    static String logUri(String namespace, String pod, TimestampedLog.Cursor cursor) {
+        StringBuilder uri = new StringBuilder("/api/v1/namespaces/")
+                .append(encode(namespace))
+                .append("/pods/")
+                .append(encode(pod))
+                .append("/log?container=")
+                .append(TrainingLabels.TRAINER)
+                .append("&timestamps=true&limitBytes=")
+                .append(MAX_BYTES_PER_READ);
+        if (!cursor.equals(TimestampedLog.Cursor.START)) {
+            uri.append("&sinceTime=")
+                    .append(encode(DateTimeFormatter.ISO_INSTANT.format(
+                            cursor.timestamp().truncatedTo(ChronoUnit.SECONDS))));
+        }
+        return uri.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** After an operator restart: continue from status, reading only lines newer than its last point. */
