@@ -33,15 +33,44 @@ public final class OperatorProcess implements AutoCloseable {
     public static OperatorProcess start(
             Path repoRoot, Path kubeconfig, Map<String, String> env, Path log, Duration timeout)
             throws IOException, InterruptedException {
+        return start(List.of(), freePort(), null, repoRoot, kubeconfig, env, log, timeout);
+    }
+
+    /**
+     * Starts the operator inside a network namespace, listening on {@code network}'s first inside port; health
+     * probes go through the namespace's relay.
+     */
+    public static OperatorProcess startIn(
+            io.mlforge.sandbox.netns.NetworkNamespace network,
+            Path repoRoot,
+            Path kubeconfig,
+            Map<String, String> env,
+            Path log,
+            Duration timeout)
+            throws IOException, InterruptedException {
+        int port = network.insidePorts().get(0);
+        return start(network.exec(), port, network.hostPort(port), repoRoot, kubeconfig, env, log, timeout);
+    }
+
+    private static OperatorProcess start(
+            List<String> prefix,
+            int port,
+            Integer probePort,
+            Path repoRoot,
+            Path kubeconfig,
+            Map<String, String> env,
+            Path log,
+            Duration timeout)
+            throws IOException, InterruptedException {
         Path jar = repoRoot.resolve("operator/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
                     jar + " does not exist: build the operator first (./mvnw -pl operator -am package -DskipTests)");
         }
-        int port = freePort();
         // The memory settings of the image under the chart's default limit (512Mi): MaxRAMPercentage=50 gives a
         // 256 MiB heap; MALLOC_ARENA_MAX=2 (below) as in the image.
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
         // Extra JVM options for the operator alone, e.g. a flight recording while a benchmark runs.
         String extra = System.getenv(JVM_OPTIONS_ENV);
@@ -56,7 +85,7 @@ public final class OperatorProcess implements AutoCloseable {
         builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().putAll(env);
-        OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
+        OperatorProcess operator = new OperatorProcess(builder.start(), probePort == null ? port : probePort, log);
         operator.awaitReady(timeout);
         return operator;
     }

@@ -8,8 +8,13 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /** An S3-compatible store in memory (s3proxy) on a loopback port, with the samples' buckets. */
 public final class S3Store implements AutoCloseable {
-    public static final String ACCESS_KEY = "sandbox";
-    public static final String SECRET_KEY = "sandbox-secret";
+    /**
+     * Fake AWS credentials of the sandbox (the S3 store checks them; the SageMaker emulator accepts any). They look
+     * like real ones and occur nowhere else, so the reliability suite can search logs, Events and status for them.
+     */
+    public static final String ACCESS_KEY = "AKIAMLFORGESANDBOX7Q";
+
+    public static final String SECRET_KEY = "mlfSbx/k7Qw2+Zr9TfakeSecretKEYnotReal40x";
     private final S3Proxy proxy;
     private final TransientNio2BlobStore store = new TransientNio2BlobStore();
 

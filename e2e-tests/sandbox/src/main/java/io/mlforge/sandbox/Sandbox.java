@@ -200,6 +200,35 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public synchronized void startOperator() throws IOException, InterruptedException {
+        operator = OperatorProcess.start(
+                options.repoRoot(),
+                operatorIdentity.kubeconfig(),
+                operatorProcessEnvironment(),
+                operatorLog(),
+                Duration.ofSeconds(120));
+    }
+
+    /**
+     * Another replica of the operator, besides the one {@link #startOperator} manages (for leader election): the same
+     * environment plus {@code extraEnvironment}, its own log, started inside {@code network} when not null (its API
+     * server and SageMaker traffic then goes through that namespace's relay). The caller stops it.
+     */
+    public OperatorProcess startReplica(
+            String name, Map<String, String> extraEnvironment, io.mlforge.sandbox.netns.NetworkNamespace network)
+            throws IOException, InterruptedException {
+        Map<String, String> env = operatorProcessEnvironment();
+        env.putAll(extraEnvironment);
+        Path log = options.workDir().resolve("operator-" + name + ".log");
+        if (network == null) {
+            return OperatorProcess.start(
+                    options.repoRoot(), operatorIdentity.kubeconfig(), env, log, Duration.ofSeconds(120));
+        }
+        return OperatorProcess.startIn(
+                network, options.repoRoot(), operatorIdentity.kubeconfig(), env, log, Duration.ofSeconds(120));
+    }
+
+    /** The operator's environment in the sandbox: its S3 store and SageMaker emulator, short polls, overrides. */
+    public Map<String, String> operatorProcessEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MLFORGE_DATA_AGENT_S3_ENDPOINT", s3.endpoint());
         env.put("MLFORGE_DATA_AGENT_S3_PATH_STYLE", "true");
@@ -213,12 +242,12 @@ public final class Sandbox implements AutoCloseable {
         // Metrics are read from the simulated logs; read them often since simulated epochs are short.
         env.put("MLFORGE_TRAINING_METRICS_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
         env.putAll(operatorEnvironment);
-        operator = OperatorProcess.start(
-                options.repoRoot(),
-                operatorIdentity.kubeconfig(),
-                env,
-                options.workDir().resolve("operator.log"),
-                Duration.ofSeconds(120));
+        return env;
+    }
+
+    /** The operator's log (stdout and stderr of every process started, appended). */
+    public Path operatorLog() {
+        return options.workDir().resolve("operator.log");
     }
 
     /** Environment for the operator process that overrides the sandbox's (set before {@link #startOperator}). */

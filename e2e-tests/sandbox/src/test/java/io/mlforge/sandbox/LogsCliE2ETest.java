@@ -52,8 +52,8 @@ class LogsCliE2ETest {
                 "--endpoint-url",
                 sandbox.sagemaker().endpoint()));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("AWS_ACCESS_KEY_ID", "sandbox");
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", "sandbox-secret");
+        builder.environment().put("AWS_ACCESS_KEY_ID", S3Store.ACCESS_KEY);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", S3Store.SECRET_KEY);
         builder.environment().put("AWS_REGION", "us-east-1");
         return builder.start();
     }

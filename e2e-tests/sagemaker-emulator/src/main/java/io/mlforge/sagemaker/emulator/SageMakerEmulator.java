@@ -158,7 +158,7 @@ public final class SageMakerEmulator implements AutoCloseable {
         throttleNext.put(operation, new java.util.concurrent.atomic.AtomicInteger(count));
     }
 
-    /** The request log so far: one JSON object per request (time, service, operation, status, error, request). */
+    /** The request log so far: one JSON object per request (time, caller accessKeyId, service, operation, status, error, request). */
     public java.util.List<JsonNode> requestLog() {
         synchronized (requestLog) {
             try {
@@ -249,7 +249,14 @@ public final class SageMakerEmulator implements AutoCloseable {
             response = "{\"__type\":\"SerializationException\",\"message\":\""
                     + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}";
         }
-        log(now, target, operation, body, status, errorType);
+        log(
+                now,
+                target,
+                operation,
+                body,
+                status,
+                errorType,
+                accessKeyId(exchange.getRequestHeaders().getFirst("Authorization")));
         Duration delay = responseDelays.get(operation);
         if (delay != null) {
             try {
@@ -318,9 +325,35 @@ public final class SageMakerEmulator implements AutoCloseable {
         };
     }
 
-    private void log(Instant now, String target, String operation, byte[] body, int status, String errorType) {
+    /**
+     * The access key a request was signed with (SigV4's {@code Credential=KEY/date/region/service/aws4_request}), as
+     * CloudTrail records the caller of each call; null when unsigned.
+     */
+    static String accessKeyId(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        int start = authorization.indexOf("Credential=");
+        if (start < 0) {
+            return null;
+        }
+        int end = authorization.indexOf('/', start);
+        return end < 0 ? null : authorization.substring(start + "Credential=".length(), end);
+    }
+
+    private void log(
+            Instant now,
+            String target,
+            String operation,
+            byte[] body,
+            int status,
+            String errorType,
+            String accessKeyId) {
         ObjectNode line = JSON.createObjectNode();
         line.put("time", now.toString());
+        if (accessKeyId != null) {
+            line.put("accessKeyId", accessKeyId);
+        }
         line.put("service", target == null ? "" : target.substring(0, Math.max(0, target.indexOf('.'))));
         line.put("operation", operation);
         line.put("status", status);

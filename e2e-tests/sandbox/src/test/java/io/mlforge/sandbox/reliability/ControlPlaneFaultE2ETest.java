@@ -2,11 +2,8 @@ package io.mlforge.sandbox.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mlforge.controlplane.ControlPlane;
 import io.mlforge.sandbox.Sandbox;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,22 +157,13 @@ class ControlPlaneFaultE2ETest {
         figures.put("long_outage_operator_not_live_after_ms", notLiveAfter);
         figures.put("long_outage_converged_seconds", seconds(restarted));
 
-        SageMakerLedger ledger = new SageMakerLedger(sandbox.sagemaker());
-        List<String> duplicates = ledger.duplicates();
-        List<String> orphans = new ArrayList<>(audit.sageMakerOrphans(ledger));
-        orphans.addAll(audit.kubernetesOrphans());
-        List<String> lost = audit.lost();
+        Verdict verdict = Verdict.of(sandbox, audit);
         figures.put("actions", workload.actions());
         figures.put("operator_liveness_restarts_short_outages", restartsAfterShortOutages);
         figures.put("operator_liveness_restarts", sandbox.livenessRestarts());
         figures.put("not_converged", notConverged.size());
-        figures.put("duplicates", duplicates.size());
-        figures.put("orphans", orphans.size());
-        figures.put("lost", lost.size());
-        Path json = REPO.resolve("e2e-tests/sandbox/target/reliability/control-plane-faults.json");
-        Files.createDirectories(json.getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), figures);
-        figures.forEach((k, v) -> System.out.println("reliability " + k + ": " + v));
+        verdict.addTo(figures);
+        Verdict.write(REPO, "control-plane-faults", figures);
 
         assertThat(aliveThroughOutage)
                 .as("the operator process lived through the outage")
@@ -195,9 +183,7 @@ class ControlPlaneFaultE2ETest {
                 .isBetween(0L, 30_000L);
         assertThat(readyAgain).as("ready again after the API server returned").isNotNegative();
         assertThat(notConverged).as("not converged after a fault").isEmpty();
-        assertThat(duplicates).as("work done twice").isEmpty();
-        assertThat(orphans).as("left behind").isEmpty();
-        assertThat(lost).as("lost").isEmpty();
+        verdict.assertClean();
     }
 
     /** What a liveness probe of the current operator process answers; NONE while the sandbox restarts it. */

@@ -54,7 +54,26 @@ final class MixedWorkload {
         this.kubectl = new Kubectl(
                 sandbox.controlPlane().kubectl(), sandbox.controlPlane().adminKubeconfig());
         this.random = new Random(seed);
+        // a user's Secret the in-cluster jobs and endpoints take a token from: its value must never leave it
+        sandbox.client()
+                .secrets()
+                .inNamespace("default")
+                .resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                        .withNewMetadata()
+                        .withName(TOKEN_SECRET)
+                        .endMetadata()
+                        .addToStringData("token", TOKEN_VALUE)
+                        .build())
+                .serverSideApply();
     }
+
+    /** The Secret the in-cluster workloads read HF_TOKEN from, and its value (fake, and found nowhere else). */
+    static final String TOKEN_SECRET = "model-hub-token";
+
+    static final String TOKEN_VALUE = "hf_mlforgeReliabilityFakeToken9Xq2Lk7";
+
+    private static final String TOKEN_ENV = "  kubernetes:\n"
+            + "    env: [{name: HF_TOKEN, valueFrom: {secretKeyRef: {name: " + TOKEN_SECRET + ", key: token}}}]\n";
 
     Random random() {
         return random;
@@ -228,7 +247,7 @@ final class MixedWorkload {
                   image: mlforge/sandbox-trainer:latest
                   hyperParameters: {epochs: "%d"}
                   resources: {gpusPerInstance: 1}
-                """.formatted(name, epochs);
+                """.formatted(name, epochs) + TOKEN_ENV;
     }
 
     static String tuningJob(String name, boolean sageMaker) {
@@ -288,6 +307,6 @@ final class MixedWorkload {
                   model: {image: "%s", dataUri: "%s"}
                   variants:
                     - {name: primary, instanceCount: 1}
-                """.formatted(name, XGB, dataUri);
+                """.formatted(name, XGB, dataUri) + TOKEN_ENV;
     }
 }

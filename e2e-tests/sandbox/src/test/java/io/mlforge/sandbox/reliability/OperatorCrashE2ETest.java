@@ -2,11 +2,8 @@ package io.mlforge.sandbox.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.sandbox.Sandbox;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,10 +73,7 @@ class OperatorCrashE2ETest {
         Duration convergence = Duration.between(lastStart, Instant.now());
 
         SageMakerLedger ledger = new SageMakerLedger(sandbox.sagemaker());
-        List<String> duplicates = ledger.duplicates();
-        List<String> orphans = new ArrayList<>(audit.sageMakerOrphans(ledger));
-        orphans.addAll(audit.kubernetesOrphans());
-        List<String> lost = audit.lost();
+        Verdict verdict = Verdict.of(sandbox, audit);
 
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("seed", SEED);
@@ -98,20 +92,13 @@ class OperatorCrashE2ETest {
         figures.put("sagemaker_endpoint_configs_created", ledger.created("CreateEndpointConfig"));
         figures.put("sagemaker_models_created", ledger.created("CreateModel"));
         figures.put("not_converged", pending.size());
-        figures.put("duplicates", duplicates.size());
-        figures.put("orphans", orphans.size());
-        figures.put("lost", lost.size());
-        Path json = REPO.resolve("e2e-tests/sandbox/target/reliability/operator-crashes-" + ROUNDS + ".json");
-        Files.createDirectories(json.getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), figures);
-        figures.forEach((k, v) -> System.out.println("reliability " + k + ": " + v));
+        verdict.addTo(figures);
+        Verdict.write(REPO, "operator-crashes-" + ROUNDS, figures);
 
         assertThat(pending)
                 .as("not converged %s after the last restart", convergence)
                 .isEmpty();
-        assertThat(duplicates).as("work done twice").isEmpty();
-        assertThat(orphans).as("left behind after deletion").isEmpty();
-        assertThat(lost).as("lost").isEmpty();
+        verdict.assertClean();
         assertThat(workload.deleted()).as("the workload deleted something").isNotEmpty();
     }
 
