@@ -89,7 +89,7 @@ class LeaderFailoverE2ETest {
 
     /** A replica's identity and fake access key (distinct per replica, so the emulator's log tells them apart). */
     private static Map<String, String> identity(String name) {
-        String key = ("AKIAMLFORGE" + name.toUpperCase() + "XXXXXXXXXX").substring(0, 20);
+        String key = ("AKIAMLFORGE" + name.toUpperCase() + "0000000000").substring(0, 20);
         return Map.of(
                 "HOSTNAME", name,
                 "AWS_ACCESS_KEY_ID", key,
