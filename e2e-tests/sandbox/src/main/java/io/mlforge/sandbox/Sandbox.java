@@ -245,6 +245,26 @@ public final class Sandbox implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Turns leader election on as a user does: the chart upgraded with {@code leaderElection.enabled} (it then also
+     * grants the Lease in the operator's namespace), and the operator processes started from now on elect a leader
+     * through Lease {@code leaseName}.
+     */
+    public void enableLeaderElection(String leaseName) {
+        new com.marcnuri.helm.Helm(options.repoRoot().resolve("helm/mlforge-operator"))
+                .upgrade()
+                .withName(OperatorIdentity.RELEASE)
+                .withNamespace(OperatorIdentity.NAMESPACE)
+                .withKubeConfig(controlPlane.adminKubeconfig())
+                .reuseValues()
+                .set("leaderElection.enabled", true)
+                .set("leaderElection.leaseName", leaseName)
+                .call();
+        operatorEnvironment.put("MLFORGE_LEADER_ELECTION_ENABLED", "true");
+        operatorEnvironment.put("MLFORGE_LEADER_ELECTION_LEASE_NAME", leaseName);
+        operatorEnvironment.put("POD_NAMESPACE", OperatorIdentity.NAMESPACE);
+    }
+
     /** The operator's log (stdout and stderr of every process started, appended). */
     public Path operatorLog() {
         return options.workDir().resolve("operator.log");

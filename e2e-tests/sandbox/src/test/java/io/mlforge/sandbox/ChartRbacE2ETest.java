@@ -3,7 +3,6 @@ package io.mlforge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
@@ -50,18 +49,7 @@ class ChartRbacE2ETest {
                 REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-rbac"), 2, 4, 0.2, 0, false, true));
         client = sandbox.client();
         GatewayApi.install(client);
-        // as a user turns leader election on: the chart then also grants the Lease in the operator's namespace
-        Helm.upgrade(REPO.resolve("helm/mlforge-operator").toString())
-                .withName(OperatorIdentity.RELEASE)
-                .withNamespace(OperatorIdentity.NAMESPACE)
-                .withKubeConfig(sandbox.controlPlane().adminKubeconfig())
-                .set("replicaCount", 0)
-                .set("leaderElection.enabled", true)
-                .set("leaderElection.leaseName", LEASE)
-                .call();
-        sandbox.operatorEnvironment().put("MLFORGE_LEADER_ELECTION_ENABLED", "true");
-        sandbox.operatorEnvironment().put("MLFORGE_LEADER_ELECTION_LEASE_NAME", LEASE);
-        sandbox.operatorEnvironment().put("POD_NAMESPACE", OperatorIdentity.NAMESPACE);
+        sandbox.enableLeaderElection(LEASE);
         sandbox.operatorEnvironment().put("MLFORGE_SERVING_GATEWAY_NAME", "mlforge-gateway");
         sandbox.operatorEnvironment().put("MLFORGE_SERVING_GATEWAY_NAMESPACE", "infra");
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.mlforge.controlplane.OperatorIdentity;
 import io.mlforge.sandbox.OperatorProcess;
@@ -66,18 +65,7 @@ class LeaderFailoverE2ETest {
     static void startSandbox() throws Exception {
         sandbox = Sandbox.start(new Sandbox.Options(
                 REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-leader-failover"), 8, 4, 0.2, 0, false));
-        // as a user runs two replicas: the chart turns leader election on and grants the Lease
-        Helm.upgrade(REPO.resolve("helm/mlforge-operator").toString())
-                .withName(OperatorIdentity.RELEASE)
-                .withNamespace(OperatorIdentity.NAMESPACE)
-                .withKubeConfig(sandbox.controlPlane().adminKubeconfig())
-                .reuseValues()
-                .set("leaderElection.enabled", true)
-                .set("leaderElection.leaseName", LEASE)
-                .call();
-        sandbox.operatorEnvironment().put("MLFORGE_LEADER_ELECTION_ENABLED", "true");
-        sandbox.operatorEnvironment().put("MLFORGE_LEADER_ELECTION_LEASE_NAME", LEASE);
-        sandbox.operatorEnvironment().put("POD_NAMESPACE", OperatorIdentity.NAMESPACE);
+        sandbox.enableLeaderElection(LEASE); // as a user running two replicas
     }
 
     @AfterAll
