@@ -31,7 +31,7 @@ public class Variant {
     @Default("1")
     @Min(0)
     @JsonPropertyDescription(
-            "Relative share of traffic: this weight divided by the sum of all weights. 0 routes no traffic to the variant (it stays deployed).")
+            "Relative share of traffic: this weight divided by the sum of all weights. 0 routes no traffic to the variant (it stays deployed). On SageMaker a change of weights or instance counts alone is applied in place (UpdateEndpointWeightsAndCapacities), not as a new deployment.")
     public Double weight;
 
     @Size(max = 64)

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The sandbox's live view: one line per MLForge resource (kind, name, phase, attempt / trials / instances, latest metric, best objective). */
+/**
+ * The sandbox's live view: one line per MLForge resource: kind, name, phase, progress (a TrainingJob's attempt, a
+ * TuningJob's trials, an Endpoint's ready/desired instances per variant), the latest metric or an Endpoint's URL, and
+ * a TuningJob's best objective.
+ */
 public final class ProgressTable {
     private ProgressTable() {}
 
@@ -21,31 +25,39 @@ public final class ProgressTable {
         if (status.get("trialCounts") instanceof Map<?, ?> counts) {
             attempt = counts.get("succeeded") + "/" + counts.get("total") + " trials";
         }
-        if (status.get("variants") instanceof List<?> variants && !variants.isEmpty()) {
-            long ready = 0;
-            long desired = 0;
-            boolean counted = false;
-            for (Object v : variants) {
-                if (v instanceof Map<?, ?> variant && variant.get("desiredInstances") instanceof Number n) {
-                    counted = true;
-                    desired += n.longValue();
-                    ready += variant.get("readyInstances") instanceof Number r ? r.longValue() : 0;
-                }
-            }
-            attempt = counted
-                    ? ready + "/" + desired + " instances"
-                    : "serverless"; // SageMaker scales serverless variants
-        }
         String metric = "-";
         if (status.get("metrics") instanceof Map<?, ?> metrics && !metrics.isEmpty()) {
             Map.Entry<?, ?> last = new ArrayList<>(metrics.entrySet()).get(metrics.size() - 1);
             metric = last.getKey() + "=" + format(last.getValue());
+        }
+        if ("Endpoint".equals(resource.getKind())) {
+            attempt = variants(status.get("variants"));
+            metric = status.get("url") == null ? "-" : String.valueOf(status.get("url"));
         }
         String best = "-";
         if (status.get("bestTrial") instanceof Map<?, ?> bestTrial && bestTrial.get("objectiveValue") != null) {
             best = format(bestTrial.get("objectiveValue"));
         }
         return new Row(resource.getKind(), resource.getMetadata().getName(), phase, attempt, metric, best);
+    }
+
+    /** Ready/desired instances per variant, e.g. {@code primary 2/2, canary 1/1}; serverless variants say so. */
+    static String variants(Object variants) {
+        if (!(variants instanceof List<?> list) || list.isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Object v : list) {
+            if (v instanceof Map<?, ?> variant) {
+                Object desired = variant.get("desiredInstances");
+                Object ready = variant.get("readyInstances");
+                parts.add(variant.get("name") + " "
+                        + (desired instanceof Number
+                                ? (ready instanceof Number ? ready : 0) + "/" + desired
+                                : "serverless")); // SageMaker scales serverless variants
+            }
+        }
+        return String.join(", ", parts);
     }
 
     private static String format(Object value) {
@@ -56,7 +68,7 @@ public final class ProgressTable {
 
     public static String render(List<Row> rows) {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"KIND", "NAME", "PHASE", "ATTEMPT", "LATEST METRIC", "BEST"});
+        cells.add(new String[] {"KIND", "NAME", "PHASE", "PROGRESS", "LATEST METRIC / URL", "BEST"});
         rows.forEach(r -> cells.add(new String[] {r.kind(), r.name(), r.phase(), r.attempt(), r.metric(), r.best()}));
         int[] widths = new int[6];
         for (String[] row : cells) {

@@ -516,6 +516,7 @@ public final class Sandbox implements AutoCloseable {
                         .count();
                 System.out.println(rows.size() - failed + " of " + rows.size()
                         + " finished successfully (Endpoints: in service).");
+                printInvokeHints(sandbox, resources);
                 if (exitWhenDone) {
                     System.exit(failed == 0 ? 0 : 1);
                 }
@@ -525,5 +526,32 @@ public final class Sandbox implements AutoCloseable {
             }
             Thread.sleep(1000);
         }
+    }
+
+    /** How to call each Endpoint in service with {@code kubectl mlforge invoke}, with this sandbox's addresses. */
+    private static void printInvokeHints(Sandbox sandbox, List<GenericKubernetesResource> resources) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (GenericKubernetesResource r : resources) {
+            if (!"Endpoint".equals(r.getKind())
+                    || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+                    || !"InService".equals(status.get("phase"))) {
+                continue;
+            }
+            Map<?, ?> spec = r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? m : Map.of();
+            if (spec.get("async") != null) {
+                continue; // asynchronous endpoints take their requests from S3
+            }
+            boolean sageMaker = "SageMaker".equals(spec.get("backend"));
+            lines.add("  kubectl mlforge invoke " + r.getMetadata().getName()
+                    + " --content-type text/csv --body '5.1,3.5,1.4,0.2'"
+                    + (sageMaker ? " --endpoint-url " + sandbox.sagemaker().endpoint() : ""));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        System.out.println("Call the endpoints (kubectl plugin: put operator/cli/kubectl-mlforge and"
+                + " operator/cli/target/kubectl-mlforge.jar on PATH; SageMaker ones answer from the emulator, with"
+                + " AWS_ACCESS_KEY_ID=" + S3Store.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=... AWS_REGION=us-east-1 set):");
+        lines.forEach(System.out::println);
     }
 }

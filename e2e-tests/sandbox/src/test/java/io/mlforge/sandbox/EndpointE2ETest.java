@@ -175,6 +175,210 @@ class EndpointE2ETest {
                                         r.at("/request/EndpointConfigName").asText())));
     }
 
+    private static String weighted(String name, double primary, int primaryCount, double canary, int canaryCount) {
+        return endpoint(name, XGB, "s3://mlforge-examples/" + name + "/v1/model.tar.gz", "")
+                .replace("instanceCount: 2, weight: 0.8", "instanceCount: " + primaryCount + ", weight: " + primary)
+                .replace("instanceCount: 1, weight: 0.2", "instanceCount: " + canaryCount + ", weight: " + canary);
+    }
+
+    private static String weights(EndpointStatus s, boolean current) {
+        return s.variants == null
+                ? ""
+                : s.variants.stream()
+                        .map(v -> v.name + "=" + (current ? v.currentWeight : v.desiredWeight))
+                        .toList()
+                        .toString();
+    }
+
+    /** An UpdateEndpointWeightsAndCapacities request's entries, e.g. {@code primary weight 0.5 instances 3}. */
+    private static List<String> entries(JsonNode desired) {
+        List<String> entries = new java.util.ArrayList<>();
+        for (JsonNode d : desired) {
+            entries.add(d.path("VariantName").asText()
+                    + (d.has("DesiredWeight")
+                            ? " weight " + d.get("DesiredWeight").asDouble()
+                            : "")
+                    + (d.has("DesiredInstanceCount")
+                            ? " instances " + d.get("DesiredInstanceCount").asInt()
+                            : ""));
+        }
+        return entries;
+    }
+
+    @Test
+    void weightAndInstanceCountChangesApplyInPlaceWithoutASecondFleet() throws Exception {
+        apply(weighted("ranker", 0.9, 2, 0.1, 1));
+        EndpointStatus first = await("ranker", "InService", inServiceWith("ranker/v1"));
+        String config = first.sagemaker.endpointConfigName;
+        int logBefore = sandbox.sagemaker().requestLog().size();
+        List<EndpointStatus> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var watch = client.resources(Endpoint.class)
+                .inNamespace("default")
+                .withName("ranker")
+                .watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Endpoint resource) {
+                        if (resource.getStatus() != null) {
+                            seen.add(resource.getStatus());
+                        }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                })) {
+            // 90/10 to 50/50, and 3 and 2 instances: only weights and counts, so no new config and no blue/green
+            apply(weighted("ranker", 0.5, 3, 0.5, 2));
+            EndpointStatus done = await(
+                    "ranker",
+                    "in service at 50/50 with 3 + 2 instances",
+                    s -> inService(s)
+                            && weights(s, true).equals("[primary=0.5, canary=0.5]")
+                            && s.variants.stream()
+                                    .map(v -> v.readyInstances)
+                                    .toList()
+                                    .equals(List.of(3, 2)));
+            assertThat(done.sagemaker.endpointConfigName)
+                    .as("the config in service is the same")
+                    .isEqualTo(config);
+            assertThat(done.conditions).anySatisfy(c -> {
+                assertThat(c.type).isEqualTo(EndpointStatus.UPDATE_FAILED);
+                assertThat(c.status).isEqualTo(ConditionStatus.False);
+                assertThat(c.reason).isEqualTo("UpdateSucceeded");
+            });
+            assertThat(seen)
+                    .as("while SageMaker applies it, the status shows the desired weights next to the current ones")
+                    .anySatisfy(s -> {
+                        assertThat(s.phase).isEqualTo(EndpointPhase.Updating);
+                        assertThat(weights(s, false)).isEqualTo("[primary=0.5, canary=0.5]");
+                        assertThat(weights(s, true)).isEqualTo("[primary=0.9, canary=0.1]");
+                    });
+        }
+        List<JsonNode> after = sandbox.sagemaker().requestLog().stream()
+                .skip(logBefore)
+                .filter(r -> r.path("request").toString().contains("default-ranker"))
+                .toList();
+        assertThat(after)
+                .extracting(r -> r.path("operation").asText())
+                .as("no model, no config, no UpdateEndpoint")
+                .doesNotContain("CreateModel", "CreateEndpointConfig", "UpdateEndpoint", "DeleteEndpointConfig");
+        List<JsonNode> inPlace = after.stream()
+                .filter(r -> "UpdateEndpointWeightsAndCapacities"
+                        .equals(r.path("operation").asText()))
+                .map(r -> r.at("/request/DesiredWeightsAndCapacities"))
+                .toList();
+        assertThat(inPlace)
+                .as("weights of both variants with one capacity, then the other capacity (one per call)")
+                .hasSize(2);
+        assertThat(entries(inPlace.get(0))).containsExactly("primary weight 0.5 instances 3", "canary weight 0.5");
+        assertThat(entries(inPlace.get(1))).containsExactly("canary instances 2");
+
+        // any other change is still blue/green: a new model gets a new config through UpdateEndpoint
+        apply(weighted("ranker", 0.5, 3, 0.5, 2).replace("ranker/v1", "ranker/v2"));
+        EndpointStatus rolled = await(
+                "ranker",
+                "rolled to v2",
+                s -> inServiceWith("ranker/v2").test(s) && !config.equals(s.sagemaker.endpointConfigName));
+        assertThat(weights(rolled, true)).isEqualTo("[primary=0.5, canary=0.5]");
+        assertThat(sandbox.sagemaker().requestLog().stream()
+                        .skip(logBefore)
+                        .filter(r -> "UpdateEndpoint".equals(r.path("operation").asText())
+                                && r.at("/request/EndpointName").asText().equals("default-ranker")))
+                .hasSize(1);
+    }
+
+    /** An in-cluster Endpoint with the given variants (YAML list items indented by four spaces). */
+    private static String inCluster(String name, String variants) {
+        String sageMaker = endpoint(name, XGB, "s3://mlforge-examples/" + name + "/v1/model.tar.gz", "");
+        return sageMaker
+                        .substring(0, sageMaker.indexOf("  variants:"))
+                        .replace("backend: SageMaker", "backend: Kubernetes")
+                + "  variants:\n" + variants;
+    }
+
+    @Test
+    void kubectlMlforgeInvokeCallsEndpointsOnBothBackendsAndSaysWhyItCannot() throws Exception {
+        KubectlMlforge cli = new KubectlMlforge(sandbox);
+        apply(endpoint("scorer", XGB, "s3://mlforge-examples/scorer/v1/model.tar.gz", ""));
+        apply(inCluster("scorer-local", """
+                    - {name: a, instanceCount: 1, weight: 1}
+                    - {name: b, instanceCount: 1, weight: 1, model: {image: "%s", dataUri: "s3://mlforge-examples/scorer/v2/model.tar.gz"}}
+                """.formatted(XGB)));
+        apply(inCluster("scorer-waiting", "    - {name: a, instanceCount: 1, gpusPerInstance: 64}\n"));
+        apply(endpoint("scorer-broken", "serve:sandbox-fail", "s3://mlforge-examples/broken/model.tar.gz", ""));
+        await("scorer", "InService", EndpointE2ETest::inService);
+        await("scorer-local", "InService", s -> inService(s) && "2/2".equals(s.readyVariants));
+        await("scorer-broken", "Failed", s -> s.phase == EndpointPhase.Failed);
+
+        // SageMaker: SageMaker Runtime's InvokeEndpoint, SageMaker picks the variant by weight
+        KubectlMlforge.Result sm = cli.run("invoke", "scorer", "--content-type", "text/csv", "--body", "1,2,3\n4,5,6");
+        assertThat(sm.exit()).as(sm.err()).isZero();
+        assertThat(sm.out()).hasSize(2).allMatch(line -> line.matches("0\\.\\d+"));
+        assertThat(sm.err()).containsPattern("served by variant (primary|canary) of SageMaker endpoint default-scorer");
+        KubectlMlforge.Result canary = cli.run(
+                "invoke", "endpoint/scorer", "--variant", "canary", "--body", "{\"instances\": [[1, 2], [3, 4]]}");
+        assertThat(canary.exit()).as(canary.err()).isZero();
+        assertThat(String.join("", canary.out())).matches("\\{\"predictions\":\\[0\\.\\d+,0\\.\\d+\\]\\}");
+        assertThat(canary.err()).contains("served by variant canary of SageMaker endpoint default-scorer");
+        assertThat(sandbox.sagemaker().requestLog())
+                .filteredOn(r -> "InvokeEndpoint".equals(r.path("operation").asText()))
+                .anySatisfy(r -> {
+                    assertThat(r.at("/request/EndpointName").asText()).isEqualTo("default-scorer");
+                    assertThat(r.at("/request/TargetVariant").asText()).isEqualTo("canary");
+                    assertThat(r.path("status").asInt()).isEqualTo(200);
+                    assertThat(r.path("accessKeyId").asText()).isEqualTo(S3Store.ACCESS_KEY);
+                });
+
+        // in the cluster: the API server's service proxy to the variant's Service, whose pods answer on their IPs
+        KubectlMlforge.Result a = cli.runWithInput(
+                "7,8\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "invoke",
+                "scorer-local",
+                "--variant",
+                "a",
+                "--content-type",
+                "text/csv",
+                "--body",
+                "-");
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(a.out()).hasSize(1).allMatch(line -> line.matches("0\\.\\d+"));
+        assertThat(a.err()).contains("served by variant a of Endpoint default/scorer-local (Service scorer-local-a");
+        KubectlMlforge.Result b =
+                cli.run("invoke", "scorer-local", "--variant", "b", "--content-type", "text/csv", "--body", "7,8");
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.out())
+                .as("variant b serves another model: another answer to the same input")
+                .hasSize(1)
+                .doesNotContainAnyElementsOf(a.out());
+        KubectlMlforge.Result either = cli.run("invoke", "scorer-local", "--content-type", "text/csv", "--body", "7,8");
+        assertThat(either.exit()).as(either.err()).isZero();
+        assertThat(either.err()).containsPattern("served by variant (a|b) of Endpoint default/scorer-local");
+
+        // what it cannot do, it says
+        KubectlMlforge.Result missing = cli.run("invoke", "no-such-endpoint", "--body", "x");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("Endpoint default/no-such-endpoint not found");
+        KubectlMlforge.Result waiting = cli.run("invoke", "scorer-waiting", "--body", "x");
+        assertThat(waiting.exit()).isEqualTo(1);
+        assertThat(waiting.err()).contains("Endpoint default/scorer-waiting is not ready: phase Creating");
+        KubectlMlforge.Result broken = cli.run("invoke", "scorer-broken", "--body", "x");
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.err())
+                .contains("Endpoint default/scorer-broken failed:")
+                .contains("ping health check");
+        KubectlMlforge.Result noVariant = cli.run("invoke", "scorer", "--variant", "shadow", "--body", "x");
+        assertThat(noVariant.exit()).isEqualTo(1);
+        assertThat(noVariant.err()).contains("has no variant shadow (variants: [primary, canary])");
+        KubectlMlforge.Result noBody = cli.run("invoke", "scorer");
+        assertThat(noBody.exit()).isEqualTo(2);
+        assertThat(noBody.err()).contains("--body");
+        for (String name : List.of("scorer", "scorer-local", "scorer-waiting", "scorer-broken")) {
+            client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                    .inNamespace("default")
+                    .withName(name)
+                    .delete();
+        }
+    }
+
     @Test
     void aFailedUpdateIsImpossibleToMissAndTheOldVersionKeepsServing() throws Exception {
         apply(endpoint("fraud", XGB, "s3://mlforge-examples/fraud/v1/model.tar.gz", ""));

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlforge.api.v1alpha1.TrainingPhase;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +19,6 @@ class LogsCliE2ETest {
     private static final Path REPO = Path.of(System.getProperty("mlforge.repo.root", "../.."))
             .toAbsolutePath()
             .normalize();
-    private static final Path CLI = REPO.resolve("operator/cli/target/kubectl-mlforge.jar");
     private static Sandbox sandbox;
     private static SandboxTrainingJobs jobs;
 
@@ -40,36 +36,16 @@ class LogsCliE2ETest {
         }
     }
 
-    record Result(int exit, List<String> out, String err) {}
-
     private static Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", CLI.toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of(
-                "--kubeconfig",
-                sandbox.kubeconfig().toString(),
-                "--endpoint-url",
-                sandbox.sagemaker().endpoint()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("AWS_ACCESS_KEY_ID", S3Store.ACCESS_KEY);
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", S3Store.SECRET_KEY);
-        builder.environment().put("AWS_REGION", "us-east-1");
-        return builder.start();
+        return new KubectlMlforge(sandbox).start(args);
     }
 
-    private static Result finish(Process process) throws Exception {
-        var out = process.getInputStream().readAllBytes();
-        var err = process.getErrorStream().readAllBytes();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(
-                process.exitValue(),
-                new String(out, StandardCharsets.UTF_8).lines().toList(),
-                new String(err, StandardCharsets.UTF_8));
+    private static KubectlMlforge.Result finish(Process process) throws Exception {
+        return KubectlMlforge.finish(process);
     }
 
-    private static Result cli(String... args) throws Exception {
-        return finish(start(args));
+    private static KubectlMlforge.Result cli(String... args) throws Exception {
+        return new KubectlMlforge(sandbox).run(args);
     }
 
     @Test
@@ -78,7 +54,7 @@ class LogsCliE2ETest {
         jobs.awaitPhase("logs-done", TrainingPhase.Completed);
         long filterCallsBefore = sandbox.sagemaker().requestCounts().getOrDefault("FilterLogEvents", 0L);
 
-        Result result = cli("logs", "logs-done");
+        KubectlMlforge.Result result = cli("logs", "logs-done");
 
         assertThat(result.exit()).as(result.err()).isZero();
         for (String host : List.of("algo-1", "algo-2")) {
@@ -104,7 +80,7 @@ class LogsCliE2ETest {
         jobs.apply(SandboxTrainingJobs.sageMaker("logs-follow", 1, 40));
         jobs.awaitPhase("logs-follow", TrainingPhase.Running);
         Process follow = start("logs", "logs-follow", "--follow", "--poll-interval", "1s");
-        Result result = finish(follow);
+        KubectlMlforge.Result result = finish(follow);
         assertThat(jobs.phase("logs-follow"))
                 .as("the command returned when the attempt ended")
                 .isEqualTo(TrainingPhase.Completed);
@@ -123,19 +99,19 @@ class LogsCliE2ETest {
     void printsThePodsLogsOfAnInClusterJob() throws Exception {
         sandbox.apply(REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"));
         jobs.awaitPhase("sandbox-branin", TrainingPhase.Completed);
-        Result result = cli("logs", "trainingjob/sandbox-branin", "-n", "default");
+        KubectlMlforge.Result result = cli("logs", "trainingjob/sandbox-branin", "-n", "default");
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).anyMatch(l -> l.matches("\\[sandbox-branin-[0-9a-f]+-1-0\\] .*epoch=12 .*"));
     }
 
     @Test
     void unknownJobsAndAttemptsAreClearErrors() throws Exception {
-        Result missing = cli("logs", "no-such-job");
+        KubectlMlforge.Result missing = cli("logs", "no-such-job");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("error: TrainingJob default/no-such-job not found");
         jobs.apply(SandboxTrainingJobs.sageMaker("logs-attempts", 1, 2));
         jobs.awaitPhase("logs-attempts", TrainingPhase.Completed);
-        Result noAttempt = cli("logs", "logs-attempts", "--attempt", "3");
+        KubectlMlforge.Result noAttempt = cli("logs", "logs-attempts", "--attempt", "3");
         assertThat(noAttempt.exit()).isEqualTo(1);
         assertThat(noAttempt.err()).contains("TrainingJob logs-attempts has no attempt 3 (attempts 1 to 1)");
     }

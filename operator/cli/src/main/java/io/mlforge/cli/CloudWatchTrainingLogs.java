@@ -8,20 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * A SageMaker training job's logs through CloudWatch Logs: FilterLogEvents on the log group
@@ -32,49 +25,27 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
     static final String GROUP = "/aws/sagemaker/TrainingJobs";
 
     private final CloudWatchLogsClient logs;
-    private final StsClient sts;
+    private final AwsAccess aws;
 
-    private CloudWatchTrainingLogs(CloudWatchLogsClient logs, StsClient sts) {
+    private CloudWatchTrainingLogs(CloudWatchLogsClient logs, AwsAccess aws) {
         this.logs = logs;
-        this.sts = sts;
+        this.aws = aws;
     }
 
     static CloudWatchTrainingLogs open(TrainingJob job, String regionOverride, URI endpoint) {
-        Region region = Region.of(
-                regionOverride != null
-                        ? regionOverride
-                        : job.getStatus().sagemaker != null && job.getStatus().sagemaker.region != null
-                                ? job.getStatus().sagemaker.region
-                                : job.getSpec().sagemaker != null && job.getSpec().sagemaker.region != null
-                                        ? job.getSpec().sagemaker.region
-                                        : new DefaultAwsRegionProviderChain()
-                                                .getRegion()
-                                                .id());
-        AwsCredentialsProvider credentials =
-                DefaultCredentialsProvider.builder().build();
-        StsClient sts = null;
-        String role = job.getSpec().sagemaker == null ? null : job.getSpec().sagemaker.assumeRoleArn;
-        if (role != null) {
-            sts = StsClient.builder()
-                    .region(region)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder())
-                    .credentialsProvider(credentials)
-                    .build();
-            credentials = StsAssumeRoleCredentialsProvider.builder()
-                    .stsClient(sts)
-                    .refreshRequest(r -> r.roleArn(role)
-                            .roleSessionName("kubectl-mlforge-"
-                                    + UUID.randomUUID().toString().substring(0, 8)))
-                    .build();
-        }
+        AwsAccess aws = AwsAccess.of(
+                job.getSpec().sagemaker == null ? null : job.getSpec().sagemaker.assumeRoleArn,
+                regionOverride,
+                job.getStatus().sagemaker == null ? null : job.getStatus().sagemaker.region,
+                job.getSpec().sagemaker == null ? null : job.getSpec().sagemaker.region);
         var builder = CloudWatchLogsClient.builder()
-                .region(region)
+                .region(aws.region)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(credentials);
+                .credentialsProvider(aws.credentials);
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
-        return new CloudWatchTrainingLogs(builder.build(), sts);
+        return new CloudWatchTrainingLogs(builder.build(), aws);
     }
 
     /** Prints the attempt's lines as {@code [algo-N] message}; returns the exit code. */
@@ -150,8 +121,6 @@ final class CloudWatchTrainingLogs implements AutoCloseable {
     @Override
     public void close() {
         logs.close();
-        if (sts != null) {
-            sts.close();
-        }
+        aws.close();
     }
 }

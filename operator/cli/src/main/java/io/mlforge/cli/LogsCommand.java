@@ -1,21 +1,16 @@
 package io.mlforge.cli;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mlforge.api.v1alpha1.Backend;
 import io.mlforge.api.v1alpha1.TrainingAttempt;
 import io.mlforge.api.v1alpha1.TrainingJob;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Optional;
 
 /** {@code logs TRAININGJOB}: finds the attempt in the TrainingJob's status and prints its logs from where they are. */
 final class LogsCommand {
@@ -62,7 +57,7 @@ final class LogsCommand {
         return c;
     }
 
-    private static String next(String[] args, int i, String option) {
+    static String next(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new MlforgeCli.UsageException(option + " needs a value");
         }
@@ -101,10 +96,8 @@ final class LogsCommand {
     }
 
     int run(PrintStream out, PrintStream err) {
-        try (KubernetesClient client = kubernetes()) {
-            String ns = namespace != null
-                    ? namespace
-                    : Optional.ofNullable(client.getNamespace()).orElse("default");
+        try (KubernetesClient client = KubeClients.open(kubeconfig)) {
+            String ns = KubeClients.namespace(client, namespace);
             TrainingJob job = read(client, ns);
             TrainingAttempt chosen = chooseAttempt(job);
             Instant from = since == null ? null : Instant.now().minus(since);
@@ -123,19 +116,6 @@ final class LogsCommand {
             return new PodTrainingLogs(client, ns).print(chosen, from, follow, out, err);
         } catch (KubernetesClientException e) {
             throw new MlforgeCli.CliException("reading TrainingJob " + name + ": " + e.getMessage());
-        }
-    }
-
-    private KubernetesClient kubernetes() {
-        if (kubeconfig == null) {
-            return new KubernetesClientBuilder().build();
-        }
-        try {
-            return new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-                    .build();
-        } catch (IOException e) {
-            throw new MlforgeCli.CliException("cannot read " + kubeconfig + ": " + e.getMessage());
         }
     }
 

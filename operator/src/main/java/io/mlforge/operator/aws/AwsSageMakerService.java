@@ -18,9 +18,11 @@ import software.amazon.awssdk.services.sagemaker.model.CreateHyperParameterTunin
 import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateTrainingJobRequest;
 import software.amazon.awssdk.services.sagemaker.model.DeploymentConfig;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeHyperParameterTuningJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.DesiredWeightAndCapacity;
 import software.amazon.awssdk.services.sagemaker.model.HyperParameterTrainingJobSummary;
 import software.amazon.awssdk.services.sagemaker.model.ResourceInUseException;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
@@ -269,6 +271,29 @@ public final class AwsSageMakerService
             }
             throw e;
         }
+    }
+
+    @Override
+    public Optional<DescribeEndpointConfigResponse> describeEndpointConfig(SageMakerTarget target, String name) {
+        try {
+            return Optional.of(
+                    call(target, () -> client(target).describeEndpointConfig(r -> r.endpointConfigName(name))));
+        } catch (SageMakerException e) {
+            if (validationSaying(e, "Could not find")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void updateEndpointWeightsAndCapacities(
+            SageMakerTarget target, String name, List<DesiredWeightAndCapacity> desired) {
+        call(
+                target,
+                () -> client(target)
+                        .updateEndpointWeightsAndCapacities(
+                                r -> r.endpointName(name).desiredWeightsAndCapacities(desired)));
     }
 
     @Override

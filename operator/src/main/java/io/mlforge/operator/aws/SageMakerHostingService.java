@@ -5,7 +5,9 @@ import java.util.Optional;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.DeploymentConfig;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DesiredWeightAndCapacity;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 
 /** SageMaker hosting as the operator uses it (same clients, credentials and rate limit as training and tuning). */
@@ -19,11 +21,21 @@ public interface SageMakerHostingService {
     /** The endpoint, or empty if SageMaker does not know it. */
     Optional<DescribeEndpointResponse> describeEndpoint(SageMakerTarget target, String name);
 
+    /** The endpoint config, or empty if SageMaker does not know it. */
+    Optional<DescribeEndpointConfigResponse> describeEndpointConfig(SageMakerTarget target, String name);
+
     /** Creates the endpoint and returns its ARN. */
     String createEndpoint(SageMakerTarget target, String name, String configName, List<Tag> tags);
 
     /** Rolls the endpoint to another config (blue/green per {@code deployment}, null: SageMaker's default). */
     void updateEndpoint(SageMakerTarget target, String name, String configName, DeploymentConfig deployment);
+
+    /**
+     * Changes variant weights, or the instance count of one variant, of an endpoint in service, keeping its config
+     * and instances (no blue/green fleet).
+     */
+    void updateEndpointWeightsAndCapacities(
+            SageMakerTarget target, String name, List<DesiredWeightAndCapacity> desired);
 
     /** Deletes the endpoint (nothing when it is gone). */
     void deleteEndpoint(SageMakerTarget target, String name);

@@ -12,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Models, endpoint configs and endpoints. Models and configs are immutable (create and delete only); an endpoint
- * moves Creating -> InService, Updating -> InService on UpdateEndpoint, Deleting -> gone. A container image
+ * moves Creating -> InService, Updating -> InService on UpdateEndpoint, Deleting -> gone. Each endpoint keeps its
+ * variants' weights and instance counts apart from its config (from the config's initial values when it is created
+ * or rolled to a new config): UpdateEndpointWeightsAndCapacities changes them in place as SageMaker does (InService
+ * only, existing variants only, the capacity of one variant per call; Updating with desired and current values
+ * apart until it is applied). A container image
  * containing "sandbox-fail" does not pass the health check: creation fails, an update rolls back to the previous
  * config with FailureReason set. An image containing "sandbox-missing" is rejected by CreateModel as SageMaker rejects
  * images it cannot find.
@@ -32,6 +36,10 @@ final class HostingStore {
         volatile Instant deleteRequested;
         volatile String failureReason;
         volatile boolean createFailed;
+        /** Weights and instance counts per variant, in the config's order. */
+        volatile Map<String, VariantState> variants = Map.of();
+
+        volatile Instant inPlaceUpdateStarted;
 
         Endpoint(String name, String arn, String config, Instant created) {
             this.name = name;
@@ -39,6 +47,14 @@ final class HostingStore {
             this.config = config;
             this.created = created;
         }
+    }
+
+    /** A variant's routing weight and instances: desired differs from current while an in-place update applies. */
+    static final class VariantState {
+        double currentWeight;
+        double desiredWeight;
+        Integer currentCount;
+        Integer desiredCount;
     }
 
     private final Map<String, Named> models = new ConcurrentHashMap<>();
@@ -195,6 +211,7 @@ final class HostingStore {
         }
         Endpoint endpoint = new Endpoint(name, emulator.arn("endpoint/" + name.toLowerCase()), configName, now);
         endpoint.createFailed = !healthy(configName);
+        endpoint.variants = initialVariants(configName);
         endpoints.put(name, endpoint);
         ObjectNode response = JSON.createObjectNode();
         response.put("EndpointArn", endpoint.arn);
@@ -245,6 +262,7 @@ final class HostingStore {
             }
             if (healthy(e.pendingConfig)) {
                 e.config = e.pendingConfig;
+                e.variants = initialVariants(e.config);
                 e.failureReason = null;
             } else {
                 e.failureReason =
@@ -254,7 +272,33 @@ final class HostingStore {
             }
             e.pendingConfig = null;
         }
+        if (e.inPlaceUpdateStarted != null) {
+            if (now.isBefore(e.inPlaceUpdateStarted.plus(t.endpointUpdate()))) {
+                return "Updating";
+            }
+            for (VariantState v : e.variants.values()) {
+                v.currentWeight = v.desiredWeight;
+                v.currentCount = v.desiredCount;
+            }
+            e.inPlaceUpdateStarted = null;
+        }
         return "InService";
+    }
+
+    /** The variants of a config with its initial weights and instance counts. */
+    private Map<String, VariantState> initialVariants(String configName) {
+        Map<String, VariantState> variants = new java.util.LinkedHashMap<>();
+        for (JsonNode v : config(configName).request().path("ProductionVariants")) {
+            VariantState state = new VariantState();
+            state.currentWeight = v.path("InitialVariantWeight").asDouble(1.0);
+            state.desiredWeight = state.currentWeight;
+            if (!v.has("ServerlessConfig")) {
+                state.currentCount = v.path("InitialInstanceCount").asInt(1);
+                state.desiredCount = state.currentCount;
+            }
+            variants.put(v.path("VariantName").asText(), state);
+        }
+        return java.util.Collections.unmodifiableMap(variants);
     }
 
     private Endpoint endpoint(String name, Instant now) {
@@ -286,16 +330,16 @@ final class HostingStore {
             if (config != null) {
                 for (JsonNode v : config.request().path("ProductionVariants")) {
                     ObjectNode out = variants.addObject();
-                    out.put("VariantName", v.path("VariantName").asText());
-                    double weight = v.path("InitialVariantWeight").asDouble(1.0);
-                    out.put("CurrentWeight", weight);
-                    out.put("DesiredWeight", weight);
+                    String name = v.path("VariantName").asText();
+                    VariantState state = e.variants.get(name);
+                    out.put("VariantName", name);
+                    out.put("CurrentWeight", state.currentWeight);
+                    out.put("DesiredWeight", state.desiredWeight);
                     if (v.has("ServerlessConfig")) {
                         out.set("CurrentServerlessConfig", v.get("ServerlessConfig"));
                     } else {
-                        int count = v.path("InitialInstanceCount").asInt(1);
-                        out.put("CurrentInstanceCount", count);
-                        out.put("DesiredInstanceCount", count);
+                        out.put("CurrentInstanceCount", state.currentCount);
+                        out.put("DesiredInstanceCount", state.desiredCount);
                     }
                 }
             }
@@ -318,6 +362,150 @@ final class HostingStore {
         ObjectNode response = JSON.createObjectNode();
         response.put("EndpointArn", e.arn);
         return response;
+    }
+
+    ObjectNode updateEndpointWeightsAndCapacities(JsonNode request, Instant now) {
+        Endpoint e = endpoint(
+                Checks.required(request, "EndpointName", "endpointName").asText(), now);
+        JsonNode desired = Checks.required(request, "DesiredWeightsAndCapacities", "desiredWeightsAndCapacities");
+        if (desired.isEmpty()) {
+            throw AwsError.validation(
+                    "1 validation error detected: Value '[]' at 'desiredWeightsAndCapacities' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+        if (!status(e, now).equals("InService")) {
+            throw AwsError.validation("Cannot update in-progress endpoint \"" + e.arn + "\".");
+        }
+        int capacities = 0;
+        for (JsonNode d : desired) {
+            String name = Checks.required(d, "VariantName", "desiredWeightsAndCapacities.member.variantName")
+                    .asText();
+            VariantState state = e.variants.get(name);
+            if (state == null) {
+                throw AwsError.validation(
+                        "The variant name(s) [" + name + "] is/are not present in the endpoint \"" + e.arn + "\".");
+            }
+            if (d.has("DesiredWeight") && d.get("DesiredWeight").asDouble() < 0) {
+                throw AwsError.validation(
+                        "1 validation error detected: Value at 'desiredWeightsAndCapacities.member.desiredWeight' failed to satisfy constraint: Member must have value greater than or equal to 0");
+            }
+            if (d.has("DesiredInstanceCount")) {
+                if (state.currentCount == null) {
+                    throw AwsError.validation(
+                            "DesiredInstanceCount is not supported for serverless variant " + name + ".");
+                }
+                if (d.get("DesiredInstanceCount").asInt() < 0) {
+                    throw AwsError.validation(
+                            "1 validation error detected: Value at 'desiredWeightsAndCapacities.member.desiredInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 0");
+                }
+                capacities++;
+            }
+            if (!d.has("DesiredWeight") && !d.has("DesiredInstanceCount") && !d.has("ServerlessUpdateConfig")) {
+                throw AwsError.validation(
+                        "Either DesiredWeight or DesiredInstanceCount must be specified for variant " + name + ".");
+            }
+        }
+        if (capacities > 1) {
+            throw AwsError.validation("The capacity of only one variant can be updated per request.");
+        }
+        for (JsonNode d : desired) {
+            VariantState state = e.variants.get(d.path("VariantName").asText());
+            if (d.has("DesiredWeight")) {
+                state.desiredWeight = d.get("DesiredWeight").asDouble();
+            }
+            if (d.has("DesiredInstanceCount")) {
+                state.desiredCount = d.get("DesiredInstanceCount").asInt();
+            }
+        }
+        e.inPlaceUpdateStarted = now;
+        e.updateStarted = now;
+        ObjectNode response = JSON.createObjectNode();
+        response.put("EndpointArn", e.arn);
+        return response;
+    }
+
+    /** What InvokeEndpoint answers: the variant that served, the content type and the body. */
+    record Invocation(String variant, String contentType, byte[] body) {}
+
+    /**
+     * SageMaker Runtime's InvokeEndpoint against a synthetic model: the endpoint must be InService (or Updating, when
+     * SageMaker keeps serving); the variant is the one asked for, else one picked in proportion to the current
+     * weights. The model scores each input line (CSV) or each element of {@code instances} (JSON) with a number in
+     * [0, 1) derived from the model's data URL and the input, so the same model gives the same answer and another
+     * model another one.
+     */
+    Invocation invoke(String name, String targetVariant, String contentType, byte[] body, double roll, Instant now) {
+        Endpoint e = endpoints.get(name);
+        String status = e == null ? null : status(e, now);
+        if (status == null) {
+            throw new AwsError(
+                    "ValidationError",
+                    400,
+                    "Endpoint " + name + " of account " + SageMakerEmulator.ACCOUNT + " not found.");
+        }
+        if (!status.equals("InService") && !status.equals("Updating")) {
+            throw new AwsError(
+                    "ValidationError",
+                    400,
+                    "Endpoint " + name + " of account " + SageMakerEmulator.ACCOUNT + " is not in service (" + status
+                            + ").");
+        }
+        if (config(e.config).request().hasNonNull("AsyncInferenceConfig")) {
+            throw new AwsError(
+                    "ValidationError",
+                    400,
+                    "Endpoint " + name + " of account " + SageMakerEmulator.ACCOUNT
+                            + " is an asynchronous endpoint: use InvokeEndpointAsync.");
+        }
+        Map<String, VariantState> variants = e.variants;
+        String variant = targetVariant;
+        if (variant != null && !variants.containsKey(variant)) {
+            throw new AwsError(
+                    "ValidationError",
+                    400,
+                    "Variant " + variant + " does not exist on endpoint " + name + ". Variants: " + variants.keySet());
+        }
+        if (variant == null) {
+            double total =
+                    variants.values().stream().mapToDouble(v -> v.currentWeight).sum();
+            if (total <= 0) {
+                throw new AwsError(
+                        "ValidationError",
+                        400,
+                        "Every variant of endpoint " + name + " has weight 0: none takes traffic.");
+            }
+            double at = roll * total;
+            for (var entry : variants.entrySet()) {
+                if (entry.getValue().currentWeight <= 0) {
+                    continue;
+                }
+                variant = entry.getKey();
+                at -= entry.getValue().currentWeight;
+                if (at < 0) {
+                    break;
+                }
+            }
+        }
+        String model = "";
+        for (JsonNode v : config(e.config).request().path("ProductionVariants")) {
+            if (v.path("VariantName").asText().equals(variant)) {
+                Named m = models.get(v.path("ModelName").asText());
+                model = m == null
+                        ? ""
+                        : m.request()
+                                .path("PrimaryContainer")
+                                .path("ModelDataUrl")
+                                .asText(m.name());
+            }
+        }
+        try {
+            SyntheticModel.Answer answer = SyntheticModel.answer(model, contentType, body);
+            return new Invocation(variant, answer.contentType(), answer.body());
+        } catch (IllegalArgumentException ex) {
+            throw new AwsError(
+                    "ModelError",
+                    424,
+                    "Received client error (400) from primary with message \"" + ex.getMessage() + "\".");
+        }
     }
 
     ObjectNode deleteEndpoint(JsonNode request, Instant now) {

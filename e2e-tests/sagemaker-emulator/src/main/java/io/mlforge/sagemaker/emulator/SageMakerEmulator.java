@@ -75,6 +75,7 @@ public final class SageMakerEmulator implements AutoCloseable {
                 StandardOpenOption.WRITE);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         this.server.createContext("/", this::handle);
+        this.server.createContext("/endpoints/", this::handleInvoke);
         this.server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "sagemaker-emulator");
             t.setDaemon(true);
@@ -275,6 +276,68 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * SageMaker Runtime (REST-JSON): {@code POST /endpoints/NAME/invocations} with the payload as body, the variant in
+     * {@code X-Amzn-SageMaker-Target-Variant}; the answer names the variant that served in
+     * {@code x-Amzn-Invoked-Production-Variant}. Logged as operation InvokeEndpoint (service SageMakerRuntime).
+     */
+    private void handleInvoke(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String name = path.substring("/endpoints/".length(), Math.max("/endpoints/".length(), path.lastIndexOf('/')));
+        name = java.net.URLDecoder.decode(name, StandardCharsets.UTF_8);
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String variant = exchange.getRequestHeaders().getFirst("X-Amzn-SageMaker-Target-Variant");
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        Instant now = clock.instant();
+        counts.computeIfAbsent("InvokeEndpoint", k -> new LongAdder()).increment();
+        ObjectNode logged = JSON.createObjectNode();
+        logged.put("EndpointName", name);
+        if (variant != null) {
+            logged.put("TargetVariant", variant);
+        }
+        logged.put("ContentType", contentType);
+        logged.put("BodyBytes", body.length);
+        int status = 200;
+        String errorType = null;
+        byte[] answer;
+        double roll;
+        synchronized (random) {
+            roll = random.nextDouble();
+        }
+        try {
+            if (!path.endsWith("/invocations")) {
+                throw new AwsError("UnknownOperationException", 404, "Unknown path " + path);
+            }
+            HostingStore.Invocation invocation = hosting.invoke(name, variant, contentType, body, roll, now);
+            answer = invocation.body();
+            logged.put("InvokedProductionVariant", invocation.variant());
+            exchange.getResponseHeaders().set("Content-Type", invocation.contentType());
+            exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", invocation.variant());
+        } catch (AwsError e) {
+            status = e.status();
+            errorType = e.type();
+            ObjectNode error = JSON.createObjectNode();
+            error.put("message", e.getMessage());
+            answer = error.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", e.type());
+        }
+        log(
+                now,
+                "SageMakerRuntime.InvokeEndpoint",
+                "InvokeEndpoint",
+                logged.toString().getBytes(StandardCharsets.UTF_8),
+                status,
+                errorType,
+                accessKeyId(exchange.getRequestHeaders().getFirst("Authorization")));
+        exchange.getResponseHeaders()
+                .set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
     private JsonNode dispatch(String target, String operation, JsonNode request, Instant now) {
         if (target.startsWith("AnyScaleFrontendService.")) {
             return switch (operation) {
@@ -318,6 +381,7 @@ public final class SageMakerEmulator implements AutoCloseable {
             case "CreateEndpoint" -> hosting.createEndpoint(request, now);
             case "DescribeEndpoint" -> hosting.describeEndpoint(request, now);
             case "UpdateEndpoint" -> hosting.updateEndpoint(request, now);
+            case "UpdateEndpointWeightsAndCapacities" -> hosting.updateEndpointWeightsAndCapacities(request, now);
             case "DeleteEndpoint" -> hosting.deleteEndpoint(request, now);
             default ->
                 throw new AwsError(

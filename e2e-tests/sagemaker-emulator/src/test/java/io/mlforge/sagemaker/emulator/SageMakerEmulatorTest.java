@@ -340,6 +340,73 @@ class SageMakerEmulatorTest {
     }
 
     @Test
+    void weightsAndCapacitiesChangeInPlaceOnAnEndpointInService() {
+        sagemaker.createModel(r -> r.modelName("m1").executionRoleArn(ROLE).primaryContainer(c -> c.image("serve:1")));
+        sagemaker.createEndpointConfig(r -> r.endpointConfigName("two")
+                .productionVariants(
+                        v -> v.variantName("blue")
+                                .modelName("m1")
+                                .instanceType("ml.m5.large")
+                                .initialInstanceCount(2)
+                                .initialVariantWeight(0.9f),
+                        v -> v.variantName("green")
+                                .modelName("m1")
+                                .instanceType("ml.m5.large")
+                                .initialInstanceCount(1)
+                                .initialVariantWeight(0.1f)));
+        sagemaker.createEndpoint(r -> r.endpointName("ranker").endpointConfigName("two"));
+        assertThatThrownBy(() -> sagemaker.updateEndpointWeightsAndCapacities(r -> r.endpointName("ranker")
+                        .desiredWeightsAndCapacities(d -> d.variantName("blue").desiredWeight(0.5f))))
+                .as("only in service")
+                .hasMessageContaining("Cannot update in-progress endpoint");
+        advance(8);
+        assertThatThrownBy(() -> sagemaker.updateEndpointWeightsAndCapacities(r -> r.endpointName("ranker")
+                        .desiredWeightsAndCapacities(
+                                d -> d.variantName("purple").desiredWeight(0.5f))))
+                .hasMessageContaining("[purple] is/are not present");
+        assertThatThrownBy(() -> sagemaker.updateEndpointWeightsAndCapacities(r -> r.endpointName("ranker")
+                        .desiredWeightsAndCapacities(
+                                d -> d.variantName("blue").desiredInstanceCount(3),
+                                d -> d.variantName("green").desiredInstanceCount(2))))
+                .hasMessageContaining("only one variant");
+
+        sagemaker.updateEndpointWeightsAndCapacities(r -> r.endpointName("ranker")
+                .desiredWeightsAndCapacities(
+                        d -> d.variantName("blue").desiredWeight(0.5f).desiredInstanceCount(3),
+                        d -> d.variantName("green").desiredWeight(0.5f)));
+        DescribeEndpointResponse updating = sagemaker.describeEndpoint(r -> r.endpointName("ranker"));
+        assertThat(updating.endpointStatus()).isEqualTo(EndpointStatus.UPDATING);
+        assertThat(updating.endpointConfigName()).isEqualTo("two");
+        assertThat(updating.productionVariants())
+                .extracting(v -> v.variantName() + " " + v.currentWeight() + "->" + v.desiredWeight() + " "
+                        + v.currentInstanceCount() + "->" + v.desiredInstanceCount())
+                .containsExactly("blue 0.9->0.5 2->3", "green 0.1->0.5 1->1");
+        assertThatThrownBy(() ->
+                        sagemaker.updateEndpoint(r -> r.endpointName("ranker").endpointConfigName("two")))
+                .hasMessageContaining("Cannot update in-progress endpoint");
+        advance(8);
+        DescribeEndpointResponse applied = sagemaker.describeEndpoint(r -> r.endpointName("ranker"));
+        assertThat(applied.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
+        assertThat(applied.endpointConfigName()).as("same config").isEqualTo("two");
+        assertThat(applied.productionVariants())
+                .extracting(v -> v.variantName() + " " + v.currentWeight() + " " + v.currentInstanceCount())
+                .containsExactly("blue 0.5 3", "green 0.5 1");
+
+        // a blue/green update to a config starts from that config's initial weights and counts
+        sagemaker.createEndpointConfig(r -> r.endpointConfigName("one")
+                .productionVariants(v -> v.variantName("blue")
+                        .modelName("m1")
+                        .instanceType("ml.m5.large")
+                        .initialInstanceCount(4)
+                        .initialVariantWeight(1f)));
+        sagemaker.updateEndpoint(r -> r.endpointName("ranker").endpointConfigName("one"));
+        advance(8);
+        assertThat(sagemaker.describeEndpoint(r -> r.endpointName("ranker")).productionVariants())
+                .extracting(v -> v.variantName() + " " + v.currentWeight() + " " + v.currentInstanceCount())
+                .containsExactly("blue 1.0 4");
+    }
+
+    @Test
     void tuningJobRunsTrialsInWavesAndReportsTheBest() {
         sagemaker.createHyperParameterTuningJob(r -> r.hyperParameterTuningJobName("xgb-tune")
                 .hyperParameterTuningJobConfig(c -> c.strategy("Bayesian")

@@ -73,7 +73,11 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
-    private final AtomicInteger nextIp = new AtomicInteger(2);
+    /** Pod IPs in 10.244.0.0/16, from a random start so that two sandboxes on one machine rarely share one. */
+    private final AtomicInteger nextIp =
+            new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(50_000));
+
+    private final ServingContainers serving = new ServingContainers();
     private SharedIndexInformer<Pod> pods;
 
     public SimulatedKubelet(
@@ -116,6 +120,7 @@ public final class SimulatedKubelet implements AutoCloseable {
                             public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
                                 String key = key(pod);
                                 cancelTimers(key);
+                                serving.stop(key);
                                 started.remove(key + "/" + pod.getMetadata().getUid());
                                 logs.forget(
                                         pod.getMetadata().getNamespace(),
@@ -167,6 +172,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     private void confirmDeletion(Pod pod) {
         String key = key(pod);
         cancelTimers(key);
+        serving.stop(key);
         executor.execute(() -> {
             try {
                 client.pods()
@@ -208,7 +214,11 @@ public final class SimulatedKubelet implements AutoCloseable {
         String name = pod.getMetadata().getName();
         int n = nextIp.getAndIncrement();
         String ip = "10.244." + (n / 250 % 250) + "." + (n % 250 + 2);
+        if (serving(pod)) {
+            serving.start(key(pod), pod, ip); // listening before the pod turns Ready
+        }
         if (update(pod, p -> PodStates.running(p, ip, now())) == null) {
+            serving.stop(key(pod));
             return;
         }
         Instant startedAt = now();
@@ -228,7 +238,8 @@ public final class SimulatedKubelet implements AutoCloseable {
                     name,
                     main.getName(),
                     startedAt,
-                    "sandbox: serving " + main.getImage() + " on " + node.name() + " port 8080");
+                    "sandbox: serving " + main.getImage() + " on " + node.name() + " at " + ip + ":"
+                            + ServingContainers.port(pod) + " (GET /ping, POST /invocations)");
             return; // runs until deleted
         }
         logs.append(
@@ -297,6 +308,7 @@ public final class SimulatedKubelet implements AutoCloseable {
                 continue;
             }
             cancelTimers(key(pod));
+            serving.stop(key(pod));
             update(pod, p -> PodStates.nodeLost(p, now()));
             executor.schedule(
                     () -> client.pods()
@@ -399,6 +411,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        serving.close();
         if (pods != null) {
             pods.close();
         }

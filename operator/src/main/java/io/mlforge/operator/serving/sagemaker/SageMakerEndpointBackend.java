@@ -1,6 +1,7 @@
 package io.mlforge.operator.serving.sagemaker;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.mlforge.api.v1alpha1.Condition;
 import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
@@ -37,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DesiredWeightAndCapacity;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
 
 /**
@@ -65,6 +67,12 @@ public class SageMakerEndpointBackend implements EndpointBackend {
     private final Map<String, String> appliedScaling = new ConcurrentHashMap<>();
 
     private final Map<String, Duration> intervals = new ConcurrentHashMap<>();
+
+    /** Shapes of endpoint configs by name, as DescribeEndpointConfig gave them (immutable on SageMaker). */
+    private final Map<String, WeightsAndCapacitiesPlan.Shape> servedShapes = new ConcurrentHashMap<>();
+
+    /** Ready's reason while weights or instance counts change in place. */
+    static final String IN_PLACE_UPDATE = "UpdatingWeightsAndCapacities";
 
     SageMakerTarget target(Endpoint endpoint) {
         var sm = endpoint.getSpec().sagemaker;
@@ -168,13 +176,16 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                     case DELETING -> EndpointPhase.Deleting;
                     default -> EndpointPhase.Updating;
                 };
+                boolean inPlace = state == software.amazon.awssdk.services.sagemaker.model.EndpointStatus.UPDATING
+                        && sm.pendingEndpointConfigName == null
+                        && weightsOrCapacitiesChanging(d);
                 phase(
                         status,
                         phase,
-                        sm.endpointStatus,
+                        inPlace ? IN_PLACE_UPDATE : sm.endpointStatus,
                         "SageMaker endpoint " + sm.endpointName + " is " + sm.endpointStatus
                                 + (sm.pendingEndpointConfigName == null
-                                        ? ""
+                                        ? inPlace ? " (weights and instance counts, in place)" : ""
                                         : " (to " + sm.pendingEndpointConfigName + ")"),
                         generation,
                         now);
@@ -237,7 +248,63 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                                 + " deleted");
             }
         }
-        if (!planned.equals(serving) && !(failedUpdateIs(status, planned))) {
+        // Only weights or instance counts differ from the config in service: changed in place, no second fleet.
+        boolean sameShape = planned.equals(serving) || sameShape(target, serving, plan);
+        if (sameShape && !failedUpdateIs(status, planned)) {
+            List<DesiredWeightAndCapacity> changes = d.hasProductionVariants()
+                    ? WeightsAndCapacitiesPlan.next(endpoint, d.productionVariants())
+                    : List.of();
+            if (!changes.isEmpty()) {
+                String what = WeightsAndCapacitiesPlan.describe(changes);
+                try {
+                    service.updateEndpointWeightsAndCapacities(target, sm.endpointName, changes);
+                } catch (AwsServiceException e) {
+                    if (!AwsCallFailures.rejected(e)) {
+                        throw e;
+                    }
+                    return refused(
+                            status,
+                            planned,
+                            serving,
+                            "SageMaker rejected UpdateEndpointWeightsAndCapacities (" + what + "): "
+                                    + AwsCallFailures.errorMessage(e),
+                            generation,
+                            now,
+                            events);
+                }
+                desired(status, changes);
+                intervals.remove(endpoint.getMetadata().getUid());
+                phase(
+                        status,
+                        EndpointPhase.Updating,
+                        IN_PLACE_UPDATE,
+                        "changing SageMaker endpoint " + sm.endpointName + " in place (" + what + ") on the " + serving
+                                + " instances",
+                        generation,
+                        now);
+                events.normal(
+                        EventReason.UPDATING, "UpdateEndpointWeightsAndCapacities " + sm.endpointName + ": " + what);
+                return settings.minPollInterval();
+            }
+            Condition ready = Conditions.find(status.conditions, Condition.READY);
+            if (ready != null && IN_PLACE_UPDATE.equals(ready.reason)) {
+                status.lastUpdateTime = Timestamps.format(now);
+                status.failedUpdate = null;
+                status.conditions = Conditions.set(
+                        status.conditions,
+                        EndpointStatus.UPDATE_FAILED,
+                        ConditionStatus.False,
+                        "UpdateSucceeded",
+                        "weights and instance counts of " + serving + " are the spec's",
+                        generation,
+                        now);
+                events.normal(
+                        EventReason.UPDATED,
+                        "SageMaker endpoint " + sm.endpointName + " serves with the spec's weights and instance counts"
+                                + " (changed in place on " + serving + ")");
+            }
+        }
+        if (!sameShape && !(failedUpdateIs(status, planned))) {
             if (previous != null && !Objects.equals(previous, serving) && pending == null) {
                 events.warning(
                         EventReason.DRIFT_REPAIRED,
@@ -254,22 +321,14 @@ public class SageMakerEndpointBackend implements EndpointBackend {
                 if (!AwsCallFailures.rejected(e)) {
                     throw e;
                 }
-                // the previous config keeps serving; this spec is not retried until it changes
-                failed(
+                return refused(
                         status,
                         planned,
+                        serving,
                         "SageMaker rejected the request: " + AwsCallFailures.errorMessage(e),
                         generation,
                         now,
                         events);
-                phase(
-                        status,
-                        EndpointPhase.InService,
-                        "UpdateFailed",
-                        "in service with " + serving + "; " + status.failedUpdate.message,
-                        generation,
-                        now);
-                return STABLE_MAX;
             }
             sm.pendingEndpointConfigName = planned;
             intervals.remove(endpoint.getMetadata().getUid());
@@ -289,10 +348,10 @@ public class SageMakerEndpointBackend implements EndpointBackend {
             return settings.minPollInterval();
         }
         sm.modelNames = plan.modelNameByVariant().values().stream().distinct().toList();
-        if (planned.equals(serving)) {
+        if (sameShape) {
             collectUnused(target, sm);
         }
-        status.servingSpecHash = hashOf(serving);
+        status.servingSpecHash = hashOf(sameShape && !failedUpdateIs(status, planned) ? planned : serving);
         scale(endpoint, target, sm.endpointName, events);
         String message = status.failedUpdate != null
                 ? "in service with " + serving + "; the update to spec " + status.failedUpdate.specHash
@@ -309,6 +368,53 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         Duration next = Duration.ofMillis(Math.min(STABLE_MAX.toMillis(), last.toMillis() * 2));
         intervals.put(endpoint.getMetadata().getUid(), next);
         return next;
+    }
+
+    /**
+     * Whether the config in service differs from the planned one only in initial weights and instance counts; the
+     * config is described once per name (configs never change on SageMaker).
+     */
+    private boolean sameShape(SageMakerTarget target, String serving, SageMakerEndpointPlan.Plan plan) {
+        if (serving == null) {
+            return false;
+        }
+        WeightsAndCapacitiesPlan.Shape shape = servedShapes.get(serving);
+        if (shape == null) {
+            var described = service.describeEndpointConfig(target, serving);
+            if (described.isEmpty()) {
+                return false;
+            }
+            shape = WeightsAndCapacitiesPlan.shape(described.get());
+            servedShapes.put(serving, shape);
+        }
+        return shape.equals(WeightsAndCapacitiesPlan.shape(plan.endpointConfig()));
+    }
+
+    private static boolean weightsOrCapacitiesChanging(DescribeEndpointResponse d) {
+        return d.hasProductionVariants()
+                && d.productionVariants().stream()
+                        .anyMatch(v -> !Objects.equals(v.currentWeight(), v.desiredWeight())
+                                || (v.desiredInstanceCount() != null
+                                        && !Objects.equals(v.currentInstanceCount(), v.desiredInstanceCount())));
+    }
+
+    /** Shows what was asked at once; DescribeEndpoint reports it from the next poll on. */
+    private static void desired(EndpointStatus status, List<DesiredWeightAndCapacity> changes) {
+        if (status.variants == null) {
+            return;
+        }
+        for (DesiredWeightAndCapacity c : changes) {
+            for (VariantStatus v : status.variants) {
+                if (v.name.equals(c.variantName())) {
+                    if (c.desiredWeight() != null) {
+                        v.desiredWeight = Double.parseDouble(c.desiredWeight().toString());
+                    }
+                    if (c.desiredInstanceCount() != null) {
+                        v.desiredInstances = c.desiredInstanceCount();
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -388,6 +494,7 @@ public class SageMakerEndpointBackend implements EndpointBackend {
      * model (deleting a name SageMaker does not have is a no-op), so no model goes while a config still names it.
      */
     private void deleteCreated(SageMakerTarget target, List<String> names) {
+        names.forEach(servedShapes::remove);
         names.forEach(name -> service.deleteEndpointConfig(target, name));
         names.forEach(name -> service.deleteModel(target, name));
     }
@@ -408,6 +515,7 @@ public class SageMakerEndpointBackend implements EndpointBackend {
             SageMakerEndpointPlan.Plan plan,
             SageMakerEndpointStatus sm) {
         service.deleteEndpointConfig(target, oldConfig);
+        servedShapes.remove(oldConfig);
         Set<String> inUse = new HashSet<>(plan.modelNameByVariant().values());
         Set<String> deleted = new HashSet<>(Set.of(oldConfig));
         for (String m : oldModels == null ? List.<String>of() : oldModels) {
@@ -429,6 +537,26 @@ public class SageMakerEndpointBackend implements EndpointBackend {
 
     private static boolean failedUpdateIs(EndpointStatus status, String configName) {
         return status.failedUpdate != null && hashOf(configName).equals(status.failedUpdate.specHash);
+    }
+
+    /** SageMaker refused an update: the config in service keeps serving; this spec is not retried until it changes. */
+    private static Duration refused(
+            EndpointStatus status,
+            String planned,
+            String serving,
+            String reason,
+            Long generation,
+            Instant now,
+            Outcome events) {
+        failed(status, planned, reason, generation, now, events);
+        phase(
+                status,
+                EndpointPhase.InService,
+                "UpdateFailed",
+                "in service with " + serving + "; " + status.failedUpdate.message,
+                generation,
+                now);
+        return STABLE_MAX;
     }
 
     private static void failed(
