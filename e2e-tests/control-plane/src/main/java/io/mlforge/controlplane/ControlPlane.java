@@ -447,7 +447,7 @@ public final class ControlPlane implements AutoCloseable {
      * One request as the audit log records it; {@code apiGroup} is "" for the core group, {@code resource} is the URI
      * for non-resource requests; {@code name} is the object's ("" for lists, watches and non-resource requests);
      * {@code forbiddenByRbac} when the authorizer refused it (a 403 from admission, such as an exceeded ResourceQuota,
-     * is not); {@code requestUri} with its query (label selector, limit, continue).
+     * is not).
      */
     public record AuditedRequest(
             String verb,
@@ -457,8 +457,7 @@ public final class ControlPlane implements AutoCloseable {
             String namespace,
             String name,
             int code,
-            boolean forbiddenByRbac,
-            String requestUri) {
+            boolean forbiddenByRbac) {
         /** "resource" or "resource/subresource". */
         public String fullResource() {
             return subresource.isEmpty() ? resource : resource + "/" + subresource;
@@ -525,8 +524,7 @@ public final class ControlPlane implements AutoCloseable {
                         "forbid"
                                 .equals(event.path("annotations")
                                         .path("authorization.k8s.io/decision")
-                                        .asText()),
-                        event.path("requestURI").asText()));
+                                        .asText())));
             }
         }
         return markerUri == null ? requests : null;
