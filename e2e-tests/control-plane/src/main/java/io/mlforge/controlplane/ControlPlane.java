@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,14 +91,23 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Builds or finds the binaries, starts every component and waits until the API server is ready. */
     public static ControlPlane start(Options options) throws IOException, InterruptedException {
-        ControlPlane controlPlane = new ControlPlane(options, KubeBinaries.locate());
-        try {
-            controlPlane.startAll();
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            controlPlane.close();
-            throw e;
+        Path binaries = KubeBinaries.locate();
+        for (int attempt = 1; ; attempt++) {
+            ControlPlane controlPlane = new ControlPlane(options, binaries);
+            try {
+                controlPlane.startAll();
+                return controlPlane;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                boolean portTaken = controlPlane.tails().contains("address already in use");
+                controlPlane.close();
+                // another process took a port between our check and the component's bind: new ports, once more
+                if (!portTaken || attempt == 3) {
+                    throw e;
+                }
+                controlPlane.keepLogsOfFailedAttempt(attempt);
+                LOG.warn("a control-plane port was taken before its component bound it; starting again on new ports");
+            }
         }
-        return controlPlane;
     }
 
     private void startAll() throws IOException, InterruptedException {
@@ -361,6 +369,22 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    private void keepLogsOfFailedAttempt(int attempt) {
+        for (String name : List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")) {
+            Path log = options.workDir().resolve(name + ".log");
+            try {
+                if (Files.exists(log)) {
+                    Files.move(
+                            log,
+                            log.resolveSibling(name + ".attempt-" + attempt + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot keep {}: {}", log, e.getMessage());
+            }
+        }
+    }
+
     private String tails() {
         StringBuilder out = new StringBuilder();
         for (String name : List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")) {
@@ -427,9 +451,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.free();
     }
 
     private Path auditLog() {

@@ -1,7 +1,6 @@
 package io.mlforge.sandbox;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -208,9 +207,7 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return io.mlforge.controlplane.LoopbackPorts.free();
     }
 
     /** SIGKILL, and wait until the process is gone. */

@@ -9,7 +9,6 @@ import io.mlforge.controlplane.OperatorIdentity;
 import io.mlforge.sandbox.OperatorProcess;
 import io.mlforge.sandbox.Sandbox;
 import io.mlforge.sandbox.netns.NetworkNamespace;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,9 +129,7 @@ class LeaderFailoverE2ETest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return io.mlforge.controlplane.LoopbackPorts.free();
     }
 
     @Test
