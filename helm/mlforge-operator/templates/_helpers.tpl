@@ -84,4 +84,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
   verbs: ["get", "create", "update", "deletecollection"]
+- apiGroups: ["keda.sh"]
+  resources: ["scaledobjects"]
+  verbs: ["get", "create", "update", "delete", "deletecollection"]
 {{- end -}}

@@ -7,14 +7,19 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Scale a variant's instances with load: Application Auto Scaling on SageMaker, a HorizontalPodAutoscaler in the cluster. */
+/**
+ * Scale a variant's instances with load: Application Auto Scaling on SageMaker; in the cluster a KEDA ScaledObject
+ * (request targets, when KEDA is installed) or a HorizontalPodAutoscaler.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "self.minInstances <= self.maxInstances",
         message = "autoscaling.minInstances cannot exceed maxInstances")
 @ValidationRule(
-        value = "has(self.targetInvocationsPerInstance) || has(self.targetCpuUtilizationPercent)",
-        message = "autoscaling needs a target: targetInvocationsPerInstance or targetCpuUtilizationPercent",
+        value =
+                "has(self.targetInvocationsPerInstance) || has(self.targetConcurrency) || has(self.targetCpuUtilizationPercent)",
+        message =
+                "autoscaling needs a target: targetInvocationsPerInstance, targetConcurrency or targetCpuUtilizationPercent",
         reason = "FieldValueRequired")
 public class AutoscalingConfig {
     @Required
@@ -31,8 +36,14 @@ public class AutoscalingConfig {
 
     @Min(0)
     @JsonPropertyDescription(
-            "Target invocations per instance per minute (target tracking on SageMakerVariantInvocationsPerInstance; in the cluster through a custom metric).")
+            "Target invocations per instance per minute: 600 is 10 requests per second per instance. SageMaker: target tracking on SageMakerVariantInvocationsPerInstance. Cluster: the serving pods' request rate (mlforge_serving_requests_total, counted by the request router in each pod), through KEDA or an HPA on a custom metric.")
     public Double targetInvocationsPerInstance;
+
+    @Min(value = 0, inclusive = false)
+    @Max(10000)
+    @JsonPropertyDescription(
+            "Target concurrent requests per instance (in flight: received and not yet answered), the signal KServe and SageMaker HyperPod scale GPU inference on. SageMaker: target tracking on SageMakerVariantConcurrentRequestsPerModelHighResolution. Cluster: mlforge_serving_requests_in_flight from the request router in each serving pod, through KEDA or an HPA on a custom metric.")
+    public Double targetConcurrency;
 
     @Min(1)
     @Max(100)

@@ -42,12 +42,13 @@ import java.util.List;
         message = "asynchronous endpoints cannot have serverless variants")
 @ValidationRule(
         value = "self.variants.all(v, !has(v.autoscaling) || v.autoscaling.minInstances >= 1 || has(self.async))",
-        message = "autoscaling.minInstances 0 (scale to zero) is for asynchronous endpoints only")
+        message =
+                "autoscaling.minInstances 0 (scale to zero) is for asynchronous SageMaker endpoints only, where SageMaker queues requests while an instance starts; in the cluster nothing holds a request during a cold start, so keep at least 1")
 @ValidationRule(
         value =
-                "self.backend == 'Kubernetes' || self.variants.all(v, !has(v.autoscaling) || has(v.autoscaling.targetInvocationsPerInstance))",
+                "self.backend == 'Kubernetes' || self.variants.all(v, !has(v.autoscaling) || (has(v.autoscaling.targetInvocationsPerInstance) != has(v.autoscaling.targetConcurrency) && !has(v.autoscaling.targetCpuUtilizationPercent)))",
         message =
-                "SageMaker autoscaling tracks invocations: set autoscaling.targetInvocationsPerInstance (targetCpuUtilizationPercent is for backend Kubernetes)")
+                "SageMaker autoscaling tracks one metric: set targetInvocationsPerInstance or targetConcurrency (targetCpuUtilizationPercent is for backend Kubernetes)")
 @ValidationRule(
         value =
                 "self.backend != 'SageMaker' || ((!has(self.model) || ((!has(self.model.dataUri) || self.model.dataUri.startsWith('s3://')) && (!has(self.model.pipeline) || self.model.pipeline.all(c, !has(c.dataUri) || c.dataUri.startsWith('s3://'))))) && self.variants.all(v, !has(v.model) || !has(v.model.dataUri) || v.model.dataUri.startsWith('s3://')))",

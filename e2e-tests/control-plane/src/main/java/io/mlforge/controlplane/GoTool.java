@@ -38,6 +38,38 @@ public final class GoTool {
         return build("kstatus", ".", "kstatus", "");
     }
 
+    /**
+     * The files of a published Go module (for example a project's CRD manifests), downloaded once per machine through
+     * the Go module proxy into the module cache: {@code go mod download -json module@version}.
+     */
+    public static synchronized Path moduleSource(String modulePath, String version)
+            throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("mlforge-go-download");
+        try {
+            List<String> command = List.of("go", "mod", "download", "-json", modulePath + "@" + version);
+            Process download;
+            try {
+                download = new ProcessBuilder(command)
+                        .directory(work.toFile())
+                        .redirectErrorStream(true)
+                        .start();
+            } catch (IOException e) {
+                throw new IllegalStateException(
+                        "cannot download " + modulePath + "@" + version + ": no Go toolchain on PATH", e);
+            }
+            String out = new String(download.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher dir =
+                    java.util.regex.Pattern.compile("\"Dir\":\\s*\"([^\"]+)\"").matcher(out);
+            if (download.waitFor() != 0 || !dir.find()) {
+                throw new IllegalStateException("cannot download " + modulePath + "@" + version + " (`"
+                        + String.join(" ", command) + "`):\n" + out);
+            }
+            return Path.of(dir.group(1));
+        } finally {
+            Files.deleteIfExists(work);
+        }
+    }
+
     private static Path module(String name) {
         return KubeBinaries.repoRoot().resolve("e2e-tests/control-plane/go").resolve(name);
     }

@@ -49,6 +49,7 @@ class ChartRbacE2ETest {
                 REPO, REPO.resolve("e2e-tests/sandbox/target/e2e-rbac"), 2, 4, 0.2, 0, false, true));
         client = sandbox.client();
         GatewayApi.install(client);
+        Keda.install(client);
         sandbox.enableLeaderElection(LEASE);
         sandbox.operatorEnvironment().put("MLFORGE_SERVING_GATEWAY_NAME", "mlforge-gateway");
         sandbox.operatorEnvironment().put("MLFORGE_SERVING_GATEWAY_NAMESPACE", "infra");
@@ -440,6 +441,44 @@ class ChartRbacE2ETest {
                             .until(() -> client.apps().deployments().inNamespace("default").list().getItems().stream()
                                     .noneMatch(d -> d.getMetadata().getName().contains("candidate")));
                     deleteAndAwaitGone(Sandbox.ENDPOINTS, "ranker");
+                    return null;
+                });
+        scenario(
+                "in-cluster Endpoint scaled on requests by KEDA: created, retargeted, moved to CPU and back, deleted",
+                () -> {
+                    String requests = """
+                            apiVersion: mlforge.io/v1alpha1
+                            kind: Endpoint
+                            metadata: {name: chat, namespace: default}
+                            spec:
+                              model: {image: registry.example.com/chat:1}
+                              variants:
+                                - name: main
+                                  autoscaling: {minInstances: 1, maxInstances: 3, TARGET}
+                            """;
+                    var scaledObjects = client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject")
+                            .inNamespace("default");
+                    sandbox.applyYaml(requests.replace("TARGET", "targetConcurrency: 2"));
+                    awaitPhase(Sandbox.ENDPOINTS, "chat", "InService");
+                    blockingOwnerReferencesOf(
+                            List.of(scaledObjects.withName("chat-main").get()));
+                    sandbox.applyYaml(requests.replace("TARGET", "targetInvocationsPerInstance: 600"));
+                    await("retargeted")
+                            .atMost(WAIT)
+                            .until(() -> scaledObjects
+                                    .withName("chat-main")
+                                    .get()
+                                    .toString()
+                                    .contains("rate("));
+                    sandbox.applyYaml(requests.replace("TARGET", "targetCpuUtilizationPercent: 50"));
+                    await("moved to CPU")
+                            .atMost(WAIT)
+                            .until(() -> scaledObjects.withName("chat-main").get() == null);
+                    sandbox.applyYaml(requests.replace("TARGET", "targetConcurrency: 2"));
+                    await("back on requests")
+                            .atMost(WAIT)
+                            .until(() -> scaledObjects.withName("chat-main").get() != null);
+                    deleteAndAwaitGone(Sandbox.ENDPOINTS, "chat");
                     return null;
                 });
 

@@ -9,6 +9,7 @@ import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
 import io.mlforge.api.v1alpha1.EndpointStatus;
 import io.mlforge.api.v1alpha1.TrainingJob;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -524,6 +525,37 @@ class EndpointE2ETest {
                 .path("request");
         assertThat(config.at("/DataCaptureConfig/InitialSamplingPercentage").asInt())
                 .isEqualTo(20);
+        // the same variant moves to the high-resolution concurrency metric: its one policy is replaced in place
+        sandbox.applyYaml(Files.readString(REPO.resolve("config/samples/endpoint-sagemaker-realtime.yaml"))
+                .replace("targetInvocationsPerInstance: 1000", "targetConcurrency: 5"));
+        org.awaitility.Awaitility.await("concurrency policy")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.sagemaker().requestLog().stream()
+                        .filter(r ->
+                                "PutScalingPolicy".equals(r.path("operation").asText()))
+                        .filter(ours)
+                        .anyMatch(r -> r.at("/request/TargetTrackingScalingPolicyConfiguration"
+                                        + "/PredefinedMetricSpecification/PredefinedMetricType")
+                                .asText()
+                                .equals("SageMakerVariantConcurrentRequestsPerModelHighResolution")));
+        List<JsonNode> puts = sandbox.sagemaker().requestLog().stream()
+                .filter(r -> "PutScalingPolicy".equals(r.path("operation").asText()))
+                .filter(ours)
+                .map(r -> r.path("request"))
+                .toList();
+        assertThat(puts)
+                .extracting(p -> p.path("PolicyName").asText())
+                .containsOnly("default-fraud-realtime-primary-invocations");
+        assertThat(puts.get(puts.size() - 1)
+                        .at("/TargetTrackingScalingPolicyConfiguration/TargetValue")
+                        .asDouble())
+                .isEqualTo(5.0);
+        assertThat(sandbox.sagemaker().requestLog())
+                .as("an autoscaling change is no new endpoint config")
+                .filteredOn(
+                        r -> "CreateEndpointConfig".equals(r.path("operation").asText())
+                                && r.at("/request/EndpointConfigName").asText().startsWith("default-fraud-realtime-"))
+                .hasSize(1);
         client.genericKubernetesResources(Sandbox.ENDPOINTS)
                 .inNamespace("default")
                 .withName("fraud-realtime")
@@ -812,5 +844,149 @@ class EndpointE2ETest {
                                                 && r.toString().contains("sandbox-missing"))
                                 .count()
                         == creates);
+    }
+
+    @Test
+    void requestTargetsScaleThroughAnHpaOnCustomMetricsThenThroughKedaOnceInstalled() throws Exception {
+        Path sample = REPO.resolve("config/samples/endpoint-request-autoscaling.yaml");
+        sandbox.apply(sample);
+        EndpointStatus ready = await("sentiment", "InService", EndpointE2ETest::inService);
+        assertThat(ready.message).contains("main scaled on requests by HorizontalPodAutoscaler on the custom metrics");
+        // the pod: the request router takes the serving port and exposes its counts; the model moves behind it
+        var pod = client.apps()
+                .deployments()
+                .inNamespace("default")
+                .withName("sentiment-main")
+                .get()
+                .getSpec()
+                .getTemplate();
+        assertThat(pod.getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", "9091");
+        var router = pod.getSpec().getContainers().get(0);
+        assertThat(router.getArgs()).containsExactly("pipeline");
+        assertThat(router.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("http:8080", "metrics:9091");
+        assertThat(router.getEnv())
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                        .isEqualTo("MLFORGE_METRICS_LABELS=mlforge_namespace=default,mlforge_endpoint=sentiment,"
+                                + "mlforge_variant=main"));
+        assertThat(pod.getSpec().getContainers().get(1).getEnv())
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("SAGEMAKER_BIND_TO_PORT=8081"));
+        // without KEDA: an HPA on the per-pod custom metric, as the API server stored it
+        var hpa = client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("default")
+                .withName("sentiment-main")
+                .get();
+        assertThat(hpa.getSpec().getMetrics()).singleElement().satisfies(m -> {
+            assertThat(m.getType()).isEqualTo("Pods");
+            assertThat(m.getPods().getMetric().getName()).isEqualTo("mlforge_serving_requests_in_flight");
+            assertThat(m.getPods().getTarget().getAverageValue())
+                    .isEqualTo(new io.fabric8.kubernetes.api.model.Quantity("4"));
+        });
+        assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds())
+                .isEqualTo(300);
+
+        // KEDA's CRDs installed (its real schema, from its Go module): the next change moves the variant to a
+        // ScaledObject, and the HPA goes (KEDA makes its own)
+        Keda.install(client);
+        try {
+            Thread.sleep(2500); // the operator's API discovery interval in the sandbox
+            sandbox.applyYaml(Files.readString(sample).replace("targetConcurrency: 4", "targetConcurrency: 6"));
+            org.awaitility.Awaitility.await("ScaledObject")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject")
+                                    .inNamespace("default")
+                                    .withName("sentiment-main")
+                                    .get()
+                            != null);
+            org.awaitility.Awaitility.await("HPA removed")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> client.autoscaling()
+                                    .v2()
+                                    .horizontalPodAutoscalers()
+                                    .inNamespace("default")
+                                    .withName("sentiment-main")
+                                    .get()
+                            == null);
+            var scaledObject = client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject")
+                    .inNamespace("default")
+                    .withName("sentiment-main")
+                    .get();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spec =
+                    (Map<String, Object>) scaledObject.getAdditionalProperties().get("spec");
+            // stored as written: KEDA's schema pruned nothing (the operator writes with strict field validation)
+            assertThat(spec)
+                    .containsEntry("minReplicaCount", 1)
+                    .containsEntry("maxReplicaCount", 4)
+                    .containsEntry(
+                            "scaleTargetRef",
+                            Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", "sentiment-main"))
+                    .containsEntry(
+                            "advanced",
+                            Map.of(
+                                    "horizontalPodAutoscalerConfig",
+                                    Map.of(
+                                            "behavior",
+                                            Map.of(
+                                                    "scaleDown", Map.of("stabilizationWindowSeconds", 300),
+                                                    "scaleUp", Map.of("stabilizationWindowSeconds", 0)))));
+            assertThat(spec.get("triggers"))
+                    .isEqualTo(List.of(Map.of(
+                            "type",
+                            "prometheus",
+                            "name",
+                            "concurrency",
+                            "metricType",
+                            "AverageValue",
+                            "metadata",
+                            Map.of(
+                                    "serverAddress",
+                                    "http://prometheus-operated.monitoring.svc:9090",
+                                    "query",
+                                    "sum(mlforge_serving_requests_in_flight{mlforge_namespace=\"default\","
+                                            + "mlforge_endpoint=\"sentiment\",mlforge_variant=\"main\"})",
+                                    "threshold",
+                                    "6"))));
+            await("sentiment", "reports KEDA", s -> s.message != null && s.message.contains("by KEDA ScaledObject"));
+
+            // back to CPU: the ScaledObject goes, an HPA on CPU comes back
+            sandbox.applyYaml(
+                    Files.readString(sample).replace("targetConcurrency: 4", "targetCpuUtilizationPercent: 60"));
+            org.awaitility.Awaitility.await("ScaledObject removed")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject")
+                                    .inNamespace("default")
+                                    .withName("sentiment-main")
+                                    .get()
+                            == null);
+            org.awaitility.Awaitility.await("CPU HPA")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        var cpu = client.autoscaling()
+                                .v2()
+                                .horizontalPodAutoscalers()
+                                .inNamespace("default")
+                                .withName("sentiment-main")
+                                .get();
+                        return cpu != null
+                                && "cpu"
+                                        .equals(cpu.getSpec()
+                                                .getMetrics()
+                                                .get(0)
+                                                .getResource()
+                                                .getName());
+                    });
+        } finally {
+            client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                    .inNamespace("default")
+                    .withName("sentiment")
+                    .delete();
+            Keda.uninstall(client);
+        }
     }
 }

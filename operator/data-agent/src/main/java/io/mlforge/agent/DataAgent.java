@@ -52,16 +52,21 @@ public final class DataAgent {
         String mode = args.length > 0 ? args[0] : "";
         Path terminationLog = Path.of(System.getenv().getOrDefault(TERMINATION_LOG_ENV, "/dev/termination-log"));
         if (mode.equals("pipeline")) {
-            // serving pods of inference pipelines: chain the containers, as SageMaker's serial inference does
+            // serving pods of inference pipelines (chain the containers, as SageMaker's serial inference does) and of
+            // variants that scale on requests (count them for Prometheus)
             try {
                 List<Integer> ports = java.util.Arrays.stream(
                                 System.getenv("MLFORGE_PIPELINE_PORTS").split(","))
                         .map(Integer::parseInt)
                         .toList();
-                new PipelineRouter(
-                        Integer.parseInt(System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080")), ports);
-                System.out.println("pipeline router on "
-                        + System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080") + " -> " + ports);
+                PipelineRouter router = new PipelineRouter(
+                        Integer.parseInt(System.getenv().getOrDefault("MLFORGE_PIPELINE_LISTEN", "8080")),
+                        ports,
+                        System.getenv().getOrDefault("MLFORGE_PIPELINE_HEALTH_PATH", "/ping"),
+                        Integer.parseInt(System.getenv().getOrDefault("MLFORGE_METRICS_PORT", "-1")),
+                        new RequestMeter(System.getenv().getOrDefault("MLFORGE_METRICS_LABELS", "")));
+                System.out.println("request router on " + router.port() + " -> " + ports
+                        + (router.metricsPort() < 0 ? "" : ", metrics on " + router.metricsPort()));
                 Thread.currentThread().join();
             } catch (Exception e) {
                 System.err.println("pipeline router failed: " + describe(e));

@@ -88,4 +88,76 @@ class PipelineRouterTest {
                     .isEqualTo(503);
         }
     }
+
+    @Test
+    void metricsCountRequestsInFlightAndAnsweredForAutoscaling() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        slow.createContext("/invocations", x -> {
+            x.getRequestBody().readAllBytes();
+            arrived.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, out.length);
+            x.getResponseBody().write(out);
+            x.close();
+        });
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.start();
+        containers.add(slow);
+        int failing = container(200, "text/plain", in -> in);
+        RequestMeter meter = new RequestMeter("mlforge_namespace=team-a,mlforge_endpoint=churn,mlforge_variant=blue");
+        try (PipelineRouter router =
+                        new PipelineRouter(0, List.of(slow.getAddress().getPort()), "/ping", 0, meter);
+                PipelineRouter bad = new PipelineRouter(0, List.of(failing), "/ping", -1, meter)) {
+            // more requests at once than the old fixed pool of 16 threads: none may queue in the router
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                pending.add(http.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/invocations"))
+                                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (arrived.get() < 20 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String labels = "mlforge_namespace=\"team-a\",mlforge_endpoint=\"churn\",mlforge_variant=\"blue\"";
+            assertThat(scrape(router))
+                    .contains("# TYPE mlforge_serving_requests_in_flight gauge")
+                    .contains("mlforge_serving_requests_in_flight{" + labels + "} 20\n");
+            release.countDown();
+            for (var f : pending) {
+                assertThat(f.get().statusCode()).isEqualTo(200);
+            }
+            // a stage's error answers count under its status class
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bad.port() + "/invocations"))
+                            .POST(HttpRequest.BodyPublishers.ofString("boom"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape(router))
+                    .contains("mlforge_serving_requests_in_flight{" + labels + "} 0\n")
+                    .contains("mlforge_serving_requests_total{" + labels + ",code=\"2xx\"} 20\n")
+                    .contains("mlforge_serving_requests_total{" + labels + ",code=\"4xx\"} 1\n")
+                    .contains("mlforge_serving_request_duration_seconds_count{" + labels + "} 21\n");
+        }
+    }
+
+    private String scrape(PipelineRouter router) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.metricsPort() + "/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+        return r.body();
+    }
 }

@@ -1,9 +1,10 @@
 package io.mlforge.operator.serving;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** {@code mlforge.serving.*}: how in-cluster Endpoints are exposed. */
+/** {@code mlforge.serving.*}: how in-cluster Endpoints are exposed and scaled. */
 @ConfigMapping(prefix = "mlforge.serving")
 public interface ServingSettings {
     /**
@@ -14,4 +15,30 @@ public interface ServingSettings {
 
     /** Namespace of that Gateway (default: the Endpoint's). */
     Optional<String> gatewayNamespace();
+
+    /**
+     * What scales variants on request targets (targetConcurrency, targetInvocationsPerInstance): {@code auto} (a KEDA
+     * ScaledObject when the cluster serves keda.sh/v1alpha1, otherwise a HorizontalPodAutoscaler on custom metrics),
+     * {@code keda} or {@code hpa}.
+     */
+    @WithDefault("auto")
+    RequestAutoscaler requestAutoscaler();
+
+    /** The Prometheus server KEDA's triggers query for the serving pods' request metrics. */
+    @WithDefault("http://prometheus-operated.monitoring.svc:9090")
+    String prometheusAddress();
+
+    /**
+     * How long the answer to "does the cluster serve the Gateway API / KEDA?" (API discovery) is reused before the
+     * operator asks again: installing either is picked up within this time.
+     */
+    @WithDefault("5m")
+    java.time.Duration apiDiscoveryInterval();
+
+    /** See {@link #requestAutoscaler()}. */
+    enum RequestAutoscaler {
+        auto,
+        keda,
+        hpa
+    }
 }

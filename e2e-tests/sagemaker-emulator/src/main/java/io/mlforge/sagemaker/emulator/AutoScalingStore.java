@@ -72,6 +72,14 @@ final class AutoScalingStore {
         return JSON.createObjectNode();
     }
 
+    /** The predefined metrics Application Auto Scaling offers for SageMaker variants and inference components. */
+    static final java.util.List<String> SAGEMAKER_METRICS = java.util.List.of(
+            "SageMakerVariantInvocationsPerInstance",
+            "SageMakerVariantProvisionedConcurrencyUtilization",
+            "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+            "SageMakerInferenceComponentInvocationsPerCopy",
+            "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution");
+
     ObjectNode putScalingPolicy(JsonNode request) {
         String name = Checks.required(request, "PolicyName", "policyName").asText();
         if (!targets.containsKey(key(request))) {
@@ -81,6 +89,18 @@ final class AutoScalingStore {
                     "No scalable target registered for service namespace: "
                             + request.path("ServiceNamespace").asText() + ", resource ID: "
                             + request.path("ResourceId").asText());
+        }
+        String metric = request.path("TargetTrackingScalingPolicyConfiguration")
+                .path("PredefinedMetricSpecification")
+                .path("PredefinedMetricType")
+                .asText("");
+        if (!metric.isEmpty() && !SAGEMAKER_METRICS.contains(metric)) {
+            // as Application Auto Scaling: a predefined metric of another service, or none at all
+            throw new AwsError(
+                    "ValidationException",
+                    400,
+                    "Unsupported predefined metric type " + metric + " for service namespace "
+                            + request.path("ServiceNamespace").asText() + "; supported: " + SAGEMAKER_METRICS);
         }
         ObjectNode policy = request.deepCopy();
         policy.put("PolicyARN", emulator.arn("scaling-policy/" + name));

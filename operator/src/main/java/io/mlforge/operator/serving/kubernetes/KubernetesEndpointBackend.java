@@ -1,11 +1,14 @@
 package io.mlforge.operator.serving.kubernetes;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
@@ -65,20 +68,56 @@ public class KubernetesEndpointBackend implements EndpointBackend {
     @Inject
     io.mlforge.operator.serving.ServingSettings serving;
 
-    private volatile Boolean gatewayApi;
-    private volatile Instant gatewayApiCheckedAt = Instant.EPOCH;
+    private final ServedApi gatewayApi = new ServedApi("gateway.networking.k8s.io/v1", "HTTPRoute");
+    private final ServedApi kedaApi = new ServedApi("keda.sh/v1alpha1", "ScaledObject");
 
-    /** Whether the cluster serves the Gateway API's HTTPRoute (looked up again every 5 minutes). */
-    boolean gatewayApiInstalled(Instant now) {
-        if (gatewayApi == null || now.isAfter(gatewayApiCheckedAt.plus(Duration.ofMinutes(5)))) {
-            try {
-                gatewayApi = client.supports("gateway.networking.k8s.io/v1", "HTTPRoute");
-            } catch (RuntimeException e) {
-                gatewayApi = false;
-            }
-            gatewayApiCheckedAt = now;
+    /** Whether the cluster serves a kind, from API discovery, asked again after the discovery interval. */
+    private final class ServedApi {
+        private final String apiVersion;
+        private final String kind;
+        private volatile Boolean served;
+        private volatile Instant checkedAt = Instant.EPOCH;
+
+        ServedApi(String apiVersion, String kind) {
+            this.apiVersion = apiVersion;
+            this.kind = kind;
         }
-        return gatewayApi;
+
+        boolean served(Instant now) {
+            if (served == null || now.isAfter(checkedAt.plus(serving.apiDiscoveryInterval()))) {
+                try {
+                    served = client.supports(apiVersion, kind);
+                } catch (RuntimeException e) {
+                    served = false;
+                }
+                checkedAt = now;
+            }
+            return served;
+        }
+
+        /** Whether it was served when last asked (no request). */
+        boolean lastKnown() {
+            return Boolean.TRUE.equals(served);
+        }
+    }
+
+    /** Whether the cluster serves the Gateway API's HTTPRoute. */
+    boolean gatewayApiInstalled(Instant now) {
+        return gatewayApi.served(now);
+    }
+
+    /** What scales variants on request targets: KEDA when configured so, or (auto) when the cluster serves it. */
+    VariantAutoscaling.Scaler requestScaler(Endpoint endpoint, Instant now) {
+        boolean needed = endpoint.getSpec().variants.stream().anyMatch(VariantAutoscaling::onRequests);
+        return switch (serving.requestAutoscaler()) {
+            case keda -> VariantAutoscaling.Scaler.KEDA;
+            case hpa -> VariantAutoscaling.Scaler.HPA;
+            // asked only for Endpoints that scale on requests; others keep what was last known (for pruning)
+            case auto ->
+                (needed ? kedaApi.served(now) : kedaApi.lastKnown())
+                        ? VariantAutoscaling.Scaler.KEDA
+                        : VariantAutoscaling.Scaler.HPA;
+        };
     }
 
     @Override
@@ -127,7 +166,12 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                 endpoint,
                 models,
                 new ServingPlanner.Settings(
-                        dataAgent.image(), cluster.gpuResourceName(), dataAgent.s3Endpoint(), dataAgent.s3PathStyle()));
+                        dataAgent.image(),
+                        cluster.gpuResourceName(),
+                        dataAgent.s3Endpoint(),
+                        dataAgent.s3PathStyle(),
+                        requestScaler(endpoint, now),
+                        serving.prometheusAddress()));
         String ns = endpoint.getMetadata().getNamespace();
         boolean changed = false;
         for (Deployment d : desired.deployments()) {
@@ -139,13 +183,16 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         for (HorizontalPodAutoscaler h : desired.autoscalers()) {
             changed |= apply(h, HorizontalPodAutoscaler.class, cached);
         }
+        for (GenericKubernetesResource scaledObject : desired.scaledObjects()) {
+            changed |= applyGeneric(scaledObject, VariantAutoscaling.SCALED_OBJECT);
+        }
         boolean routed = serving.gatewayName().isPresent() && gatewayApiInstalled(now);
         if (routed) {
             var route = ServingPlanner.httpRoute(
                     endpoint,
                     serving.gatewayName().get(),
                     serving.gatewayNamespace().orElse(null));
-            changed |= applyRoute(route);
+            changed |= applyGeneric(route, HTTP_ROUTE);
         }
         Set<String> wanted = desired.deployments().stream()
                 .map(d -> d.getMetadata().getName())
@@ -174,42 +221,64 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                 client.resource(h).delete();
             }
         }
-        return report(endpoint, status, cached.deployments(), changed, routed, now);
+        pruneScaledObjects(cached.deployments(), desired.scaledObjects());
+        return report(endpoint, status, cached.deployments(), changed, routed, requestScaling(endpoint, desired), now);
     }
 
-    private boolean applyRoute(io.fabric8.kubernetes.api.model.GenericKubernetesResource route) {
-        var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-                .withGroup("gateway.networking.k8s.io")
-                .withVersion("v1")
-                .withKind("HTTPRoute")
-                .withPlural("httproutes")
-                .withNamespaced(true)
-                .build();
-        String hash = ServingPlanner.hash(client.getKubernetesSerialization().asJson(route));
-        route.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
-        var resource = client.genericKubernetesResources(context)
-                .inNamespace(route.getMetadata().getNamespace())
-                .withName(route.getMetadata().getName());
-        var existing = resource.get();
+    private static final ResourceDefinitionContext HTTP_ROUTE = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io")
+            .withVersion("v1")
+            .withKind("HTTPRoute")
+            .withPlural("httproutes")
+            .withNamespaced(true)
+            .build();
+
+    /**
+     * Creates or replaces an object of a kind this operator has no informer for (HTTPRoute, ScaledObject): read from
+     * the API server and compared by the desired hash. Written with strict field validation, so a field the installed
+     * CRD's schema does not know is an error rather than silently dropped.
+     */
+    private boolean applyGeneric(GenericKubernetesResource desired, ResourceDefinitionContext kind) {
+        String hash = ServingPlanner.hash(client.getKubernetesSerialization().asJson(desired));
+        desired.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
+        var resources = client.genericKubernetesResources(kind)
+                .inNamespace(desired.getMetadata().getNamespace());
+        var existing = resources.withName(desired.getMetadata().getName()).get();
         if (existing == null) {
-            client.genericKubernetesResources(context)
-                    .inNamespace(route.getMetadata().getNamespace())
-                    .resource(route)
+            resources
+                    .resource(desired)
+                    .fieldValidation(FieldValidateable.Validation.STRICT)
                     .create();
             return true;
         }
-        if (hash.equals(
-                existing.getMetadata().getAnnotations() == null
-                        ? null
-                        : existing.getMetadata().getAnnotations().get(DESIRED_HASH))) {
+        if (hash.equals(desiredHash(existing))) {
             return false;
         }
-        route.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.genericKubernetesResources(context)
-                .inNamespace(route.getMetadata().getNamespace())
-                .resource(route)
+        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+        resources
+                .resource(desired)
+                .fieldValidation(FieldValidateable.Validation.STRICT)
                 .update();
         return true;
+    }
+
+    /**
+     * Deletes the ScaledObjects the Endpoint no longer wants (a variant removed or moved off request targets, KEDA
+     * turned off): those of cached Deployments marked as scaled by KEDA, so no list is needed.
+     */
+    private void pruneScaledObjects(List<Deployment> cached, List<GenericKubernetesResource> wanted) {
+        Set<String> names = wanted.stream().map(o -> o.getMetadata().getName()).collect(Collectors.toSet());
+        for (Deployment d : cached) {
+            var annotations = d.getMetadata().getAnnotations();
+            if (annotations != null
+                    && ServingPlanner.AUTOSCALED_BY_KEDA.equals(annotations.get(ServingPlanner.AUTOSCALED))
+                    && !names.contains(d.getMetadata().getName())) {
+                client.genericKubernetesResources(VariantAutoscaling.SCALED_OBJECT)
+                        .inNamespace(d.getMetadata().getNamespace())
+                        .withName(d.getMetadata().getName())
+                        .delete();
+            }
+        }
     }
 
     /**
@@ -269,6 +338,7 @@ public class KubernetesEndpointBackend implements EndpointBackend {
             List<Deployment> cached,
             boolean changed,
             boolean routed,
+            String requestScaling,
             Instant now) {
         Long generation = endpoint.getMetadata().getGeneration();
         String ns = endpoint.getMetadata().getNamespace();
@@ -336,7 +406,8 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                         + (routed
                                 ? "; weighted through HTTPRoute on Gateway "
                                         + serving.gatewayName().get()
-                                : "");
+                                : "")
+                        + requestScaling;
             case Creating -> "waiting for " + (variants.size() - readyVariants) + " variant(s) to become ready";
             default -> "rolling out the new spec; ready pods keep serving";
         };
@@ -348,6 +419,22 @@ public class KubernetesEndpointBackend implements EndpointBackend {
         }
         ServingStatus.phase(status, phase, reason, message, generation, now);
         return phase == EndpointPhase.InService ? Duration.ofMinutes(10) : Duration.ofSeconds(5);
+    }
+
+    /** For the Ready message: what scales the variants that scale on requests, or "". */
+    private static String requestScaling(Endpoint endpoint, ServingPlanner.Desired desired) {
+        List<String> onRequests = endpoint.getSpec().variants.stream()
+                .filter(VariantAutoscaling::onRequests)
+                .map(v -> v.name)
+                .toList();
+        if (onRequests.isEmpty()) {
+            return "";
+        }
+        return "; " + String.join(", ", onRequests) + " scaled on requests by "
+                + (desired.scaledObjects().isEmpty()
+                        ? "HorizontalPodAutoscaler on the custom metrics " + VariantAutoscaling.IN_FLIGHT + " / "
+                                + VariantAutoscaling.REQUESTS_PER_SECOND + " (needs a metrics adapter)"
+                        : "KEDA ScaledObject");
     }
 
     /** The message of a Deployment's ReplicaFailure condition (its ReplicaSet cannot create pods), or null. */
@@ -393,8 +480,14 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                 .inNamespace(ns)
                 .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
                 .delete();
-        if (Boolean.TRUE.equals(gatewayApi)) {
-            client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+        if (gatewayApi.lastKnown()) {
+            client.genericKubernetesResources(HTTP_ROUTE)
+                    .inNamespace(ns)
+                    .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
+                    .delete();
+        }
+        if (kedaApi.lastKnown()) {
+            client.genericKubernetesResources(VariantAutoscaling.SCALED_OBJECT)
                     .inNamespace(ns)
                     .withLabel(ServingPlanner.ENDPOINT_LABEL, label)
                     .delete();

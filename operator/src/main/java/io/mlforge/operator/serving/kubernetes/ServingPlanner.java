@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -20,7 +21,6 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointKubernetesSettings;
 import io.mlforge.api.v1alpha1.ModelSpec;
@@ -43,25 +43,42 @@ import java.util.TreeMap;
  * model into /opt/ml/model (pvc:// is mounted instead), the serving container runs the image with "serve" on port
  * 8080 and is ready when GET /ping answers (SageMaker's serving contract, so SageMaker serving images run unchanged),
  * rolling updates never take a ready pod away before its replacement is ready — a Service per variant, a Service
- * for the endpoint that selects every variant (traffic in proportion to ready replicas), and a
- * HorizontalPodAutoscaler per autoscaled variant (CPU utilisation, scale-in stabilisation = scaleInCooldownSeconds).
+ * for the endpoint that selects every variant (traffic in proportion to ready replicas), and per autoscaled variant
+ * its autoscaler ({@link VariantAutoscaling}). Pods of inference pipelines and of variants that scale on requests get
+ * the data agent's request router in front of the model: it chains pipeline stages and counts requests for
+ * Prometheus on port {@value #METRICS_PORT}.
  */
 public final class ServingPlanner {
     public static final String ENDPOINT_LABEL = "mlforge.io/endpoint";
     public static final String VARIANT_LABEL = "mlforge.io/variant";
     public static final String MODEL_HASH = "mlforge.io/model-hash";
-    /** On Deployments whose replica count a HorizontalPodAutoscaler owns. */
+    /**
+     * On Deployments whose replica count an autoscaler owns: "true" (our HorizontalPodAutoscaler) or
+     * {@value #AUTOSCALED_BY_KEDA} (a KEDA ScaledObject of the same name, which the cache tells apart without a list).
+     */
     public static final String AUTOSCALED = "mlforge.io/autoscaled";
 
+    public static final String AUTOSCALED_BY_KEDA = "keda";
+
     static final String MODEL_DIR = "/opt/ml/model";
+    /** The request router's Prometheus endpoint (/metrics) in serving pods that have one. */
+    public static final int METRICS_PORT = 9091;
 
     /** Operator settings the objects depend on. */
     public record Settings(
-            String dataAgentImage, String gpuResourceName, Optional<String> s3Endpoint, boolean s3PathStyle) {}
+            String dataAgentImage,
+            String gpuResourceName,
+            Optional<String> s3Endpoint,
+            boolean s3PathStyle,
+            VariantAutoscaling.Scaler requestScaler,
+            String prometheusAddress) {}
 
-    /** The desired objects. */
+    /** The desired objects; {@code scaledObjects} are KEDA's (keda.sh/v1alpha1 ScaledObject). */
     public record Desired(
-            List<Deployment> deployments, List<Service> services, List<HorizontalPodAutoscaler> autoscalers) {}
+            List<Deployment> deployments,
+            List<Service> services,
+            List<HorizontalPodAutoscaler> autoscalers,
+            List<GenericKubernetesResource> scaledObjects) {}
 
     private ServingPlanner() {}
 
@@ -78,58 +95,33 @@ public final class ServingPlanner {
         List<Deployment> deployments = new ArrayList<>();
         List<Service> services = new ArrayList<>();
         List<HorizontalPodAutoscaler> autoscalers = new ArrayList<>();
+        List<GenericKubernetesResource> scaledObjects = new ArrayList<>();
         int port = port(endpoint);
         for (Variant v : endpoint.getSpec().variants) {
             ModelSpec model = models.get(v.name);
             String name = variantName(endpoint, v.name);
-            Map<String, String> selector = Map.of(
+            // sorted: Map.of's order is salted per JVM, and the desired hash of every object must survive a restart
+            Map<String, String> selector = new TreeMap<>(Map.of(
                     ENDPOINT_LABEL,
                     ResourceNames.labelValue(endpoint.getMetadata().getName()),
                     VARIANT_LABEL,
-                    v.name);
+                    v.name));
             deployments.add(deployment(endpoint, v, model, name, selector, port, settings));
             services.add(httpService(endpoint, name, selector, port));
             if (v.autoscaling != null) {
-                var a = v.autoscaling;
-                var hpa = new HorizontalPodAutoscalerBuilder()
-                        .withMetadata(meta(endpoint, name, selector))
-                        .withNewSpec()
-                        .withNewScaleTargetRef()
-                        .withApiVersion("apps/v1")
-                        .withKind("Deployment")
-                        .withName(name)
-                        .endScaleTargetRef()
-                        .withMinReplicas(a.minInstances)
-                        .withMaxReplicas(a.maxInstances)
-                        .addNewMetric()
-                        .withType("Resource")
-                        .withNewResource()
-                        .withName("cpu")
-                        .withNewTarget()
-                        .withType("Utilization")
-                        .withAverageUtilization(
-                                a.targetCpuUtilizationPercent == null ? 70 : a.targetCpuUtilizationPercent)
-                        .endTarget()
-                        .endResource()
-                        .endMetric();
-                if (a.scaleInCooldownSeconds != null || a.scaleOutCooldownSeconds != null) {
-                    hpa = hpa.withNewBehavior()
-                            .withNewScaleDown()
-                            .withStabilizationWindowSeconds(a.scaleInCooldownSeconds)
-                            .endScaleDown()
-                            .withNewScaleUp()
-                            .withStabilizationWindowSeconds(a.scaleOutCooldownSeconds)
-                            .endScaleUp()
-                            .endBehavior();
+                if (scaledByKeda(v, settings)) {
+                    scaledObjects.add(VariantAutoscaling.scaledObject(
+                            endpoint, v, meta(endpoint, name, selector), name, settings.prometheusAddress()));
+                } else {
+                    autoscalers.add(VariantAutoscaling.hpa(v, meta(endpoint, name, selector), name));
                 }
-                autoscalers.add(hpa.endSpec().build());
             }
         }
         Map<String, String> all = Map.of(
                 ENDPOINT_LABEL, ResourceNames.labelValue(endpoint.getMetadata().getName()));
         services.add(httpService(
                 endpoint, ResourceNames.truncatedLabel(endpoint.getMetadata().getName(), 63), all, port));
-        return new Desired(deployments, services, autoscalers);
+        return new Desired(deployments, services, autoscalers, scaledObjects);
     }
 
     /** A ClusterIP Service named {@code name}: port "http" to the selected pods' container port "http". */
@@ -180,22 +172,25 @@ public final class ServingPlanner {
         spec.put("parentRefs", List.of(parent));
         spec.put(
                 "rules",
-                List.of(Map.of(
+                List.of(VariantAutoscaling.ordered(
                         "matches",
-                        List.of(Map.of(
+                        List.of(VariantAutoscaling.ordered(
                                 "path",
-                                Map.of(
+                                VariantAutoscaling.ordered(
                                         "type",
                                         "PathPrefix",
                                         "value",
                                         "/" + endpoint.getMetadata().getNamespace() + "/"
                                                 + endpoint.getMetadata().getName()))),
                         "filters",
-                        List.of(Map.of(
+                        List.of(VariantAutoscaling.ordered(
                                 "type",
                                 "URLRewrite",
                                 "urlRewrite",
-                                Map.of("path", Map.of("type", "ReplacePrefixMatch", "replacePrefixMatch", "/")))),
+                                VariantAutoscaling.ordered(
+                                        "path",
+                                        VariantAutoscaling.ordered(
+                                                "type", "ReplacePrefixMatch", "replacePrefixMatch", "/")))),
                         "backendRefs",
                         backends)));
         var route = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
@@ -235,8 +230,10 @@ public final class ServingPlanner {
                         port + 1 + i));
             }
         } else {
-            stages.add(new Stage("model", "model", model, port));
+            // behind the request router the model listens on the next port, as a pipeline's single stage
+            stages.add(new Stage("model", "model", model, VariantAutoscaling.onRequests(v) ? port + 1 : port));
         }
+        boolean routed = pipeline || VariantAutoscaling.onRequests(v);
         List<Volume> volumes = new ArrayList<>();
         List<Container> init = new ArrayList<>();
         List<Container> containers = new ArrayList<>();
@@ -306,7 +303,7 @@ public final class ServingPlanner {
             if (k != null && k.env != null) {
                 server.addAllToEnv(k.env);
             }
-            if (!pipeline) {
+            if (!routed) {
                 server.addNewPort()
                         .withName("http")
                         .withContainerPort(port)
@@ -331,8 +328,10 @@ public final class ServingPlanner {
             }
             containers.add(server.build());
         }
-        if (pipeline) {
-            // the data agent chains the stages as SageMaker's serial inference does; its /ping is every stage's /ping
+        if (routed) {
+            // the data agent chains the stages as SageMaker's serial inference does (a single model is a pipeline of
+            // one),
+            // counts requests for autoscaling, and its health path is every stage's
             String ports = String.join(
                     ",", stages.stream().map(st -> Integer.toString(st.port())).toList());
             containers.add(
@@ -344,10 +343,17 @@ public final class ServingPlanner {
                             .withArgs("pipeline")
                             .withEnv(
                                     env("MLFORGE_PIPELINE_PORTS", ports),
-                                    env("MLFORGE_PIPELINE_LISTEN", Integer.toString(port)))
+                                    env("MLFORGE_PIPELINE_LISTEN", Integer.toString(port)),
+                                    env("MLFORGE_PIPELINE_HEALTH_PATH", health),
+                                    env("MLFORGE_METRICS_PORT", Integer.toString(METRICS_PORT)),
+                                    env("MLFORGE_METRICS_LABELS", metricLabels(endpoint, v)))
                             .addNewPort()
                             .withName("http")
                             .withContainerPort(port)
+                            .endPort()
+                            .addNewPort()
+                            .withName("metrics")
+                            .withContainerPort(METRICS_PORT)
                             .endPort()
                             .withNewReadinessProbe()
                             .withNewHttpGet()
@@ -388,6 +394,12 @@ public final class ServingPlanner {
                     .append(';');
         }
         podAnnotations.put(MODEL_HASH, hash(content.toString()));
+        if (routed) {
+            // the annotations Prometheus' usual kubernetes-pods scrape job reads
+            podAnnotations.put("prometheus.io/scrape", "true");
+            podAnnotations.put("prometheus.io/port", Integer.toString(METRICS_PORT));
+            podAnnotations.put("prometheus.io/path", "/metrics");
+        }
         int count = v.instanceCount == null ? 1 : v.instanceCount;
         // with autoscaling the initial count is within its bounds; afterwards the HorizontalPodAutoscaler owns it
         int replicas = v.autoscaling == null
@@ -395,7 +407,7 @@ public final class ServingPlanner {
                 : Math.min(v.autoscaling.maxInstances, Math.max(count, v.autoscaling.minInstances));
         ObjectMeta meta = meta(endpoint, name, selector);
         if (v.autoscaling != null) {
-            meta.getAnnotations().put(AUTOSCALED, "true");
+            meta.getAnnotations().put(AUTOSCALED, scaledByKeda(v, settings) ? AUTOSCALED_BY_KEDA : "true");
         }
         return new DeploymentBuilder()
                 .withMetadata(meta)
@@ -431,6 +443,18 @@ public final class ServingPlanner {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    private static boolean scaledByKeda(Variant v, Settings settings) {
+        return VariantAutoscaling.onRequests(v) && settings.requestScaler() == VariantAutoscaling.Scaler.KEDA;
+    }
+
+    /** The labels the router puts on its series: namespace, endpoint and variant, as the autoscalers' queries select. */
+    private static String metricLabels(Endpoint endpoint, Variant v) {
+        return VariantAutoscaling.NAMESPACE_LABEL + "=" + endpoint.getMetadata().getNamespace() + ","
+                + VariantAutoscaling.ENDPOINT_LABEL + "="
+                + endpoint.getMetadata().getName() + ","
+                + VariantAutoscaling.VARIANT_LABEL + "=" + v.name;
     }
 
     private static Container download(

@@ -15,13 +15,19 @@ import software.amazon.awssdk.services.applicationautoscaling.model.TargetTracki
 
 /**
  * Autoscaling of a SageMaker endpoint's variants through Application Auto Scaling (pure): per variant with
- * spec.autoscaling a scalable target (instance count between min and max) and a target-tracking policy on
- * SageMakerVariantInvocationsPerInstance with the cooldowns.
+ * spec.autoscaling a scalable target (instance count between min and max) and a target-tracking policy with the
+ * cooldowns, on SageMakerVariantInvocationsPerInstance (targetInvocationsPerInstance) or on the high-resolution
+ * concurrency metric SageMakerVariantConcurrentRequestsPerModelHighResolution (targetConcurrency). The policy's name
+ * stays "-invocations" whatever the metric (it predates the concurrency target): PutScalingPolicy under the same name
+ * replaces the policy in place when the metric changes, leaving none behind.
  */
 public final class EndpointAutoscalingPlan {
     /** What one variant needs. */
     public record VariantScaling(
             String resourceId, RegisterScalableTargetRequest target, PutScalingPolicyRequest policy) {}
+
+    /** Concurrent requests per model container, published every 10 seconds. */
+    static final String CONCURRENCY_METRIC = "SageMakerVariantConcurrentRequestsPerModelHighResolution";
 
     private EndpointAutoscalingPlan() {}
 
@@ -50,9 +56,15 @@ public final class EndpointAutoscalingPlan {
                     .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
                     .policyType(PolicyType.TARGET_TRACKING_SCALING)
                     .targetTrackingScalingPolicyConfiguration(TargetTrackingScalingPolicyConfiguration.builder()
-                            .targetValue(v.autoscaling.targetInvocationsPerInstance)
+                            .targetValue(
+                                    v.autoscaling.targetConcurrency != null
+                                            ? v.autoscaling.targetConcurrency
+                                            : v.autoscaling.targetInvocationsPerInstance)
                             .predefinedMetricSpecification(PredefinedMetricSpecification.builder()
-                                    .predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE)
+                                    .predefinedMetricType(
+                                            v.autoscaling.targetConcurrency != null
+                                                    ? CONCURRENCY_METRIC
+                                                    : MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE.toString())
                                     .build())
                             .scaleInCooldown(v.autoscaling.scaleInCooldownSeconds)
                             .scaleOutCooldown(v.autoscaling.scaleOutCooldownSeconds)

@@ -449,7 +449,15 @@ public class SageMakerEndpointBackend implements EndpointBackend {
         appliedScaling.put(uid, key);
         if (!plan.isEmpty()) {
             events.normal(
-                    EventReason.AUTOSCALING_APPLIED, plan.size() + " variant(s) scale on invocations per instance");
+                    EventReason.AUTOSCALING_APPLIED,
+                    plan.size() + " variant(s) scale on "
+                            + plan.stream()
+                                    .map(v -> v.policy()
+                                            .targetTrackingScalingPolicyConfiguration()
+                                            .predefinedMetricSpecification()
+                                            .predefinedMetricTypeAsString())
+                                    .distinct()
+                                    .collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 

@@ -13,7 +13,19 @@ import org.junit.jupiter.api.Test;
 
 class ServingPlannerTest {
     static final ServingPlanner.Settings SETTINGS = new ServingPlanner.Settings(
-            "ghcr.io/mlforge/mlforge-operator:0.1.0", "nvidia.com/gpu", Optional.of("http://s3.local:9000"), true);
+            "ghcr.io/mlforge/mlforge-operator:0.1.0",
+            "nvidia.com/gpu",
+            Optional.of("http://s3.local:9000"),
+            true,
+            VariantAutoscaling.Scaler.HPA,
+            "http://prometheus.monitoring.svc:9090");
+    static final ServingPlanner.Settings WITH_KEDA = new ServingPlanner.Settings(
+            SETTINGS.dataAgentImage(),
+            SETTINGS.gpuResourceName(),
+            SETTINGS.s3Endpoint(),
+            SETTINGS.s3PathStyle(),
+            VariantAutoscaling.Scaler.KEDA,
+            SETTINGS.prometheusAddress());
 
     static Endpoint endpoint(String variants) {
         return Serialization.unmarshal("""
@@ -27,11 +39,15 @@ class ServingPlannerTest {
     }
 
     static ServingPlanner.Desired plan(Endpoint e) {
+        return plan(e, SETTINGS);
+    }
+
+    static ServingPlanner.Desired plan(Endpoint e, ServingPlanner.Settings settings) {
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         for (Variant v : e.getSpec().variants) {
             models.put(v.name, v.model != null ? v.model : e.getSpec().model);
         }
-        return ServingPlanner.plan(e, models, SETTINGS);
+        return ServingPlanner.plan(e, models, settings);
     }
 
     @Test
@@ -195,5 +211,72 @@ class ServingPlannerTest {
         assertThat(pod.getVolumes()).extracting(vol -> vol.getName()).containsExactly("model-0", "model-1");
         assertThat(pod.getContainers().get(1).getVolumeMounts().get(0).getName())
                 .isEqualTo("model-0");
+    }
+
+    @Test
+    void requestTargetsPutTheRouterInFrontAndScaleOnItsMetricsThroughAnHpaOrKeda() {
+        Endpoint e = endpoint("""
+                    - name: main
+                      autoscaling: {minInstances: 1, maxInstances: 5, targetConcurrency: 2.5, targetInvocationsPerInstance: 600, scaleInCooldownSeconds: 120}
+                """);
+        var hpaPlan = plan(e);
+        var pod = hpaPlan.deployments().get(0).getSpec().getTemplate();
+        var router = pod.getSpec().getContainers().get(0);
+        assertThat(router.getName()).isEqualTo("pipeline");
+        assertThat(router.getEnv())
+                .extracting(x -> x.getName() + "=" + x.getValue())
+                .contains(
+                        "MLFORGE_PIPELINE_PORTS=8081",
+                        "MLFORGE_PIPELINE_LISTEN=8080",
+                        "MLFORGE_METRICS_PORT=9091",
+                        "MLFORGE_METRICS_LABELS=mlforge_namespace=ml,mlforge_endpoint=churn,mlforge_variant=main");
+        assertThat(pod.getSpec().getContainers().get(1).getPorts()).isNullOrEmpty();
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("prometheus.io/port", "9091");
+        assertThat(hpaPlan.scaledObjects()).isEmpty();
+        var hpa = hpaPlan.autoscalers().get(0).getSpec();
+        assertThat(hpa.getMetrics())
+                .extracting(m -> m.getType() + " " + m.getPods().getMetric().getName() + " "
+                        + m.getPods().getTarget().getAverageValue())
+                .containsExactly(
+                        "Pods mlforge_serving_requests_in_flight 2500m", "Pods mlforge_serving_requests_per_second 10");
+        assertThat(hpa.getBehavior().getScaleDown().getStabilizationWindowSeconds())
+                .isEqualTo(120);
+
+        var kedaPlan = plan(e, WITH_KEDA);
+        assertThat(kedaPlan.autoscalers()).isEmpty();
+        assertThat(kedaPlan.deployments().get(0).getMetadata().getAnnotations())
+                .containsEntry(ServingPlanner.AUTOSCALED, ServingPlanner.AUTOSCALED_BY_KEDA);
+        var scaledObject = kedaPlan.scaledObjects().get(0);
+        assertThat(scaledObject.getMetadata().getName()).isEqualTo("churn-main");
+        assertThat(Serialization.asJson(scaledObject.getAdditionalProperties().get("spec")))
+                .contains(
+                        "\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"churn-main\"}")
+                .contains("\"minReplicaCount\":1,\"maxReplicaCount\":5")
+                .contains(
+                        "sum(mlforge_serving_requests_in_flight{mlforge_namespace=\\\"ml\\\",mlforge_endpoint=\\\"churn\\\",mlforge_variant=\\\"main\\\"})")
+                .contains("\"threshold\":\"2.5\"")
+                .contains("sum(rate(mlforge_serving_requests_total{")
+                .contains("\"threshold\":\"10\"")
+                .contains("\"scaleDown\":{\"stabilizationWindowSeconds\":120}");
+    }
+
+    @Test
+    void cpuTargetsKeepTheModelOnTheServingPortWithoutARouter() {
+        var plan = plan(
+                endpoint(
+                        "    - {name: main, autoscaling: {minInstances: 1, maxInstances: 3, targetCpuUtilizationPercent: 50}}\n"),
+                WITH_KEDA);
+        var containers =
+                plan.deployments().get(0).getSpec().getTemplate().getSpec().getContainers();
+        assertThat(containers)
+                .singleElement()
+                .satisfies(c -> assertThat(c.getPorts())
+                        .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                        .containsExactly("http:8080"));
+        assertThat(plan.scaledObjects()).isEmpty();
+        assertThat(plan.autoscalers().get(0).getSpec().getMetrics())
+                .singleElement()
+                .satisfies(m -> assertThat(m.getResource().getTarget().getAverageUtilization())
+                        .isEqualTo(50));
     }
 }
