@@ -27,4 +27,8 @@ public class EndpointKubernetesSettings extends PodSettings {
     @JsonPropertyDescription(
             "Extended resource name of the GPUs. Defaults to the operator's configured name (nvidia.com/gpu).")
     public String gpuResourceName;
+
+    @JsonPropertyDescription(
+            "Keep unpacked models in a cache that outlives the pod, keyed by the model's content (object keys, ETags and sizes), so another replica or a restarted pod starts without downloading the model again. Unset: every pod downloads its model into its own emptyDir.")
+    public ModelCacheConfig modelCache;
 }

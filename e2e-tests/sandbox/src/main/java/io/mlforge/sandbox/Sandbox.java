@@ -77,6 +77,10 @@ public final class Sandbox implements AutoCloseable {
     private final SimulatedNodes nodes;
     private final SimulatedKubelet kubelet;
     private final S3Store s3;
+    /** The sandbox's S3 store through the data agent's client: cached model installs and tests' uploads. */
+    private final io.mlforge.agent.ObjectStore objects;
+
+    private final io.mlforge.sandbox.nodes.ModelInstalls modelInstalls;
     private final io.mlforge.sagemaker.emulator.SageMakerEmulator sagemaker;
     private final KubernetesClient client;
     private final Path kubeconfig;
@@ -131,6 +135,16 @@ public final class Sandbox implements AutoCloseable {
         this.nodes.start();
         this.kubelet.start();
         this.s3 = S3Store.start(0, List.of("mlforge-examples", "bucket"));
+        this.objects = io.mlforge.agent.ObjectStore.connect(
+                "us-east-1",
+                java.net.URI.create(s3.endpoint()),
+                true,
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                S3Store.ACCESS_KEY, S3Store.SECRET_KEY)));
+        this.modelInstalls =
+                new io.mlforge.sandbox.nodes.ModelInstalls(options.workDir().resolve("volumes"), objects);
+        this.kubelet.installModelsWith(modelInstalls);
         this.sagemaker = io.mlforge.sagemaker.emulator.SageMakerEmulator.start(
                 0,
                 Clock.systemUTC(),
@@ -379,6 +393,16 @@ public final class Sandbox implements AutoCloseable {
         return all;
     }
 
+    /** The sandbox's S3 store (bucket mlforge-examples and bucket), for uploads. */
+    public io.mlforge.agent.ObjectStore objects() {
+        return objects;
+    }
+
+    /** The serving pods' model installs that ran for real (pods with a model cache). */
+    public io.mlforge.sandbox.nodes.ModelInstalls modelInstalls() {
+        return modelInstalls;
+    }
+
     @Override
     public void close() throws Exception {
         livenessProbe.shutdownNow();
@@ -389,6 +413,7 @@ public final class Sandbox implements AutoCloseable {
         nodes.close();
         kubeletEndpoint.close();
         client.close();
+        objects.close();
         s3.close();
         sagemaker.close();
         controlPlane.close();

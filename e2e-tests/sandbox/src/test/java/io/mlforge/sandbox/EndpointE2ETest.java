@@ -989,4 +989,92 @@ class EndpointE2ETest {
             Keda.uninstall(client);
         }
     }
+
+    /** A model.tar.gz of {@code megabytes} MB of incompressible weights, as a real model is. */
+    private static byte[] modelArchive(int megabytes) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        byte[] weights = new byte[megabytes << 20];
+        new java.util.Random(42).nextBytes(weights);
+        try (var gzip = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
+                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gzip)) {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("model.safetensors");
+            entry.setSize(weights.length);
+            tar.putArchiveEntry(entry);
+            tar.write(weights);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aSecondReplicaAndARestartedPodTakeTheModelFromTheNodesCache() throws Exception {
+        sandbox.objects()
+                .put(io.mlforge.agent.S3Location.parse("s3://mlforge-examples/cached/model.tar.gz"), modelArchive(64));
+        String endpoint = """
+                apiVersion: mlforge.io/v1alpha1
+                kind: Endpoint
+                metadata: {name: cached, namespace: default}
+                spec:
+                  model: {image: "registry.example.com/llm:1", dataUri: "s3://mlforge-examples/cached/model.tar.gz"}
+                  variants:
+                    - {name: main, instanceCount: COUNT}
+                  kubernetes:
+                    modelCache: {source: Node, maxSize: 1Gi}
+                """;
+        try {
+            apply(endpoint.replace("COUNT", "1"));
+            await("cached", "InService", EndpointE2ETest::inService);
+            apply(endpoint.replace("COUNT", "2"));
+            await("cached", "two ready", s -> s.variants != null && s.variants.get(0).readyInstances == 2);
+            var pods = client.pods()
+                    .inNamespace("default")
+                    .withLabel("mlforge.io/endpoint", "cached")
+                    .list()
+                    .getItems();
+            // restart one: its replacement finds the model too
+            String restarted = pods.get(0).getMetadata().getName();
+            client.pods()
+                    .inNamespace("default")
+                    .withName(restarted)
+                    .withGracePeriod(0)
+                    .delete();
+            org.awaitility.Awaitility.await("replacement")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> sandbox.modelInstalls().installs().keySet().stream()
+                                    .filter(k -> k.startsWith("default/cached-main-"))
+                                    .count()
+                            == 3);
+            List<io.mlforge.sandbox.nodes.ModelInstalls.Installed> installs =
+                    sandbox.modelInstalls().installs().entrySet().stream()
+                            .filter(e -> e.getKey().startsWith("default/cached-main-"))
+                            .flatMap(e -> e.getValue().stream())
+                            .sorted(java.util.Comparator.comparing(i -> !i.hit()))
+                            .toList();
+            assertThat(installs).extracting(i -> i.hit()).containsExactlyInAnyOrder(false, true, true);
+            var cold = installs.stream().filter(i -> !i.hit()).findFirst().orElseThrow();
+            var warm = installs.stream().filter(i -> i.hit()).toList();
+            assertThat(cold.bytes()).isEqualTo(64L << 20);
+            for (var w : warm) {
+                assertThat(w.millis()).as("a cache hit downloads nothing").isLessThan(cold.millis());
+            }
+            System.out.printf(
+                    "model start on one node: first %d ms (downloaded and unpacked %d MiB), then %s ms from the cache%n",
+                    cold.millis(),
+                    cold.bytes() >> 20,
+                    warm.stream().map(w -> Long.toString(w.millis())).toList());
+            // what a user sees: the init container's log through the API server
+            String warmPod = warm.get(0).pod();
+            assertThat(client.pods()
+                            .inNamespace("default")
+                            .withName(warmPod)
+                            .inContainer("model-download")
+                            .getLog())
+                    .contains("cache hit (" + (64L << 20) + " bytes)");
+        } finally {
+            client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                    .inNamespace("default")
+                    .withName("cached")
+                    .delete();
+        }
+    }
 }

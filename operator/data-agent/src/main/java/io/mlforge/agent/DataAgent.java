@@ -34,6 +34,10 @@ public final class DataAgent {
     static final String TERMINATION_LOG_ENV = "MLFORGE_TERMINATION_LOG";
     static final String MODEL_URI_ENV = "MLFORGE_MODEL_URI";
     static final String MODEL_DIR_ENV = "MLFORGE_MODEL_DIR";
+    /** Where the model cache is mounted (see {@link ModelCache}); unset: no cache. */
+    public static final String MODEL_CACHE_DIR_ENV = "MLFORGE_MODEL_CACHE_DIR";
+
+    public static final String MODEL_CACHE_MAX_BYTES_ENV = "MLFORGE_MODEL_CACHE_MAX_BYTES";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AgentPlan plan;
@@ -82,9 +86,33 @@ public final class DataAgent {
                     System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
                     endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
                     Boolean.parseBoolean(System.getenv().getOrDefault("MLFORGE_S3_PATH_STYLE", "false")))) {
+                String cacheDir = System.getenv(MODEL_CACHE_DIR_ENV);
+                if (cacheDir != null && !cacheDir.isBlank()) {
+                    ModelCache.Result result = new ModelCache(
+                                    Path.of(cacheDir),
+                                    Long.parseLong(System.getenv().getOrDefault(MODEL_CACHE_MAX_BYTES_ENV, "0")))
+                            .install(store, uri, dir);
+                    report(
+                            terminationLog,
+                            Map.of(
+                                    "model",
+                                    uri,
+                                    "cache",
+                                    result.hit() ? "hit" : "miss",
+                                    "bytes",
+                                    result.bytes(),
+                                    "millis",
+                                    result.millis()));
+                    System.out.println("model " + uri + ": cache " + (result.hit() ? "hit" : "miss") + " ("
+                            + result.key() + ", " + result.bytes() + " bytes) in " + result.millis() + " ms"
+                            + (result.evicted().isEmpty() ? "" : "; evicted " + result.evicted()));
+                    System.exit(0);
+                }
+                long started = System.nanoTime();
                 long files = downloadModel(store, uri, dir);
                 report(terminationLog, Map.of("model", uri, "files", files));
-                System.out.println("model " + uri + ": " + files + " files in " + dir);
+                System.out.println("model " + uri + ": " + files + " files in " + dir + " in "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms");
                 System.exit(0);
             } catch (Exception e) {
                 report(terminationLog, Map.of("error", describe(e)));

@@ -49,23 +49,36 @@ public final class ObjectStore implements AutoCloseable {
      * S3-compatible store) and path-style addressing are for non-AWS stores and tests.
      */
     public static ObjectStore connect(String region, URI endpoint, boolean pathStyle) {
+        return connect(
+                region,
+                endpoint,
+                pathStyle,
+                DefaultCredentialsProvider.builder().build());
+    }
+
+    /** As {@link #connect(String, URI, boolean)} with the given credentials (a sandbox's store). */
+    public static ObjectStore connect(
+            String region,
+            URI endpoint,
+            boolean pathStyle,
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials) {
         var sync = S3Client.builder()
                 .region(Region.of(region))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .forcePathStyle(pathStyle);
         // Uploads go multipart (large checkpoints and models). Downloads are whole-object GETs, many in parallel:
         // the multipart client downloads by part number, which S3-compatible stores such as s3proxy do not serve.
         var upload = S3AsyncClient.builder()
                 .region(Region.of(region))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials)
                 .httpClientBuilder(
                         NettyNioAsyncHttpClient.builder().connectionAcquisitionTimeout(Duration.ofMinutes(2)))
                 .multipartEnabled(true)
                 .forcePathStyle(pathStyle);
         var download = S3AsyncClient.builder()
                 .region(Region.of(region))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials)
                 .httpClientBuilder(
                         NettyNioAsyncHttpClient.builder().connectionAcquisitionTimeout(Duration.ofMinutes(2)))
                 .multipartEnabled(false)
@@ -87,6 +100,24 @@ public final class ObjectStore implements AutoCloseable {
                 .forEach(keys::add);
         keys.sort(String::compareTo);
         return keys;
+    }
+
+    /**
+     * What identifies the content under a location without reading it: each object's key, ETag and size, one per line
+     * in key order ({@code exact}: the object at the key only, not others that merely start with it).
+     */
+    public String fingerprint(S3Location location, boolean exact) {
+        StringBuilder out = new StringBuilder();
+        s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(location.key())).contents().stream()
+                .filter(o -> !o.key().endsWith("/") && (!exact || o.key().equals(location.key())))
+                .sorted(java.util.Comparator.comparing(S3Object::key))
+                .forEach(o -> out.append(o.key())
+                        .append(' ')
+                        .append(o.eTag())
+                        .append(' ')
+                        .append(o.size())
+                        .append('\n'));
+        return out.toString();
     }
 
     /** The keys a SageMaker manifest file lists: [{"prefix": "s3://bucket/p/"}, "relative/key", ...]. */

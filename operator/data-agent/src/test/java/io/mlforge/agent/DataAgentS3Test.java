@@ -349,22 +349,9 @@ class DataAgentS3Test {
 
     @Test
     void servingPodsGetTheModelUnpackedAsSageMakerDoes(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (var gzip = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
-                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gzip)) {
-            for (String[] file :
-                    new String[][] {{"xgboost-model", "booster"}, {"code/inference.py", "def model_fn(d): pass"}}) {
-                byte[] content = file[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(file[0]);
-                entry.setSize(content.length);
-                tar.putArchiveEntry(entry);
-                tar.write(content);
-                tar.closeArchiveEntry();
-            }
-        }
         s3.putObject(
                 r -> r.bucket(BUCKET).key("serving/churn/output/model.tar.gz"),
-                RequestBody.fromBytes(bytes.toByteArray()));
+                RequestBody.fromBytes(modelArchive("booster")));
         put("serving/multi/a.tar.gz", "A");
         put("serving/multi/b.tar.gz", "B");
         try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
@@ -383,6 +370,104 @@ class DataAgentS3Test {
             assertThatThrownBy(() ->
                             DataAgent.downloadModel(store, "s3://" + BUCKET + "/serving/none/", tmp.resolve("none")))
                     .hasMessageContaining("no model at s3://" + BUCKET + "/serving/none/");
+        }
+    }
+
+    private static byte[] modelArchive(String booster) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gzip = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
+                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gzip)) {
+            for (String[] file :
+                    new String[][] {{"xgboost-model", booster}, {"code/inference.py", "def model_fn(d): pass"}}) {
+                byte[] content = file[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(file[0]);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void theModelCacheDownloadsOnceServesLinksAndEvictsTheLeastRecentlyUsed(@TempDir Path tmp) throws Exception {
+        String booster = "x".repeat(4000);
+        s3.putObject(r -> r.bucket(BUCKET).key("cache/a/model.tar.gz"), RequestBody.fromBytes(modelArchive(booster)));
+        put("cache/a/model.tar.gz.bak", "an older upload beside it: not part of the model");
+        String uri = "s3://" + BUCKET + "/cache/a/model.tar.gz";
+        Path cacheDir = tmp.resolve("cache");
+        try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
+            ModelCache cache = new ModelCache(cacheDir, 8_000);
+            ModelCache.Result first = cache.install(store, uri, tmp.resolve("pod-1/model"));
+            assertThat(first.hit()).isFalse();
+            assertThat(first.bytes()).isEqualTo(4000 + "def model_fn(d): pass".length());
+            Path model = tmp.resolve("pod-1/model/xgboost-model");
+            assertThat(Files.isSymbolicLink(model)).isTrue();
+            assertThat(Files.readString(model)).isEqualTo(booster);
+            assertThat(Files.readString(tmp.resolve("pod-1/model/code/inference.py")))
+                    .startsWith("def model_fn");
+            FileTime installed =
+                    Files.getLastModifiedTime(cacheDir.resolve(first.key()).resolve("xgboost-model"));
+
+            // a second replica (or the same pod restarted) finds it: no download, the same files
+            ModelCache.Result second = cache.install(store, uri, tmp.resolve("pod-2/model"));
+            assertThat(second.hit()).isTrue();
+            assertThat(second.key()).isEqualTo(first.key());
+            assertThat(Files.getLastModifiedTime(cacheDir.resolve(first.key()).resolve("xgboost-model")))
+                    .isEqualTo(installed);
+            assertThat(Files.readString(tmp.resolve("pod-2/model/xgboost-model")))
+                    .isEqualTo(booster);
+
+            // the same URI with new content is a new entry; the cache holds one of these sizes, so the old one goes
+            String retrained = "y".repeat(5000);
+            s3.putObject(
+                    r -> r.bucket(BUCKET).key("cache/a/model.tar.gz"), RequestBody.fromBytes(modelArchive(retrained)));
+            ModelCache.Result third = cache.install(store, uri, tmp.resolve("pod-3/model"));
+            assertThat(third.hit()).isFalse();
+            assertThat(third.key()).isNotEqualTo(first.key());
+            assertThat(third.evicted()).containsExactly(first.key());
+            assertThat(cache.entries()).containsExactly(third.key());
+            assertThat(Files.readString(tmp.resolve("pod-3/model/xgboost-model")))
+                    .isEqualTo(retrained);
+            try (var left = Files.list(cacheDir)) {
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .as("no staging directories left behind")
+                        .noneMatch(n -> n.startsWith(".staging-"));
+            }
+            assertThatThrownBy(
+                            () -> cache.install(store, "s3://" + BUCKET + "/cache/none/model.tar.gz", tmp.resolve("x")))
+                    .hasMessageContaining("no model at");
+        }
+    }
+
+    @Test
+    void replicasInstallingTheSameModelAtOnceDownloadItOnce(@TempDir Path tmp) throws Exception {
+        s3.putObject(
+                r -> r.bucket(BUCKET).key("cache/together/model.tar.gz"),
+                RequestBody.fromBytes(modelArchive("z".repeat(100_000))));
+        String uri = "s3://" + BUCKET + "/cache/together/model.tar.gz";
+        try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
+            ModelCache cache = new ModelCache(tmp.resolve("cache"), 1 << 30);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<ModelCache.Result>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    Path model = tmp.resolve("pod-" + i + "/model");
+                    results.add(pool.submit(() -> cache.install(store, uri, model)));
+                }
+                List<Boolean> hits = new java.util.ArrayList<>();
+                for (var r : results) {
+                    hits.add(r.get(60, TimeUnit.SECONDS).hit());
+                }
+                assertThat(hits).containsExactlyInAnyOrder(false, true, true, true);
+            } finally {
+                pool.shutdownNow();
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(Files.readString(tmp.resolve("pod-" + i + "/model/xgboost-model")))
+                        .hasSize(100_000);
+            }
         }
     }
 }

@@ -35,6 +35,10 @@ public interface ServingSettings {
     @WithDefault("5m")
     java.time.Duration apiDiscoveryInterval();
 
+    /** The node directory of model caches with source Node (a hostPath volume; see ModelCacheConfig). */
+    @WithDefault("/var/lib/mlforge/model-cache")
+    String modelCacheHostPath();
+
     /** See {@link #requestAutoscaler()}. */
     enum RequestAutoscaler {
         auto,

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlforge.kubesim.PodStates;
 import io.mlforge.sagemaker.emulator.SyntheticTrainer;
 import io.mlforge.sandbox.nodes.SimulatedNodes.NodeSpec;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +80,19 @@ public final class SimulatedKubelet implements AutoCloseable {
 
     private final ServingContainers serving = new ServingContainers();
     private SharedIndexInformer<Pod> pods;
+    /** Cached model installs run for real (set once the sandbox's S3 store is up); null: all init containers simulated. */
+    private volatile ModelInstalls modelInstalls;
+    /** Downloads run here, off the kubelet threads that play every pod's transitions. */
+    private final java.util.concurrent.ExecutorService installs = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "sandbox-model-install");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** From now on, pods' cached model installs run for real through {@code installs}. */
+    public void installModelsWith(ModelInstalls installs) {
+        this.modelInstalls = installs;
+    }
 
     public SimulatedKubelet(
             KubernetesClient client, SimulatedNodes nodes, PodLogs logs, Clock clock, Timing timing, double speed) {
@@ -201,7 +215,36 @@ public final class SimulatedKubelet implements AutoCloseable {
                                     + pod.getSpec().getContainers().get(0).getImage() + "\""));
             pull = pull.plus(faults.slowPull());
         }
-        after(pod, pull, () -> run(pod, node, faults));
+        ModelInstalls models = modelInstalls;
+        if (models != null && ModelInstalls.applies(pod)) {
+            after(pod, pull, () -> installs.execute(() -> installThenRun(models, pod, node, faults)));
+        } else {
+            after(pod, pull, () -> run(pod, node, faults));
+        }
+    }
+
+    /** The pod's model installs for real, their outcome in the init container's log, then the containers start. */
+    private void installThenRun(ModelInstalls models, Pod pod, NodeSpec node, Faults faults) {
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        String init = pod.getSpec().getInitContainers().get(0).getName();
+        try {
+            for (ModelInstalls.Installed i : models.run(pod, node.name())) {
+                logs.append(
+                        ns,
+                        name,
+                        init,
+                        now(),
+                        "model " + i.uri() + ": cache " + (i.hit() ? "hit" : "miss") + " (" + i.bytes() + " bytes) in "
+                                + i.millis() + " ms");
+            }
+            logs.finish(ns, name, init);
+            executor.execute(() -> run(pod, node, faults));
+        } catch (IOException | RuntimeException e) {
+            String message = "model install failed: " + e.getMessage();
+            logs.append(ns, name, init, now(), message);
+            update(pod, p -> PodStates.waiting(p, init, "CrashLoopBackOff", message));
+        }
     }
 
     private static boolean serving(Pod pod) {
@@ -223,7 +266,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         }
         Instant startedAt = now();
         if (pod.getSpec().getInitContainers() != null
-                && !pod.getSpec().getInitContainers().isEmpty()) {
+                && !pod.getSpec().getInitContainers().isEmpty()
+                && !(modelInstalls != null && ModelInstalls.applies(pod))) {
             logs.append(
                     ns,
                     name,
@@ -397,7 +441,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         return min;
     }
 
-    private static String env(Container c, String name) {
+    /** The value of an environment variable set on the container, or null. */
+    static String env(Container c, String name) {
         if (c.getEnv() == null) {
             return null;
         }

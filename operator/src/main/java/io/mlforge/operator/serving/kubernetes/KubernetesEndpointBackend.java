@@ -171,7 +171,8 @@ public class KubernetesEndpointBackend implements EndpointBackend {
                         dataAgent.s3Endpoint(),
                         dataAgent.s3PathStyle(),
                         requestScaler(endpoint, now),
-                        serving.prometheusAddress()));
+                        serving.prometheusAddress(),
+                        serving.modelCacheHostPath()));
         String ns = endpoint.getMetadata().getNamespace();
         boolean changed = false;
         for (Deployment d : desired.deployments()) {

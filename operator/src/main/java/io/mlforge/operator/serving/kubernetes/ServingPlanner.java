@@ -61,6 +61,11 @@ public final class ServingPlanner {
     public static final String AUTOSCALED_BY_KEDA = "keda";
 
     static final String MODEL_DIR = "/opt/ml/model";
+    /** Where the model cache is mounted in the data agent and, read-only, in the serving containers. */
+    static final String MODEL_CACHE_DIR = "/var/lib/mlforge/model-cache";
+
+    static final String MODEL_CACHE_VOLUME = "model-cache";
+    private static final Quantity DEFAULT_MODEL_CACHE_SIZE = new Quantity("20Gi");
     /** The request router's Prometheus endpoint (/metrics) in serving pods that have one. */
     public static final int METRICS_PORT = 9091;
 
@@ -71,7 +76,8 @@ public final class ServingPlanner {
             Optional<String> s3Endpoint,
             boolean s3PathStyle,
             VariantAutoscaling.Scaler requestScaler,
-            String prometheusAddress) {}
+            String prometheusAddress,
+            String modelCacheHostPath) {}
 
     /** The desired objects; {@code scaledObjects} are KEDA's (keda.sh/v1alpha1 ScaledObject). */
     public record Desired(
@@ -250,6 +256,14 @@ public final class ServingPlanner {
             limits.put(gpu, new Quantity(Integer.toString(v.gpusPerInstance)));
             resources.setLimits(limits);
         }
+        io.mlforge.api.v1alpha1.ModelCacheConfig cache = k == null ? null : k.modelCache;
+        boolean cached = cache != null
+                && stages.stream()
+                        .anyMatch(st -> st.source().dataUri != null
+                                && !st.source().dataUri.startsWith("pvc://"));
+        if (cached) {
+            volumes.add(cacheVolume(cache, settings));
+        }
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
             List<VolumeMount> mounts = new ArrayList<>();
@@ -285,7 +299,16 @@ public final class ServingPlanner {
                             stage.volume(),
                             dataUri,
                             settings,
-                            podSecurity));
+                            podSecurity,
+                            cached ? cache : null));
+                    if (cached) {
+                        // the model directory holds links into the cache: the server resolves them read-only
+                        mounts.add(new VolumeMountBuilder()
+                                .withName(MODEL_CACHE_VOLUME)
+                                .withMountPath(MODEL_CACHE_DIR)
+                                .withReadOnly(true)
+                                .build());
+                    }
                 }
             }
             List<EnvVar> env = new ArrayList<>();
@@ -457,21 +480,54 @@ public final class ServingPlanner {
                 + VariantAutoscaling.VARIANT_LABEL + "=" + v.name;
     }
 
+    /** The cache's volume: the node directory (hostPath, created if missing) or the shared claim. */
+    private static Volume cacheVolume(io.mlforge.api.v1alpha1.ModelCacheConfig cache, Settings settings) {
+        VolumeBuilder volume = new VolumeBuilder().withName(MODEL_CACHE_VOLUME);
+        if (cache.source == io.mlforge.api.v1alpha1.ModelCacheConfig.Source.Claim) {
+            return volume.withNewPersistentVolumeClaim()
+                    .withClaimName(cache.claimName)
+                    .endPersistentVolumeClaim()
+                    .build();
+        }
+        return volume.withNewHostPath()
+                .withPath(settings.modelCacheHostPath())
+                .withType("DirectoryOrCreate")
+                .endHostPath()
+                .build();
+    }
+
     private static Container download(
-            String name, String volume, String dataUri, Settings settings, PodSecurityContext podSecurity) {
+            String name,
+            String volume,
+            String dataUri,
+            Settings settings,
+            PodSecurityContext podSecurity,
+            io.mlforge.api.v1alpha1.ModelCacheConfig cache) {
         List<EnvVar> env =
                 new ArrayList<>(List.of(env("MLFORGE_MODEL_URI", dataUri), env("MLFORGE_MODEL_DIR", MODEL_DIR)));
         env.addAll(DataAgent.storageEnvironment(settings.s3Endpoint(), settings.s3PathStyle()));
+        List<VolumeMount> mounts = new ArrayList<>(List.of(new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(MODEL_DIR)
+                .build()));
+        if (cache != null) {
+            Quantity max = cache.maxSize == null ? DEFAULT_MODEL_CACHE_SIZE : cache.maxSize;
+            env.add(env(io.mlforge.agent.DataAgent.MODEL_CACHE_DIR_ENV, MODEL_CACHE_DIR));
+            env.add(env(
+                    io.mlforge.agent.DataAgent.MODEL_CACHE_MAX_BYTES_ENV,
+                    Quantity.getAmountInBytes(max).toBigInteger().toString()));
+            mounts.add(new VolumeMountBuilder()
+                    .withName(MODEL_CACHE_VOLUME)
+                    .withMountPath(MODEL_CACHE_DIR)
+                    .build());
+        }
         return new ContainerBuilder()
                 .withName(name)
                 .withImage(settings.dataAgentImage())
                 .withCommand(DataAgent.COMMAND)
                 .withArgs("model")
                 .withEnv(env)
-                .withVolumeMounts(new VolumeMountBuilder()
-                        .withName(volume)
-                        .withMountPath(MODEL_DIR)
-                        .build())
+                .withVolumeMounts(mounts)
                 .withResources(DataAgent.resources())
                 .withTerminationMessagePolicy("File")
                 .withSecurityContext(DataAgent.securityContext(podSecurity))

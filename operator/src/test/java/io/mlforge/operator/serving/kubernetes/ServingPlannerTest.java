@@ -18,14 +18,16 @@ class ServingPlannerTest {
             Optional.of("http://s3.local:9000"),
             true,
             VariantAutoscaling.Scaler.HPA,
-            "http://prometheus.monitoring.svc:9090");
+            "http://prometheus.monitoring.svc:9090",
+            "/var/lib/mlforge/model-cache");
     static final ServingPlanner.Settings WITH_KEDA = new ServingPlanner.Settings(
             SETTINGS.dataAgentImage(),
             SETTINGS.gpuResourceName(),
             SETTINGS.s3Endpoint(),
             SETTINGS.s3PathStyle(),
             VariantAutoscaling.Scaler.KEDA,
-            SETTINGS.prometheusAddress());
+            SETTINGS.prometheusAddress(),
+            SETTINGS.modelCacheHostPath());
 
     static Endpoint endpoint(String variants) {
         return Serialization.unmarshal("""
@@ -278,5 +280,60 @@ class ServingPlannerTest {
                 .singleElement()
                 .satisfies(m -> assertThat(m.getResource().getTarget().getAverageUtilization())
                         .isEqualTo(50));
+    }
+
+    @Test
+    void aModelCacheIsMountedIntoTheDownloaderAndReadOnlyIntoTheServer() {
+        Endpoint onNodes = endpoint("    - {name: main}\n");
+        onNodes.getSpec().kubernetes = new io.mlforge.api.v1alpha1.EndpointKubernetesSettings();
+        onNodes.getSpec().kubernetes.modelCache = new io.mlforge.api.v1alpha1.ModelCacheConfig();
+        onNodes.getSpec().kubernetes.modelCache.source = io.mlforge.api.v1alpha1.ModelCacheConfig.Source.Node;
+        var pod = plan(onNodes).deployments().get(0).getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getName().equals("model-cache"))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/mlforge/model-cache");
+                    assertThat(v.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+                });
+        var init = pod.getInitContainers().get(0);
+        assertThat(init.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .contains(
+                        "MLFORGE_MODEL_CACHE_DIR=/var/lib/mlforge/model-cache",
+                        "MLFORGE_MODEL_CACHE_MAX_BYTES=21474836480");
+        assertThat(init.getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath() + " ro=" + m.getReadOnly())
+                        .isEqualTo("/var/lib/mlforge/model-cache ro=null"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath() + " ro=" + m.getReadOnly())
+                        .isEqualTo("/var/lib/mlforge/model-cache ro=true"));
+
+        Endpoint shared = endpoint("    - {name: main}\n");
+        shared.getSpec().kubernetes = new io.mlforge.api.v1alpha1.EndpointKubernetesSettings();
+        shared.getSpec().kubernetes.modelCache = new io.mlforge.api.v1alpha1.ModelCacheConfig();
+        shared.getSpec().kubernetes.modelCache.source = io.mlforge.api.v1alpha1.ModelCacheConfig.Source.Claim;
+        shared.getSpec().kubernetes.modelCache.claimName = "models-rwx";
+        shared.getSpec().kubernetes.modelCache.maxSize = new io.fabric8.kubernetes.api.model.Quantity("500Mi");
+        var sharedPod =
+                plan(shared).deployments().get(0).getSpec().getTemplate().getSpec();
+        assertThat(sharedPod.getVolumes())
+                .filteredOn(v -> v.getName().equals("model-cache"))
+                .singleElement()
+                .satisfies(v ->
+                        assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("models-rwx"));
+        assertThat(sharedPod.getInitContainers().get(0).getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .contains("MLFORGE_MODEL_CACHE_MAX_BYTES=524288000");
+
+        // without a cache nothing changes
+        assertThat(plan(endpoint("    - {name: main}\n"))
+                        .deployments()
+                        .get(0)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getVolumes())
+                .noneMatch(v -> v.getName().equals("model-cache"));
     }
 }
