@@ -469,7 +469,7 @@ public final class ControlPlane implements AutoCloseable {
      * One request as the audit log records it; {@code apiGroup} is "" for the core group, {@code resource} is the URI
      * for non-resource requests; {@code name} is the object's ("" for lists, watches and non-resource requests);
      * {@code forbiddenByRbac} when the authorizer refused it (a 403 from admission, such as an exceeded ResourceQuota,
-     * is not).
+     * is not); {@code requestUri} with its query (label selector, limit, continue).
      */
     public record AuditedRequest(
             String verb,
@@ -479,7 +479,8 @@ public final class ControlPlane implements AutoCloseable {
             String namespace,
             String name,
             int code,
-            boolean forbiddenByRbac) {
+            boolean forbiddenByRbac,
+            String requestUri) {
         /** "resource" or "resource/subresource". */
         public String fullResource() {
             return subresource.isEmpty() ? resource : resource + "/" + subresource;
@@ -546,7 +547,8 @@ public final class ControlPlane implements AutoCloseable {
                         "forbid"
                                 .equals(event.path("annotations")
                                         .path("authorization.k8s.io/decision")
-                                        .asText())));
+                                        .asText()),
+                        event.path("requestURI").asText()));
             }
         }
         return markerUri == null ? requests : null;

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobStatus;
 import io.mlforge.api.v1alpha1.TrainingPhase;
+import io.mlforge.controlplane.ControlPlane;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -154,6 +155,27 @@ class TrainingJobE2ETest {
                 .containsEntry("create pods", 1L)
                 .containsEntry("create events", 2L)
                 .containsOnlyKeys("create pods", "create events", "update trainingjobs/status");
+    }
+
+    @Test
+    void aStartingOperatorFillsItsCachesPageByPage() throws Exception {
+        sandbox.killOperator();
+        sandbox.controlPlane().resetRequests();
+        sandbox.startOperator();
+        List<ControlPlane.AuditedRequest> lists =
+                sandbox
+                        .controlPlane()
+                        .requestsUpToNow(sandbox.operatorIdentity().userName())
+                        .stream()
+                        .filter(r -> "list".equals(r.verb()))
+                        .toList();
+        assertThat(lists)
+                .extracting(ControlPlane.AuditedRequest::resource)
+                .as("the informers' initial lists")
+                .contains("pods", "trainingjobs", "tuningjobs", "endpoints", "deployments", "services");
+        // a list in one piece decodes every object before any is pruned: with 10,000 pods, more than the heap
+        assertThat(lists)
+                .allSatisfy(r -> assertThat(r.requestUri()).as(r.requestUri()).contains("limit=500"));
     }
 
     @Test

@@ -76,7 +76,7 @@ public class AllEventsOperatorProducer {
 
     /**
      * The extension's configuration of a controller, with {@code triggerReconcilerOnAllEvents} on and a cache that
-     * drops managedFields ({@link PrunedItemStore}) and tells the {@link StatusWriter} what it holds.
+     * drops managedFields ({@link PrunedItemStore}), lists in pages, and tells the {@link StatusWriter} what it holds.
      */
     static final class AllEvents<P extends HasMetadata> extends QuarkusControllerConfiguration<P> {
         AllEvents(
@@ -86,6 +86,7 @@ public class AllEventsOperatorProducer {
             super(
                     InformerConfiguration.builder(resolved.getInformerConfig())
                             .withItemStore(PrunedItemStore.withoutManagedFields(statusWriter::cached))
+                            .withInformerListLimit(PrunedItemStore.LIST_PAGE)
                             .buildForController(),
                     resolved.getName(),
                     resolved.isGenerationAware(),

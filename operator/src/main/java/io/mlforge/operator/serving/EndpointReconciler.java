@@ -110,6 +110,7 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
                 .withLabelSelector(ServingPlanner.ENDPOINT_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Endpoint.class))
                 .withItemStore(PrunedItemStore.<R>withoutManagedFields())
+                .withInformerListLimit(PrunedItemStore.LIST_PAGE)
                 .build();
         return new InformerEventSource<>(configuration, context);
     }

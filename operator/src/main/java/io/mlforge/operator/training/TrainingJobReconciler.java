@@ -60,6 +60,7 @@ public class TrainingJobReconciler extends BackendReconciler<TrainingJob, Traini
         var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
                 .withLabelSelector(TrainingLabels.MANAGED_BY + "=" + TrainingLabels.MANAGED_BY_VALUE)
                 .withItemStore(PrunedItemStore.podsByStatus())
+                .withInformerListLimit(PrunedItemStore.LIST_PAGE)
                 .build();
         var podSource = new InformerEventSource<>(pods, context);
         // A job's pods by its uid straight from the informer's index: JOSDK's secondary-resource lookup collects them

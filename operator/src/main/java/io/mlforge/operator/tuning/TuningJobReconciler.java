@@ -53,6 +53,7 @@ public class TuningJobReconciler extends BackendReconciler<TuningJob, TuningJobS
                 .withLabelSelector(TuningLabels.TUNING_JOB)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(TuningJob.class))
                 .withItemStore(PrunedItemStore.withoutManagedFields())
+                .withInformerListLimit(PrunedItemStore.LIST_PAGE)
                 .build();
         return List.of(new InformerEventSource<>(trials, context));
     }
