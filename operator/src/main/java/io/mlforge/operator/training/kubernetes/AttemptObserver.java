@@ -348,6 +348,27 @@ public final class AttemptObserver {
                 .orElse(null);
     }
 
+    /**
+     * Where the time-based checks count from: the newest creation timestamp among the attempt's pods (their age is what
+     * {@link #observe} compares), else {@code attemptStart}. Counting from the attempt's start instead missed the check
+     * whenever a pod's creation fell into the second after the attempt's (both are whole seconds): the one look at
+     * start + threshold found the pod a second too young, and nothing looked again (CI saw a job never report
+     * Unschedulable).
+     */
+    public static Instant newestCreation(List<Pod> pods, Instant attemptStart) {
+        Instant newest = attemptStart;
+        for (Pod pod : pods) {
+            String created = pod.getMetadata().getCreationTimestamp();
+            if (created != null) {
+                Instant at = Instant.parse(created);
+                if (newest == null || at.isAfter(newest)) {
+                    newest = at;
+                }
+            }
+        }
+        return newest;
+    }
+
     private static Duration age(Pod pod, Instant now) {
         String created = pod.getMetadata().getCreationTimestamp();
         return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);

@@ -308,7 +308,7 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                     outcome.requeueAt(logMetrics.nextReadAt(job));
                 }
                 outcome.requeueAt(deadline);
-                Instant created = Timestamps.parse(current.startTime);
+                Instant created = AttemptObserver.newestCreation(pods, Timestamps.parse(current.startTime));
                 if (phase != TrainingPhase.Running && created != null) {
                     outcome.requeueAt(observer().nextTimedCheck(created, now));
                 }

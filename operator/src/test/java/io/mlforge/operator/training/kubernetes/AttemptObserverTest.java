@@ -54,6 +54,26 @@ class AttemptObserverTest {
     }
 
     @Test
+    void aPodCreatedInTheSecondAfterTheAttemptIsStillReportedUnschedulable() {
+        // the attempt started at 10:00:00 (whole seconds); its pod's creationTimestamp says 10:00:01
+        List<Pod> pods = apply(pods("image: x"), p -> {
+            p.getMetadata().setCreationTimestamp(T0.plusSeconds(1).toString());
+            return PodStates.unschedulable(
+                    p, "0/4 nodes are available: 4 Insufficient nvidia.com/gpu.", T0.plusSeconds(1));
+        });
+        Instant from = AttemptObserver.newestCreation(pods, T0);
+        assertThat(from).isEqualTo(T0.plusSeconds(1));
+        Instant check = observer.nextTimedCheck(from, T0.plusSeconds(2));
+        assertThat(observe(pods, check).unschedulable())
+                .as("the look at the check time finds the pod old enough")
+                .isTrue();
+        // counting from the attempt's start, the one look came a second early and nothing looked again
+        Instant early = observer.nextTimedCheck(T0, T0.plusSeconds(2));
+        assertThat(observe(pods, early).unschedulable()).isFalse();
+        assertThat(observer.nextTimedCheck(T0, early)).isNotEqualTo(check);
+    }
+
+    @Test
     void newPodsArePendingThenStartingThenRunning() {
         List<Pod> pods = pods("image: x\nresources: {instanceCount: 2}");
         assertThat(observe(pods, T0).state()).isEqualTo(State.PENDING);
