@@ -159,6 +159,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--enable-admission-plugins=OwnerReferencesPermissionEnforcement",
                 // the "kubernetes" Service cannot point at a loopback address; nothing here needs it
                 "--endpoint-reconciler-type=none",
+                // no kube-proxy: webhook and APIService Services are reached at their endpoints' addresses
+                "--enable-aggregator-routing=true",
                 "--event-ttl=1h",
                 "--v=1"));
         if (options.requestAudit()) {

@@ -33,6 +33,20 @@ public final class GoTool {
                 "-X helm.sh/helm/v4/internal/version.version=" + required("helm", "helm.sh/helm/v4"));
     }
 
+    /** Kueue's manager (go/kueue), with its release version stamped as Kueue's release build does. */
+    public static Path kueue() throws IOException, InterruptedException {
+        return build(
+                "kueue",
+                "sigs.k8s.io/kueue/cmd/kueue",
+                "kueue",
+                "-X sigs.k8s.io/kueue/pkg/version.GitVersion=" + kueueVersion());
+    }
+
+    /** The Kueue release go/kueue/go.mod pins (its CRDs and webhook manifests come from the same module). */
+    public static String kueueVersion() throws IOException {
+        return required("kueue", "sigs.k8s.io/kueue");
+    }
+
     /** The kstatus command (go/kstatus, sigs.k8s.io/cli-utils). */
     public static Path kstatus() throws IOException, InterruptedException {
         return build("kstatus", ".", "kstatus", "");

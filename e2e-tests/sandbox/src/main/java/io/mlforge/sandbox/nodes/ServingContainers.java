@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * does not proxy to 127.0.0.0/8 and Endpoints refuse such addresses. Without the route (not root) serving pods still
  * turn Ready but do not answer, and the sandbox says so once.
  */
-final class ServingContainers implements AutoCloseable {
+public final class ServingContainers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingContainers.class);
     static final String POD_CIDR = "10.244.0.0/16";
     private static final String MODEL_HASH = "mlforge.io/model-hash";
@@ -44,7 +44,7 @@ final class ServingContainers implements AutoCloseable {
     });
 
     /** Routes the pod network to this machine (once per JVM; idempotent); false when that is not allowed here. */
-    static boolean routePodNetwork() {
+    public static boolean routePodNetwork() {
         if (ROUTED.get()) {
             return true;
         }

@@ -182,12 +182,29 @@ public final class SimulatedKubelet implements AutoCloseable {
         }
     }
 
-    /** The kubelet has stopped the containers of a pod being deleted: remove it for good (grace period 0). */
+    /**
+     * The kubelet has stopped the containers of a pod being deleted: remove it for good (grace period 0). A pod that
+     * still has finalizers stays after that, so its terminal phase is written first, as the kubelet does since
+     * Kubernetes 1.27 (containers stopped by SIGTERM, exit code 143, phase Failed): controllers that hold a finalizer on
+     * pods, such as Kueue, wait for it before they let the pod go.
+     */
     private void confirmDeletion(Pod pod) {
         String key = key(pod);
         cancelTimers(key);
         serving.stop(key);
+        boolean writeTerminalPhase = !terminated(pod)
+                && pod.getMetadata().getFinalizers() != null
+                && !pod.getMetadata().getFinalizers().isEmpty();
         executor.execute(() -> {
+            if (writeTerminalPhase) {
+                update(pod, p -> {
+                    Pod stopped = p;
+                    for (var container : p.getSpec().getContainers()) {
+                        stopped = PodStates.exited(stopped, container.getName(), 143, "Error", null, now());
+                    }
+                    return stopped;
+                });
+            }
             try {
                 client.pods()
                         .inNamespace(pod.getMetadata().getNamespace())
