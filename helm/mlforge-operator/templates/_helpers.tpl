@@ -87,4 +87,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["keda.sh"]
   resources: ["scaledobjects"]
   verbs: ["get", "create", "update", "delete", "deletecollection"]
+# Kueue: the Workload of a queued training attempt's pod group, read for Kueue's reason while it waits.
+- apiGroups: ["kueue.x-k8s.io"]
+  resources: ["workloads"]
+  verbs: ["get"]
 {{- end -}}

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Map;
 
-/** Observed state of a TrainingJob. Condition types: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled. */
+/** Observed state of a TrainingJob. Condition types: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Queued, Throttled. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription(
         "Observed state of the TrainingJob: phase, conditions, attempts, metrics, artifacts and where to read the logs.")
@@ -16,6 +16,8 @@ public class TrainingJobStatus {
     public static final String FAILED = Condition.FAILED;
     public static final String SUSPENDED = "Suspended";
     public static final String UNSCHEDULABLE = "Unschedulable";
+    /** True while the current attempt waits for Kueue to admit it (reason and message from Kueue's Workload). */
+    public static final String QUEUED = "Queued";
     /** False when a metric definition cannot be applied to the trainer's log. */
     public static final String METRICS_PARSED = "MetricsParsed";
 
@@ -23,11 +25,11 @@ public class TrainingJobStatus {
     public Long observedGeneration;
 
     @JsonPropertyDescription(
-            "Lifecycle phase: Pending, Starting, Running, Completed, Failed, Stopping, Stopped or Suspended.")
+            "Lifecycle phase: Pending, Queued (waiting for Kueue to admit the pods), Starting, Running, Completed, Failed, Stopping, Stopped or Suspended.")
     public TrainingPhase phase;
 
     @JsonPropertyDescription(
-            "Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Throttled, BackendError, MetricsParsed, and Reconciling / Stalled for kstatus (Flux).")
+            "Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Queued (Kueue admission), Throttled, BackendError, MetricsParsed, and Reconciling / Stalled for kstatus (Flux).")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * An informer's store that drops, as each object enters the cache, the fields the operator never reads, as
  * Kubernetes' own controllers do with an informer transform: {@code metadata.managedFields} always (server-side apply
- * bookkeeping, often a third of an object), and for the pods of training attempts their spec but the node (the
+ * bookkeeping, often a third of an object), and for the pods of training attempts their spec but the node and the scheduling gates (the
  * operator reads their labels and status; the spec it wrote is in the planner). With 10,000 jobs the caches hold
  * 10,000 TrainingJobs and 10,000 pods: what they keep is most of the operator's heap.
  *
@@ -57,6 +57,8 @@ public final class PrunedItemStore<T extends HasMetadata> implements ItemStore<T
             if (pod.getSpec() != null) {
                 PodSpec node = new PodSpec();
                 node.setNodeName(pod.getSpec().getNodeName());
+                // Kueue's admission gate tells a queued attempt from a pending one
+                node.setSchedulingGates(pod.getSpec().getSchedulingGates());
                 pod.setSpec(node);
             }
             return pod;

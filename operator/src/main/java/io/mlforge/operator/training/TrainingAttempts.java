@@ -18,7 +18,23 @@ public final class TrainingAttempts {
     public static final String RESUMED = "Resumed";
     public static final String RESTARTED = "Restarted";
 
+    /**
+     * Failure reasons of an attempt whose workload Kueue evicted (preempted for a higher-priority workload, or evicted
+     * for another reason such as a deactivated workload). The job did nothing wrong and Kueue queues the next attempt,
+     * so these do not count against retry.maxAttempts.
+     */
+    public static final String PREEMPTED_BY_KUEUE = "PreemptedByKueue";
+
+    public static final String EVICTED_BY_KUEUE = "EvictedByKueue";
+
     private TrainingAttempts() {}
+
+    /** Whether a failed attempt counts against retry.maxAttempts. */
+    public static boolean counts(TrainingAttempt attempt) {
+        return attempt.phase == TrainingPhase.Failed
+                && !PREEMPTED_BY_KUEUE.equals(attempt.reason)
+                && !EVICTED_BY_KUEUE.equals(attempt.reason);
+    }
 
     /** The latest attempt, or null before the first. */
     public static TrainingAttempt current(TrainingJobStatus status) {
@@ -27,12 +43,15 @@ public final class TrainingAttempts {
                 : status.attempts.get(status.attempts.size() - 1);
     }
 
-    /** Failed attempts since the run began (first creation or the latest restartNonce): what retry.maxAttempts bounds. */
+    /**
+     * Failed attempts since the run began (first creation or the latest restartNonce) that {@link #counts count}: what
+     * retry.maxAttempts bounds.
+     */
     public static int failedInRun(TrainingJobStatus status) {
         int failed = 0;
         for (int i = status.attempts.size() - 1; i >= 0; i--) {
             TrainingAttempt a = status.attempts.get(i);
-            if (a.phase == TrainingPhase.Failed) {
+            if (counts(a)) {
                 failed++;
             }
             if (CREATED.equals(a.cause) || RESTARTED.equals(a.cause)) {

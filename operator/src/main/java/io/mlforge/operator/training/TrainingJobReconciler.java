@@ -42,6 +42,7 @@ public class TrainingJobReconciler extends BackendReconciler<TrainingJob, Traini
                         TrainingJobStatus::new,
                         TrainingPhase.Failed,
                         TrainingPhase.Pending,
+                        TrainingPhase.Queued,
                         TrainingPhase.Starting,
                         TrainingPhase.Running),
                 kubernetes,

@@ -77,7 +77,7 @@ public final class TrialObserver {
             return TrialPhase.Pending;
         }
         return switch (s.phase) {
-            case Pending, Starting, Suspended -> TrialPhase.Pending;
+            case Pending, Queued, Starting, Suspended -> TrialPhase.Pending;
             case Running, Stopping -> TrialPhase.Running;
             // a trial that completed without reporting the objective cannot be compared: it counts as failed
             case Completed -> objective == null ? TrialPhase.Failed : TrialPhase.Succeeded;

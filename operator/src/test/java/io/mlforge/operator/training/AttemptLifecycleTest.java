@@ -86,6 +86,29 @@ class AttemptLifecycleTest {
     }
 
     @Test
+    void attemptsKueueTookBackDoNotCountAgainstMaxAttempts() {
+        TrainingJobSpec spec = new TrainingJobSpec();
+        spec.retry = new io.mlforge.api.v1alpha1.RetryConfig();
+        spec.retry.maxAttempts = 1;
+        TrainingJobStatus status = new TrainingJobStatus();
+        for (int n = 1; n <= 4; n++) {
+            TrainingAttempt a = TrainingAttempts.append(
+                    status, n, "job-" + n, n == 1 ? TrainingAttempts.CREATED : TrainingAttempts.RETRY, NOW);
+            String reason = n % 2 == 0 ? TrainingAttempts.EVICTED_BY_KUEUE : TrainingAttempts.PREEMPTED_BY_KUEUE;
+            AttemptLifecycle.end(a, TrainingPhase.Failed, reason, "Kueue: ...", null, NOW);
+            assertThat(AttemptLifecycle.afterFailure(spec, status, a, true).retry())
+                    .as("after Kueue took attempt " + n + " back")
+                    .isTrue();
+        }
+        assertThat(TrainingAttempts.failedInRun(status)).isZero();
+        TrainingAttempt evicted = TrainingAttempts.append(status, 5, "job-5", TrainingAttempts.RETRY, NOW);
+        AttemptLifecycle.end(evicted, TrainingPhase.Failed, "Evicted", "evicted from its node", null, NOW);
+        assertThat(AttemptLifecycle.afterFailure(spec, status, evicted, true).retry())
+                .as("any other failure counts: the one attempt allowed has failed")
+                .isFalse();
+    }
+
+    @Test
     void aNewRunClearsTheResultAndAReplacedAttemptEndsStopped() {
         TrainingJobSpec spec = new TrainingJobSpec();
         spec.restartNonce = 2L;

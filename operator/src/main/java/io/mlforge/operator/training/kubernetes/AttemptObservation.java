@@ -24,6 +24,8 @@ public record AttemptObservation(
 
     public enum State {
         PENDING,
+        /** Every pod is held by Kueue's admission gate: the attempt waits in its queue and holds no node. */
+        QUEUED,
         STARTING,
         RUNNING,
         SUCCEEDED,
@@ -33,7 +35,7 @@ public record AttemptObservation(
     /**
      * @param infrastructure the cause lies outside the training code (eviction, preemption, node loss): a new attempt may help
      * @param retryable      a new attempt is allowed for this failure (infrastructure, or an exit code listed in retry.onExitCodes)
-     * @param reason         CamelCase reason (Evicted, Preempted, NodeLost, PodLost, OOMKilled, Error, ImagePullBackOff, ...)
+     * @param reason         CamelCase reason (Evicted, Preempted, PreemptedByKueue, EvictedByKueue, NodeLost, PodLost, OOMKilled, Error, ImagePullBackOff, ...)
      * @param message        what happened, with the trainer's termination message where there is one
      * @param exitCode       the trainer's exit code, if it exited
      * @param pod            the pod that failed first

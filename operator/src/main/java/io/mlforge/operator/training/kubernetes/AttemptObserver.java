@@ -116,6 +116,9 @@ public final class AttemptObserver {
                         .equals(p.getStatus() == null ? null : p.getStatus().getPhase()))) {
             return succeeded(ordered.get(0));
         }
+        if (ordered.stream().allMatch(AttemptObserver::heldByKueue)) {
+            return AttemptObservation.of(State.QUEUED, null, null, false);
+        }
         boolean unschedulable = false;
         String detail = null;
         for (Pod pod : ordered) {
@@ -174,6 +177,20 @@ public final class AttemptObserver {
     private Optional<Failure> failure(Pod pod, List<Integer> retryExitCodes, Instant now) {
         String name = pod.getMetadata().getName();
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        PodCondition evictedByKueue = condition(pod, TrainingLabels.KUEUE_TERMINATION_TARGET);
+        if (evictedByKueue != null && "True".equals(evictedByKueue.getStatus())) {
+            // Kueue took the attempt's quota back: the job did nothing wrong, and Kueue queues the next attempt
+            String message = orEmpty(evictedByKueue.getMessage());
+            return Optional.of(new Failure(
+                    true,
+                    true,
+                    message.startsWith("Preempted")
+                            ? io.mlforge.operator.training.TrainingAttempts.PREEMPTED_BY_KUEUE
+                            : io.mlforge.operator.training.TrainingAttempts.EVICTED_BY_KUEUE,
+                    "pod " + name + ": Kueue: " + message,
+                    null,
+                    name));
+        }
         PodCondition disruption = condition(pod, "DisruptionTarget");
         if (disruption != null && "True".equals(disruption.getStatus())) {
             String reason = DISRUPTION_REASONS.getOrDefault(disruption.getReason(), "Disrupted");
@@ -336,6 +353,14 @@ public final class AttemptObserver {
 
     private static Optional<ContainerStateTerminated> terminatedWith(ContainerStatus status) {
         return Optional.ofNullable(status.getState()).map(s -> s.getTerminated());
+    }
+
+    /** Whether Kueue's admission gate holds the pod (it is not scheduled until Kueue admits its group). */
+    static boolean heldByKueue(Pod pod) {
+        return pod.getSpec() != null
+                && pod.getSpec().getSchedulingGates() != null
+                && pod.getSpec().getSchedulingGates().stream()
+                        .anyMatch(g -> TrainingLabels.KUEUE_ADMISSION_GATE.equals(g.getName()));
     }
 
     private static PodCondition condition(Pod pod, String type) {

@@ -19,6 +19,7 @@ import io.mlforge.operator.core.Reconciliation;
 import io.mlforge.operator.core.ResourceBackend.ReleaseNotes;
 import io.mlforge.operator.core.Timestamps;
 import io.mlforge.operator.dataagent.DataAgentSettings;
+import io.mlforge.operator.kueue.KueueWorkloads;
 import io.mlforge.operator.training.AttemptLifecycle;
 import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingBackend;
@@ -63,6 +64,9 @@ public class KubernetesTrainingBackend implements TrainingBackend {
 
     @Inject
     ClusterSettings cluster;
+
+    @Inject
+    KueueWorkloads kueue;
 
     PodGroupPlanner planner() {
         return new PodGroupPlanner(settings, dataAgent, cluster);
@@ -256,8 +260,13 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 TrainingPhase phase = switch (observation.state()) {
                     case RUNNING -> TrainingPhase.Running;
                     case STARTING -> TrainingPhase.Starting;
+                    case QUEUED -> TrainingPhase.Queued;
                     default -> TrainingPhase.Pending;
                 };
+                if (phase == TrainingPhase.Queued) {
+                    return queued(job, status, current, now, outcome);
+                }
+                admitted(job, status, current, now);
                 Instant startingReported = startingReportedAt(current, observation);
                 if (startingReported != null && now.isBefore(startingReported)) {
                     phase = TrainingPhase.Pending; // no write yet: most pods run a moment after being scheduled
@@ -318,6 +327,62 @@ public class KubernetesTrainingBackend implements TrainingBackend {
     }
 
     /**
+     * The attempt's pods are all held by Kueue's admission gate: phase Queued and condition Queued with Kueue's reason
+     * and message from the pod group's Workload, read again every {@link #QUEUE_RECHECK} while it waits (every {@link #QUEUE_FIRST_LOOK} until Kueue's verdict is there) (quota freed
+     * elsewhere changes Kueue's message but not the pods). Admission ungates the pods, and their update reconciles the
+     * job at once.
+     */
+    private Outcome queued(
+            TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
+        String queue = job.getSpec().kubernetes == null ? null : job.getSpec().kubernetes.queueName;
+        var admission = kueue.admission(job.getMetadata().getNamespace(), current.backendName);
+        String reason = admission
+                .map(KueueWorkloads.Admission::reason)
+                .filter(r -> !r.isBlank())
+                .orElse("Pending");
+        String why = admission
+                .map(KueueWorkloads.Admission::message)
+                .filter(m -> !m.isBlank())
+                .orElse("waiting for Kueue to admit the pod group");
+        current.phase = TrainingPhase.Queued;
+        Long generation = job.getMetadata().getGeneration();
+        TrainingStatus.phase(
+                status,
+                TrainingPhase.Queued,
+                "Queued",
+                "attempt " + current.number + " is queued in Kueue queue " + queue + ": " + why,
+                generation,
+                now);
+        status.conditions = Conditions.set(
+                status.conditions, TrainingJobStatus.QUEUED, ConditionStatus.True, reason, why, generation, now);
+        // Kueue makes the Workload and gives its verdict a moment after the pods exist; nothing the operator watches
+        // changes then, so it looks again soon, and only at the slow pace once Kueue's reason is in the status.
+        boolean considered = admission.map(KueueWorkloads.Admission::considered).orElse(false);
+        outcome.requeueAfter(now, considered ? QUEUE_RECHECK : QUEUE_FIRST_LOOK);
+        return outcome;
+    }
+
+    /** After a Queued attempt's pods were released: condition Queued turns False (Admitted). */
+    private static void admitted(TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now) {
+        if (Conditions.isTrue(status.conditions, TrainingJobStatus.QUEUED)) {
+            status.conditions = Conditions.set(
+                    status.conditions,
+                    TrainingJobStatus.QUEUED,
+                    ConditionStatus.False,
+                    "Admitted",
+                    "Kueue admitted attempt " + current.number,
+                    job.getMetadata().getGeneration(),
+                    now);
+        }
+    }
+
+    /** How often a queued attempt's Workload is read again for Kueue's reason. */
+    static final Duration QUEUE_RECHECK = Duration.ofSeconds(30);
+
+    /** How soon a queued attempt's Workload is read again while Kueue has not made it or given its verdict yet. */
+    static final Duration QUEUE_FIRST_LOOK = Duration.ofSeconds(2);
+
+    /**
      * When a Pending attempt whose pods have been scheduled is reported as Starting: once its first pod has been
      * scheduled for {@link #STARTING_REPORTED_AFTER} (at once if a pod has something to say, e.g. an image pull
      * back-off). A pod that runs within that time takes the job from Pending to Running in one status write instead of
@@ -360,7 +425,9 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                     "PodLost",
                     "PodDeleted",
                     "PodFailed",
-                    "Disrupted" -> true;
+                    "Disrupted",
+                    TrainingAttempts.PREEMPTED_BY_KUEUE,
+                    TrainingAttempts.EVICTED_BY_KUEUE -> true;
             case "Error", "OOMKilled" ->
                 failed.exitCode != null && retryExitCodes(job.getSpec()).contains(failed.exitCode);
             default -> false;

@@ -159,6 +159,7 @@ public final class PodGroupPlanner {
             labels.put(TrainingLabels.KUEUE_QUEUE, k8s.queueName);
             labels.put(TrainingLabels.KUEUE_POD_GROUP, attemptName);
             annotations.put(TrainingLabels.KUEUE_POD_GROUP_TOTAL, Integer.toString(hosts.size()));
+            annotations.put(TrainingLabels.KUEUE_RETRIABLE_IN_GROUP, "false");
         }
 
         List<Volume> volumes = new ArrayList<>();

@@ -17,6 +17,19 @@ public final class TrainingLabels {
     public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
     public static final String KUEUE_POD_GROUP = "kueue.x-k8s.io/pod-group-name";
     public static final String KUEUE_POD_GROUP_TOTAL = "kueue.x-k8s.io/pod-group-total-count";
+    /**
+     * "false" on every pod of an attempt: Kueue ends the group's Workload (and gives its quota back) once its pods have
+     * terminated, instead of waiting for replacement pods. MLForge never repairs an attempt in place; the next attempt
+     * is a new group.
+     */
+    public static final String KUEUE_RETRIABLE_IN_GROUP = "kueue.x-k8s.io/retriable-in-group";
+    /** The scheduling gate Kueue puts on the pods of a queue until it admits their group. */
+    public static final String KUEUE_ADMISSION_GATE = "kueue.x-k8s.io/admission";
+    /**
+     * The pod condition Kueue sets before it deletes the pods of a workload it evicts (preemption, a deactivated
+     * workload, a pods-ready timeout): reason WorkloadEvicted and Kueue's message.
+     */
+    public static final String KUEUE_TERMINATION_TARGET = "TerminationTarget";
 
     public static final String TRAINER = "trainer";
     public static final String PREPARE = "data-prepare";

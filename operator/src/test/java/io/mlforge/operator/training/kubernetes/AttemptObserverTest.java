@@ -73,6 +73,60 @@ class AttemptObserverTest {
         assertThat(observer.nextTimedCheck(T0, early)).isNotEqualTo(check);
     }
 
+    private static Pod gatedByKueue(Pod pod) {
+        pod.getSpec()
+                .setSchedulingGates(List.of(
+                        new io.fabric8.kubernetes.api.model.PodSchedulingGate(TrainingLabels.KUEUE_ADMISSION_GATE)));
+        return pod;
+    }
+
+    @Test
+    void podsHeldByKueuesGateAreQueuedAndPendingOnceAdmitted() {
+        List<Pod> pods = apply(pods("image: x\nresources: {instanceCount: 2}"), AttemptObserverTest::gatedByKueue);
+        assertThat(observe(pods, T0).state()).isEqualTo(State.QUEUED);
+        // Kueue removes the gate from each pod in turn: one released pod makes the attempt pending (admitted)
+        pods.get(0).getSpec().setSchedulingGates(List.of());
+        assertThat(observe(pods, T0).state()).isEqualTo(State.PENDING);
+        // another scheduler's gate is not Kueue's queue
+        List<Pod> otherGate = apply(pods("image: x"), p -> {
+            p.getSpec()
+                    .setSchedulingGates(
+                            List.of(new io.fabric8.kubernetes.api.model.PodSchedulingGate("example.com/wait")));
+            return p;
+        });
+        assertThat(observe(otherGate, T0).state()).isEqualTo(State.PENDING);
+    }
+
+    @Test
+    void aPodKueueEvictsFailsTheAttemptAsInfrastructureWithKueuesMessage() {
+        List<Pod> running =
+                apply(pods("image: x\nresources: {instanceCount: 2}"), p -> PodStates.running(p, "10.0.0.1", T0));
+        Pod evicted = running.get(1);
+        evicted.getStatus()
+                .getConditions()
+                .add(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                        .withType(TrainingLabels.KUEUE_TERMINATION_TARGET)
+                        .withStatus("True")
+                        .withReason("WorkloadEvicted")
+                        .withMessage(
+                                "Preempted to accommodate a workload (UID: 1, JobUID: 2) due to prioritization in the"
+                                        + " ClusterQueue")
+                        .build());
+        evicted.getMetadata().setDeletionTimestamp(T0.plusSeconds(1).toString());
+        AttemptObservation observed = observe(running, T0.plusSeconds(1));
+        assertThat(observed.state()).isEqualTo(State.FAILED);
+        assertThat(observed.failure().infrastructure()).isTrue();
+        assertThat(observed.failure().retryable()).isTrue();
+        assertThat(observed.failure().reason()).isEqualTo("PreemptedByKueue");
+        assertThat(observed.failure().message()).contains("Kueue: Preempted to accommodate a workload");
+
+        evicted.getStatus()
+                .getConditions()
+                .get(evicted.getStatus().getConditions().size() - 1)
+                .setMessage("Deactivated by the user");
+        assertThat(observe(running, T0.plusSeconds(1)).failure().reason()).isEqualTo("EvictedByKueue");
+    }
+
     @Test
     void newPodsArePendingThenStartingThenRunning() {
         List<Pod> pods = pods("image: x\nresources: {instanceCount: 2}");

@@ -365,7 +365,10 @@ class PodGroupPlannerTest {
             assertThat(pod.getMetadata().getLabels())
                     .containsEntry("kueue.x-k8s.io/queue-name", "gpu-queue")
                     .containsEntry("kueue.x-k8s.io/pod-group-name", attempt.name());
-            assertThat(pod.getMetadata().getAnnotations()).containsEntry("kueue.x-k8s.io/pod-group-total-count", "2");
+            assertThat(pod.getMetadata().getAnnotations())
+                    .containsEntry("kueue.x-k8s.io/pod-group-total-count", "2")
+                    .as("an attempt is never repaired in place: Kueue ends the group when its pods end")
+                    .containsEntry("kueue.x-k8s.io/retriable-in-group", "false");
         }
         Pod plain = planner.plan(TrainingJobs.fromSpec("single", "image: x"), 1)
                 .pods()
