@@ -482,6 +482,31 @@ class ChartRbacE2ETest {
                     return null;
                 });
 
+        try (Kueue kueue = Kueue.start(sandbox.controlPlane(), REPO.resolve("e2e-tests/sandbox/target/e2e-rbac"))) {
+            kueue.createQueue("default", "small", "small-gpus", 2);
+            scenario("in-cluster TrainingJob queued by Kueue beyond its quota, then deleted", () -> {
+                sandbox.applyYaml("""
+                        apiVersion: mlforge.io/v1alpha1
+                        kind: TrainingJob
+                        metadata: {name: over-quota, namespace: default}
+                        spec:
+                          image: mlforge/sandbox-trainer:latest
+                          resources: {gpusPerInstance: 4}
+                          kubernetes: {queueName: small}
+                        """);
+                await("Kueue's reason in the status")
+                        .atMost(WAIT)
+                        .until(() -> String.valueOf((Object) client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                                        .inNamespace("default")
+                                        .withName("over-quota")
+                                        .get()
+                                        .get("status"))
+                                .contains("couldn't assign flavors"));
+                deleteAndAwaitGone(Sandbox.TRAINING_JOBS, "over-quota");
+                return null;
+            });
+        }
+
         List<PolicyRule> rules = new ArrayList<>(client.rbac()
                 .clusterRoles()
                 .withName(OperatorIdentity.RELEASE)
