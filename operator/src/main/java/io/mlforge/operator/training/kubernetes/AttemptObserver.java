@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.kubernetes.AttemptObservation.Failure;
 import io.mlforge.operator.training.kubernetes.AttemptObservation.State;
 import java.time.Duration;
@@ -185,8 +186,8 @@ public final class AttemptObserver {
                     true,
                     true,
                     message.startsWith("Preempted")
-                            ? io.mlforge.operator.training.TrainingAttempts.PREEMPTED_BY_KUEUE
-                            : io.mlforge.operator.training.TrainingAttempts.EVICTED_BY_KUEUE,
+                            ? TrainingAttempts.PREEMPTED_BY_KUEUE
+                            : TrainingAttempts.EVICTED_BY_KUEUE,
                     "pod " + name + ": Kueue: " + message,
                     null,
                     name));

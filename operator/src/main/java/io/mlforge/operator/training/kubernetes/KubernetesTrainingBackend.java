@@ -328,9 +328,9 @@ public class KubernetesTrainingBackend implements TrainingBackend {
 
     /**
      * The attempt's pods are all held by Kueue's admission gate: phase Queued and condition Queued with Kueue's reason
-     * and message from the pod group's Workload, read again every {@link #QUEUE_RECHECK} while it waits (every {@link #QUEUE_FIRST_LOOK} until Kueue's verdict is there) (quota freed
-     * elsewhere changes Kueue's message but not the pods). Admission ungates the pods, and their update reconciles the
-     * job at once.
+     * and message from the pod group's Workload, read again while it waits (quota freed elsewhere changes Kueue's
+     * message but not the pods): every {@link #QUEUE_FIRST_LOOK} until Kueue's verdict is there, then every
+     * {@link #QUEUE_RECHECK}. Admission ungates the pods, and their update reconciles the job at once.
      */
     private Outcome queued(
             TrainingJob job, TrainingJobStatus status, TrainingAttempt current, Instant now, Outcome outcome) {
