@@ -59,7 +59,7 @@ class InformerCacheTest {
         assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
         assertThat(cached.getMetadata().getLabels()).containsEntry("mlforge.io/job-uid", "u1");
         assertThat(cached.getStatus().getPhase()).isEqualTo("Running");
-        assertThat(cached.getStatus().getPodIP()).isEqualTo("10.0.0.1");
+        assertThat(cached.getStatus().getPodIP()).as("never read: dropped").isNull();
         assertThat(cached.getSpec().getNodeName()).isEqualTo("gpu-node-1");
         assertThat(cached.getSpec().getContainers()).isEmpty();
         assertThat(store.values()).containsExactly(cached);
