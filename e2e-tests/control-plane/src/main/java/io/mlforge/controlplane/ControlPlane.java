@@ -1,5 +1,6 @@
 package io.mlforge.controlplane;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -554,6 +555,19 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         return markerUri == null ? requests : null;
+    }
+
+    /**
+     * Installs or updates a CustomResourceDefinition by server-side apply (taking over fields another manager set, as
+     * {@code kubectl apply --server-side --force-conflicts} does); {@link #awaitEstablished} waits until it is served.
+     */
+    public static void applyCrd(KubernetesClient client, CustomResourceDefinition crd) {
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(crd)
+                .forceConflicts()
+                .serverSideApply();
     }
 
     /** Waits until the API server serves a CustomResourceDefinition (its Established condition is True). */

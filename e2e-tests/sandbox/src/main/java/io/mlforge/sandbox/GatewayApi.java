@@ -60,11 +60,7 @@ public final class GatewayApi {
                     .endVersion()
                     .endSpec()
                     .build();
-            client.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .resource(crd)
-                    .serverSideApply();
+            io.mlforge.controlplane.ControlPlane.applyCrd(client, crd);
             io.mlforge.controlplane.ControlPlane.awaitEstablished(
                     client, crd.getMetadata().getName());
         }

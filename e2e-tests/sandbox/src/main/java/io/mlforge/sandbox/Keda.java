@@ -34,12 +34,7 @@ public final class Keda {
             try (InputStream in = Files.newInputStream(bases.resolve(file))) {
                 crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
             }
-            client.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .resource(crd)
-                    .forceConflicts()
-                    .serverSideApply();
+            ControlPlane.applyCrd(client, crd);
             ControlPlane.awaitEstablished(client, crd.getMetadata().getName());
         }
     }

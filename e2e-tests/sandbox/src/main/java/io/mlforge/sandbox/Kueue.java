@@ -305,12 +305,7 @@ public final class Kueue implements AutoCloseable {
                                         .endWebhook()
                                         .build());
             }
-            client.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .resource(crd)
-                    .forceConflicts()
-                    .serverSideApply();
+            ControlPlane.applyCrd(client, crd);
             names.add(crd.getMetadata().getName());
         }
         names.forEach(name -> ControlPlane.awaitEstablished(client, name));

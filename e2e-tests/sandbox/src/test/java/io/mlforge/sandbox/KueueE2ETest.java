@@ -42,6 +42,7 @@ class KueueE2ETest {
     private static Sandbox sandbox;
     private static Kueue kueue;
     private static KubernetesClient client;
+    private static SandboxTrainingJobs jobs;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,6 +58,7 @@ class KueueE2ETest {
                 """);
         sandbox.startOperator();
         client = sandbox.client();
+        jobs = new SandboxTrainingJobs(sandbox);
     }
 
     @AfterAll
@@ -132,23 +134,15 @@ class KueueE2ETest {
                 });
     }
 
-    private static TrainingJobStatus status(String name) {
-        TrainingJob job = client.resources(TrainingJob.class)
-                .inNamespace("default")
-                .withName(name)
-                .get();
-        return job == null || job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
-    }
-
     private static TrainingJobStatus awaitStatus(String name, String what, Predicate<TrainingJobStatus> condition) {
         try {
             await(name + " " + what)
                     .atMost(WAIT)
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> condition.test(status(name)));
+                    .until(() -> condition.test(jobs.status(name)));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             System.out.println("--- " + name + " did not get " + what + "; its status:\n"
-                    + client.getKubernetesSerialization().asYaml(status(name)) + "pods:\n"
+                    + client.getKubernetesSerialization().asYaml(jobs.status(name)) + "pods:\n"
                     + pods(name).stream()
                             .map(p -> p.getMetadata().getName() + " "
                                     + p.getStatus().getPhase() + " node="
@@ -157,7 +151,7 @@ class KueueE2ETest {
                     + "\nworkloads:\n" + client.getKubernetesSerialization().asYaml(kueue.workloads("default")));
             throw e;
         }
-        return status(name);
+        return jobs.status(name);
     }
 
     private static Predicate<TrainingJobStatus> phase(TrainingPhase phase) {
@@ -309,7 +303,7 @@ class KueueE2ETest {
         assertThat(admitted.status).isEqualTo(ConditionStatus.False);
         assertThat(admitted.reason).isEqualTo("Admitted");
         assertThat(done.attempts).hasSize(1);
-        assertThat(status("first").phase).isEqualTo(TrainingPhase.Completed);
+        assertThat(jobs.status("first").phase).isEqualTo(TrainingPhase.Completed);
     }
 
     /**
@@ -439,7 +433,7 @@ class KueueE2ETest {
         TrainingJobStatus low = awaitStatus("batch-low", "Completed", phase(TrainingPhase.Completed));
         assertThat(low.attempts).hasSize(2);
         assertThat(low.attempts.get(1).phase).isEqualTo(TrainingPhase.Completed);
-        assertThat(status("urgent-high").attempts).hasSize(1);
+        assertThat(jobs.status("urgent-high").attempts).hasSize(1);
         assertThat(client.v1().events().inNamespace("default").list().getItems())
                 .filteredOn(e -> "batch-low".equals(e.getInvolvedObject().getName()))
                 .extracting(e -> e.getReason() + ": " + e.getMessage())
