@@ -1062,8 +1062,13 @@ class EndpointE2ETest {
                     cold.millis(),
                     cold.bytes() >> 20,
                     warm.stream().map(w -> Long.toString(w.millis())).toList());
-            // what a user sees: the init container's log through the API server
-            String warmPod = warm.get(0).pod();
+            // what a user sees: the init container's log through the API server, of a warm pod that still exists (the
+            // restarted pod may have been the first warm one)
+            String warmPod = warm.stream()
+                    .map(w -> w.pod())
+                    .filter(pod -> !pod.equals(restarted))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(client.pods()
                             .inNamespace("default")
                             .withName(warmPod)
