@@ -119,10 +119,12 @@ public class KubernetesTrainingBackend implements TrainingBackend {
     }
 
     /**
-     * How long an attempt's pods must have been scheduled before the job shows Starting; PodScheduled's timestamp
-     * has whole seconds, so the wait is 1 to 2 s.
+     * How long an attempt's pods may have been on their nodes without all running before the job shows Starting: a
+     * start that takes longer is worth a status write of its own (an image pull, a volume attach); a shorter one is
+     * the kubelet's ordinary work, and the job goes from Pending to Running in one write. PodScheduled's timestamp has
+     * whole seconds, so the wait is 9 to 10 s.
      */
-    static final Duration STARTING_REPORTED_AFTER = Duration.ofSeconds(2);
+    static final Duration STARTING_REPORTED_AFTER = Duration.ofSeconds(10);
 
     private static final ReleaseNotes RELEASE = new ReleaseNotes(
             EventReason.STOPPING,
@@ -269,7 +271,7 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 admitted(job, status, current, now);
                 Instant startingReported = startingReportedAt(current, observation);
                 if (startingReported != null && now.isBefore(startingReported)) {
-                    phase = TrainingPhase.Pending; // no write yet: most pods run a moment after being scheduled
+                    phase = TrainingPhase.Pending; // no write yet: most pods run within seconds of being scheduled
                     outcome.requeueAt(startingReported);
                 }
                 current.phase = phase;
@@ -386,7 +388,7 @@ public class KubernetesTrainingBackend implements TrainingBackend {
      * When a Pending attempt whose pods have been scheduled is reported as Starting: once its first pod has been
      * scheduled for {@link #STARTING_REPORTED_AFTER} (at once if a pod has something to say, e.g. an image pull
      * back-off). A pod that runs within that time takes the job from Pending to Running in one status write instead of
-     * two, as the Job controller batches the pod updates of a job for a second. Null when there is nothing to defer.
+     * two. Null when there is nothing to defer.
      */
     static Instant startingReportedAt(TrainingAttempt current, AttemptObservation observation) {
         if (observation.state() != AttemptObservation.State.STARTING

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * problems whose optimum is 0). Random search gets up to 20,000 evaluations for that last figure. Prints
  * {@code name: value} lines and writes target/optimizer-benchmark.json.
  *
- * <p>Run: {@code ./mvnw -pl operator test -Dtest=OptimizerBenchmark -Dbenchmark.optimizer=true}
+ * <p>Run: {@code ./mvnw -pl operator -am test -Dtest=OptimizerBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbenchmark.optimizer=true};
+ * {@code -Dbenchmark.problem}, {@code -Dbenchmark.strategy} and {@code -Dbenchmark.parallel} narrow it to one problem,
+ * strategy or parallelism.
  */
 @EnabledIfSystemProperty(named = "benchmark.optimizer", matches = "true")
 class OptimizerBenchmark {
@@ -89,9 +91,16 @@ class OptimizerBenchmark {
                 continue;
             }
             for (var strategy : strategies.entrySet()) {
+                String onlyStrategy = System.getProperty("benchmark.strategy");
+                if (onlyStrategy != null && !onlyStrategy.equals(strategy.getKey())) {
+                    continue;
+                }
                 for (int parallel : new int[] {1, 4}) {
                     if (strategy.getKey().equals("random") && parallel == 4) {
                         continue; // random search does not depend on parallelism
+                    }
+                    if (Integer.getInteger("benchmark.parallel", parallel) != parallel) {
+                        continue;
                     }
                     String key = problem.name() + "." + strategy.getKey() + "."
                             + (parallel == 1 ? "sequential" : "parallel4");
