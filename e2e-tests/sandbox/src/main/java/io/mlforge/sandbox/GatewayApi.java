@@ -3,6 +3,7 @@ package io.mlforge.sandbox;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.controlplane.ControlPlane;
 import java.util.List;
 
 /**
@@ -60,9 +61,8 @@ public final class GatewayApi {
                     .endVersion()
                     .endSpec()
                     .build();
-            io.mlforge.controlplane.ControlPlane.applyCrd(client, crd);
-            io.mlforge.controlplane.ControlPlane.awaitEstablished(
-                    client, crd.getMetadata().getName());
+            ControlPlane.applyCrd(client, crd);
+            ControlPlane.awaitEstablished(client, crd.getMetadata().getName());
         }
     }
 }
