@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.mlforge.controlplane.ControlPlane;
 import io.mlforge.sandbox.Sandbox;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -194,14 +196,35 @@ final class Bench {
             sandbox.controlPlane().resetRequests();
         }
 
+        /**
+         * The operator's requests once it has gone quiet: the work is done when the last job's status says so, but the
+         * Events of the last transitions are posted from a queue after that (a run counted at that moment missed up to
+         * half of them). Quiet: no new request for {@link #QUIET}, waited for at most {@link #SETTLE_LIMIT}.
+         */
+        private List<ControlPlane.AuditedRequest> settledRequests() throws IOException, InterruptedException {
+            String user = sandbox.operatorIdentity().userName();
+            List<ControlPlane.AuditedRequest> requests = sandbox.controlPlane().requestsUpToNow(user);
+            long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(QUIET.toMillis());
+                List<ControlPlane.AuditedRequest> later = sandbox.controlPlane().requestsUpToNow(user);
+                if (later.size() == requests.size()) {
+                    return later;
+                }
+                requests = later;
+            }
+            return requests;
+        }
+
+        private static final Duration QUIET = Duration.ofSeconds(3);
+        private static final Duration SETTLE_LIMIT = Duration.ofSeconds(60);
+
         /** Stops sampling and puts the operator's figures, requests per {@code unit} of work among them. */
         void finish(Map<String, Object> figures, int units, String unitName) throws IOException, InterruptedException {
             Duration cpuAfter = sandbox.operator().cpuTime();
             sampler.shutdownNow();
             Map<String, Long> byVerb = new TreeMap<>();
-            sandbox.controlPlane()
-                    .requestsUpToNow(sandbox.operatorIdentity().userName())
-                    .forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
+            settledRequests().forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
             long requests = byVerb.values().stream().mapToLong(Long::longValue).sum();
             figures.put("operator_load_average_1m", loadAverage());
             figures.put("operator_rss_peak_mib", peakRss.get() / (1024 * 1024));
