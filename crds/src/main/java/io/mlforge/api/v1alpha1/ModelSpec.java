@@ -3,6 +3,7 @@ package io.mlforge.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
@@ -24,11 +25,21 @@ import java.util.List;
         value = "!has(self.mode) || self.mode == 'SingleModel' || (has(self.dataUri) && !has(self.pipeline))",
         message =
                 "MultiModel mode serves every model under dataUri, an S3 prefix: set dataUri (pipelines cannot be multi-model)")
+@ValidationRule(
+        value = "!has(self.trial) || has(self.fromTuningJob)",
+        message = "trial picks one trial of the TuningJob named by fromTuningJob: set fromTuningJob too",
+        fieldPath = ".trial")
 public class ModelSpec extends ModelSource {
     public enum Mode {
         SingleModel,
         MultiModel
     }
+
+    @Size(max = 253)
+    @Pattern(ApiConstants.DNS1123_SUBDOMAIN)
+    @JsonPropertyDescription(
+            "With fromTuningJob: serve this trial (the name of its TrainingJob, e.g. a member of a multi-objective search's status.paretoFront) instead of the best trial. Required for a multi-objective TuningJob, which has no single best trial.")
+    public String trial;
 
     @Default("SingleModel")
     @JsonPropertyDescription(

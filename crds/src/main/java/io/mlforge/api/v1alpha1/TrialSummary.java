@@ -20,8 +20,12 @@ public class TrialSummary {
     @JsonPropertyDescription("The tuned parameter values of the trial.")
     public Map<String, String> parameters;
 
-    @JsonPropertyDescription("The trial's objective value (the latest value of the objective metric).")
+    @JsonPropertyDescription(
+            "The trial's objective value (the latest value of the objective metric; the first objective's in a multi-objective search).")
     public Double objectiveValue;
+
+    @JsonPropertyDescription("Multi-objective searches: the latest value of each objective metric, by metric name.")
+    public Map<String, Double> objectiveValues;
 
     @JsonPropertyDescription("Why the trial ended as it did, e.g. MedianRule, HyperbandRung, Error.")
     public String reason;

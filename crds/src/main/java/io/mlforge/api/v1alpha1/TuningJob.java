@@ -28,6 +28,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".status.bestTrial.objectiveValue",
         type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(
+        name = "Front",
+        jsonPath = ".status.paretoFrontSize",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
         name = "Succeeded",
         jsonPath = ".status.trialCounts.succeeded",
         type = AdditionalPrinterColumn.Type.INTEGER)

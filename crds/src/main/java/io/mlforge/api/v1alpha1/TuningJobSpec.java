@@ -17,11 +17,45 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
+        value = "has(self.objective) != has(self.objectives)",
+        message = "set objective (one metric) or objectives (two or three metrics, a multi-objective search), not both",
+        reason = "FieldValueRequired")
+@ValidationRule(
         value =
-                "has(self.trainingJobTemplate.spec.metrics) && self.trainingJobTemplate.spec.metrics.exists(m, m.name == self.objective.metricName)",
+                "!has(self.objective) || (has(self.trainingJobTemplate.spec.metrics) && self.trainingJobTemplate.spec.metrics.exists(m, m.name == self.objective.metricName))",
         message =
                 "objective.metricName must name one of trainingJobTemplate.spec.metrics (the regex that reads the objective from the log)",
         fieldPath = ".objective.metricName")
+@ValidationRule(
+        value =
+                "!has(self.objectives) || (has(self.trainingJobTemplate.spec.metrics) && self.objectives.all(o, self.trainingJobTemplate.spec.metrics.exists(m, m.name == o.metricName)))",
+        message =
+                "every objectives[].metricName must name one of trainingJobTemplate.spec.metrics (the regexes that read the objectives from the log)",
+        fieldPath = ".objectives")
+@ValidationRule(
+        value = "!has(self.objectives) || self.backend != 'SageMaker'",
+        message =
+                "a SageMaker tuning job optimises one objective: use objective, or backend Kubernetes for a multi-objective search",
+        fieldPath = ".objectives")
+@ValidationRule(
+        value = "!has(self.objectives) || self.strategy != 'Hyperband'",
+        message = "Hyperband promotes trials by one objective: use objective with strategy Hyperband",
+        fieldPath = ".objectives")
+@ValidationRule(
+        value = "!has(self.objectives) || !has(self.earlyStopping) || self.earlyStopping == 'Disabled'",
+        message =
+                "the median stopping rule compares one objective: set earlyStopping to Disabled in a multi-objective search",
+        fieldPath = ".earlyStopping")
+@ValidationRule(
+        value =
+                "!has(self.objectives) || !has(self.completionCriteria) || (!has(self.completionCriteria.targetObjectiveValue) && !has(self.completionCriteria.stopOnConvergence))",
+        message =
+                "targetObjectiveValue and stopOnConvergence apply to one objective; a multi-objective search can end on maxTrialsWithoutImprovement (no trial joined the Pareto front)",
+        fieldPath = ".completionCriteria")
+@ValidationRule(
+        value = "!has(self.objectives) || !has(self.warmStart)",
+        message = "warmStart reuses single-objective results: a multi-objective search cannot use it",
+        fieldPath = ".warmStart")
 @ValidationRule(
         value =
                 "!has(self.trainingJobTemplate.spec.hyperParameters) || self.parameters.all(p, !(p.name in self.trainingJobTemplate.spec.hyperParameters))",
@@ -83,9 +117,10 @@ import java.util.List;
                 "trainingJobTemplate is immutable: trials of one search must be comparable; create a new TuningJob (warmStart can reuse this one's results)",
         reason = "FieldValueForbidden")
 @ValidationRule(
-        value = "self.parameters == oldSelf.parameters && self.objective == oldSelf.objective",
+        value =
+                "self.parameters == oldSelf.parameters && has(self.objective) == has(oldSelf.objective) && (!has(self.objective) || self.objective == oldSelf.objective) && has(self.objectives) == has(oldSelf.objectives) && (!has(self.objectives) || self.objectives == oldSelf.objectives)",
         message =
-                "parameters and objective are immutable: create a new TuningJob (warmStart can reuse this one's results)",
+                "parameters and objectives are immutable: create a new TuningJob (warmStart can reuse a single-objective search's results)",
         reason = "FieldValueForbidden")
 @ValidationRule(
         value =
@@ -118,9 +153,14 @@ public class TuningJobSpec {
     @JsonPropertyDescription("The search space: the hyperparameters to tune. Immutable.")
     public List<TuningParameter> parameters;
 
-    @Required
-    @JsonPropertyDescription("The metric to optimise and its direction. Immutable.")
+    @JsonPropertyDescription("The metric to optimise and its direction. Set this or objectives. Immutable.")
     public TuningObjective objective;
+
+    @Size(min = 2, max = 3)
+    @UniqueBy("metricName")
+    @JsonPropertyDescription(
+            "A multi-objective search (backend Kubernetes): two or three metrics, each with its direction, e.g. accuracy (Maximize) against latency (Minimize). No single best trial: the search keeps the Pareto front (the trials no other trial beats on every objective) in status.paretoFront. Set this or objective. Immutable.")
+    public List<TuningObjective> objectives;
 
     @Default("Bayesian")
     @JsonPropertyDescription(

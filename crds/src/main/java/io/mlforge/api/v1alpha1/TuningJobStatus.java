@@ -11,7 +11,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription(
-        "Observed state of the TuningJob: phase, conditions, trial counts, the best trial and the most recent trials (bounded).")
+        "Observed state of the TuningJob: phase, conditions, trial counts, the best trial (or the Pareto front of a multi-objective search) and the most recent trials (bounded).")
 public class TuningJobStatus {
     public static final String RUNNING = Condition.RUNNING;
     public static final String SUCCEEDED = Condition.SUCCEEDED;
@@ -43,8 +43,15 @@ public class TuningJobStatus {
     @JsonPropertyDescription("Trials by outcome.")
     public TrialCounts trialCounts;
 
-    @JsonPropertyDescription("The best trial so far by the objective.")
+    @JsonPropertyDescription("The best trial so far by the objective (single-objective searches).")
     public TrialSummary bestTrial;
+
+    @JsonPropertyDescription(
+            "Multi-objective searches: the Pareto front so far, the succeeded trials no other trial matches or beats on every objective, ordered by the first objective; at most 50 (spread along the front, its ends kept) when paretoFrontSize is larger. Serve one with an Endpoint's fromTrainingJob: <name>.")
+    public List<TrialSummary> paretoFront;
+
+    @JsonPropertyDescription("Multi-objective searches: how many trials the whole Pareto front holds.")
+    public Integer paretoFrontSize;
 
     @JsonPropertyDescription("The most recent trials, newest last; at most the operator's configured number.")
     public List<TrialSummary> trials;

@@ -179,7 +179,8 @@ class GeneratedCrdsTest {
         assertThat(columns("trainingjobs.mlforge.io-v1.yml"))
                 .containsExactly("Phase", "Backend", "Attempt", "Age", "Message");
         assertThat(columns("tuningjobs.mlforge.io-v1.yml"))
-                .containsExactly("Phase", "Backend", "Strategy", "Best", "Succeeded", "Running", "Failed", "Age");
+                .containsExactly(
+                        "Phase", "Backend", "Strategy", "Best", "Front", "Succeeded", "Running", "Failed", "Age");
         assertThat(columns("endpoints.mlforge.io-v1.yml")).containsExactly("Phase", "Backend", "Ready", "URL", "Age");
     }
 

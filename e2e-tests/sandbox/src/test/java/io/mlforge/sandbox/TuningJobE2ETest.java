@@ -134,6 +134,121 @@ class TuningJobE2ETest {
         });
     }
 
+    /**
+     * The multi-objective sample, as a user runs it: applied with kubectl, the front shown by kubectl get, the front in
+     * status checked against every trial's reported metrics, and one front member served by an Endpoint by name.
+     */
+    @Test
+    void multiObjectiveSampleKeepsTheParetoFrontAndAnEndpointServesAChosenMember() {
+        io.mlforge.controlplane.Kubectl kubectl =
+                new io.mlforge.controlplane.Kubectl(sandbox.controlPlane().kubectl(), sandbox.kubeconfig());
+        var applied = kubectl.run(
+                "apply",
+                "-f",
+                REPO.resolve("config/samples/tuningjob-sandbox-multi-objective.yaml")
+                        .toString());
+        assertThat(applied.ok()).as(applied.toString()).isTrue();
+        TuningJobStatus done =
+                await("error-vs-latency", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(5));
+        assertThat(done.completionReason).isEqualTo("MaxTrialsReached");
+        assertThat(done.bestTrial).as("no single best trial").isNull();
+
+        // The front, recomputed here from what every trial reported: no member is beaten on both, every other trial is.
+        List<TrainingJob> trials = trials("error-vs-latency");
+        assertThat(trials).hasSize(16);
+        Map<String, double[]> outcome = new java.util.LinkedHashMap<>();
+        for (TrainingJob t : trials) {
+            outcome.put(
+                    t.getMetadata().getName(),
+                    new double[] {objective(t, "validation:error"), objective(t, "latency-ms")});
+        }
+        java.util.function.BiPredicate<double[], double[]> beats =
+                (a, b) -> a[0] <= b[0] && a[1] <= b[1] && (a[0] < b[0] || a[1] < b[1]);
+        List<String> expected = outcome.entrySet().stream()
+                .filter(e -> outcome.values().stream().noneMatch(o -> beats.test(o, e.getValue())))
+                .sorted(Comparator.comparingDouble(e -> e.getValue()[0]))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertThat(expected).hasSizeGreaterThan(1);
+        assertThat(done.paretoFrontSize).isEqualTo(expected.size());
+        assertThat(done.paretoFront).extracting(t -> t.name).containsExactlyElementsOf(expected);
+        assertThat(done.paretoFront)
+                .allSatisfy(m -> assertThat(m.objectiveValues)
+                        .containsEntry("validation:error", outcome.get(m.name)[0])
+                        .containsEntry("latency-ms", outcome.get(m.name)[1]));
+
+        var table = kubectl.run("get", "tuningjob", "error-vs-latency");
+        assertThat(table.ok()).as(table.toString()).isTrue();
+        // columns by position: BEST is empty for a multi-objective search, so splitting on blanks would shift them
+        String header = table.out().lines().findFirst().orElseThrow();
+        String row = table.out().lines().skip(1).findFirst().orElseThrow();
+        int front = header.indexOf("FRONT");
+        assertThat(row.substring(front).split("\\s+")[0]).isEqualTo(Integer.toString(expected.size()));
+        assertThat(row.substring(header.indexOf("BEST"), front).trim()).isEmpty();
+        org.awaitility.Awaitility.await("ParetoFrontChanged event")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(client.v1()
+                                .events()
+                                .inNamespace("default")
+                                .list()
+                                .getItems())
+                        .anyMatch(e ->
+                                "error-vs-latency".equals(e.getInvolvedObject().getName())
+                                        && "ParetoFrontChanged".equals(e.getReason())));
+
+        // An Endpoint must choose: no best trial to fall back on.
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: Endpoint
+                metadata: {name: front-member, namespace: default}
+                spec:
+                  backend: Kubernetes
+                  model: {image: "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", fromTuningJob: error-vs-latency}
+                  variants: [{name: primary, instanceCount: 1}]
+                """);
+        org.awaitility.Awaitility.await("a front member must be chosen")
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(endpointStatus("front-member").conditions)
+                        .anySatisfy(c -> {
+                            assertThat(c.type).isEqualTo(io.mlforge.api.v1alpha1.EndpointStatus.MODEL_RESOLVED);
+                            assertThat(c.status).isEqualTo(ConditionStatus.False);
+                            assertThat(c.reason).isEqualTo("TrialRequired");
+                            assertThat(c.message).contains("status.paretoFront");
+                        }));
+        String chosen = expected.get(expected.size() - 1); // the lowest latency
+        var patched = kubectl.run(
+                "patch",
+                "endpoint",
+                "front-member",
+                "--type=merge",
+                "-p",
+                "{\"spec\":{\"model\":{\"trial\":\"" + chosen + "\"}}}");
+        assertThat(patched.ok()).as(patched.toString()).isTrue();
+        String artifacts = client.resources(TrainingJob.class)
+                .inNamespace("default")
+                .withName(chosen)
+                .get()
+                .getStatus()
+                .modelArtifacts;
+        assertThat(artifacts).isNotNull();
+        org.awaitility.Awaitility.await("the chosen member served")
+                .atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(endpointStatus("front-member").resolvedModels)
+                        .singleElement()
+                        .satisfies(r -> {
+                            assertThat(r.source).isEqualTo("TuningJob/error-vs-latency (trial " + chosen + ")");
+                            assertThat(r.dataUri).isEqualTo(artifacts);
+                        }));
+    }
+
+    private static io.mlforge.api.v1alpha1.EndpointStatus endpointStatus(String name) {
+        Endpoint e = client.resources(Endpoint.class)
+                .inNamespace("default")
+                .withName(name)
+                .get();
+        return e == null || e.getStatus() == null ? new io.mlforge.api.v1alpha1.EndpointStatus() : e.getStatus();
+    }
+
     @Test
     void medianRuleStopsTrialsThatFallBehind() {
         apply("""

@@ -36,6 +36,8 @@ public enum EventReason {
     TRIAL_STOPPED_EARLY("TrialStoppedEarly"),
     /** A search has a new best trial. */
     BEST_TRIAL_IMPROVED("BestTrialImproved"),
+    /** A multi-objective search's Pareto front gained a trial. */
+    PARETO_FRONT_CHANGED("ParetoFrontChanged"),
     /** An Endpoint update started. */
     UPDATING("Updating"),
     /** An Endpoint now serves its spec. */

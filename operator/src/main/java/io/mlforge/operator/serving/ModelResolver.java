@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Resolves each variant's model (its own, else spec.model): an image and data URI as given, or from a reference —
  * fromTrainingJob: that TrainingJob's model artifacts (it must have Completed), its image unless one is given;
- * fromTuningJob: the same for the TrainingJob of the TuningJob's best trial (in-cluster searches). Re-resolved on
+ * fromTuningJob: the same for the TrainingJob of the TuningJob's best trial (in-cluster searches), or of the trial named
+ * by model.trial (required for a multi-objective search, which has no single best trial). Re-resolved on
  * every reconcile, so a changed reference or a newer best trial rolls out.
  */
 public final class ModelResolver {
@@ -51,16 +52,45 @@ public final class ModelResolver {
                             "TuningJobNotFound",
                             "variant " + v.name + ": TuningJob " + model.fromTuningJob + " does not exist");
                 }
-                if (tuning.getStatus() == null || tuning.getStatus().bestTrial == null) {
+                if (model.trial != null) {
+                    TrainingJob trial = client.resources(TrainingJob.class)
+                            .inNamespace(ns)
+                            .withName(model.trial)
+                            .get();
+                    boolean ofThisSearch = trial != null
+                            && trial.getMetadata().getOwnerReferences() != null
+                            && trial.getMetadata().getOwnerReferences().stream()
+                                    .anyMatch(o -> tuning.getMetadata().getUid().equals(o.getUid()));
+                    if (!ofThisSearch) {
+                        return new Result(
+                                models,
+                                resolved,
+                                "TrialNotFound",
+                                "variant " + v.name + ": " + model.trial + " is not a trial of TuningJob "
+                                        + model.fromTuningJob + " (trial names are in its status.trials"
+                                        + (tuning.getSpec().objectives != null ? " and status.paretoFront)" : ")"));
+                    }
+                    trainingJobName = model.trial;
+                    source = "TuningJob/" + model.fromTuningJob + " (trial " + trainingJobName + ")";
+                } else if (tuning.getSpec().objectives != null) {
+                    return new Result(
+                            models,
+                            resolved,
+                            "TrialRequired",
+                            "variant " + v.name + ": TuningJob " + model.fromTuningJob
+                                    + " is a multi-objective search with no single best trial: choose a member of its"
+                                    + " status.paretoFront with model.trial");
+                } else if (tuning.getStatus() == null || tuning.getStatus().bestTrial == null) {
                     return new Result(
                             models,
                             resolved,
                             "WaitingForTuningJob",
                             "variant " + v.name + ": TuningJob " + model.fromTuningJob
                                     + " has no successful trial yet");
+                } else {
+                    trainingJobName = tuning.getStatus().bestTrial.name;
+                    source = "TuningJob/" + model.fromTuningJob + " (best trial " + trainingJobName + ")";
                 }
-                trainingJobName = tuning.getStatus().bestTrial.name;
-                source = "TuningJob/" + model.fromTuningJob + " (best trial " + trainingJobName + ")";
             }
             if (trainingJobName != null) {
                 TrainingJob job = client.resources(TrainingJob.class)
@@ -88,6 +118,7 @@ public final class ModelResolver {
                 model.dataUri = job.getStatus().modelArtifacts;
                 model.fromTrainingJob = null; // what is served is image + data: the same artifacts plan the same model
                 model.fromTuningJob = null;
+                model.trial = null;
                 if (model.image == null) {
                     model.image = job.getSpec().image;
                 }

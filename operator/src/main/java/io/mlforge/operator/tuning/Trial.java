@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A trial as the planner sees it, read from its TrainingJob: index, tuned parameters, outcome, the objective (latest
  * value of the objective metric, in the user's direction) and its curve (objective values per step so far), and
- * for Hyperband its round, bracket and rung.
+ * for Hyperband its round, bracket and rung; in a multi-objective search the latest value of every objective metric, in
+ * the spec's order (null if one has not been reported), the first of them also being {@code objective}.
  */
 public record Trial(
         int index,
@@ -19,7 +20,8 @@ public record Trial(
         String reason,
         String startTime,
         String completionTime,
-        int[] hyperband) {
+        int[] hyperband,
+        List<Double> objectives) {
     public boolean active() {
         return phase == TrialPhase.Pending || phase == TrialPhase.Running;
     }

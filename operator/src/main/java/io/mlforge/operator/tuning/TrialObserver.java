@@ -20,6 +20,15 @@ public final class TrialObserver {
     private TrialObserver() {}
 
     public static List<Trial> observe(List<TrainingJob> children, String objectiveMetric) {
+        return observe(children, List.of(objectiveMetric));
+    }
+
+    /**
+     * The trials, each with the latest value of every objective metric (the first one is the objective whose curve the
+     * median rule reads); a trial that completed without reporting all of them counts as failed (NoObjectiveValue).
+     */
+    public static List<Trial> observe(List<TrainingJob> children, List<String> objectiveMetrics) {
+        String objectiveMetric = objectiveMetrics.get(0);
         List<Trial> trials = new ArrayList<>();
         for (TrainingJob child : children) {
             var labels = child.getMetadata().getLabels();
@@ -31,7 +40,12 @@ public final class TrialObserver {
                 continue;
             }
             TrainingJobStatus s = child.getStatus();
-            Double objective = s == null || s.metrics == null ? null : s.metrics.get(objectiveMetric);
+            List<Double> objectives = new ArrayList<>();
+            for (String metric : objectiveMetrics) {
+                objectives.add(s == null || s.metrics == null ? null : s.metrics.get(metric));
+            }
+            boolean allReported = objectives.stream().allMatch(java.util.Objects::nonNull);
+            Double objective = allReported ? objectives.get(0) : null;
             List<Double> curve = s == null || s.metricHistory == null
                     ? List.of()
                     : s.metricHistory.stream()
@@ -66,7 +80,8 @@ public final class TrialObserver {
                     reason,
                     s == null ? null : s.startTime,
                     s == null ? null : s.completionTime,
-                    hyperband(annotations.get(TuningLabels.HYPERBAND))));
+                    hyperband(annotations.get(TuningLabels.HYPERBAND)),
+                    allReported ? List.copyOf(objectives) : null));
         }
         trials.sort(Comparator.comparingInt(Trial::index));
         return trials;

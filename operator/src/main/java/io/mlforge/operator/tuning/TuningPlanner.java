@@ -12,6 +12,7 @@ import io.mlforge.operator.tuning.optimizer.BayesianSuggester;
 import io.mlforge.operator.tuning.optimizer.Hyperband;
 import io.mlforge.operator.tuning.optimizer.MedianStoppingRule;
 import io.mlforge.operator.tuning.optimizer.Observation;
+import io.mlforge.operator.tuning.optimizer.ParetoFront;
 import io.mlforge.operator.tuning.optimizer.SearchSpace;
 import io.mlforge.operator.tuning.optimizer.Suggester;
 import io.mlforge.operator.tuning.optimizer.SuggestionRequest;
@@ -40,10 +41,60 @@ public final class TuningPlanner {
         return objective.type == TuningObjective.Direction.Maximize ? -value : value;
     }
 
+    /** The objectives of a search: its one objective, or the two or three of a multi-objective search. */
+    public static List<TuningObjective> objectives(TuningJobSpec spec) {
+        return spec.objectives != null ? spec.objectives : List.of(spec.objective);
+    }
+
+    /** The objective of a single-objective search; the first of a multi-objective one (its trials' objectiveValue). */
+    static TuningObjective primary(TuningJobSpec spec) {
+        return objectives(spec).get(0);
+    }
+
+    public static boolean multiObjective(TuningJobSpec spec) {
+        return spec.objectives != null;
+    }
+
+    /** The metric names of the objectives, in the spec's order. */
+    public static List<String> objectiveMetrics(TuningJobSpec spec) {
+        return objectives(spec).stream().map(o -> o.metricName).toList();
+    }
+
+    /** A trial's objectives, each to be minimised. */
+    static double[] minimised(TuningJobSpec spec, Trial t) {
+        List<TuningObjective> objectives = objectives(spec);
+        double[] v = new double[objectives.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = minimised(objectives.get(i), t.objectives().get(i));
+        }
+        return v;
+    }
+
+    private static boolean result(Trial t) {
+        return t.phase() == TrialPhase.Succeeded && t.objective() != null;
+    }
+
+    /**
+     * Multi-objective searches: the succeeded trials no other trial matches or beats on every objective, ordered by
+     * the first objective (best first); of trials with identical outcomes the earliest. Empty for one objective.
+     */
+    public static List<Trial> paretoFront(TuningJobSpec spec, List<Trial> trials) {
+        if (!multiObjective(spec)) {
+            return List.of();
+        }
+        List<Trial> results = trials.stream().filter(TuningPlanner::result).toList();
+        List<double[]> points = results.stream().map(t -> minimised(spec, t)).toList();
+        return ParetoFront.indices(points).stream().map(results::get).toList();
+    }
+
+    /** The best trial of a single-objective search; empty for a multi-objective one, which has a front instead. */
     public static Optional<Trial> best(TuningJobSpec spec, List<Trial> trials) {
+        if (multiObjective(spec)) {
+            return Optional.empty();
+        }
         return trials.stream()
                 .filter(t -> t.phase() == TrialPhase.Succeeded && t.objective() != null)
-                .min(Comparator.comparingDouble((Trial t) -> minimised(spec.objective, t.objective()))
+                .min(Comparator.comparingDouble((Trial t) -> minimised(primary(spec), t.objective()))
                         .thenComparingInt(Trial::index));
     }
 
@@ -85,7 +136,7 @@ public final class TuningPlanner {
                     : ended.equals("Stopped")
                             ? TuningPhase.Stopped
                             : ended.equals("MaxFailedTrialsExceeded")
-                                            || best(spec, trials).isEmpty()
+                                            || trials.stream().noneMatch(TuningPlanner::result)
                                     ? TuningPhase.Failed
                                     : TuningPhase.Completed;
             plan.message = active.isEmpty()
@@ -110,10 +161,15 @@ public final class TuningPlanner {
                 hyperband(spec, trials, suggester, nextIndex, count, plan);
             } else {
                 List<Observation> completed = new ArrayList<>(warmStart);
-                trials.stream()
-                        .filter(t -> t.phase() == TrialPhase.Succeeded && t.objective() != null)
-                        .forEach(t -> completed.add(
-                                new Observation(t.parameters(), minimised(spec.objective, t.objective()))));
+                trials.stream().filter(TuningPlanner::result).forEach(t -> {
+                    double[] v = minimised(spec, t);
+                    completed.add(new Observation(
+                            t.parameters(),
+                            v[0],
+                            multiObjective(spec)
+                                    ? java.util.Arrays.stream(v).boxed().toList()
+                                    : null));
+                });
                 List<Map<String, String>> pending =
                         active.stream().map(Trial::parameters).toList();
                 long seed = spec.randomSeed == null ? 0 : spec.randomSeed;
@@ -126,9 +182,11 @@ public final class TuningPlanner {
         }
         plan.phase = TuningPhase.Running;
         plan.message = (running + plan.create.size()) + " trial(s) running, " + nextIndex + " created so far"
-                + best(spec, trials)
-                        .map(b -> ", best " + b.objective() + " (" + b.name() + ")")
-                        .orElse("");
+                + (multiObjective(spec)
+                        ? ", Pareto front of " + paretoFront(spec, trials).size() + " trial(s)"
+                        : best(spec, trials)
+                                .map(b -> ", best " + b.objective() + " (" + b.name() + ")")
+                                .orElse(""));
         return plan;
     }
 
@@ -153,18 +211,26 @@ public final class TuningPlanner {
         if (criteria != null
                 && criteria.targetObjectiveValue != null
                 && best.isPresent()
-                && minimised(spec.objective, best.get().objective())
-                        <= minimised(spec.objective, criteria.targetObjectiveValue)) {
+                && minimised(primary(spec), best.get().objective())
+                        <= minimised(primary(spec), criteria.targetObjectiveValue)) {
             return "TargetObjectiveReached";
         }
-        if (criteria != null && criteria.maxTrialsWithoutImprovement != null && best.isPresent()) {
+        if (criteria != null && criteria.maxTrialsWithoutImprovement != null) {
             List<Trial> succeeded = trials.stream()
-                    .filter(t -> t.phase() == TrialPhase.Succeeded && t.objective() != null)
+                    .filter(TuningPlanner::result)
                     .sorted(Comparator.comparing((Trial t) -> t.completionTime() == null ? "" : t.completionTime())
                             .thenComparingInt(Trial::index))
                     .toList();
-            int since = succeeded.size() - 1 - succeeded.indexOf(best.get());
-            if (since >= criteria.maxTrialsWithoutImprovement) {
+            // The last improvement: the best trial, or in a multi-objective search the last trial to join the front
+            // (a front member that was later beaten was beaten by a newer trial that joined the front itself).
+            int last = -1;
+            if (best.isPresent()) {
+                last = succeeded.indexOf(best.get());
+            }
+            for (Trial member : paretoFront(spec, trials)) {
+                last = Math.max(last, succeeded.indexOf(member));
+            }
+            if (last >= 0 && succeeded.size() - 1 - last >= criteria.maxTrialsWithoutImprovement) {
                 return "NotImproving";
             }
         }
@@ -193,9 +259,8 @@ public final class TuningPlanner {
     private static void medianRule(TuningJobSpec spec, List<Trial> trials, TuningPlan plan) {
         List<List<Double>> completed = trials.stream()
                 .filter(t -> t.phase() == TrialPhase.Succeeded && !t.curve().isEmpty())
-                .map(t -> t.curve().stream()
-                        .map(v -> minimised(spec.objective, v))
-                        .toList())
+                .map(t ->
+                        t.curve().stream().map(v -> minimised(primary(spec), v)).toList())
                 .toList();
         MedianStoppingRule rule = new MedianStoppingRule(MEDIAN_RULE_WARMUP);
         for (Trial t : trials) {
@@ -203,13 +268,13 @@ public final class TuningPlanner {
                     && !t.curve().isEmpty()
                     && rule.shouldStop(
                             t.curve().stream()
-                                    .map(v -> minimised(spec.objective, v))
+                                    .map(v -> minimised(primary(spec), v))
                                     .toList(),
                             completed)) {
                 plan.stop.add(new TuningPlan.Stop(
                         t.name(),
                         "MedianRule",
-                        "best " + spec.objective.metricName + " after "
+                        "best " + primary(spec).metricName + " after "
                                 + t.curve().size()
                                 + " steps is worse than the median of the completed trials' running averages"));
             }
@@ -237,7 +302,7 @@ public final class TuningPlanner {
                             && TrialObserver.json(o.parameters()).equals(key));
             boolean finished = !t.active();
             Double value = t.phase() == TrialPhase.Succeeded && t.objective() != null
-                    ? minimised(spec.objective, t.objective())
+                    ? minimised(primary(spec), t.objective())
                     : null;
             seen.add(new Hyperband.Trial(
                     t.hyperband()[0], t.hyperband()[1], t.hyperband()[2], key, value, finished, promoted));

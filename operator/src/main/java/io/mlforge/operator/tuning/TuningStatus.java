@@ -8,11 +8,18 @@ import io.mlforge.api.v1alpha1.TuningJobStatus;
 import io.mlforge.api.v1alpha1.TuningPhase;
 import io.mlforge.operator.core.JobConditions;
 import io.mlforge.operator.core.Timestamps;
+import io.mlforge.operator.tuning.optimizer.ParetoFront;
 import java.time.Instant;
 import java.util.List;
 
-/** Writes a TuningJob's status from its trials and plan: counters, best trial, the last trials (bounded), phase, conditions. */
+/**
+ * Writes a TuningJob's status from its trials and plan: counters, best trial (or a multi-objective search's Pareto
+ * front, bounded), the last trials (bounded), phase, conditions.
+ */
 public final class TuningStatus {
+    /** Members of a multi-objective search's front listed in status (status.paretoFrontSize counts them all). */
+    static final int PARETO_FRONT_LIMIT = 50;
+
     private TuningStatus() {}
 
     public static void update(
@@ -46,9 +53,16 @@ public final class TuningStatus {
                 trials.stream().filter(t -> t.phase() == TrialPhase.Stopped).count();
         status.trialCounts = counts;
         status.bestTrial =
-                TuningPlanner.best(spec, trials).map(TuningStatus::summary).orElse(null);
+                TuningPlanner.best(spec, trials).map(t -> summary(spec, t)).orElse(null);
+        if (TuningPlanner.multiObjective(spec)) {
+            List<Trial> front = TuningPlanner.paretoFront(spec, trials);
+            status.paretoFrontSize = front.size();
+            status.paretoFront = ParetoFront.spread(front, PARETO_FRONT_LIMIT).stream()
+                    .map(t -> summary(spec, t))
+                    .toList();
+        }
         status.trials = trials.subList(Math.max(0, trials.size() - trialLimit), trials.size()).stream()
-                .map(TuningStatus::summary)
+                .map(t -> summary(spec, t))
                 .toList();
         status.completionReason = plan.completionReason;
         if (plan.phase != TuningPhase.Running && plan.phase != TuningPhase.Stopping && status.completionTime == null) {
@@ -79,8 +93,15 @@ public final class TuningStatus {
                 now);
     }
 
-    static TrialSummary summary(Trial t) {
+    static TrialSummary summary(TuningJobSpec spec, Trial t) {
         TrialSummary s = new TrialSummary();
+        if (TuningPlanner.multiObjective(spec) && t.objectives() != null) {
+            s.objectiveValues = new java.util.LinkedHashMap<>();
+            List<String> metrics = TuningPlanner.objectiveMetrics(spec);
+            for (int i = 0; i < metrics.size(); i++) {
+                s.objectiveValues.put(metrics.get(i), t.objectives().get(i));
+            }
+        }
         s.index = t.index();
         s.name = t.name();
         s.phase = t.phase();

@@ -45,7 +45,7 @@ public final class WarmStart {
                     .withLabel(TuningLabels.TUNING_JOB, ResourceNames.labelValue(parent))
                     .list()
                     .getItems();
-            for (Trial t : TrialObserver.observe(children, job.getSpec().objective.metricName)) {
+            for (Trial t : TrialObserver.observe(children, TuningPlanner.primary(job.getSpec()).metricName)) {
                 if (t.phase() != TrialPhase.Succeeded || t.objective() == null) {
                     continue;
                 }
@@ -53,7 +53,8 @@ public final class WarmStart {
                     space.encode(t.parameters()); // the parent's values must fit this space: same names, known
                     // categorical values
                     observations.add(new Observation(
-                            t.parameters(), TuningPlanner.minimised(job.getSpec().objective, t.objective())));
+                            t.parameters(),
+                            TuningPlanner.minimised(TuningPlanner.primary(job.getSpec()), t.objective())));
                 } catch (RuntimeException e) {
                     // a parameter this search does not know, or a categorical value it does not have: not usable
                 }

@@ -52,7 +52,8 @@ class TuningPlannerTest {
                 null,
                 null,
                 "2026-11-21T09:0" + index + ":00Z",
-                null);
+                null,
+                objective == null ? null : List.of(objective));
     }
 
     static TuningPlan plan(TuningJobSpec spec, TuningJobStatus status, List<Trial> trials) {
@@ -203,7 +204,8 @@ class TuningPlannerTest {
                     null,
                     null,
                     null,
-                    new int[] {0, 2, 0}));
+                    new int[] {0, 2, 0},
+                    List.of(values[i])));
         }
         TuningPlan second = plan(spec, new TuningJobStatus(), trials);
         assertThat(second.create.get(0).parameters())
@@ -269,5 +271,98 @@ class TuningPlannerTest {
                 .as("the budget is spent but two trials have not been seen finishing")
                 .isNull();
         assertThat(plan.phase).isEqualTo(TuningPhase.Running);
+    }
+
+    /** accuracy (Maximize) against latency (Minimize). */
+    static TuningJobSpec multiObjective() {
+        TuningJobSpec spec = spec(TuningStrategy.Bayesian);
+        spec.objective = null;
+        TuningObjective accuracy = new TuningObjective();
+        accuracy.metricName = "accuracy";
+        accuracy.type = TuningObjective.Direction.Maximize;
+        TuningObjective latency = new TuningObjective();
+        latency.metricName = "latency";
+        latency.type = TuningObjective.Direction.Minimize;
+        spec.objectives = List.of(accuracy, latency);
+        spec.maxTrials = 10;
+        spec.maxParallelTrials = 1;
+        return spec;
+    }
+
+    static Trial measured(int index, double accuracy, double latency) {
+        return new Trial(
+                index,
+                "t-" + index,
+                Map.of("lr", "0.0" + (index + 1)),
+                TrialPhase.Succeeded,
+                accuracy,
+                List.of(),
+                null,
+                null,
+                "2026-11-21T09:0" + index + ":00Z",
+                null,
+                List.of(accuracy, latency));
+    }
+
+    @Test
+    void aMultiObjectiveSearchKeepsTheParetoFrontInEachObjectivesDirection() {
+        TuningJobSpec spec = multiObjective();
+        List<Trial> trials = List.of(
+                measured(0, 0.90, 30), // front: the most accurate
+                measured(1, 0.80, 10), // front: the fastest
+                measured(2, 0.85, 20), // front: a compromise
+                measured(3, 0.80, 25), // beaten by trial 2 on both
+                measured(4, 0.85, 20)); // the same outcome as trial 2: trial 2 stands for it
+        assertThat(TuningPlanner.paretoFront(spec, trials))
+                .extracting(Trial::index)
+                .containsExactly(0, 2, 1);
+        assertThat(TuningPlanner.best(spec, trials)).isEmpty();
+
+        TuningJobStatus status = new TuningJobStatus();
+        TuningPlan plan = plan(spec, status, trials);
+        assertThat(plan.create).hasSize(1);
+        assertThat(plan.message).contains("Pareto front of 3 trial(s)");
+        TuningStatus.update(spec, status, trials, plan, 50, 1L, NOW);
+        assertThat(status.bestTrial).isNull();
+        assertThat(status.paretoFrontSize).isEqualTo(3);
+        assertThat(status.paretoFront).extracting(t -> t.name).containsExactly("t-0", "t-2", "t-1");
+        assertThat(status.paretoFront.get(0).objectiveValues)
+                .containsExactly(Map.entry("accuracy", 0.90), Map.entry("latency", 30.0));
+        assertThat(status.trials.get(3).objectiveValues).containsEntry("latency", 25.0);
+    }
+
+    @Test
+    void aMultiObjectiveSearchStopsWhenNoTrialJoinedTheFrontForMaxTrialsWithoutImprovement() {
+        TuningJobSpec spec = multiObjective();
+        spec.completionCriteria = new CompletionCriteria();
+        spec.completionCriteria.maxTrialsWithoutImprovement = 3;
+        List<Trial> trials = new ArrayList<>(
+                List.of(measured(0, 0.90, 30), measured(1, 0.80, 10), measured(2, 0.70, 40), measured(3, 0.75, 35)));
+        TuningJobStatus status = new TuningJobStatus();
+        status.nextTrialIndex = 4;
+        assertThat(plan(spec, status, trials).completionReason).isNull(); // two since trial 1 joined
+        trials.add(measured(4, 0.60, 50));
+        status.nextTrialIndex = 5;
+        TuningPlan ended = plan(spec, status, trials);
+        assertThat(ended.completionReason).isEqualTo("NotImproving");
+        assertThat(ended.phase).isEqualTo(TuningPhase.Completed); // it has results: a front, not a best trial
+    }
+
+    @Test
+    void aMultiObjectiveSearchGivesTheOptimizerEveryObjectiveToMinimise() {
+        TuningJobSpec spec = multiObjective();
+        List<Trial> trials = List.of(measured(0, 0.90, 30), measured(1, 0.80, 10));
+        List<io.mlforge.operator.tuning.optimizer.SuggestionRequest> seen = new ArrayList<>();
+        io.mlforge.operator.tuning.optimizer.Suggester spy = request -> {
+            seen.add(request);
+            return List.of(Map.of("lr", "0.05"));
+        };
+        SearchSpace space = SearchSpace.of(spec.parameters);
+        TuningPlanner.plan(spec, new TuningJobStatus(), trials, List.of(), spy, space, NOW);
+        assertThat(seen.get(0).completed())
+                .extracting(io.mlforge.operator.tuning.optimizer.Observation::objectives)
+                .containsExactly(List.of(-0.90, 30.0), List.of(-0.80, 10.0));
+        assertThat(SuggesterFactory.of(spec, space))
+                .isInstanceOf(io.mlforge.operator.tuning.optimizer.ParEgoSuggester.class);
     }
 }

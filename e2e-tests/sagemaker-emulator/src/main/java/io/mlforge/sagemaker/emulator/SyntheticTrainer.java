@@ -9,6 +9,7 @@ import java.util.Locale;
 /**
  * What a training container "computes" in the sandbox. The sandbox trainer image ({@value #IMAGE}) evaluates a
  * synthetic objective of its hyperparameters: {@code objective=branin} (x1 in [-5, 10], x2 in [0, 15]),
+ * {@code objective=branin-currin} (x1, x2 in [0, 1]; two objectives, the second printed as objective2=),
  * {@code objective=hartmann6} (x1..x6 in [0, 1]) or the default learning curve (lr, best near 0.01), approaching the
  * final value over {@code epochs} (or num_round) epochs. Other images follow the default learning curve for 10 epochs.
  * Every epoch prints one line that the samples' metric regexes match.
@@ -32,6 +33,7 @@ public final class SyntheticTrainer {
         String objective = sandboxImage ? hp.path("objective").asText("curve") : "curve";
         double target = switch (objective) {
             case "branin" -> branin(number(hp, "x1", 0), number(hp, "x2", 0));
+            case "branin-currin" -> branin(15 * number(hp, "x1", 0.5) - 5, 15 * number(hp, "x2", 0.5));
             case "hartmann6" ->
                 hartmann6(new double[] {
                     number(hp, "x1", 0.5),
@@ -43,6 +45,9 @@ public final class SyntheticTrainer {
                 });
             default -> curveLoss(number(hp, "lr", number(hp, "eta", 0.01)));
         };
+        // A second objective, printed as objective2=: Currin's function for branin-currin (two objectives on [0, 1]²)
+        Double target2 =
+                objective.equals("branin-currin") ? currin(number(hp, "x1", 0.5), number(hp, "x2", 0.5)) : null;
         double start = Math.abs(target) + 2.0;
         List<String> lines = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
@@ -52,15 +57,21 @@ public final class SyntheticTrainer {
             double loss = Math.max(0, objective.equals("curve") ? value : Math.log1p(Math.abs(value)));
             double accuracy = Math.max(0, Math.min(1, 1 - loss / (1 + loss)));
             lines.add(String.format(
-                    Locale.ROOT,
-                    "epoch=%d loss=%.6f val_loss=%.6f val_acc=%.6f validation-auc:%.6f f1=%.6f objective=%.6f",
-                    e,
-                    loss,
-                    loss * 1.05,
-                    accuracy,
-                    accuracy,
-                    accuracy,
-                    value));
+                            Locale.ROOT,
+                            "epoch=%d loss=%.6f val_loss=%.6f val_acc=%.6f validation-auc:%.6f f1=%.6f objective=%.6f",
+                            e,
+                            loss,
+                            loss * 1.05,
+                            accuracy,
+                            accuracy,
+                            accuracy,
+                            value)
+                    + (target2 == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    " objective2=%.6f",
+                                    target2 + (Math.abs(target2) + 2.0 - target2) * remaining)));
         }
         return lines;
     }
@@ -71,6 +82,17 @@ public final class SyntheticTrainer {
         double c = 5 / Math.PI;
         double t = 1 / (8 * Math.PI);
         return Math.pow(x2 - b * x1 * x1 + c * x1 - 6, 2) + 10 * (1 - t) * Math.cos(x1) + 10;
+    }
+
+    /**
+     * Currin's exponential function on [0, 1]², the second objective of the BraninCurrin problem (the first is Branin
+     * on the same unit square rescaled to [-5, 10] × [0, 15]).
+     */
+    static double currin(double u, double v) {
+        double factor = v <= 0 ? 1 : 1 - Math.exp(-1 / (2 * v));
+        return factor
+                * (2300 * u * u * u + 1900 * u * u + 2092 * u + 60)
+                / (100 * u * u * u + 500 * u * u + 4 * u + 20);
     }
 
     /** Hartmann 6-d; minimum -3.32237. */

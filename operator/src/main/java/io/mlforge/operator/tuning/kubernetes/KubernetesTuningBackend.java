@@ -119,11 +119,28 @@ public class KubernetesTuningBackend implements TuningBackend {
         for (TuningPlan.Stop s : plan.stop) {
             stop(job, s, outcome);
         }
+        if (status.paretoFront != null) {
+            java.util.Set<String> before = initial == null || initial.paretoFront == null
+                    ? java.util.Set.of()
+                    : initial.paretoFront.stream().map(t -> t.name).collect(java.util.stream.Collectors.toSet());
+            List<String> joined = status.paretoFront.stream()
+                    .filter(t -> !before.contains(t.name))
+                    .map(t -> t.name + " " + t.objectiveValues)
+                    .toList();
+            if (!joined.isEmpty()) {
+                outcome.normal(
+                        EventReason.PARETO_FRONT_CHANGED,
+                        "Pareto front of " + status.paretoFrontSize + " trial(s); joined: "
+                                + String.join(", ", joined.subList(0, Math.min(3, joined.size())))
+                                + (joined.size() > 3 ? " and " + (joined.size() - 3) + " more" : ""));
+            }
+        }
         String previousBest = initial == null || initial.bestTrial == null ? null : initial.bestTrial.name;
         if (status.bestTrial != null && !Objects.equals(previousBest, status.bestTrial.name)) {
             outcome.normal(
                     EventReason.BEST_TRIAL_IMPROVED,
-                    status.bestTrial.name + ": " + job.getSpec().objective.metricName + " = "
+                    status.bestTrial.name + ": "
+                            + TuningPlanner.objectiveMetrics(job.getSpec()).get(0) + " = "
                             + status.bestTrial.objectiveValue + " with " + status.bestTrial.parameters);
         }
         if (job.getSpec().maxRuntimeSeconds != null && status.phase == TuningPhase.Running) {
@@ -162,7 +179,7 @@ public class KubernetesTuningBackend implements TuningBackend {
      * that does not exist at all (deleted, or its creation failed) counts as a failed trial, so the search goes on.
      */
     private List<Trial> withUnseen(TuningJob job, TuningJobStatus status, List<TrainingJob> children) {
-        String metric = job.getSpec().objective.metricName;
+        List<String> metric = TuningPlanner.objectiveMetrics(job.getSpec());
         List<Trial> trials = new ArrayList<>(TrialObserver.observe(children, metric));
         int recorded = status.nextTrialIndex == null ? 0 : status.nextTrialIndex;
         java.util.Set<Integer> seen =
@@ -188,6 +205,7 @@ public class KubernetesTuningBackend implements TuningBackend {
                         null,
                         List.of(),
                         "TrialMissing",
+                        null,
                         null,
                         null,
                         null));

@@ -1,6 +1,8 @@
 package io.mlforge.operator.tuning.optimizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlforge.api.v1alpha1.ParameterScaling;
+import io.mlforge.api.v1alpha1.ParameterType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -55,6 +57,13 @@ class OptimizerBenchmark {
             regret[evaluation] = best - problem.optimum();
         }
         return regret;
+    }
+
+    static void write(Map<String, Object> summary, String path) throws java.io.IOException {
+        Path file = Path.of(path);
+        Files.writeString(
+                file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        System.out.println("summary: " + file.toAbsolutePath());
     }
 
     /** Linear interpolation between order statistics; infinite (never reached) when either neighbour is. */
@@ -142,10 +151,7 @@ class OptimizerBenchmark {
                 }
             }
         }
-        Path file = Path.of("target/optimizer-benchmark.json");
-        Files.writeString(
-                file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
-        System.out.println("summary: " + file.toAbsolutePath());
+        write(summary, "target/optimizer-benchmark.json");
     }
 
     /** Suggestion time of the Bayesian optimizer with 750 finished trials and 4 running (6 parameters, Hartmann-6). */
@@ -174,6 +180,116 @@ class OptimizerBenchmark {
         System.out.println("suggestion_ms_with_750_trials.p50: " + Math.round(percentile(sorted, 0.5)));
         System.out.println("suggestion_ms_with_750_trials.p95: " + Math.round(percentile(sorted, 0.95)));
         System.out.println("suggestion_ms_with_750_trials.max: " + Math.round(sorted[sorted.length - 1]));
+    }
+
+    /** A two-objective test problem: both objectives minimised, the hypervolume's reference point and its maximum. */
+    record TwoObjectives(
+            String name,
+            SearchSpace space,
+            java.util.function.Function<Map<String, String>, double[]> objectives,
+            double[] reference,
+            double maxHypervolume,
+            int budget) {}
+
+    /** BraninCurrin on [0, 1]²: Branin (rescaled) against Currin's exponential function; reference (18, 6). */
+    static TwoObjectives braninCurrin() {
+        return new TwoObjectives(
+                "branin-currin",
+                SearchSpace.of(List.of(
+                        TestFunctions.numeric("x1", ParameterType.Continuous, 0, 1, ParameterScaling.Linear),
+                        TestFunctions.numeric("x2", ParameterType.Continuous, 0, 1, ParameterScaling.Linear))),
+                c -> {
+                    double u = Double.parseDouble(c.get("x1"));
+                    double v = Double.parseDouble(c.get("x2"));
+                    double x1 = 15 * u - 5;
+                    double x2 = 15 * v;
+                    double b = 5.1 / (4 * Math.PI * Math.PI);
+                    double branin = Math.pow(x2 - b * x1 * x1 + 5 / Math.PI * x1 - 6, 2)
+                            + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1)
+                            + 10;
+                    double factor = v == 0 ? 1 : 1 - Math.exp(-1 / (2 * v));
+                    double currin = factor
+                            * (2300 * u * u * u + 1900 * u * u + 2092 * u + 60)
+                            / (100 * u * u * u + 500 * u * u + 4 * u + 20);
+                    return new double[] {branin, currin};
+                },
+                new double[] {18, 6},
+                59.36011874867746,
+                50);
+    }
+
+    /** ZDT1 with 6 variables on [0, 1]⁶: a convex front f2 = 1 − √f1 where x2..x6 = 0; reference (11, 11). */
+    static TwoObjectives zdt1() {
+        List<io.mlforge.api.v1alpha1.TuningParameter> ps = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            ps.add(TestFunctions.numeric("x" + i, ParameterType.Continuous, 0, 1, ParameterScaling.Linear));
+        }
+        return new TwoObjectives(
+                "zdt1",
+                SearchSpace.of(ps),
+                c -> {
+                    double f1 = Double.parseDouble(c.get("x1"));
+                    double sum = 0;
+                    for (int i = 2; i <= 6; i++) {
+                        sum += Double.parseDouble(c.get("x" + i));
+                    }
+                    double g = 1 + 9 * sum / 5;
+                    return new double[] {f1, g * (1 - Math.sqrt(f1 / g))};
+                },
+                new double[] {11, 11},
+                121 - 1.0 / 3,
+                60);
+    }
+
+    /**
+     * Multi-objective search (ParEGO) against Random by hypervolume, as a fraction of the problem's maximum, at fixed
+     * budgets, sequentially, 20 seeds each; writes target/optimizer-benchmark-multiobjective.json.
+     */
+    @Test
+    void multiObjectiveHypervolume() throws Exception {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (TwoObjectives problem : List.of(braninCurrin(), zdt1())) {
+            int[] checkpoints = {problem.budget() / 5 * 2, problem.budget() / 5 * 3, problem.budget()};
+            for (String strategy : List.of("random", "parego")) {
+                double[][] fraction = new double[checkpoints.length][SEEDS];
+                long start = System.nanoTime();
+                for (int seed = 0; seed < SEEDS; seed++) {
+                    Suggester suggester = strategy.equals("random")
+                            ? new RandomSuggester(problem.space(), false)
+                            : new ParEgoSuggester(problem.space(), null);
+                    List<Observation> completed = new ArrayList<>();
+                    List<double[]> points = new ArrayList<>();
+                    for (int evaluation = 0; evaluation < problem.budget(); evaluation++) {
+                        Map<String, String> next = suggester
+                                .suggest(new SuggestionRequest(completed, List.of(), 1, seed + 1, evaluation))
+                                .get(0);
+                        double[] v = problem.objectives().apply(next);
+                        points.add(v);
+                        completed.add(new Observation(next, v[0], List.of(v[0], v[1])));
+                        for (int k = 0; k < checkpoints.length; k++) {
+                            if (evaluation + 1 == checkpoints[k]) {
+                                fraction[k][seed] = ParetoFront.hypervolume2d(points, problem.reference())
+                                        / problem.maxHypervolume();
+                            }
+                        }
+                    }
+                }
+                Map<String, Object> figures = new LinkedHashMap<>();
+                for (int k = 0; k < checkpoints.length; k++) {
+                    double[] sorted = fraction[k].clone();
+                    Arrays.sort(sorted);
+                    figures.put("hypervolume_fraction_median_at_" + checkpoints[k], percentile(sorted, 0.5));
+                    figures.put(
+                            "hypervolume_fraction_iqr_at_" + checkpoints[k],
+                            List.of(percentile(sorted, 0.25), percentile(sorted, 0.75)));
+                }
+                figures.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+                String key = problem.name() + "." + strategy;
+                summary.put(key, figures);
+                figures.forEach((name, value) -> System.out.println(key + "." + name + ": " + value));
+            }
+        }
+        write(summary, "target/optimizer-benchmark-multiobjective.json");
     }
 
     /** Learning-curve problem: loss after r of R epochs approaches the configuration's final loss. */
