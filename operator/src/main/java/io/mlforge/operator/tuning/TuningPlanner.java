@@ -173,8 +173,8 @@ public final class TuningPlanner {
                 List<Map<String, String>> pending =
                         active.stream().map(Trial::parameters).toList();
                 long seed = spec.randomSeed == null ? 0 : spec.randomSeed;
-                List<Map<String, String>> next =
-                        suggester.suggest(new SuggestionRequest(completed, pending, count, seed, nextIndex));
+                List<Map<String, String>> next = suggester.suggest(
+                        new SuggestionRequest(completed, pending, count, seed, nextIndex, warmStart.size()));
                 for (int k = 0; k < next.size(); k++) {
                     plan.create.add(new TuningPlan.NewTrial(nextIndex + k, next.get(k), Map.of(), Map.of()));
                 }

@@ -22,7 +22,8 @@ import org.hipparchus.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
  * is maximised over many Sobol candidates plus perturbations of the best trials, then refined locally (BOBYQA over the
  * numeric coordinates of the best few). Trials still running count as observed at the model's own prediction
  * (kriging believer), so parallel suggestions spread out instead of collapsing onto one point; so do several
- * suggestions of one call. Categorical parameters are one-hot features with their own length scales.
+ * suggestions of one call. Categorical parameters are one-hot features with their own length scales. A search that
+ * stalls restarts afresh ({@link #segmentStart}).
  */
 public final class BayesianSuggester implements Suggester {
     /** History beyond this is thinned (the best half kept, the rest spread evenly) to bound suggestion time. */
@@ -36,9 +37,37 @@ public final class BayesianSuggester implements Suggester {
     private GaussianProcess.Hyperparameters lastFit;
     private volatile double lastRelativeImprovement = Double.NaN;
 
+    /**
+     * Trials without a significant improvement (see {@link #segmentStart}) after which the search restarts, and the
+     * fewest trials a segment runs. Chosen on the optimizer benchmark (seeds 1-20, checked on seeds 21-40): on
+     * Hartmann-6, stalls of 8 gave 19 and 19 of 20 runs within 1 % at 100 evaluations (10 gave 17 and 19, 12 gave 18
+     * and 17, no restarts 12 and 14); segments shorter than 25 trials cost Branin, whose model is still exploring its
+     * three minima at 13 to 22 trials (median regret at 30 evaluations 0.0065 and 0.0062 with 20, 0.0047 and 0.0047
+     * with 25).
+     */
+    static final int STALL_TRIALS = 8;
+
+    static final int MIN_SEGMENT_TRIALS = 25;
+
+    private final boolean restarts;
+
     public BayesianSuggester(SearchSpace space, Integer initialTrials) {
+        this(space, initialTrials, true);
+    }
+
+    /**
+     * @param restarts whether a stalled search restarts (see {@link #segmentStart}); off where the objective itself
+     *     changes between suggestions, as ParEGO's random scalarisations do
+     */
+    public BayesianSuggester(SearchSpace space, Integer initialTrials, boolean restarts) {
         this.space = space;
         this.initialTrials = initialTrials != null ? initialTrials : Math.max(5, 2 * space.size());
+        this.restarts = restarts;
+    }
+
+    /** The Sobol design a restarted segment begins with: half the initial design, at least 3. */
+    int restartDesign() {
+        return Math.max(3, initialTrials / 2);
     }
 
     @Override
@@ -49,17 +78,21 @@ public final class BayesianSuggester implements Suggester {
         known.addAll(request.pending());
         List<Map<String, String>> pending = new ArrayList<>(request.pending());
         GaussianProcess model = null;
+        int start = segmentStart(
+                request.completed(), request.prior(), request.pending().size());
+        List<Observation> segment =
+                request.completed().subList(start, request.completed().size());
+        int design = start == 0 ? initialTrials : restartDesign();
         for (int k = 0; k < request.count(); k++) {
             long index = request.firstIndex() + k;
             Map<String, String> next;
-            if (request.completed().size() + pending.size() < initialTrials
-                    || request.completed().size() < 2) {
+            if (segment.size() + pending.size() < design || segment.size() < 2) {
                 next = space.decode(QuasiRandom.sobol(space.size(), request.seed(), index));
             } else {
                 if (model == null) {
-                    model = fit(request.completed());
+                    model = fit(segment);
                 }
-                next = maximiseAcquisition(believe(model, pending), request.completed(), known, request.seed(), index);
+                next = maximiseAcquisition(believe(model, pending), segment, known, request.seed(), index);
             }
             if (next == null || known.contains(next)) {
                 next = fresh(known, request.seed(), index);
@@ -72,6 +105,53 @@ public final class BayesianSuggester implements Suggester {
             result.add(next);
         }
         return result;
+    }
+
+    /**
+     * Where the current segment of the history begins. Expected improvement, once the search has settled in a local
+     * minimum, keeps refining it (on Hartmann-6 a third of the runs stayed in the 0.119 local minimum for all 100
+     * evaluations). So a segment ends when its best value has not improved by 0.1 % (of its magnitude, at most of the
+     * range of values seen) for {@link #STALL_TRIALS} trials, once it has run {@link #MIN_SEGMENT_TRIALS} trials and at
+     * least its initial design plus the stall; the next segment starts afresh, with a smaller Sobol design and a
+     * Gaussian process fit on its own trials only (as TuRBO restarts a collapsed trust region), so it is not drawn back
+     * into the old minimum. The best trial of the whole search is still the result. Computed from the history alone,
+     * so suggestions stay reproducible; the first {@code prior} observations (warm start) belong to the first segment
+     * and do not count towards its length. With trials running in parallel the stall must last that many trials
+     * longer, as their results were chosen without the latest ones (with 4 slots, Branin's median regret at 30
+     * evaluations was 0.0077 without this, 0.0055 with it, as without restarts).
+     */
+    int segmentStart(List<Observation> completed, int prior) {
+        return segmentStart(completed, prior, 0);
+    }
+
+    int segmentStart(List<Observation> completed, int prior, int running) {
+        if (!restarts) {
+            return 0;
+        }
+        int start = 0;
+        int lastImprovement = 0;
+        double best = Double.POSITIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < completed.size(); i++) {
+            double v = completed.get(i).value();
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            // significant: by 0.1 % of the best value's magnitude (as TuRBO counts a success), at most of the range
+            if (i == start || v < best - 1e-3 * Math.min(Math.abs(best), max - min)) {
+                lastImprovement = i;
+            }
+            if (i == start || v < best) {
+                best = v;
+            }
+            int own = i + 1 - Math.max(start, prior);
+            if (own >= Math.max(MIN_SEGMENT_TRIALS, initialTrials + STALL_TRIALS)
+                    && i - lastImprovement >= STALL_TRIALS + running) {
+                start = i + 1;
+                best = Double.POSITIVE_INFINITY;
+            }
+        }
+        return start;
     }
 
     /**

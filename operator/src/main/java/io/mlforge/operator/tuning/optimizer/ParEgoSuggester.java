@@ -18,7 +18,8 @@ public final class ParEgoSuggester implements Suggester {
     private final BayesianSuggester scalar;
 
     public ParEgoSuggester(SearchSpace space, Integer initialTrials) {
-        this.scalar = new BayesianSuggester(space, initialTrials);
+        // no restarts: the scalarised objective changes with every suggestion's weights, so it never settles
+        this.scalar = new BayesianSuggester(space, initialTrials, false);
     }
 
     @Override

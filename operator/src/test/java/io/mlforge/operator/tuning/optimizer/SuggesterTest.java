@@ -125,4 +125,77 @@ class SuggesterTest {
         assertThat(done.stream().mapToDouble(Observation::value).min().orElseThrow())
                 .isLessThan(1e-4);
     }
+
+    private static List<Observation> values(double... values) {
+        List<Observation> list = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            list.add(new Observation(Map.of("x", Integer.toString(i)), values[i]));
+        }
+        return list;
+    }
+
+    private static double[] improving(int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 100 - i;
+        }
+        return v;
+    }
+
+    @Test
+    void aSearchThatStallsRestartsInANewSegmentAndOneThatImprovesDoesNot() {
+        BayesianSuggester bayes =
+                new BayesianSuggester(TestFunctions.hartmann6().space(), null); // design 12
+        assertThat(bayes.segmentStart(values(improving(60)), 0)).isZero();
+
+        double[] stalled = new double[40];
+        for (int i = 0; i < stalled.length; i++) {
+            stalled[i] = i < 10 ? 100 - 10 * i : 50 + i; // best 10 at trial 9, nothing better after it
+        }
+        // stalled since trial 9, but a segment runs at least 25 trials: cut after trial 24
+        assertThat(bayes.segmentStart(values(stalled), 0)).isEqualTo(25);
+        // a tiny gain (below 0.1 % of the best value) is no improvement
+        stalled[20] = 10 - 1e-6;
+        assertThat(bayes.segmentStart(values(stalled), 0)).isEqualTo(25);
+        stalled[20] = 5; // a real one: 8 more trials without one needed, after trial 28
+        assertThat(bayes.segmentStart(values(stalled), 0)).isEqualTo(29);
+        assertThat(bayes.segmentStart(values(stalled), 0, 4))
+                .as("4 running: 4 more")
+                .isEqualTo(33);
+        assertThat(new BayesianSuggester(TestFunctions.hartmann6().space(), null, false)
+                        .segmentStart(values(stalled), 0))
+                .as("restarts off")
+                .isZero();
+    }
+
+    @Test
+    void warmStartObservationsStayInTheFirstSegment() {
+        BayesianSuggester bayes =
+                new BayesianSuggester(TestFunctions.hartmann6().space(), null);
+        double[] flat = new double[40];
+        java.util.Arrays.fill(flat, 1.0);
+        flat[0] = 0.0;
+        // 30 prior observations that never improved: only the 10 own trials count, fewer than 25
+        assertThat(bayes.segmentStart(values(flat), 30)).isZero();
+        assertThat(bayes.segmentStart(values(flat), 0)).isEqualTo(25);
+    }
+
+    @Test
+    void aRestartedSegmentBeginsWithItsOwnSobolDesign() {
+        TestFunctions f = TestFunctions.hartmann6();
+        BayesianSuggester bayes = new BayesianSuggester(f.space(), null);
+        List<Observation> done = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            Map<String, String> c = f.space().decode(QuasiRandom.sobol(6, 1, i));
+            done.add(new Observation(c, i == 0 ? -3.0 : -1.0)); // the first is best, nothing improves on it
+        }
+        assertThat(bayes.segmentStart(done, 0)).isEqualTo(25);
+        // the new segment is empty: its first restartDesign() suggestions are the Sobol points of their indices
+        for (int k = 0; k < bayes.restartDesign(); k++) {
+            Map<String, String> next = bayes.suggest(new SuggestionRequest(done, List.of(), 1, 1, 25 + k))
+                    .get(0);
+            assertThat(next).isEqualTo(f.space().decode(QuasiRandom.sobol(6, 1, 25 + k)));
+            done.add(new Observation(next, -1.0));
+        }
+    }
 }
