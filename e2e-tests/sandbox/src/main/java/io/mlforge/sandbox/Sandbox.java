@@ -255,6 +255,8 @@ public final class Sandbox implements AutoCloseable {
         env.put("MLFORGE_SAGEMAKER_MAX_POLL_INTERVAL", options.speed() < 1 ? "2s" : "15s");
         // Metrics are read from the simulated logs; read them often since simulated epochs are short.
         env.put("MLFORGE_TRAINING_METRICS_POLL_INTERVAL", options.speed() < 1 ? "1s" : "5s");
+        env.put("MLFORGE_SAGEMAKER_METRICS_INTERVAL", options.speed() < 1 ? "2s" : "10s");
+        env.put("MLFORGE_SAGEMAKER_EARLY_STOPPING_METRICS_INTERVAL", options.speed() < 1 ? "1s" : "5s");
         // APIs installed while it runs (KEDA, the Gateway API) are noticed within seconds, not 5 minutes
         env.put("MLFORGE_SERVING_API_DISCOVERY_INTERVAL", "2s");
         env.putAll(operatorEnvironment);

@@ -249,12 +249,12 @@ class TuningJobE2ETest {
         return e == null || e.getStatus() == null ? new io.mlforge.api.v1alpha1.EndpointStatus() : e.getStatus();
     }
 
-    @Test
-    void medianRuleStopsTrialsThatFallBehind() {
-        apply("""
+    /** 12 Random trials of lr over five decades, 3 at a time, under the median rule; the template follows. */
+    private static String medianRuleSearch(String name) {
+        return """
                 apiVersion: mlforge.io/v1alpha1
                 kind: TuningJob
-                metadata: {name: lr-median, namespace: default}
+                metadata: {name: %s, namespace: default}
                 spec:
                   strategy: Random
                   objective: {metricName: val_loss, type: Minimize}
@@ -264,7 +264,12 @@ class TuningJobE2ETest {
                   maxParallelTrials: 3
                   earlyStopping: Auto
                   randomSeed: 3
-                """ + template("{epochs: \"60\"}", ""));
+                """.formatted(name);
+    }
+
+    @Test
+    void medianRuleStopsTrialsThatFallBehind() {
+        apply(medianRuleSearch("lr-median") + template("{epochs: \"60\"}", ""));
         TuningJobStatus done = await("lr-median", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(5));
         assertThat(done.trialCounts.stoppedEarly)
                 .as("trials stopped by the median rule")
@@ -282,6 +287,47 @@ class TuningJobE2ETest {
                                 .getItems())
                         .anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
                                 && "TrialStoppedEarly".equals(e.getReason())));
+    }
+
+    /**
+     * SageMaker reports metrics only at the end: the operator reads a SageMaker trial's curve from its CloudWatch Logs
+     * while it trains (through the AWS SDK, from the emulator), so the median rule stops SageMaker trials too.
+     */
+    @Test
+    void medianRuleStopsSageMakerTrialsFromTheirLogs() {
+        apply(medianRuleSearch("sm-median") + """
+                  trainingJobTemplate:
+                    spec:
+                      backend: SageMaker
+                      image: mlforge/sandbox-trainer
+                      hyperParameters: {epochs: "60"}
+                      resources: {instanceType: ml.m5.xlarge, instanceCount: 1}
+                      output: {uri: "s3://mlforge-examples/tuning/"}
+                      metrics: [{name: val_loss, regex: "val_loss=([0-9.]+)"}]
+                      sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                """);
+        TuningJobStatus done = await("sm-median", "Completed", phase(TuningPhase.Completed), Duration.ofMinutes(6));
+        assertThat(done.trialCounts.stoppedEarly)
+                .as("SageMaker trials stopped by the median rule")
+                .isPositive();
+        List<TrainingJob> all = trials("sm-median");
+        assertThat(all)
+                .allSatisfy(t -> assertThat(t.getMetadata().getAnnotations())
+                        .containsEntry("mlforge.io/early-stopping", "MedianRule"));
+        List<TrainingJob> stopped = all.stream()
+                .filter(t ->
+                        "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
+                .toList();
+        assertThat(stopped).isNotEmpty().allSatisfy(t -> {
+            assertThat(t.getStatus().phase).isEqualTo(io.mlforge.api.v1alpha1.TrainingPhase.Stopped);
+            // the curve the rule judged, read from the logs while the SageMaker job ran
+            assertThat(t.getStatus().metricHistory)
+                    .anySatisfy(m -> assertThat(m.points).hasSizeGreaterThanOrEqualTo(3));
+            String job = t.getStatus().sagemaker.trainingJobName;
+            assertThat(sandbox.sagemaker().requestLog())
+                    .anyMatch(r -> "StopTrainingJob".equals(r.path("operation").asText())
+                            && job.equals(r.at("/request/TrainingJobName").asText()));
+        });
     }
 
     @Test

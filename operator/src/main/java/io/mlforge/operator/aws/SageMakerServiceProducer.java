@@ -35,6 +35,15 @@ public class SageMakerServiceProducer {
 
     @Produces
     @Singleton
+    TrainingLogService trainingLogService(AwsSageMakerService service, SageMakerSettings settings) {
+        return new AwsTrainingLogService(
+                settings.endpointOverride().map(URI::create),
+                service::credentials,
+                AdaptiveRateLimiter.of(settings.maxCallsPerSecond()));
+    }
+
+    @Produces
+    @Singleton
     ApplicationAutoScalingService applicationAutoScalingService(
             AwsSageMakerService service, SageMakerSettings settings) {
         return new AwsApplicationAutoScalingService(

@@ -30,6 +30,20 @@ public interface SageMakerSettings {
     @WithDefault("20")
     double maxCallsPerSecond();
 
+    /**
+     * How often a running SageMaker TrainingJob's intermediate metrics (status.metricHistory) are read from its
+     * CloudWatch Logs: one FilterLogEvents call per job each time, 6 per running job-hour at the default.
+     */
+    @WithDefault("10m")
+    Duration metricsInterval();
+
+    /**
+     * The same for trials of a search with earlyStopping Auto, whose median rule compares the curves as they grow:
+     * 60 calls per running trial-hour at the default.
+     */
+    @WithDefault("60s")
+    Duration earlyStoppingMetricsInterval();
+
     /** Deletion policy of resources that name none: Stop or Retain. */
     @WithDefault("Stop")
     String defaultDeletionPolicy();

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TrainingJobSpec;
 import io.mlforge.api.v1alpha1.TuningJob;
+import io.mlforge.api.v1alpha1.TuningJobSpec;
 import io.mlforge.operator.core.ResourceNames;
+import io.mlforge.operator.training.metrics.SageMakerLogMetricsCollector;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +54,10 @@ public final class TrialFactory {
         Map<String, String> annotations =
                 new LinkedHashMap<>(template.annotations == null ? Map.of() : template.annotations);
         annotations.put(TuningLabels.PARAMETERS, TrialObserver.json(parameters));
+        if (tuning.getSpec().earlyStopping == TuningJobSpec.EarlyStopping.Auto) {
+            // the median rule compares curves as they grow: a SageMaker trial's are read from its logs more often
+            annotations.put(SageMakerLogMetricsCollector.EARLY_STOPPING, "MedianRule");
+        }
         annotations.putAll(extraAnnotations);
         TrainingJob job = new TrainingJob();
         job.setMetadata(new ObjectMetaBuilder()

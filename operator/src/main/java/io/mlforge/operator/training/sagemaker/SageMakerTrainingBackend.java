@@ -28,10 +28,12 @@ import io.mlforge.operator.training.TrainingAttempts;
 import io.mlforge.operator.training.TrainingBackend;
 import io.mlforge.operator.training.TrainingMetrics;
 import io.mlforge.operator.training.TrainingStatus;
+import io.mlforge.operator.training.metrics.SageMakerLogMetricsCollector;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +66,9 @@ public class SageMakerTrainingBackend implements TrainingBackend {
 
     @Inject
     TrainingMetrics metrics;
+
+    @Inject
+    SageMakerLogMetricsCollector logMetrics;
 
     public SageMakerTarget target(TrainingJob job) {
         var sm = job.getSpec().sagemaker;
@@ -127,6 +132,7 @@ public class SageMakerTrainingBackend implements TrainingBackend {
                 || status.sagemaker.trainingJobStatus == null
                 || !current.backendName.equals(status.sagemaker.trainingJobName);
         if (!watcher.takeChanged(current.backendName) && !neverDescribed) {
+            readMetrics(job, status, current, target, now, outcome);
             return; // nothing changed since the last description: the batch poll will say when something does
         }
         Optional<DescribeTrainingJobResponse> described;
@@ -147,6 +153,28 @@ public class SageMakerTrainingBackend implements TrainingBackend {
             return;
         }
         apply(job, status, current, target, described.get(), now, outcome);
+        readMetrics(job, status, current, target, now, outcome);
+    }
+
+    /**
+     * While the job trains: its curves (status.metricHistory) from its logs, as SageMaker reports metrics only at the
+     * end, and a look again when the next read is due (the batch poll only calls when SageMaker's state changes).
+     */
+    private void readMetrics(
+            TrainingJob job,
+            TrainingJobStatus status,
+            TrainingAttempt current,
+            SageMakerTarget target,
+            Instant now,
+            Outcome outcome) {
+        if (status.phase != TrainingPhase.Running) {
+            return;
+        }
+        logMetrics.collect(job, status, target, current.backendName, false, now);
+        Instant next = logMetrics.nextReadAt(job);
+        if (next != null) {
+            outcome.requeueAfter(Duration.between(now, next).plusMillis(100));
+        }
     }
 
     /**
@@ -164,6 +192,11 @@ public class SageMakerTrainingBackend implements TrainingBackend {
         SageMakerJobState state = SageMakerJobState.of(d);
         Long generation = job.getMetadata().getGeneration();
         record(status, target, d);
+        if (state.ended()) {
+            // the curves' last points (SageMaker's own final values below have the last word on status.metrics)
+            logMetrics.collect(job, status, target, current.backendName, true, now);
+            logMetrics.forget(job);
+        }
         metrics(status, d);
         if (d.trainingStartTime() != null && status.startTime == null) {
             status.startTime = Timestamps.format(d.trainingStartTime());

@@ -79,6 +79,14 @@ class SageMakerWatcherTest {
             public String defaultDeletionPolicy() {
                 return "Stop";
             }
+
+            public Duration metricsInterval() {
+                return Duration.ofMinutes(10);
+            }
+
+            public Duration earlyStoppingMetricsInterval() {
+                return Duration.ofSeconds(60);
+            }
         };
         return watcher;
     }
