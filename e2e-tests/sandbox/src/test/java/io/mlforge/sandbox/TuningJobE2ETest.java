@@ -185,16 +185,7 @@ class TuningJobE2ETest {
         int front = header.indexOf("FRONT");
         assertThat(row.substring(front).split("\\s+")[0]).isEqualTo(Integer.toString(expected.size()));
         assertThat(row.substring(header.indexOf("BEST"), front).trim()).isEmpty();
-        org.awaitility.Awaitility.await("ParetoFrontChanged event")
-                .atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(client.v1()
-                                .events()
-                                .inNamespace("default")
-                                .list()
-                                .getItems())
-                        .anyMatch(e ->
-                                "error-vs-latency".equals(e.getInvolvedObject().getName())
-                                        && "ParetoFrontChanged".equals(e.getReason())));
+        awaitEvent("error-vs-latency", "ParetoFrontChanged");
 
         // An Endpoint must choose: no best trial to fall back on.
         apply("""
@@ -278,15 +269,19 @@ class TuningJobE2ETest {
                 .filteredOn(t ->
                         "MedianRule".equals(t.getMetadata().getAnnotations().get("mlforge.io/stopped-by")))
                 .isNotEmpty();
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(30)) // Events are sent off the reconcile path
+        awaitEvent("lr-median", "TrialStoppedEarly");
+    }
+
+    /** An Event of {@code reason} about {@code object}; Events are sent off the reconcile path, so within 30 s. */
+    private static void awaitEvent(String object, String reason) {
+        org.awaitility.Awaitility.await(reason + " event about " + object)
+                .atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(client.v1()
                                 .events()
                                 .inNamespace("default")
                                 .list()
                                 .getItems())
-                        .anyMatch(e -> "lr-median".equals(e.getInvolvedObject().getName())
-                                && "TrialStoppedEarly".equals(e.getReason())));
+                        .anyMatch(e -> object.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())));
     }
 
     /**
