@@ -9,6 +9,9 @@ public class ResolvedModel {
     @JsonPropertyDescription("Variant the model is for; empty for spec.model.")
     public String variant;
 
+    @JsonPropertyDescription("Pipeline container the model is for; empty for a single-container model.")
+    public String container;
+
     @JsonPropertyDescription(
             "Where the model came from, e.g. TrainingJob/resnet-finetune or TuningJob/xgb-search (trial xgb-search-007-3fa2c1).")
     public String source;

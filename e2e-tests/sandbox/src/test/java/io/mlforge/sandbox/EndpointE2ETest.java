@@ -615,6 +615,35 @@ class EndpointE2ETest {
                 .anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
                         && artifacts.equals(
                                 r.at("/request/PrimaryContainer/ModelDataUrl").asText()));
+
+        // a container of an inference pipeline takes its model from a TrainingJob the same way
+        apply("""
+                apiVersion: mlforge.io/v1alpha1
+                kind: Endpoint
+                metadata: {name: from-training-pipeline, namespace: default}
+                spec:
+                  backend: SageMaker
+                  model:
+                    pipeline:
+                      - {name: features, image: "%s", dataUri: "s3://mlforge-examples/features/model.tar.gz"}
+                      - {name: model, image: "%s", fromTrainingJob: xgb-for-serving}
+                  variants:
+                    - {name: primary, instanceType: ml.m5.large, instanceCount: 1}
+                  sagemaker: {roleArn: "arn:aws:iam::123456789012:role/SageMakerExecutionRole"}
+                """.formatted(XGB, XGB));
+        EndpointStatus pipeline = await("from-training-pipeline", "InService", EndpointE2ETest::inService);
+        assertThat(pipeline.resolvedModels).singleElement().satisfies(r -> {
+            assertThat(r.variant).isEqualTo("primary");
+            assertThat(r.container).isEqualTo("model");
+            assertThat(r.dataUri).isEqualTo(artifacts);
+        });
+        assertThat(sandbox.sagemaker().requestLog())
+                .anyMatch(r -> "CreateModel".equals(r.path("operation").asText())
+                        && "model"
+                                .equals(r.at("/request/Containers/1/ContainerHostname")
+                                        .asText())
+                        && artifacts.equals(
+                                r.at("/request/Containers/1/ModelDataUrl").asText()));
     }
 
     @Test

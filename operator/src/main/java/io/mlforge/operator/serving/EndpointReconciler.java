@@ -20,7 +20,6 @@ import io.mlforge.api.v1alpha1.ConditionStatus;
 import io.mlforge.api.v1alpha1.Endpoint;
 import io.mlforge.api.v1alpha1.EndpointPhase;
 import io.mlforge.api.v1alpha1.EndpointStatus;
-import io.mlforge.api.v1alpha1.ModelSource;
 import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.api.v1alpha1.TuningJob;
 import io.mlforge.operator.core.Conditions;
@@ -37,7 +36,6 @@ import io.mlforge.operator.serving.sagemaker.SageMakerEndpointBackend;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -119,14 +117,8 @@ public class EndpointReconciler extends ResourceReconciler<Endpoint, EndpointSta
             EventSourceContext<Endpoint> context, String namespace, String name, boolean tuning) {
         return context.getPrimaryCache()
                 .list(namespace)
-                .filter(e -> {
-                    List<ModelSource> sources = new ArrayList<>();
-                    if (e.getSpec().model != null) {
-                        sources.add(e.getSpec().model);
-                    }
-                    e.getSpec().variants.stream().filter(v -> v.model != null).forEach(v -> sources.add(v.model));
-                    return sources.stream().anyMatch(m -> name.equals(tuning ? m.fromTuningJob : m.fromTrainingJob));
-                })
+                .filter(e -> ModelResolver.sources(e.getSpec()).stream()
+                        .anyMatch(m -> name.equals(tuning ? m.fromTuningJob : m.fromTrainingJob)))
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     }
