@@ -170,6 +170,30 @@ final class Bench {
     }
 
     /**
+     * What the control plane spent on a measured phase: CPU seconds of kube-apiserver and of etcd from {@link #start}
+     * to {@link #finish}, put as {@code <prefix>_apiserver_cpu_seconds} and {@code <prefix>_etcd_cpu_seconds}. On these
+     * shared cores the API server is what bounds every phase, so its CPU per job says how much work each way of
+     * running the same pods costs it.
+     */
+    record ControlPlaneMeter(ControlPlane controlPlane, Duration apiServerBefore, Duration etcdBefore) {
+        static ControlPlaneMeter start(ControlPlane controlPlane) {
+            return new ControlPlaneMeter(
+                    controlPlane, controlPlane.cpuTime("kube-apiserver"), controlPlane.cpuTime("etcd"));
+        }
+
+        void finish(Map<String, Object> figures, String prefix) {
+            put(figures, prefix + "_apiserver_cpu_seconds", apiServerBefore, controlPlane.cpuTime("kube-apiserver"));
+            put(figures, prefix + "_etcd_cpu_seconds", etcdBefore, controlPlane.cpuTime("etcd"));
+        }
+
+        private static void put(Map<String, Object> figures, String name, Duration before, Duration after) {
+            if (before != null && after != null) {
+                figures.put(name, round(after.minus(before).toMillis() / 1000.0));
+            }
+        }
+    }
+
+    /**
      * The operator's cost over a measured phase: peak RSS (sampled every 250 ms), CPU time, live heap at the end
      * (every object still cached) and its API requests from kube-apiserver's audit log, by verb and resource.
      */
