@@ -150,13 +150,14 @@ public final class BenchmarkTable {
         StringBuilder table = new StringBuilder();
         table.append("| jobs | all pods exist: floor / operator (ratio) | all finished: floor / operator (ratio)"
                 + " | batch/v1 Jobs: pods exist / finished (ratios) | creation rate: floor / operator | API requests per job"
-                + " | operator peak RSS (live heap) | load (1 min) |\n");
-        table.append("|---:|---|---|---|---|---:|---:|---|\n");
+                + " | kube-apiserver CPU: floor / Job controller / operator | operator peak RSS (live heap)"
+                + " | load (1 min) |\n");
+        table.append("|---:|---|---|---|---|---:|---|---:|---|\n");
         for (JsonNode r : runs) {
             table.append(String.format(
                     Locale.ROOT,
                     "| %,d | %.1f s / %.1f s (%.2fx) | %.1f s / %.1f s (%.2fx) | %s | %.0f / %.0f jobs/s | %.2f | %s"
-                            + " | %.1f / %.1f |\n",
+                            + " | %s | %.1f / %.1f |\n",
                     r.path("jobs").asInt(),
                     r.path("floor_pods_exist_seconds").asDouble(),
                     r.path("operator_pods_exist_seconds").asDouble(),
@@ -168,10 +169,31 @@ public final class BenchmarkTable {
                     r.path("floor_creation_rate_per_second").asDouble(),
                     r.path("operator_creation_rate_per_second").asDouble(),
                     r.path("operator_api_requests_per_job").asDouble(),
+                    apiServerCpu(r),
                     memory(r),
                     r.path("floor_load_average_1m").asDouble(),
                     r.path("operator_load_average_1m").asDouble()));
         }
         return table.toString();
+    }
+
+    /** kube-apiserver's CPU seconds in each phase, where the run measured them, with the operator's over the floor's. */
+    private static String apiServerCpu(JsonNode r) {
+        if (!r.path("operator_apiserver_cpu_seconds").isNumber()
+                || !r.path("floor_apiserver_cpu_seconds").isNumber()) {
+            return "–";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%.1f s / %s / %.1f s (%.2fx)",
+                r.path("floor_apiserver_cpu_seconds").asDouble(),
+                r.path("job_controller_apiserver_cpu_seconds").isNumber()
+                        ? String.format(
+                                Locale.ROOT,
+                                "%.1f s",
+                                r.path("job_controller_apiserver_cpu_seconds").asDouble())
+                        : "–",
+                r.path("operator_apiserver_cpu_seconds").asDouble(),
+                r.path("apiserver_cpu_ratio").asDouble());
     }
 }

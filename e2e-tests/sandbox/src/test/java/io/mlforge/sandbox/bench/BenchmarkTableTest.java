@@ -36,7 +36,9 @@ class BenchmarkTableTest {
                  "operator_rss_peak_mib": 380, "operator_live_heap_mib": 190, "floor_load_average_1m": 6.0,
                  "operator_load_average_1m": 7.0, "job_controller_pods_exist_seconds": 400.0,
                  "job_controller_all_finished_seconds": 1000.0, "job_controller_pods_exist_ratio": 2.0,
-                 "job_controller_all_finished_ratio": 1.11}
+                 "job_controller_all_finished_ratio": 1.11, "floor_apiserver_cpu_seconds": 100.0,
+                 "job_controller_apiserver_cpu_seconds": 220.0, "operator_apiserver_cpu_seconds": 400.0,
+                 "apiserver_cpu_ratio": 4.0}
                 """);
         Files.writeString(folder.resolve("endpoints-500.json"), """
                 {"endpoints": 500, "floor_all_ready_seconds": 40.0, "operator_all_in_service_seconds": 70.0,
@@ -54,9 +56,9 @@ class BenchmarkTableTest {
         assertThat(BenchmarkTable.render(folder))
                 .as("a file in an older format is left out")
                 .endsWith("| 1,000 | 17.7 s / 75.7 s (4.28x) | 74.7 s / 207.6 s (2.78x) | – | 57 / 13 jobs/s | 7.02"
-                        + " | 405 MiB | 6.2 / 6.4 |\n"
+                        + " | – | 405 MiB | 6.2 / 6.4 |\n"
                         + "| 10,000 | 200.0 s / 500.0 s (2.50x) | 900.0 s / 1500.0 s (1.67x) | 400.0 s / 1000.0 s (2.00x / 1.11x)"
-                        + " | 50 / 20 jobs/s | 6.50"
+                        + " | 50 / 20 jobs/s | 6.50 | 100.0 s / 220.0 s / 400.0 s (4.00x)"
                         + " | 380 MiB (190 MiB) | 6.0 / 7.0 |\n")
                 .doesNotContain("| 10 |");
         assertThat(BenchmarkTable.renderEndpoints(folder))
