@@ -106,26 +106,18 @@ import java.util.List;
 @ValidationRule(
         value = "!has(self.random) || self.strategy == 'Random'",
         message = "random settings apply only to strategy Random")
-// Mutability.
+// Mutability. Each fixed field carries its own "self == oldSelf" rule; the rules here only forbid adding or removing
+// an optional one, which a rule on the field cannot see. Transition rules run on every update, status writes
+// included, and each field a rule on this object reads costs the API server a copy of all its properties' schemas
+// (as on TrainingJobSpec).
 @ValidationRule(
-        value = "self.backend == oldSelf.backend && self.strategy == oldSelf.strategy",
-        message = "backend and strategy are immutable: create a new TuningJob",
-        reason = "FieldValueForbidden")
-@ValidationRule(
-        value = "self.trainingJobTemplate == oldSelf.trainingJobTemplate",
-        message =
-                "trainingJobTemplate is immutable: trials of one search must be comparable; create a new TuningJob (warmStart can reuse this one's results)",
-        reason = "FieldValueForbidden")
-@ValidationRule(
-        value =
-                "self.parameters == oldSelf.parameters && has(self.objective) == has(oldSelf.objective) && (!has(self.objective) || self.objective == oldSelf.objective) && has(self.objectives) == has(oldSelf.objectives) && (!has(self.objectives) || self.objectives == oldSelf.objectives)",
-        message =
-                "parameters and objectives are immutable: create a new TuningJob (warmStart can reuse a single-objective search's results)",
+        value = "has(self.objective) == has(oldSelf.objective) && has(self.objectives) == has(oldSelf.objectives)",
+        message = TuningJobSpec.SEARCH_IMMUTABLE,
         reason = "FieldValueForbidden")
 @ValidationRule(
         value =
-                "(has(self.hyperband) == has(oldSelf.hyperband) && (!has(self.hyperband) || self.hyperband == oldSelf.hyperband)) && (has(self.bayesian) == has(oldSelf.bayesian) && (!has(self.bayesian) || self.bayesian == oldSelf.bayesian)) && (has(self.random) == has(oldSelf.random) && (!has(self.random) || self.random == oldSelf.random)) && (has(self.randomSeed) == has(oldSelf.randomSeed) && (!has(self.randomSeed) || self.randomSeed == oldSelf.randomSeed)) && (has(self.warmStart) == has(oldSelf.warmStart) && (!has(self.warmStart) || self.warmStart == oldSelf.warmStart)) && (has(self.earlyStopping) == has(oldSelf.earlyStopping) && (!has(self.earlyStopping) || self.earlyStopping == oldSelf.earlyStopping))",
-        message = "strategy settings, randomSeed, warmStart and earlyStopping are immutable",
+                "has(self.hyperband) == has(oldSelf.hyperband) && has(self.bayesian) == has(oldSelf.bayesian) && has(self.random) == has(oldSelf.random) && has(self.randomSeed) == has(oldSelf.randomSeed) && has(self.warmStart) == has(oldSelf.warmStart)",
+        message = TuningJobSpec.STRATEGY_SETTINGS_IMMUTABLE,
         reason = "FieldValueForbidden")
 @ValidationRule(
         value =
@@ -138,42 +130,59 @@ import java.util.List;
         reason = "FieldValueForbidden")
 @JsonClassDescription("The search: space, objective, strategy, budget and the TrainingJob every trial is made from.")
 public class TuningJobSpec {
+    static final String BACKEND_IMMUTABLE = "backend and strategy are immutable: create a new TuningJob";
+    static final String TEMPLATE_IMMUTABLE =
+            "trainingJobTemplate is immutable: trials of one search must be comparable; create a new TuningJob (warmStart can reuse this one's results)";
+    static final String SEARCH_IMMUTABLE =
+            "parameters and objectives are immutable: create a new TuningJob (warmStart can reuse a single-objective search's results)";
+    static final String STRATEGY_SETTINGS_IMMUTABLE =
+            "strategy settings, randomSeed, warmStart and earlyStopping are immutable";
+
     @Default("Kubernetes")
     @JsonPropertyDescription(
             "Who runs the search: Kubernetes (MLForge's optimizer inside the operator; trials are child TrainingJobs on the template's backend) or SageMaker (a SageMaker hyperparameter tuning job; the template must use backend SageMaker). Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = BACKEND_IMMUTABLE, reason = "FieldValueForbidden")
     public Backend backend;
 
     @Required
     @JsonPropertyDescription("The TrainingJob each trial is made from. Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = TEMPLATE_IMMUTABLE, reason = "FieldValueForbidden")
     public TrainingJobTemplate trainingJobTemplate;
 
     @Required
     @Size(min = 1, max = 100)
     @UniqueBy("name")
     @JsonPropertyDescription("The search space: the hyperparameters to tune. Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = SEARCH_IMMUTABLE, reason = "FieldValueForbidden")
     public List<TuningParameter> parameters;
 
     @JsonPropertyDescription("The metric to optimise and its direction. Set this or objectives. Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = SEARCH_IMMUTABLE, reason = "FieldValueForbidden")
     public TuningObjective objective;
 
     @Size(min = 2, max = 3)
     @UniqueBy("metricName")
     @JsonPropertyDescription(
             "A multi-objective search (backend Kubernetes): two or three metrics, each with its direction, e.g. accuracy (Maximize) against latency (Minimize). No single best trial: the search keeps the Pareto front (the trials no other trial beats on every objective) in status.paretoFront. Set this or objective. Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = SEARCH_IMMUTABLE, reason = "FieldValueForbidden")
     public List<TuningObjective> objectives;
 
     @Default("Bayesian")
     @JsonPropertyDescription(
             "Random, Grid, Bayesian (default; typically needs far fewer trials than Random) or Hyperband. Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = BACKEND_IMMUTABLE, reason = "FieldValueForbidden")
     public TuningStrategy strategy;
 
     @JsonPropertyDescription("Settings of strategy Bayesian.")
+    @ValidationRule(value = "self == oldSelf", message = STRATEGY_SETTINGS_IMMUTABLE, reason = "FieldValueForbidden")
     public BayesianConfig bayesian;
 
     @JsonPropertyDescription("Settings of strategy Random.")
+    @ValidationRule(value = "self == oldSelf", message = STRATEGY_SETTINGS_IMMUTABLE, reason = "FieldValueForbidden")
     public RandomConfig random;
 
     @JsonPropertyDescription("Settings of strategy Hyperband (required with it).")
+    @ValidationRule(value = "self == oldSelf", message = STRATEGY_SETTINGS_IMMUTABLE, reason = "FieldValueForbidden")
     public HyperbandConfig hyperband;
 
     @Min(1)
@@ -202,15 +211,18 @@ public class TuningJobSpec {
     @Default("Disabled")
     @JsonPropertyDescription(
             "Disabled (SageMaker's Off), or Auto: stop a trial whose best objective so far is worse than the median of completed trials at the same step (the median stopping rule, as SageMaker's Auto). Not Off: YAML reads an unquoted Off as false.")
+    @ValidationRule(value = "self == oldSelf", message = STRATEGY_SETTINGS_IMMUTABLE, reason = "FieldValueForbidden")
     public EarlyStopping earlyStopping;
 
     @JsonPropertyDescription("Conditions that end the search before maxTrials.")
     public CompletionCriteria completionCriteria;
 
     @JsonPropertyDescription("Seed the search with the results of finished TuningJobs. Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = STRATEGY_SETTINGS_IMMUTABLE, reason = "FieldValueForbidden")
     public WarmStartConfig warmStart;
 
     @JsonPropertyDescription("Seed of the optimizer: the same seed and results give the same trials. Immutable.")
+    @ValidationRule(value = "self == oldSelf", message = STRATEGY_SETTINGS_IMMUTABLE, reason = "FieldValueForbidden")
     public Integer randomSeed;
 
     @Default("false")
