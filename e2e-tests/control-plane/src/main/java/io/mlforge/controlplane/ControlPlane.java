@@ -524,9 +524,9 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * Requests of one service account since the last reset up to this call, all of them (only service accounts are
-     * audited): the admin makes a marker request and
-     * the audit log is read once it holds the marker (the backend writes in order), so a user that keeps making
-     * requests (a leader renewing its lease) does not keep the answer open.
+     * audited): the admin makes a marker request and the audit log is read once it holds the marker (the backend
+     * writes in order), so a user that keeps making requests (a leader renewing its lease) does not keep the answer
+     * open.
      */
     public List<AuditedRequest> requestsUpToNow(String user) throws IOException, InterruptedException {
         String marker = "/api/v1/namespaces/default/configmaps/audit-marker-" + java.util.UUID.randomUUID();
