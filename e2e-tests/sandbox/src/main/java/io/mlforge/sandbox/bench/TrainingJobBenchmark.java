@@ -12,12 +12,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlforge.api.v1alpha1.TrainingJob;
 import io.mlforge.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * N TrainingJobs applied at once (1 GPU, 5 simulated epochs each) against the packaged operator in the sandbox:
@@ -28,8 +30,6 @@ import java.util.Map;
  * <p>Run: {@code ./mvnw -Pbenchmark -pl e2e-tests/sandbox -am verify -DskipTests -Dbenchmark.jobs=1000}
  */
 public final class TrainingJobBenchmark {
-    private static final String HPS = "{\"epochs\":\"5\"}";
-
     private TrainingJobBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -97,6 +97,12 @@ public final class TrainingJobBenchmark {
         try (Sandbox sandbox =
                 Sandbox.start(new Sandbox.Options(repo, out.resolve("floor"), nodes, 8, speed, 0, false))) {
             KubernetesClient client = sandbox.client();
+            OperatorPods operatorPods = OperatorPods.of(sandbox, trainingJob(0));
+            figures.put(
+                    "pod_json_bytes",
+                    client.getKubernetesSerialization()
+                            .asJson(floorPod(operatorPods, 0))
+                            .length());
             // Counted from a watch (an informer), not by listing everything again and again.
             var pods = client.pods()
                     .inNamespace("default")
@@ -108,7 +114,7 @@ public final class TrainingJobBenchmark {
                     jobs,
                     i -> client.pods()
                             .inNamespace("default")
-                            .resource(floorPod(i))
+                            .resource(floorPod(operatorPods, i))
                             .create());
             double created = seconds(start);
             double exist = waitFor(start, () -> pods.getStore().list().size() == jobs);
@@ -144,6 +150,7 @@ public final class TrainingJobBenchmark {
         try (Sandbox sandbox =
                 Sandbox.start(new Sandbox.Options(repo, out.resolve("job-controller"), nodes, 8, speed, 0, false))) {
             KubernetesClient client = sandbox.client();
+            OperatorPods operatorPods = OperatorPods.of(sandbox, trainingJob(0));
             var pods = client.pods()
                     .inNamespace("default")
                     .withLabel("bench", "job")
@@ -157,7 +164,7 @@ public final class TrainingJobBenchmark {
                             .v1()
                             .jobs()
                             .inNamespace("default")
-                            .resource(batchJob(i))
+                            .resource(batchJob(operatorPods, i))
                             .create());
             double exist = waitFor(start, () -> pods.getStore().list().size() >= jobs);
             progress("Job controller: all pods exist", exist);
@@ -180,8 +187,11 @@ public final class TrainingJobBenchmark {
         }
     }
 
-    private static Job batchJob(int i) {
-        Pod pod = Bench.trainerPod(null, Map.of("bench", "job"), HPS);
+    /** The Job controller's template is the operator's pod for TrainingJob bench-i (its labels plus bench=job). */
+    private static Job batchJob(OperatorPods operatorPods, int i) {
+        Pod pod = operatorPods.pod("bench-" + i);
+        pod.getMetadata().setName(null);
+        pod.getMetadata().getLabels().put("bench", "job");
         return new JobBuilder()
                 .withNewMetadata()
                 .withName("job-" + i)
@@ -196,8 +206,11 @@ public final class TrainingJobBenchmark {
                 .build();
     }
 
-    private static Pod floorPod(int i) {
-        return Bench.trainerPod("floor-" + i, Map.of("bench", "floor"), HPS);
+    /** The pod the operator creates for TrainingJob bench-i, labelled bench=floor, created directly. */
+    private static Pod floorPod(OperatorPods operatorPods, int i) {
+        Pod pod = operatorPods.pod("bench-" + i);
+        pod.getMetadata().getLabels().put("bench", "floor");
+        return pod;
     }
 
     private static void withOperator(
@@ -212,6 +225,7 @@ public final class TrainingJobBenchmark {
             var trainingJobs = client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
                     .inNamespace("default")
                     .inform();
+            OperatorPods operatorPods = OperatorPods.of(sandbox, trainingJob(0));
             var meter = new Bench.OperatorMeter(sandbox);
             var controlPlane = Bench.ControlPlaneMeter.start(sandbox.controlPlane());
             long start = System.nanoTime();
@@ -230,6 +244,7 @@ public final class TrainingJobBenchmark {
             controlPlane.finish(figures, "operator");
             pods.close();
             trainingJobs.close();
+            figures.put("operator_pod_is_floor_pod", createdAsPlanned(client, operatorPods));
             figures.put("operator_create_calls_seconds", round(created));
             figures.put("operator_pods_exist_seconds", round(exist));
             figures.put("operator_all_finished_seconds", round(finished));
@@ -237,6 +252,49 @@ public final class TrainingJobBenchmark {
             figures.put("operator_liveness_restarts", sandbox.livenessRestarts());
             meter.finish(figures, jobs, "job");
         }
+    }
+
+    /**
+     * Whether the operator created the pod the floor creates for the same TrainingJob: the pod planned for bench-0
+     * (with the settings the floor uses) and the operator's, both as the API server stores them (the planned one in
+     * a dry run), have the same spec, labels and owner.
+     */
+    private static boolean createdAsPlanned(KubernetesClient client, OperatorPods operatorPods) {
+        TrainingJob job = client.resources(TrainingJob.class)
+                .inNamespace("default")
+                .withName("bench-0")
+                .get();
+        Pod planned = operatorPods.planned(job);
+        Pod actual = client.pods()
+                .inNamespace("default")
+                .withName(planned.getMetadata().getName())
+                .get();
+        planned.getMetadata().setName(planned.getMetadata().getName() + "-planned");
+        Pod plannedStored = client.resource(planned).dryRun().create();
+        String plannedSpec = comparable(client, plannedStored);
+        String actualSpec =
+                actual == null ? "(no pod " + planned.getMetadata().getName() + ")" : comparable(client, actual);
+        boolean same = plannedSpec.equals(actualSpec)
+                && Objects.equals(
+                        plannedStored.getMetadata().getLabels(),
+                        actual.getMetadata().getLabels())
+                && Objects.equals(
+                        plannedStored.getMetadata().getOwnerReferences(),
+                        actual.getMetadata().getOwnerReferences());
+        if (!same) {
+            System.out.println("the floor's pods differ from the operator's:\n planned:  " + plannedSpec
+                    + "\n operator: " + actualSpec);
+        }
+        return same;
+    }
+
+    /** A stored pod's spec without what differs between two copies: the node and the token volume's random suffix. */
+    private static String comparable(KubernetesClient client, Pod stored) {
+        Pod copy = client.getKubernetesSerialization().clone(stored);
+        copy.getSpec().setNodeName(null);
+        return client.getKubernetesSerialization()
+                .asJson(copy.getSpec())
+                .replaceAll("kube-api-access-[a-z0-9]{5}", "kube-api-access");
     }
 
     private static void createTrainingJob(KubernetesClient client, int i) {
