@@ -315,6 +315,11 @@ public final class Sandbox implements AutoCloseable {
         return client;
     }
 
+    /** The simulated nodes' kubelet. */
+    public SimulatedKubelet kubelet() {
+        return kubelet;
+    }
+
     public ControlPlane controlPlane() {
         return controlPlane;
     }

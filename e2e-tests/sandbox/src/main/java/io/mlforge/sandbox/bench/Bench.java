@@ -1,9 +1,6 @@
 package io.mlforge.sandbox.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mlforge.controlplane.ControlPlane;
@@ -69,33 +66,6 @@ final class Bench {
         pool.awaitTermination(60, TimeUnit.MINUTES);
     }
 
-    /**
-     * A pod as a client would create it for one training run on the simulated trainer: one GPU, the hyperparameters
-     * as SageMaker passes them (SM_HPS), never restarted.
-     */
-    static Pod trainerPod(String name, Map<String, String> labels, String hyperParametersJson) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .addToLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withRestartPolicy("Never")
-                .addNewContainer()
-                .withName("trainer")
-                .withImage("mlforge/sandbox-trainer:latest")
-                .addNewEnv()
-                .withName("SM_HPS")
-                .withValue(hyperParametersJson)
-                .endEnv()
-                .withNewResources()
-                .addToLimits("nvidia.com/gpu", new Quantity("1"))
-                .endResources()
-                .endContainer()
-                .endSpec()
-                .build();
-    }
-
     /** Creates the objects of a YAML document in namespace default, as kubectl create would. */
     static void create(KubernetesClient client, String yaml) {
         client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
@@ -142,6 +112,23 @@ final class Bench {
             return " requests";
         }
         return "";
+    }
+
+    /**
+     * How long the simulated kubelet took to take on the phase's pods (bound to first status written): p50, p95 and
+     * max, as {@code <phase>_kubelet_touch_*_seconds}. A real node's kubelet does this within about a second; a pod
+     * that waits longer shows up late everywhere after it (and, past 10 s, as a TrainingJob in phase Starting).
+     */
+    static void kubeletTouch(Sandbox sandbox, Map<String, Object> figures, String phase) {
+        List<Long> delays = sandbox.kubelet().drainTouchDelays();
+        if (delays.isEmpty()) {
+            return;
+        }
+        figures.put(phase + "_kubelet_touch_p50_seconds", round(delays.get((delays.size() - 1) / 2) / 1000.0));
+        figures.put(
+                phase + "_kubelet_touch_p95_seconds",
+                round(delays.get((int) Math.ceil(delays.size() * 0.95) - 1) / 1000.0));
+        figures.put(phase + "_kubelet_touch_max_seconds", round(delays.get(delays.size() - 1) / 1000.0));
     }
 
     /** The machine's 1-minute load average (Linux), to state how busy the 2 cores were. */

@@ -13,6 +13,7 @@ import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -89,9 +90,19 @@ final class OperatorPods {
      * pod whose owner does not exist is deleted by the garbage collector.
      */
     Pod pod(String jobName) {
+        return pod(jobName, Map.of());
+    }
+
+    /** {@link #pod(String)} of a TrainingJob whose hyperparameters also have {@code hyperParameters} (a trial's). */
+    Pod pod(String jobName, Map<String, String> hyperParameters) {
         TrainingJob job = serialization.clone(stored);
         job.getMetadata().setName(jobName);
         job.getMetadata().setUid(UUID.randomUUID().toString());
+        if (!hyperParameters.isEmpty()) {
+            Map<String, String> all = new LinkedHashMap<>(job.getSpec().hyperParameters);
+            all.putAll(hyperParameters);
+            job.getSpec().hyperParameters = all;
+        }
         Pod pod = planner.plan(job, 1).pods().get(0);
         pod.getMetadata().setOwnerReferences(null);
         return pod;

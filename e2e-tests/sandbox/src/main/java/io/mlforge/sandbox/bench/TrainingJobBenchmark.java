@@ -127,6 +127,7 @@ public final class TrainingJobBenchmark {
                                     .count()
                             == jobs);
             controlPlane.finish(figures, "floor");
+            Bench.kubeletTouch(sandbox, figures, "floor");
             pods.close();
             progress("floor: all finished", finished);
             figures.put("floor_create_calls_seconds", round(created));
@@ -179,6 +180,7 @@ public final class TrainingJobBenchmark {
                             >= jobs);
             progress("Job controller: all Jobs complete", finished);
             controlPlane.finish(figures, "job_controller");
+            Bench.kubeletTouch(sandbox, figures, "job_controller");
             pods.close();
             batchJobs.close();
             figures.put("job_controller_pods_exist_seconds", round(exist));
@@ -242,6 +244,7 @@ public final class TrainingJobBenchmark {
                                         && "Completed".equals(s.get("phase")));
             });
             controlPlane.finish(figures, "operator");
+            Bench.kubeletTouch(sandbox, figures, "operator");
             pods.close();
             trainingJobs.close();
             figures.put("operator_pod_is_floor_pod", createdAsPlanned(client, operatorPods));

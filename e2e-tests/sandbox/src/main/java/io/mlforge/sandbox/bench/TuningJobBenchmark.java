@@ -79,6 +79,8 @@ public final class TuningJobBenchmark {
         try (Sandbox sandbox = Sandbox.start(
                 new Sandbox.Options(repo, out.resolve("tuning-floor"), run.nodes(), 8, run.speed(), 0, false))) {
             KubernetesClient client = sandbox.client();
+            // the pods the operator creates for the trials: a TrainingJob from the template, the tuned values added
+            OperatorPods trialPods = OperatorPods.of(sandbox, trialTrainingJob());
             AtomicIntegerArray started = new AtomicIntegerArray(searches);
             Set<String> succeeded = ConcurrentHashMap.newKeySet();
             AtomicInteger done = new AtomicInteger();
@@ -88,7 +90,7 @@ public final class TuningJobBenchmark {
                 if (trial < trials) {
                     client.pods()
                             .inNamespace("default")
-                            .resource(trialPod(s, trial))
+                            .resource(trialPod(trialPods, s, trial))
                             .create();
                 }
             };
@@ -134,16 +136,35 @@ public final class TuningJobBenchmark {
         }
     }
 
-    private static Pod trialPod(int search, int trial) {
-        String hps = String.format(
-                Locale.ROOT,
-                "{\"objective\":\"branin\",\"epochs\":\"5\",\"x1\":\"%.4f\",\"x2\":\"%.4f\"}",
-                -5 + 15 * ((trial * 0.618034) % 1),
-                15 * ((trial * 0.414214) % 1));
-        return Bench.trainerPod(
-                "floor-" + search + "-" + trial,
-                Map.of("bench", "floor", "bench-search", Integer.toString(search)),
-                hps);
+    /** The pod the operator creates for trial {@code trial} of search {@code search}, labelled for the floor. */
+    private static Pod trialPod(OperatorPods trialPods, int search, int trial) {
+        Pod pod = trialPods.pod(
+                String.format(Locale.ROOT, "search-%d-%03d-floor", search, trial),
+                Map.of(
+                        "x1", String.format(Locale.ROOT, "%.4f", -5 + 15 * ((trial * 0.618034) % 1)),
+                        "x2", String.format(Locale.ROOT, "%.4f", 15 * ((trial * 0.414214) % 1))));
+        pod.getMetadata().getLabels().put("bench", "floor");
+        pod.getMetadata().getLabels().put("bench-search", Integer.toString(search));
+        return pod;
+    }
+
+    /** Every search's trainingJobTemplate.spec: the simulated trainer on Branin, its objective read from the logs. */
+    private static final String TRIAL_SPEC = """
+            image: mlforge/sandbox-trainer:latest
+            hyperParameters: {objective: branin, epochs: "5"}
+            resources: {instanceCount: 1, gpusPerInstance: 1}
+            metrics:
+              - {name: "validation:objective", regex: "objective=([-0-9.]+)"}
+            """;
+
+    /** A trial as the operator creates it from the template, without the tuned values. */
+    private static String trialTrainingJob() {
+        return """
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: search-0-000-floor}
+                spec:
+                """ + TRIAL_SPEC.indent(2);
     }
 
     private static void withOperator(Run run, Map<String, Object> figures) throws Exception {
@@ -212,11 +233,6 @@ public final class TuningJobBenchmark {
                   randomSeed: %d
                   trainingJobTemplate:
                     spec:
-                      image: mlforge/sandbox-trainer:latest
-                      hyperParameters: {objective: branin, epochs: "5"}
-                      resources: {instanceCount: 1, gpusPerInstance: 1}
-                      metrics:
-                        - {name: "validation:objective", regex: "objective=([-0-9.]+)"}
-                """.formatted(search, trials, parallelTrials, search + 1);
+                """.formatted(search, trials, parallelTrials, search + 1) + TRIAL_SPEC.indent(6);
     }
 }

@@ -74,6 +74,11 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
+    /**
+     * Milliseconds from seeing a pod bound to one of the nodes to its first status written (what a kubelet reports
+     * when it takes a pod on), one entry per pod: how long the simulation itself took to touch bound pods.
+     */
+    private final java.util.Queue<Long> touchDelays = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Pod IPs in 10.244.0.0/16, from a random start so that two sandboxes on one machine rarely share one. */
     private final AtomicInteger nextIp =
             new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(50_000));
@@ -176,7 +181,8 @@ public final class SimulatedKubelet implements AutoCloseable {
             return;
         }
         if (!terminated(pod) && started.add(key(pod) + "/" + pod.getMetadata().getUid())) {
-            executor.execute(() -> startPod(pod, node));
+            long seen = System.nanoTime();
+            executor.execute(() -> startPod(pod, node, seen));
         } else if (markedNotReady(pod) && !nodes.isDown(node.name())) {
             executor.execute(() -> update(pod, p -> markedNotReady(p) ? PodStates.readyAgain(p, now()) : p));
         }
@@ -217,8 +223,9 @@ public final class SimulatedKubelet implements AutoCloseable {
         });
     }
 
-    private void startPod(Pod pod, NodeSpec node) {
+    private void startPod(Pod pod, NodeSpec node, long seen) {
         update(pod, p -> PodStates.scheduled(p, node.name(), now()));
+        touchDelays.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - seen));
         Faults faults = Faults.of(pod).scaled(speed);
         Duration pull = timing.pull();
         if (faults.slowPull() != null) {
@@ -381,6 +388,19 @@ public final class SimulatedKubelet implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
         }
         executor.schedule(() -> nodes.recover(node), timing.nodeRecovery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How long this kubelet took to touch the pods bound since the last call (seen bound to first status written), in
+     * milliseconds, sorted; the record starts again.
+     */
+    public List<Long> drainTouchDelays() {
+        List<Long> delays = new ArrayList<>();
+        for (Long d = touchDelays.poll(); d != null; d = touchDelays.poll()) {
+            delays.add(d);
+        }
+        java.util.Collections.sort(delays);
+        return delays;
     }
 
     /** How long a status write is retried while the API server fails (longer than the reliability suite's outage). */
