@@ -318,19 +318,25 @@ public final class DataAgent {
             if (!Files.isDirectory(local)) {
                 return 0;
             }
-            List<Path> changed = new ArrayList<>();
+            Map<Path, String> changed = new LinkedHashMap<>();
             try (Stream<Path> files = Files.walk(local)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
                     String version = attributes.size() + "@"
                             + attributes.lastModifiedTime().toMillis();
                     if (!version.equals(syncedVersions.get(file))) {
-                        changed.add(file);
-                        syncedVersions.put(file, version);
+                        changed.put(file, version);
                     }
                 }
             }
-            store.upload(changed, local, S3Location.parse(plan.checkpoints().uri()));
+            S3Location target = S3Location.parse(plan.checkpoints().uri());
+            try {
+                store.upload(List.copyOf(changed.keySet()), local, target);
+            } catch (RuntimeException e) {
+                throw new TransferFailed("checkpoint upload to", target, e);
+            }
+            // only now: a file whose upload failed goes again with the next sync
+            syncedVersions.putAll(changed);
             return changed.size();
         } finally {
             syncLock.unlock();
@@ -350,12 +356,16 @@ public final class DataAgent {
                 try {
                     tarGz(model, archive);
                     store.uploadFile(archive, target);
+                } catch (RuntimeException e) {
+                    throw new TransferFailed("model upload to", target, e);
                 } finally {
                     Files.deleteIfExists(archive);
                 }
             } else {
                 try (Stream<Path> files = Files.walk(model)) {
                     store.upload(files.filter(Files::isRegularFile).toList(), model, target);
+                } catch (RuntimeException e) {
+                    throw new TransferFailed("model upload to", target, e);
                 }
             }
             result.put("modelArtifacts", target.toString());
@@ -438,6 +448,19 @@ public final class DataAgent {
                         || cause instanceof java.util.concurrent.ExecutionException)) {
             cause = cause.getCause();
         }
+        if (cause instanceof TransferFailed) {
+            return cause.getMessage();
+        }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /**
+     * A transfer that failed, named by what it was for and where it went: the message the user reads in the job's
+     * status, whatever the store answered (an error code, or a connection it closed).
+     */
+    static final class TransferFailed extends IOException {
+        TransferFailed(String what, S3Location location, Throwable cause) {
+            super(what + " " + location + " failed: " + describe(cause), cause);
+        }
     }
 }

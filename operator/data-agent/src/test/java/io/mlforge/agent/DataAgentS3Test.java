@@ -344,7 +344,42 @@ class DataAgentS3Test {
         assertThat(sidecar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(sidecar.exitValue()).isEqualTo(1);
         assertThat(JSON.readTree(Files.readString(terminationLog)).path("error").asText())
-                .containsIgnoringCase("bucket");
+                .as("the message names what failed and where, whatever the store answered")
+                .startsWith("model upload to s3://no-such-bucket-mlforge/out/model.tar.gz failed: ");
+    }
+
+    @Test
+    void aFailedCheckpointSyncNamesItsLocationAndTheFilesGoAgainWithTheNextSync(@TempDir Path tmp) throws Exception {
+        Path checkpoints = tmp.resolve("checkpoints");
+        Files.createDirectories(checkpoints);
+        Files.writeString(checkpoints.resolve("epoch-1.pt"), "e1");
+        String bucket = "mlforge-later";
+        AgentPlan plan = new AgentPlan(
+                "job-later-1",
+                "algo-1",
+                List.of("algo-1"),
+                null,
+                Map.of(),
+                List.of(),
+                new AgentPlan.CheckpointPlan("s3://" + bucket + "/ckpt/", checkpoints.toString()),
+                null,
+                tmp.resolve("ml").toString(),
+                1);
+        try (ObjectStore store = ObjectStore.connect("us-east-1", endpoint, true)) {
+            DataAgent agent = new DataAgent(plan, store, tmp.resolve("ml"));
+            assertThatThrownBy(agent::syncCheckpoints)
+                    .isInstanceOf(DataAgent.TransferFailed.class)
+                    .hasMessageStartingWith("checkpoint upload to s3://" + bucket + "/ckpt/ failed: ");
+
+            s3.createBucket(r -> r.bucket(bucket));
+            assertThat(agent.syncCheckpoints())
+                    .as("the file whose upload failed is uploaded by the next sync")
+                    .isEqualTo(1);
+            assertThat(agent.syncCheckpoints()).isZero();
+        }
+        assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("ckpt/epoch-1.pt"))
+                        .asUtf8String())
+                .isEqualTo("e1");
     }
 
     @Test
