@@ -162,21 +162,55 @@ final class Bench {
      * shared cores the API server is what bounds every phase, so its CPU per job says how much work each way of
      * running the same pods costs it.
      */
-    record ControlPlaneMeter(ControlPlane controlPlane, Duration apiServerBefore, Duration etcdBefore) {
+    /**
+     * CPU seconds over a measured phase of every process on the machine's cores but the operator (which {@link
+     * OperatorMeter} counts): the control plane's components and this JVM (the simulated nodes and kubelet, the
+     * benchmark's client and informers). Together they say where the phase's core-seconds went.
+     */
+    record ControlPlaneMeter(ControlPlane controlPlane, Map<String, Duration> before) {
+        /** This JVM: the simulated nodes and kubelet, the benchmark's client and informers. */
+        private static final String SANDBOX = "sandbox";
+
+        /** Component, and the figure's name after the phase's prefix. */
+        private static final Map<String, String> FIGURES = Map.of(
+                "kube-apiserver",
+                "_apiserver_cpu_seconds",
+                "etcd",
+                "_etcd_cpu_seconds",
+                "kube-controller-manager",
+                "_controller_manager_cpu_seconds",
+                "kube-scheduler",
+                "_scheduler_cpu_seconds",
+                SANDBOX,
+                "_sandbox_cpu_seconds");
+
         static ControlPlaneMeter start(ControlPlane controlPlane) {
-            return new ControlPlaneMeter(
-                    controlPlane, controlPlane.cpuTime("kube-apiserver"), controlPlane.cpuTime("etcd"));
+            return new ControlPlaneMeter(controlPlane, cpuTimes(controlPlane));
+        }
+
+        private static Map<String, Duration> cpuTimes(ControlPlane controlPlane) {
+            Map<String, Duration> times = new TreeMap<>();
+            for (String component : FIGURES.keySet()) {
+                Duration time = component.equals(SANDBOX)
+                        ? ProcessHandle.current().info().totalCpuDuration().orElse(null)
+                        : controlPlane.cpuTime(component);
+                if (time != null) {
+                    times.put(component, time);
+                }
+            }
+            return times;
         }
 
         void finish(Map<String, Object> figures, String prefix) {
-            put(figures, prefix + "_apiserver_cpu_seconds", apiServerBefore, controlPlane.cpuTime("kube-apiserver"));
-            put(figures, prefix + "_etcd_cpu_seconds", etcdBefore, controlPlane.cpuTime("etcd"));
-        }
-
-        private static void put(Map<String, Object> figures, String name, Duration before, Duration after) {
-            if (before != null && after != null) {
-                figures.put(name, round(after.minus(before).toMillis() / 1000.0));
-            }
+            Map<String, Duration> after = cpuTimes(controlPlane);
+            before.forEach((component, start) -> {
+                Duration end = after.get(component);
+                if (end != null) {
+                    figures.put(
+                            prefix + FIGURES.get(component),
+                            round(end.minus(start).toMillis() / 1000.0));
+                }
+            });
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * Renders the README's benchmark tables from the benchmarks' JSON files in
  * {@code e2e-tests/sandbox/target/benchmark}: in-cluster TrainingJobs ({@code trainingjobs-N.json}) and SageMaker
  * TrainingJobs ({@code sagemaker-trainingjobs-N.json}), in-cluster Endpoints ({@code endpoints-N.json}) and
- * TuningJobs ({@code tuningjobs-SxT.json}), one row per run, so the README's figures are the JSON's. Each
- * benchmark prints its table after a run; {@link #main} prints all four for the files in a folder.
+ * TuningJobs ({@code tuningjobs-SxT.json}), one row per run, so the README's figures are the JSON's, and where each
+ * TrainingJob phase's time went. Each benchmark prints its table after a run; {@link #main} prints all of them for the
+ * files in a folder.
  */
 public final class BenchmarkTable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,6 +27,7 @@ public final class BenchmarkTable {
     public static void main(String[] args) throws IOException {
         Path folder = Path.of(args.length > 0 ? args[0] : "e2e-tests/sandbox/target/benchmark");
         System.out.println(render(folder));
+        System.out.println(renderTime(folder));
         System.out.println(renderSageMaker(folder));
         System.out.println(renderEndpoints(folder));
         System.out.println(renderTuning(folder));
@@ -173,6 +175,70 @@ public final class BenchmarkTable {
                     memory(r),
                     r.path("floor_load_average_1m").asDouble(),
                     r.path("operator_load_average_1m").asDouble()));
+        }
+        return table.toString();
+    }
+
+    /** The phases of the TrainingJob benchmark: the figures' prefix and the row's name. */
+    private static final String[][] PHASES = {
+        {"floor", "floor (pods created directly)"},
+        {"job_controller", "batch/v1 Jobs (Job controller)"},
+        {"operator", "TrainingJobs (operator)"}
+    };
+
+    /**
+     * Where each phase of every {@code trainingjobs-N.json} run that measured it spent its time: when the last pod
+     * succeeded, how far the controller's own report trailed its pod, and the CPU seconds of every process on the
+     * machine's cores, with the share of the phase's core-seconds they used.
+     */
+    public static String renderTime(Path folder) throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append("| jobs | phase | last pod succeeded / all finished | report after its pod: p50 / p95 / max"
+                + " | CPU s: kube-apiserver / etcd / controller manager / scheduler | sandbox (nodes, kubelet, client)"
+                + " | operator | cores busy |\n");
+        table.append("|---:|---|---|---|---|---:|---:|---:|\n");
+        for (JsonNode r : runs(folder, "trainingjobs-\\d+\\.json", "operator_sandbox_cpu_seconds")) {
+            for (String[] phase : PHASES) {
+                String p = phase[0];
+                if (!r.path(p + "_all_finished_seconds").isNumber()) {
+                    continue;
+                }
+                double finished = r.path(p + "_all_finished_seconds").asDouble();
+                double podsDone = r.path(p + "_pods_succeeded_seconds").asDouble(finished);
+                double cpu = 0;
+                for (String c : List.of("apiserver", "etcd", "controller_manager", "scheduler", "sandbox")) {
+                    cpu += r.path(p + "_" + c + "_cpu_seconds").asDouble();
+                }
+                String operator = "–";
+                if (p.equals("operator") && r.path("operator_cpu_seconds").isNumber()) {
+                    cpu += r.path("operator_cpu_seconds").asDouble();
+                    operator = String.format(
+                            Locale.ROOT, "%.1f", r.path("operator_cpu_seconds").asDouble());
+                }
+                table.append(String.format(
+                        Locale.ROOT,
+                        "| %,d | %s | %.1f s / %.1f s | %s | %.1f / %.1f / %.1f / %.1f | %.1f | %s | %.2f of %d |\n",
+                        r.path("jobs").asInt(),
+                        phase[1],
+                        podsDone,
+                        finished,
+                        r.path(p + "_status_lag_p50_seconds").isNumber()
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%.2f s / %.2f s / %.2f s",
+                                        r.path(p + "_status_lag_p50_seconds").asDouble(),
+                                        r.path(p + "_status_lag_p95_seconds").asDouble(),
+                                        r.path(p + "_status_lag_max_seconds").asDouble())
+                                : "–",
+                        r.path(p + "_apiserver_cpu_seconds").asDouble(),
+                        r.path(p + "_etcd_cpu_seconds").asDouble(),
+                        r.path(p + "_controller_manager_cpu_seconds").asDouble(),
+                        r.path(p + "_scheduler_cpu_seconds").asDouble(),
+                        r.path(p + "_sandbox_cpu_seconds").asDouble(),
+                        operator,
+                        cpu / finished,
+                        r.path("cores").asInt()));
+            }
         }
         return table.toString();
     }

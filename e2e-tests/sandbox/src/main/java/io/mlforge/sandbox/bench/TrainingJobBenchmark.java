@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.api.v1alpha1.TrainingJob;
+import io.mlforge.operator.training.kubernetes.TrainingLabels;
 import io.mlforge.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,7 @@ public final class TrainingJobBenchmark {
         }
         Bench.report(out, "trainingjobs-" + jobs + ".json", figures);
         System.out.println(BenchmarkTable.render(out));
+        System.out.println(BenchmarkTable.renderTime(out));
     }
 
     private static void floor(Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures)
@@ -159,6 +161,10 @@ public final class TrainingJobBenchmark {
             var batchJobs = client.batch().v1().jobs().inNamespace("default").inform();
             var controlPlane = Bench.ControlPlaneMeter.start(sandbox.controlPlane());
             long start = System.nanoTime();
+            CompletionLag lag = new CompletionLag(start);
+            pods.addEventHandler(
+                    lag.pods(p -> p.getMetadata().getLabels().get("job-name"), CompletionLag::podSucceeded));
+            batchJobs.addEventHandler(lag.jobs(j -> j.getMetadata().getName(), TrainingJobBenchmark::jobComplete));
             parallel(
                     jobs,
                     i -> client.batch()
@@ -172,14 +178,12 @@ public final class TrainingJobBenchmark {
             double finished = waitFor(
                     start,
                     () -> batchJobs.getStore().list().stream()
-                                    .filter(j -> j.getStatus() != null
-                                            && j.getStatus().getSucceeded() != null
-                                            && j.getStatus().getSucceeded() >= 1
-                                            && j.getStatus().getCompletionTime() != null)
+                                    .filter(TrainingJobBenchmark::jobComplete)
                                     .count()
                             >= jobs);
             progress("Job controller: all Jobs complete", finished);
             controlPlane.finish(figures, "job_controller");
+            lag.report(figures, "job_controller");
             Bench.kubeletTouch(sandbox, figures, "job_controller");
             pods.close();
             batchJobs.close();
@@ -187,6 +191,18 @@ public final class TrainingJobBenchmark {
             figures.put("job_controller_all_finished_seconds", round(finished));
             figures.put("job_controller_load_average_1m", loadAverage());
         }
+    }
+
+    private static boolean jobComplete(Job job) {
+        return job.getStatus() != null
+                && job.getStatus().getSucceeded() != null
+                && job.getStatus().getSucceeded() >= 1
+                && job.getStatus().getCompletionTime() != null;
+    }
+
+    private static boolean completed(GenericKubernetesResource trainingJob) {
+        return trainingJob.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                && "Completed".equals(status.get("phase"));
     }
 
     /** The Job controller's template is the operator's pod for TrainingJob bench-i (its labels plus bench=job). */
@@ -231,6 +247,10 @@ public final class TrainingJobBenchmark {
             var meter = new Bench.OperatorMeter(sandbox);
             var controlPlane = Bench.ControlPlaneMeter.start(sandbox.controlPlane());
             long start = System.nanoTime();
+            CompletionLag lag = new CompletionLag(start);
+            pods.addEventHandler(lag.pods(
+                    p -> p.getMetadata().getLabels().get(TrainingLabels.JOB_NAME), CompletionLag::podSucceeded));
+            trainingJobs.addEventHandler(lag.jobs(j -> j.getMetadata().getName(), TrainingJobBenchmark::completed));
             parallel(jobs, i -> createTrainingJob(client, i));
             double created = seconds(start);
             progress("operator: all TrainingJobs created", created);
@@ -238,12 +258,10 @@ public final class TrainingJobBenchmark {
             progress("operator: all pods exist", exist);
             double finished = waitFor(start, () -> {
                 List<GenericKubernetesResource> all = trainingJobs.getStore().list();
-                return all.size() == jobs
-                        && all.stream()
-                                .allMatch(j -> j.getAdditionalProperties().get("status") instanceof Map<?, ?> s
-                                        && "Completed".equals(s.get("phase")));
+                return all.size() == jobs && all.stream().allMatch(TrainingJobBenchmark::completed);
             });
             controlPlane.finish(figures, "operator");
+            lag.report(figures, "operator");
             Bench.kubeletTouch(sandbox, figures, "operator");
             pods.close();
             trainingJobs.close();

@@ -38,7 +38,17 @@ class BenchmarkTableTest {
                  "job_controller_all_finished_seconds": 1000.0, "job_controller_pods_exist_ratio": 2.0,
                  "job_controller_all_finished_ratio": 1.11, "floor_apiserver_cpu_seconds": 100.0,
                  "job_controller_apiserver_cpu_seconds": 220.0, "operator_apiserver_cpu_seconds": 400.0,
-                 "apiserver_cpu_ratio": 4.0}
+                 "apiserver_cpu_ratio": 4.0, "cores": 2, "floor_etcd_cpu_seconds": 10.0,
+                 "floor_controller_manager_cpu_seconds": 5.0, "floor_scheduler_cpu_seconds": 20.0,
+                 "floor_sandbox_cpu_seconds": 300.0, "job_controller_etcd_cpu_seconds": 20.0,
+                 "job_controller_controller_manager_cpu_seconds": 100.0, "job_controller_scheduler_cpu_seconds": 20.0,
+                 "job_controller_sandbox_cpu_seconds": 400.0, "job_controller_pods_succeeded_seconds": 950.0,
+                 "job_controller_status_lag_p50_seconds": 8.0, "job_controller_status_lag_p95_seconds": 12.5,
+                 "job_controller_status_lag_max_seconds": 13.25, "operator_etcd_cpu_seconds": 30.0,
+                 "operator_controller_manager_cpu_seconds": 10.0, "operator_scheduler_cpu_seconds": 20.0,
+                 "operator_sandbox_cpu_seconds": 500.0, "operator_cpu_seconds": 140.0,
+                 "operator_pods_succeeded_seconds": 1499.0, "operator_status_lag_p50_seconds": 0.06,
+                 "operator_status_lag_p95_seconds": 1.04, "operator_status_lag_max_seconds": 2.6}
                 """);
         Files.writeString(folder.resolve("endpoints-500.json"), """
                 {"endpoints": 500, "floor_all_ready_seconds": 40.0, "operator_all_in_service_seconds": 70.0,
@@ -61,6 +71,15 @@ class BenchmarkTableTest {
                         + " | 50 / 20 jobs/s | 6.50 | 100.0 s / 220.0 s / 400.0 s (4.00x)"
                         + " | 380 MiB (190 MiB) | 6.0 / 7.0 |\n")
                 .doesNotContain("| 10 |");
+        assertThat(BenchmarkTable.renderTime(folder))
+                .as("runs that did not measure every process are left out; the floor's finish is its last pod's")
+                .endsWith("| 10,000 | floor (pods created directly) | 900.0 s / 900.0 s | – | 100.0 / 10.0 / 5.0 / 20.0"
+                        + " | 300.0 | – | 0.48 of 2 |\n"
+                        + "| 10,000 | batch/v1 Jobs (Job controller) | 950.0 s / 1000.0 s | 8.00 s / 12.50 s / 13.25 s"
+                        + " | 220.0 / 20.0 / 100.0 / 20.0 | 400.0 | – | 0.76 of 2 |\n"
+                        + "| 10,000 | TrainingJobs (operator) | 1499.0 s / 1500.0 s | 0.06 s / 1.04 s / 2.60 s"
+                        + " | 400.0 / 30.0 / 10.0 / 20.0 | 500.0 | 140.0 | 0.73 of 2 |\n")
+                .doesNotContain("| 1,000 |");
         assertThat(BenchmarkTable.renderEndpoints(folder))
                 .endsWith("| 500 | 40.0 s / 70.0 s (1.75x) | 9.50 | 300 MiB (40 MiB) | 5.0 / 6.0 |\n");
         assertThat(BenchmarkTable.renderTuning(folder))
