@@ -124,11 +124,31 @@ final class Bench {
         if (delays.isEmpty()) {
             return;
         }
-        figures.put(phase + "_kubelet_touch_p50_seconds", round(delays.get((delays.size() - 1) / 2) / 1000.0));
-        figures.put(
-                phase + "_kubelet_touch_p95_seconds",
-                round(delays.get((int) Math.ceil(delays.size() * 0.95) - 1) / 1000.0));
-        figures.put(phase + "_kubelet_touch_max_seconds", round(delays.get(delays.size() - 1) / 1000.0));
+        putDistribution(
+                figures,
+                phase + "_kubelet_touch",
+                delays.stream().map(ms -> ms / 1000.0).toList());
+    }
+
+    /**
+     * {@code <name>_p50_seconds}, {@code <name>_p95_seconds} and {@code <name>_max_seconds} of durations in seconds
+     * (nearest rank); nothing when there are none.
+     */
+    static void putDistribution(Map<String, Object> figures, String name, List<Double> seconds) {
+        if (seconds.isEmpty()) {
+            return;
+        }
+        List<Double> sorted = seconds.stream().sorted().toList();
+        figures.put(name + "_p50_seconds", round(percentile(sorted, 0.50)));
+        figures.put(name + "_p95_seconds", round(percentile(sorted, 0.95)));
+        figures.put(name + "_max_seconds", round(sorted.get(sorted.size() - 1)));
+    }
+
+    /** The nearest-rank percentile {@code p} of sorted values; NaN when there are none. */
+    static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty()
+                ? Double.NaN
+                : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
     }
 
     /** The machine's 1-minute load average (Linux), to state how busy the 2 cores were. */

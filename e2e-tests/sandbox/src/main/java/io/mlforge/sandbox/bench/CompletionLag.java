@@ -77,21 +77,13 @@ final class CompletionLag {
             long last = Collections.max(podSucceeded.values());
             figures.put(phase + "_pods_succeeded_seconds", Bench.round((last - start) / 1e9));
         }
-        List<Long> lags = new ArrayList<>();
+        List<Double> lags = new ArrayList<>();
         jobFinished.forEach((job, finished) -> {
             Long succeeded = podSucceeded.get(job);
             if (succeeded != null) {
-                lags.add(Math.max(0, finished - succeeded));
+                lags.add(Math.max(0, finished - succeeded) / 1e9);
             }
         });
-        if (lags.isEmpty()) {
-            return;
-        }
-        Collections.sort(lags);
-        figures.put(phase + "_status_lag_p50_seconds", Bench.round(lags.get((lags.size() - 1) / 2) / 1e9));
-        figures.put(
-                phase + "_status_lag_p95_seconds",
-                Bench.round(lags.get((int) Math.ceil(lags.size() * 0.95) - 1) / 1e9));
-        figures.put(phase + "_status_lag_max_seconds", Bench.round(lags.get(lags.size() - 1) / 1e9));
+        Bench.putDistribution(figures, phase + "_status_lag", lags);
     }
 }

@@ -139,8 +139,8 @@ public final class SageMakerTrainingBenchmark {
                     .ifPresent(end -> lags.add(Duration.between(end, seen).toMillis() / 1000.0)));
             Collections.sort(lags);
             figures.put("status_lag_jobs_measured", lags.size());
-            figures.put("status_lag_p50_seconds", round(percentile(lags, 0.50)));
-            figures.put("status_lag_p95_seconds", round(percentile(lags, 0.95)));
+            figures.put("status_lag_p50_seconds", round(Bench.percentile(lags, 0.50)));
+            figures.put("status_lag_p95_seconds", round(Bench.percentile(lags, 0.95)));
             figures.put("status_lag_max_seconds", round(lags.isEmpty() ? Double.NaN : lags.get(lags.size() - 1)));
             Thread.sleep(5000);
             Map<String, Long> finishedStart = sandbox.sagemaker().requestCounts();
@@ -185,12 +185,6 @@ public final class SageMakerTrainingBenchmark {
         Map<String, Object> status =
                 (Map<String, Object>) job.getAdditionalProperties().get("status");
         return (String) ((Map<String, Object>) status.get("sagemaker")).get("trainingJobName");
-    }
-
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.isEmpty()
-                ? Double.NaN
-                : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
     }
 
     private static Predicate<GenericKubernetesResource> phase(String phase) {
