@@ -3,6 +3,7 @@ package io.mlforge.sandbox.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.mlforge.controlplane.ControlPlane;
 import io.mlforge.sandbox.Sandbox;
 import java.io.ByteArrayInputStream;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /** What the sandbox benchmarks share: parallel creation, waiting, the operator's meters, figures and their JSON. */
 final class Bench {
@@ -64,6 +66,24 @@ final class Bench {
         }
         pool.shutdown();
         pool.awaitTermination(60, TimeUnit.MINUTES);
+    }
+
+    /** An informer handler that passes every object added and every new version of an updated one to {@code seen}. */
+    static <T> ResourceEventHandler<T> onAddOrUpdate(Consumer<T> seen) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                seen.accept(object);
+            }
+
+            @Override
+            public void onUpdate(T oldObject, T newObject) {
+                seen.accept(newObject);
+            }
+
+            @Override
+            public void onDelete(T object, boolean deletedFinalStateUnknown) {}
+        };
     }
 
     /** Creates the objects of a YAML document in namespace default, as kubectl create would. */
@@ -177,12 +197,6 @@ final class Bench {
     }
 
     /**
-     * What the control plane spent on a measured phase: CPU seconds of kube-apiserver and of etcd from {@link #start}
-     * to {@link #finish}, put as {@code <prefix>_apiserver_cpu_seconds} and {@code <prefix>_etcd_cpu_seconds}. On these
-     * shared cores the API server is what bounds every phase, so its CPU per job says how much work each way of
-     * running the same pods costs it.
-     */
-    /**
      * CPU seconds over a measured phase of every process on the machine's cores but the operator (which {@link
      * OperatorMeter} counts): the control plane's components and this JVM (the simulated nodes and kubelet, the
      * benchmark's client and informers). Together they say where the phase's core-seconds went.
@@ -284,12 +298,17 @@ final class Bench {
         private static final Duration QUIET = Duration.ofSeconds(3);
         private static final Duration SETTLE_LIMIT = Duration.ofSeconds(60);
 
-        /** Stops sampling and puts the operator's figures, requests per {@code unit} of work among them. */
-        void finish(Map<String, Object> figures, int units, String unitName) throws IOException, InterruptedException {
+        /**
+         * Stops sampling and puts the operator's figures, requests per {@code unit} of work among them; returns the
+         * requests counted.
+         */
+        List<ControlPlane.AuditedRequest> finish(Map<String, Object> figures, int units, String unitName)
+                throws IOException, InterruptedException {
             Duration cpuAfter = sandbox.operator().cpuTime();
             sampler.shutdownNow();
             Map<String, Long> byVerb = new TreeMap<>();
-            settledRequests().forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
+            List<ControlPlane.AuditedRequest> settled = settledRequests();
+            settled.forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
             long requests = byVerb.values().stream().mapToLong(Long::longValue).sum();
             figures.put("operator_load_average_1m", loadAverage());
             figures.put("operator_rss_peak_mib", peakRss.get() / (1024 * 1024));
@@ -302,6 +321,7 @@ final class Bench {
             figures.put("operator_api_requests_total", requests);
             figures.put("operator_api_requests_per_" + unitName, round((double) requests / units));
             figures.put("operator_api_requests_by_verb_and_resource", byVerb);
+            return settled;
         }
     }
 }

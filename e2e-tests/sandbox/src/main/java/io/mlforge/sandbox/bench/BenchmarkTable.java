@@ -28,6 +28,7 @@ public final class BenchmarkTable {
         Path folder = Path.of(args.length > 0 ? args[0] : "e2e-tests/sandbox/target/benchmark");
         System.out.println(render(folder));
         System.out.println(renderTime(folder));
+        System.out.println(renderRequests(folder));
         System.out.println(renderSageMaker(folder));
         System.out.println(renderEndpoints(folder));
         System.out.println(renderTuning(folder));
@@ -241,6 +242,60 @@ public final class BenchmarkTable {
             }
         }
         return table.toString();
+    }
+
+    /**
+     * The operator's API requests per job in every {@code trainingjobs-N.json} run that counted them job by job: for the
+     * jobs whose pod started promptly and for those that passed through Starting (their pod waited on its node), each
+     * as pod / status writes / Events = total; the status writes per phase change seen; and the requests about no one
+     * job (watches, lists).
+     */
+    public static String renderRequests(Path folder) throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append("| jobs | API requests per job | jobs without Starting: pod / status writes / Events = requests"
+                + " | jobs through Starting: pod / status writes / Events = requests"
+                + " | status writes per phase change | requests about no one job |\n");
+        table.append("|---:|---:|---|---|---:|---:|\n");
+        for (JsonNode r : runs(folder, "trainingjobs-\\d+\\.json", "operator_status_writes_per_phase_change")) {
+            int jobs = r.path("jobs").asInt();
+            int throughStarting = r.path("operator_jobs_through_starting").asInt();
+            JsonNode groups = r.path("operator_api_requests_per_job_by_group");
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %,d | %.2f | %,d jobs: %s | %,d jobs: %s | %.2f | %d |\n",
+                    jobs,
+                    r.path("operator_api_requests_per_job").asDouble(),
+                    jobs - throughStarting,
+                    requestGroup(
+                            groups.path("without_starting"), r.path("operator_api_requests_per_job_without_starting")),
+                    throughStarting,
+                    requestGroup(
+                            groups.path("through_starting"), r.path("operator_api_requests_per_job_through_starting")),
+                    r.path("operator_status_writes_per_phase_change").asDouble(),
+                    r.path("operator_api_requests_not_per_job").asLong()));
+        }
+        return table.toString();
+    }
+
+    /** "pod / status writes / Events = total" from a group's mean requests by verb and resource. */
+    private static String requestGroup(JsonNode byVerb, JsonNode total) {
+        if (!total.isNumber()) {
+            return "–";
+        }
+        double pods = 0;
+        double status = 0;
+        double events = 0;
+        for (var it = byVerb.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String resource = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+            switch (resource) {
+                case "pods" -> pods += e.getValue().asDouble();
+                case "trainingjobs/status" -> status += e.getValue().asDouble();
+                case "events" -> events += e.getValue().asDouble();
+                default -> {}
+            }
+        }
+        return String.format(Locale.ROOT, "%.2f / %.2f / %.2f = %.2f", pods, status, events, total.asDouble());
     }
 
     /** kube-apiserver's CPU seconds in each phase, where the run measured them, with the operator's over the floor's. */

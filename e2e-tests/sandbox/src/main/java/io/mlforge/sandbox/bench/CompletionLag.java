@@ -43,29 +43,14 @@ final class CompletionLag {
 
     private static <T> ResourceEventHandler<T> handler(
             Map<String, Long> seen, Function<T, String> key, Predicate<T> done) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T object) {
-                record(object);
-            }
-
-            @Override
-            public void onUpdate(T oldObject, T newObject) {
-                record(newObject);
-            }
-
-            @Override
-            public void onDelete(T object, boolean deletedFinalStateUnknown) {}
-
-            private void record(T object) {
-                if (done.test(object)) {
-                    String name = key.apply(object);
-                    if (name != null) {
-                        seen.putIfAbsent(name, System.nanoTime());
-                    }
+        return Bench.onAddOrUpdate(object -> {
+            if (done.test(object)) {
+                String name = key.apply(object);
+                if (name != null) {
+                    seen.putIfAbsent(name, System.nanoTime());
                 }
             }
-        };
+        });
     }
 
     /**

@@ -92,6 +92,7 @@ public final class TrainingJobBenchmark {
         Bench.report(out, "trainingjobs-" + jobs + ".json", figures);
         System.out.println(BenchmarkTable.render(out));
         System.out.println(BenchmarkTable.renderTime(out));
+        System.out.println(BenchmarkTable.renderRequests(out));
     }
 
     private static void floor(Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures)
@@ -251,6 +252,8 @@ public final class TrainingJobBenchmark {
             pods.addEventHandler(lag.pods(
                     p -> p.getMetadata().getLabels().get(TrainingLabels.JOB_NAME), CompletionLag::podSucceeded));
             trainingJobs.addEventHandler(lag.jobs(j -> j.getMetadata().getName(), TrainingJobBenchmark::completed));
+            RequestsPerJob perJob = new RequestsPerJob();
+            trainingJobs.addEventHandler(perJob.trainingJobs());
             parallel(jobs, i -> createTrainingJob(client, i));
             double created = seconds(start);
             progress("operator: all TrainingJobs created", created);
@@ -263,6 +266,12 @@ public final class TrainingJobBenchmark {
             controlPlane.finish(figures, "operator");
             lag.report(figures, "operator");
             Bench.kubeletTouch(sandbox, figures, "operator");
+            Map<String, String> podJobs = new java.util.HashMap<>();
+            pods.getStore()
+                    .list()
+                    .forEach(p -> podJobs.put(
+                            p.getMetadata().getName(),
+                            p.getMetadata().getLabels().get(TrainingLabels.JOB_NAME)));
             pods.close();
             trainingJobs.close();
             figures.put("operator_pod_is_floor_pod", createdAsPlanned(client, operatorPods));
@@ -271,7 +280,7 @@ public final class TrainingJobBenchmark {
             figures.put("operator_all_finished_seconds", round(finished));
             // restarts by the liveness probe (an informer that stopped watching for good): 0 in a clean run
             figures.put("operator_liveness_restarts", sandbox.livenessRestarts());
-            meter.finish(figures, jobs, "job");
+            perJob.report(figures, meter.finish(figures, jobs, "job"), podJobs);
         }
     }
 

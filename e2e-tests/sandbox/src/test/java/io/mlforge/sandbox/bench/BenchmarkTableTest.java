@@ -48,7 +48,15 @@ class BenchmarkTableTest {
                  "operator_controller_manager_cpu_seconds": 10.0, "operator_scheduler_cpu_seconds": 20.0,
                  "operator_sandbox_cpu_seconds": 500.0, "operator_cpu_seconds": 140.0,
                  "operator_pods_succeeded_seconds": 1499.0, "operator_status_lag_p50_seconds": 0.06,
-                 "operator_status_lag_p95_seconds": 1.04, "operator_status_lag_max_seconds": 2.6}
+                 "operator_status_lag_p95_seconds": 1.04, "operator_status_lag_max_seconds": 2.6,
+                 "operator_jobs_through_starting": 2500, "operator_api_requests_per_job_without_starting": 5.9,
+                 "operator_api_requests_per_job_through_starting": 6.9, "operator_api_requests_not_per_job": 16,
+                 "operator_status_writes_per_phase_change": 1.0,
+                 "operator_api_requests_per_job_by_group": {
+                   "without_starting": {"create events": 1.7, "patch events": 0.2, "create pods": 1.0,
+                                        "update trainingjobs/status": 3.0},
+                   "through_starting": {"create events": 1.9, "create pods": 1.0,
+                                        "update trainingjobs/status": 4.0}}}
                 """);
         Files.writeString(folder.resolve("endpoints-500.json"), """
                 {"endpoints": 500, "floor_all_ready_seconds": 40.0, "operator_all_in_service_seconds": 70.0,
@@ -79,6 +87,12 @@ class BenchmarkTableTest {
                         + " | 220.0 / 20.0 / 100.0 / 20.0 | 400.0 | – | 0.76 of 2 |\n"
                         + "| 10,000 | TrainingJobs (operator) | 1499.0 s / 1500.0 s | 0.06 s / 1.04 s / 2.60 s"
                         + " | 400.0 / 30.0 / 10.0 / 20.0 | 500.0 | 140.0 | 0.73 of 2 |\n")
+                .doesNotContain("| 1,000 |");
+        assertThat(BenchmarkTable.renderRequests(folder))
+                .as("only runs that counted requests job by job")
+                .endsWith(
+                        "| 10,000 | 6.50 | 7,500 jobs: 1.00 / 3.00 / 1.90 = 5.90 | 2,500 jobs: 1.00 / 4.00 / 1.90 = 6.90"
+                                + " | 1.00 | 16 |\n")
                 .doesNotContain("| 1,000 |");
         assertThat(BenchmarkTable.renderEndpoints(folder))
                 .endsWith("| 500 | 40.0 s / 70.0 s (1.75x) | 9.50 | 300 MiB (40 MiB) | 5.0 / 6.0 |\n");
