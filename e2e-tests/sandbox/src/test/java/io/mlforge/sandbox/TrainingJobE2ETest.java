@@ -126,35 +126,75 @@ class TrainingJobE2ETest {
     @Test
     void aJobCostsTheOperatorOnePodOneStatusWritePerPhaseAndTwoEventsAndNoFinalizer() throws Exception {
         sandbox.controlPlane().resetRequests();
-        applyYaml("""
-                apiVersion: mlforge.io/v1alpha1
-                kind: TrainingJob
-                metadata: {name: e2e-requests}
-                spec:
-                  image: mlforge/sandbox-trainer:latest
-                  hyperParameters: {epochs: "3"}
-                  resources: {gpusPerInstance: 1}
-                """);
-        awaitStatus("e2e-requests", "Completed", phase(TrainingPhase.Completed));
-        await().atMost(WAIT)
-                .until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
-                        .anyMatch(
-                                e -> "e2e-requests".equals(e.getInvolvedObject().getName())
-                                        && "Completed".equals(e.getReason())));
+        // every phase the job's status shows, in order, as a watcher sees it
+        List<String> phases = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var watch = client.genericKubernetesResources(Sandbox.TRAINING_JOBS)
+                .inNamespace("default")
+                .withName("e2e-requests")
+                .watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, GenericKubernetesResource job) {
+                        if (job.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                                && status.get("phase") instanceof String phase
+                                && (phases.isEmpty()
+                                        || !phases.get(phases.size() - 1).equals(phase))) {
+                            phases.add(phase);
+                        }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                });
+        try {
+            applyYaml("""
+                    apiVersion: mlforge.io/v1alpha1
+                    kind: TrainingJob
+                    metadata: {name: e2e-requests}
+                    spec:
+                      image: mlforge/sandbox-trainer:latest
+                      hyperParameters: {epochs: "3"}
+                      resources: {gpusPerInstance: 1}
+                    """);
+            awaitStatus("e2e-requests", "Completed", phase(TrainingPhase.Completed));
+            await().atMost(WAIT)
+                    .until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+                            .anyMatch(e ->
+                                    "e2e-requests".equals(e.getInvolvedObject().getName())
+                                            && "Completed".equals(e.getReason())));
+            await().atMost(WAIT).until(() -> phases.contains("Completed"));
+        } finally {
+            watch.close();
+        }
 
         Map<String, Long> requests = new java.util.TreeMap<>();
         sandbox.controlPlane().requestsUpToNow(sandbox.operatorIdentity().userName()).stream()
                 .filter(r -> r.name().startsWith("e2e-requests"))
                 .forEach(r -> requests.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
-        // Pending, Running, Completed; Starting too if the pod took 2 s or more to start (a busy simulated kubelet)
+        // Pending, Running, Completed; Starting too if the pod was not running 10 s after it was scheduled (a busy
+        // simulated kubelet): one write per phase, none that changes nothing
+        assertThat(phases).as("phases seen").startsWith("Pending").endsWith("Completed");
         assertThat(requests.get("update trainingjobs/status"))
-                .as("%s", requests)
-                .isBetween(3L, 4L);
+                .as("status writes for the phases %s: %s", phases, requests)
+                .isEqualTo((long) phases.size());
+        assertThat(phases.size()).isBetween(3, 4);
         assertThat(requests)
                 .as("one pod, AttemptCreated and Completed, no finalizer patch (the pods are owned)")
                 .containsEntry("create pods", 1L)
                 .containsEntry("create events", 2L)
                 .containsOnlyKeys("create pods", "create events", "update trainingjobs/status");
+        // the writes are recorded under the operator's name (its User-Agent), not the client library's
+        assertThat(job("e2e-requests").getMetadata().getManagedFields())
+                .filteredOn(m -> "status".equals(m.getSubresource()))
+                .extracting(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager)
+                .containsExactly("mlforge-operator");
+        assertThat(pods("e2e-requests"))
+                .singleElement()
+                .satisfies(pod -> assertThat(pod.getMetadata().getManagedFields())
+                        .filteredOn(m ->
+                                m.getSubresource() == null || m.getSubresource().isEmpty())
+                        .extracting(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager)
+                        .as("who created the pod")
+                        .containsExactly("mlforge-operator"));
     }
 
     @Test
