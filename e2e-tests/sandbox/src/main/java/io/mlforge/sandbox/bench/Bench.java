@@ -201,7 +201,10 @@ final class Bench {
      * OperatorMeter} counts): the control plane's components and this JVM (the simulated nodes and kubelet, the
      * benchmark's client and informers). Together they say where the phase's core-seconds went.
      */
-    record ControlPlaneMeter(ControlPlane controlPlane, Map<String, Duration> before) {
+    record ControlPlaneMeter(ControlPlane controlPlane, Map<String, Duration> before, ApiServerProfile profile) {
+        /** Length of each kube-apiserver CPU profile window. */
+        private static final Duration PROFILE_WINDOW = Duration.ofSeconds(10);
+
         /** This JVM: the simulated nodes and kubelet, the benchmark's client and informers. */
         private static final String SANDBOX = "sandbox";
 
@@ -218,8 +221,9 @@ final class Bench {
                 SANDBOX,
                 "_sandbox_cpu_seconds");
 
-        static ControlPlaneMeter start(ControlPlane controlPlane) {
-            return new ControlPlaneMeter(controlPlane, cpuTimes(controlPlane));
+        static ControlPlaneMeter start(ControlPlane controlPlane) throws IOException {
+            return new ControlPlaneMeter(
+                    controlPlane, cpuTimes(controlPlane), ApiServerProfile.start(controlPlane, PROFILE_WINDOW));
         }
 
         private static Map<String, Duration> cpuTimes(ControlPlane controlPlane) {
@@ -235,7 +239,11 @@ final class Bench {
             return times;
         }
 
-        void finish(Map<String, Object> figures, String prefix) {
+        /**
+         * Puts each component's CPU seconds over the phase and, from the profile, kube-apiserver's seconds by part
+         * ({@code <prefix>_apiserver_cpu_seconds_by_part}, see {@link ApiServerProfile#PARTS}).
+         */
+        void finish(Map<String, Object> figures, String prefix) throws IOException, InterruptedException {
             Map<String, Duration> after = cpuTimes(controlPlane);
             before.forEach((component, start) -> {
                 Duration end = after.get(component);
@@ -245,6 +253,10 @@ final class Bench {
                             round(end.minus(start).toMillis() / 1000.0));
                 }
             });
+            Map<String, Double> byPath = profile.finish();
+            if (!byPath.isEmpty()) {
+                figures.put(prefix + "_apiserver_cpu_seconds_by_part", byPath);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ public final class BenchmarkTable {
         System.out.println(render(folder));
         System.out.println(renderTime(folder));
         System.out.println(renderRequests(folder));
+        System.out.println(renderApiServer(folder));
         System.out.println(renderSageMaker(folder));
         System.out.println(renderEndpoints(folder));
         System.out.println(renderTuning(folder));
@@ -273,6 +274,57 @@ public final class BenchmarkTable {
                             groups.path("through_starting"), r.path("operator_api_requests_per_job_through_starting")),
                     r.path("operator_status_writes_per_phase_change").asDouble(),
                     r.path("operator_api_requests_not_per_job").asLong()));
+        }
+        return table.toString();
+    }
+
+    /**
+     * kube-apiserver's CPU in each phase of every {@code trainingjobs-N.json} run that profiled it, part by part (see
+     * {@link ApiServerProfile#PARTS}; parts overlap), as seconds and share of what the profiler saw; for the
+     * operator's status writes also the milliseconds per write.
+     */
+    public static String renderApiServer(Path folder) throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append("| jobs | kube-apiserver CPU | floor (pods created directly) | batch/v1 Jobs (Job controller)"
+                + " | TrainingJobs (operator) |\n");
+        table.append("|---:|---|---:|---:|---:|\n");
+        for (JsonNode r : runs(folder, "trainingjobs-\\d+\\.json", "operator_sandbox_cpu_seconds")) {
+            if (!r.has("operator_apiserver_cpu_seconds_by_part")) {
+                continue;
+            }
+            List<String> rows = new ArrayList<>(List.of("profiled"));
+            ApiServerProfile.PARTS.forEach(p -> rows.add(p.name()));
+            for (String part : rows) {
+                String description = part.equals("profiled")
+                        ? "all the profiler saw"
+                        : ApiServerProfile.PARTS.stream()
+                                .filter(p -> p.name().equals(part))
+                                .findFirst()
+                                .orElseThrow()
+                                .description();
+                table.append(String.format(
+                        Locale.ROOT, "| %,d | %s |", r.path("jobs").asInt(), description));
+                for (String[] phase : PHASES) {
+                    JsonNode byPart = r.path(phase[0] + "_apiserver_cpu_seconds_by_part");
+                    if (!byPart.path(part).isNumber()) {
+                        table.append(" – |");
+                        continue;
+                    }
+                    double seconds = byPart.path(part).asDouble();
+                    double share = seconds / byPart.path("profiled").asDouble();
+                    String cell = part.equals("profiled")
+                            ? String.format(Locale.ROOT, "%.1f s", seconds)
+                            : String.format(Locale.ROOT, "%.1f s (%.0f %%)", seconds, 100 * share);
+                    long writes = r.path("operator_api_requests_by_verb_and_resource")
+                            .path("update trainingjobs/status")
+                            .asLong();
+                    if (phase[0].equals("operator") && part.equals("custom_resource_status_writes") && writes > 0) {
+                        cell += String.format(Locale.ROOT, ", %.1f ms per write", 1000 * seconds / writes);
+                    }
+                    table.append(' ').append(cell).append(" |");
+                }
+                table.append('\n');
+            }
         }
         return table.toString();
     }

@@ -93,6 +93,7 @@ public final class TrainingJobBenchmark {
         System.out.println(BenchmarkTable.render(out));
         System.out.println(BenchmarkTable.renderTime(out));
         System.out.println(BenchmarkTable.renderRequests(out));
+        System.out.println(BenchmarkTable.renderApiServer(out));
     }
 
     private static void floor(Path repo, Path out, int jobs, int nodes, double speed, Map<String, Object> figures)

@@ -52,6 +52,11 @@ class BenchmarkTableTest {
                  "operator_jobs_through_starting": 2500, "operator_api_requests_per_job_without_starting": 5.9,
                  "operator_api_requests_per_job_through_starting": 6.9, "operator_api_requests_not_per_job": 16,
                  "operator_status_writes_per_phase_change": 1.0,
+                 "operator_api_requests_by_verb_and_resource": {"update trainingjobs/status": 37500},
+                 "floor_apiserver_cpu_seconds_by_part": {"profiled": 100.0, "custom_resource_status_writes": 0.0,
+                                                         "pod_status_writes": 25.0},
+                 "operator_apiserver_cpu_seconds_by_part": {"profiled": 400.0, "custom_resource_status_writes": 120.0,
+                                                            "pod_status_writes": 30.0, "cel_validation": 28.0},
                  "operator_api_requests_per_job_by_group": {
                    "without_starting": {"create events": 1.7, "patch events": 0.2, "create pods": 1.0,
                                         "update trainingjobs/status": 3.0},
@@ -93,6 +98,14 @@ class BenchmarkTableTest {
                 .endsWith(
                         "| 10,000 | 6.50 | 7,500 jobs: 1.00 / 3.00 / 1.90 = 5.90 | 2,500 jobs: 1.00 / 4.00 / 1.90 = 6.90"
                                 + " | 1.00 | 16 |\n")
+                .doesNotContain("| 1,000 |");
+        assertThat(BenchmarkTable.renderApiServer(folder))
+                .as("only runs that profiled kube-apiserver; a phase or part not profiled is a dash")
+                .contains(
+                        "| 10,000 | all the profiler saw | 100.0 s | – | 400.0 s |\n"
+                                + "| 10,000 | status writes of custom resources | 0.0 s (0 %) | – | 120.0 s (30 %), 3.2 ms per write |\n")
+                .contains("| 10,000 | pod status writes (the kubelet) | 25.0 s (25 %) | – | 30.0 s (8 %) |\n")
+                .contains("| 10,000 | in requests: CEL validation rules | – | – | 28.0 s (7 %) |\n")
                 .doesNotContain("| 1,000 |");
         assertThat(BenchmarkTable.renderEndpoints(folder))
                 .endsWith("| 500 | 40.0 s / 70.0 s (1.75x) | 9.50 | 300 MiB (40 MiB) | 5.0 / 6.0 |\n");
