@@ -54,7 +54,7 @@ final class ApiServerProfile {
                     "watches_served",
                     "sending watch events",
                     "endpoints/handlers\\.(serveWatch|handleWatch|\\(\\*WatchServer\\))"),
-            new Part("lists", "lists", "(handlers|serveResource)\\.ListResource"),
+            new Part("lists", "list and watch requests (a watch is a list)", "(handlers|serveResource)\\.ListResource"),
             new Part(
                     "cel_validation",
                     "in requests: CEL validation rules",
