@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -203,6 +204,46 @@ public final class OperatorProcess implements AutoCloseable {
             return -1;
         }
         return -1;
+    }
+
+    /** One thread of the operator: its name as Linux keeps it (at most 15 characters) and the CPU it has used. */
+    public record ThreadCpu(String name, Duration cpu) {}
+
+    /**
+     * The CPU each live thread of the operator has used (user + system), by thread id, from /proc/PID/task; empty
+     * where /proc cannot be read. A thread that ends is missing from later calls.
+     */
+    public Map<Long, ThreadCpu> threadCpuTimes() {
+        return threadCpuTimes(pid());
+    }
+
+    static Map<Long, ThreadCpu> threadCpuTimes(long pid) {
+        Map<Long, ThreadCpu> threads = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    threads.put(
+                            Long.parseLong(task.getFileName().toString()),
+                            new ThreadCpu(
+                                    Files.readString(task.resolve("comm")).strip(),
+                                    statCpu(Files.readString(task.resolve("stat")))));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return threads;
+    }
+
+    /**
+     * User + system time from a /proc/.../stat line: fields 14 and 15, in clock ticks of 1/100 s (USER_HZ), counted
+     * after the command name, which is in parentheses and may itself hold spaces and parentheses.
+     */
+    static Duration statCpu(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Duration.ofMillis(10 * (Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
     }
 
     /** CPU time the operator process has used (user + system), from /proc, or null. */

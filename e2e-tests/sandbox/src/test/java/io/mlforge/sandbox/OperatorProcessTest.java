@@ -31,4 +31,46 @@ class OperatorProcessTest {
         assertThat(OperatorProcess.IMAGE_MEMORY_OPTIONS).containsExactlyInAnyOrderElementsOf(imageOptions);
         assertThat(dockerfile).contains("-XX:MaxRAMPercentage=50").contains("-XX:+UseSerialGC");
     }
+
+    @Test
+    void readsTheCpuOfEachThreadFromProc() throws Exception {
+        // the command name is in parentheses and may hold both spaces and parentheses
+        assertThat(OperatorProcess.statCpu(
+                        "4242 (C2 Compiler) x) S 1 4242 4242 0 -1 4194368 900 0 0 0 1234 56 0 0 20 0 1 0 100 0 0"))
+                .isEqualTo(java.time.Duration.ofMillis(12_900));
+
+        // a thread that ends is not listed; one that used 200 ms of CPU, then sleeps, is, with at least that
+        Thread ended = new Thread(() -> {}, "ended-already");
+        ended.start();
+        ended.join();
+        Thread waiting = new Thread(
+                () -> {
+                    var cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+                    while (cpu.getCurrentThreadCpuTime() < 200_000_000L) {
+                        Thread.onSpinWait();
+                    }
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "spun-then-slept");
+        waiting.start();
+        while (waiting.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(10);
+        }
+        var threads = OperatorProcess.threadCpuTimes(ProcessHandle.current().pid());
+        waiting.interrupt();
+        waiting.join();
+
+        assertThat(threads.values())
+                .as("this JVM's threads, by their names as Linux keeps them (15 characters)")
+                .anySatisfy(t -> {
+                    assertThat(t.name()).isEqualTo("spun-then-slept");
+                    assertThat(t.cpu()).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(190));
+                })
+                .anySatisfy(t -> assertThat(t.name()).isEqualTo("VM Thread"))
+                .noneSatisfy(t -> assertThat(t.name()).isEqualTo("ended-already"));
+    }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.mlforge.controlplane.ControlPlane;
+import io.mlforge.sandbox.OperatorProcess;
 import io.mlforge.sandbox.Sandbox;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -269,15 +271,23 @@ final class Bench {
         private final AtomicLong peakRss;
         private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         private final Duration cpuBefore;
+        private final Map<Long, OperatorProcess.ThreadCpu> threadsBefore;
+        /** The last CPU seen of every thread, kept for threads that end before the phase does (JIT compilers may). */
+        private final Map<Long, OperatorProcess.ThreadCpu> threadsSeen = new ConcurrentHashMap<>();
 
         OperatorMeter(Sandbox sandbox) throws IOException {
             this.sandbox = sandbox;
             this.peakRss = new AtomicLong(sandbox.operator().residentBytes());
+            this.threadsBefore = sandbox.operator().threadCpuTimes();
+            AtomicLong ticks = new AtomicLong();
             sampler.scheduleAtFixedRate(
                     () -> {
-                        io.mlforge.sandbox.OperatorProcess operator = sandbox.operator(); // null while restarted
+                        OperatorProcess operator = sandbox.operator(); // null while restarted
                         if (operator != null) {
                             peakRss.accumulateAndGet(operator.residentBytes(), Math::max);
+                            if (ticks.incrementAndGet() % 4 == 0) {
+                                threadsSeen.putAll(operator.threadCpuTimes());
+                            }
                         }
                     },
                     0,
@@ -318,6 +328,7 @@ final class Bench {
                 throws IOException, InterruptedException {
             Duration cpuAfter = sandbox.operator().cpuTime();
             sampler.shutdownNow();
+            threadsSeen.putAll(sandbox.operator().threadCpuTimes());
             Map<String, Long> byVerb = new TreeMap<>();
             List<ControlPlane.AuditedRequest> settled = settledRequests();
             settled.forEach(r -> byVerb.merge(r.verb() + " " + r.fullResource(), 1L, Long::sum));
@@ -327,8 +338,9 @@ final class Bench {
             // With every object still in the caches: what a heap cap has to hold.
             figures.put("operator_live_heap_mib", sandbox.operator().liveHeapBytes() / (1024 * 1024));
             if (cpuBefore != null && cpuAfter != null) {
-                figures.put(
-                        "operator_cpu_seconds", round(cpuAfter.minus(cpuBefore).toMillis() / 1000.0));
+                double cpu = cpuAfter.minus(cpuBefore).toMillis() / 1000.0;
+                figures.put("operator_cpu_seconds", round(cpu));
+                figures.put("operator_cpu_seconds_by_thread", OperatorThreads.seconds(threadsBefore, threadsSeen, cpu));
             }
             figures.put("operator_api_requests_total", requests);
             figures.put("operator_api_requests_per_" + unitName, round((double) requests / units));

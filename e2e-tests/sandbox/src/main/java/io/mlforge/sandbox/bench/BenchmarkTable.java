@@ -197,7 +197,7 @@ public final class BenchmarkTable {
         StringBuilder table = new StringBuilder();
         table.append("| jobs | phase | last pod succeeded / all finished | report after its pod: p50 / p95 / max"
                 + " | CPU s: kube-apiserver / etcd / controller manager / scheduler | sandbox (nodes, kubelet, client)"
-                + " | operator | cores busy |\n");
+                + " | operator (by thread) | cores busy |\n");
         table.append("|---:|---|---|---|---|---:|---:|---:|\n");
         for (JsonNode r : runs(folder, "trainingjobs-\\d+\\.json", "operator_sandbox_cpu_seconds")) {
             for (String[] phase : PHASES) {
@@ -215,7 +215,10 @@ public final class BenchmarkTable {
                 if (p.equals("operator") && r.path("operator_cpu_seconds").isNumber()) {
                     cpu += r.path("operator_cpu_seconds").asDouble();
                     operator = String.format(
-                            Locale.ROOT, "%.1f", r.path("operator_cpu_seconds").asDouble());
+                                    Locale.ROOT,
+                                    "%.1f",
+                                    r.path("operator_cpu_seconds").asDouble())
+                            + byThread(r.path("operator_cpu_seconds_by_thread"));
                 }
                 table.append(String.format(
                         Locale.ROOT,
@@ -323,6 +326,23 @@ public final class BenchmarkTable {
             }
         }
         return table.toString();
+    }
+
+    /** " (JIT 27.3, GC 14.0, ...)": the operator's CPU seconds by group of threads, or "" for runs without. */
+    private static String byThread(JsonNode seconds) {
+        if (!seconds.isObject()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (OperatorThreads.Group group : OperatorThreads.GROUPS) {
+            parts.add(String.format(
+                    Locale.ROOT,
+                    "%s %.1f",
+                    group.description(),
+                    seconds.path(group.name()).asDouble()));
+        }
+        parts.add(String.format(Locale.ROOT, "other %.1f", seconds.path("other").asDouble()));
+        return " (" + String.join(", ", parts) + ")";
     }
 
     /** "pod / status writes / Events = total" from a group's mean requests by verb and resource. */

@@ -47,6 +47,9 @@ class BenchmarkTableTest {
                  "job_controller_status_lag_max_seconds": 13.25, "operator_etcd_cpu_seconds": 30.0,
                  "operator_controller_manager_cpu_seconds": 10.0, "operator_scheduler_cpu_seconds": 20.0,
                  "operator_sandbox_cpu_seconds": 500.0, "operator_cpu_seconds": 140.0,
+                 "operator_cpu_seconds_by_thread": {"jit_compilers": 30.0, "garbage_collector": 15.0,
+                   "event_loops": 50.0, "reconciles": 25.0, "client_executor": 5.0, "event_posting": 4.0,
+                   "other": 11.0},
                  "operator_pods_succeeded_seconds": 1499.0, "operator_status_lag_p50_seconds": 0.06,
                  "operator_status_lag_p95_seconds": 1.04, "operator_status_lag_max_seconds": 2.6,
                  "operator_jobs_through_starting": 2500, "operator_api_requests_per_job_without_starting": 5.9,
@@ -91,7 +94,8 @@ class BenchmarkTableTest {
                         + "| 10,000 | batch/v1 Jobs (Job controller) | 950.0 s / 1000.0 s | 8.00 s / 12.50 s / 13.25 s"
                         + " | 220.0 / 20.0 / 100.0 / 20.0 | 400.0 | – | 0.76 of 2 |\n"
                         + "| 10,000 | TrainingJobs (operator) | 1499.0 s / 1500.0 s | 0.06 s / 1.04 s / 2.60 s"
-                        + " | 400.0 / 30.0 / 10.0 / 20.0 | 500.0 | 140.0 | 0.73 of 2 |\n")
+                        + " | 400.0 / 30.0 / 10.0 / 20.0 | 500.0 | 140.0 (JIT 30.0, GC 15.0, HTTP and watch decoding 50.0,"
+                        + " reconciles 25.0, client executor 5.0, Events 4.0, other 11.0) | 0.73 of 2 |\n")
                 .doesNotContain("| 1,000 |");
         assertThat(BenchmarkTable.renderRequests(folder))
                 .as("only runs that counted requests job by job")
