@@ -43,25 +43,26 @@ class OperatorProcessTest {
         Thread ended = new Thread(() -> {}, "ended-already");
         ended.start();
         ended.join();
+        var spun = new java.util.concurrent.CountDownLatch(1);
+        var read = new java.util.concurrent.CountDownLatch(1);
         Thread waiting = new Thread(
                 () -> {
                     var cpu = java.lang.management.ManagementFactory.getThreadMXBean();
                     while (cpu.getCurrentThreadCpuTime() < 200_000_000L) {
                         Thread.onSpinWait();
                     }
+                    spun.countDown();
                     try {
-                        Thread.sleep(10_000);
+                        read.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 },
                 "spun-then-slept");
         waiting.start();
-        while (waiting.getState() != Thread.State.TIMED_WAITING) {
-            Thread.sleep(10);
-        }
+        spun.await();
         var threads = OperatorProcess.threadCpuTimes(ProcessHandle.current().pid());
-        waiting.interrupt();
+        read.countDown();
         waiting.join();
 
         assertThat(threads.values())
