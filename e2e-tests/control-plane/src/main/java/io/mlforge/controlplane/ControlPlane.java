@@ -618,6 +618,46 @@ public final class ControlPlane implements AutoCloseable {
                                                 x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                         60,
                         java.util.concurrent.TimeUnit.SECONDS);
+        // Established comes before discovery lists the kind; clients that look a kind up (kubectl, fabric8's
+        // genericKubernetesResources(apiVersion, kind), load(yaml)) fail with "no matches for kind" until it does
+        CustomResourceDefinition crd = client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crdName)
+                .get();
+        String group = crd.getSpec().getGroup();
+        String plural = crd.getSpec().getNames().getPlural();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        for (var version : crd.getSpec().getVersions()) {
+            if (!Boolean.TRUE.equals(version.getServed())) {
+                continue;
+            }
+            while (!discoveryLists(client, group + "/" + version.getName(), plural)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("discovery does not list " + plural + " in " + group + "/"
+                            + version.getName() + " 60 s after the CRD " + crdName + " was Established");
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    private static boolean discoveryLists(KubernetesClient client, String groupVersion, String plural) {
+        io.fabric8.kubernetes.api.model.APIResourceList resources;
+        try {
+            resources = client.getApiResources(groupVersion);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+        return resources != null && resources.getResources().stream().anyMatch(r -> plural.equals(r.getName()));
     }
 
     /** https://127.0.0.1:port */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.mlforge.controlplane.ControlPlane;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +50,14 @@ class ApiServerProfileTest {
         try (ControlPlane controlPlane = ControlPlane.start(ControlPlane.Options.in(workDir));
                 KubernetesClient client = controlPlane.adminClient()) {
             // the real TrainingJob CRD (CEL rules, a 76 kB schema) and a sample: its status writes run the CRD's rules
-            ControlPlane.applyCrd(
+            CustomResourceDefinition crd = load(
                     client,
-                    load(
-                            client,
-                            "helm/mlforge-operator/crds/trainingjobs.mlforge.io-v1.yml",
-                            CustomResourceDefinition.class));
+                    "helm/mlforge-operator/crds/trainingjobs.mlforge.io-v1.yml",
+                    CustomResourceDefinition.class);
+            ControlPlane.applyCrd(client, crd);
             ControlPlane.awaitEstablished(client, "trainingjobs.mlforge.io");
-            var trainingJobs = client.genericKubernetesResources("mlforge.io/v1alpha1", "TrainingJob")
+            // from the CRD itself: Established comes before discovery lists the kind, which the client would look up
+            var trainingJobs = client.genericKubernetesResources(CustomResourceDefinitionContext.fromCrd(crd))
                     .inNamespace("default");
             GenericKubernetesResource sample =
                     load(client, "config/samples/trainingjob-single-gpu.yaml", GenericKubernetesResource.class);
