@@ -28,9 +28,10 @@ final class OperatorThreads {
             new Group("event_loops", "HTTP and watch decoding", Pattern.compile("vert\\.x-eventloo.*")),
             // JOSDK's executor: it names a thread after the controller while the thread reconciles
             new Group("reconciles", "reconciles", Pattern.compile("pool-\\d+-thread-.*|ReconcilerExecu.*")),
-            // the fabric8 client's executor ("<hash>-pool-N-thread-M"): informers hand their events to the handlers
-            // (JOSDK's event sources) there
-            new Group("client_executor", "client executor", Pattern.compile("-?\\d+-pool.*")),
+            // the fabric8 client's executor ("<class>-<identity hash>-pool-N-thread-M", the class's simple name empty
+            // here): informers hand their events to the handlers (JOSDK's event sources) there. /proc keeps 15
+            // characters, so a ten-digit negative hash leaves "-2147483648-poo"
+            new Group("client_executor", "client executor", Pattern.compile("-?\\d+-(p.*)?")),
             new Group("event_posting", "Events", Pattern.compile("mlforge-event-s.*")));
 
     /**

@@ -28,7 +28,9 @@ class OperatorThreadsTest {
                 // JOSDK names its executor's thread after the controller while it reconciles
                 48L, thread("ReconcilerExecu", 2_100),
                 49L, thread("pool-10-thread-", 1_000),
-                34L, thread("-348209600-pool", 700),
+                34L, thread("-348209600-pool", 500),
+                // a ten-digit negative hash: the name /proc keeps ends before "pool"
+                35L, thread("-1234567890-poo", 200),
                 60L, thread("mlforge-event-s", 300),
                 30L, thread("main", 1_600));
 
