@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * An informer's store that drops, as each object enters the cache, the fields the operator never reads, as
  * Kubernetes' own controllers do with an informer transform: {@code metadata.managedFields} always (server-side apply
- * bookkeeping, often a third of an object), and for the pods of training attempts their spec but the node and the
+ * bookkeeping, often a third of an object; the operator's client already skips it while decoding,
+ * {@link ManagedFieldsNotDecoded}, so this matters for objects decoded elsewhere), and for the pods of training attempts their spec but the node and the
  * scheduling gates (the operator reads their labels and status; the spec it wrote is in the planner) and the parts of
  * their status it never reads (IPs, container IDs and image digests, the previous container states). With 10,000
  * jobs the caches hold 10,000 TrainingJobs and 10,000 pods: what they keep is most of the operator's heap.

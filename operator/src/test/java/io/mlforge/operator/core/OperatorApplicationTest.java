@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.operator.support.RealControlPlane;
@@ -13,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,37 @@ class OperatorApplicationTest {
     /** The test's own hands (the operator may not even read namespace team-b). */
     @RealControlPlane.Admin
     KubernetesClient client;
+
+    /** The client the operator's reconcilers and informers use (the chart's permissions). */
+    @Inject
+    KubernetesClient operatorClient;
+
+    @Test
+    void theOperatorsClientDoesNotDecodeManagedFields() {
+        Pod created = client.pods()
+                .inNamespace(OperatorRuntimeProfile.WATCHED)
+                .resource(WatchProbeReconciler.probe("managed-fields"))
+                .create();
+        assertThat(created.getMetadata().getManagedFields())
+                .as("kube-apiserver records who wrote what")
+                .isNotEmpty();
+
+        Pod read = operatorClient
+                .pods()
+                .inNamespace(OperatorRuntimeProfile.WATCHED)
+                .withLabel(WatchProbeReconciler.LABEL, "true")
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getMetadata().getName().equals("managed-fields"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(read.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(read.getMetadata().getLabels()).containsEntry(WatchProbeReconciler.LABEL, "true");
+        assertThat(read.getMetadata().getAdditionalProperties())
+                .as("skipped, not kept aside")
+                .doesNotContainKey("managedFields");
+    }
 
     @Test
     void healthEndpointsReportUp() {
