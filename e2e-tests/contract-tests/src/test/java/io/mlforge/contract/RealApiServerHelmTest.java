@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
+import io.mlforge.controlplane.JvmTerminationSignals;
 import io.mlforge.controlplane.Kubectl;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +16,12 @@ import org.junit.jupiter.api.Test;
  * of the API server's authorizer with {@code kubectl auth can-i --as}.
  */
 class RealApiServerHelmTest {
+    /** The installs below took SIGTERM and SIGINT from this JVM (see JvmTerminationSignals). */
+    @AfterAll
+    static void giveTheTerminationSignalsBackToTheJvm() {
+        JvmTerminationSignals.restore();
+    }
+
     private static Path kubeconfig() {
         return SharedControlPlane.get().adminKubeconfig();
     }

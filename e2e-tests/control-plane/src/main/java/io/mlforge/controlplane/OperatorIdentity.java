@@ -36,7 +36,11 @@ public record OperatorIdentity(String namespace, String serviceAccount, Path kub
                 .withKubeConfig(controlPlane.adminKubeconfig())
                 .set("replicaCount", 0);
         values.forEach(install::set);
-        install.call();
+        try {
+            install.call();
+        } finally {
+            JvmTerminationSignals.restore(); // helm-java's install took them over
+        }
         try (KubernetesClient client = controlPlane.adminClient()) {
             for (String crd :
                     java.util.List.of("trainingjobs.mlforge.io", "tuningjobs.mlforge.io", "endpoints.mlforge.io")) {
