@@ -24,7 +24,7 @@ public class EndpointStatus {
     public EndpointPhase phase;
 
     @JsonPropertyDescription(
-            "Conditions: Ready, Updating, UpdateFailed, ModelResolved, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
+            "Conditions: Ready, Updating, UpdateFailed, ModelResolved, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux), each present only while True.")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

@@ -29,7 +29,7 @@ public class TrainingJobStatus {
     public TrainingPhase phase;
 
     @JsonPropertyDescription(
-            "Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Queued (Kueue admission), Throttled, BackendError, MetricsParsed, and Reconciling / Stalled for kstatus (Flux).")
+            "Conditions: Ready, Running, Succeeded, Failed, Suspended, Unschedulable, Queued (Kueue admission), Throttled, BackendError, MetricsParsed, and Reconciling / Stalled for kstatus (Flux), each present only while True.")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

@@ -24,7 +24,7 @@ public class TuningJobStatus {
     public TuningPhase phase;
 
     @JsonPropertyDescription(
-            "Conditions: Ready, Running, Succeeded, Failed, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux).")
+            "Conditions: Ready, Running, Succeeded, Failed, Throttled, BackendError, and Reconciling / Stalled for kstatus (Flux), each present only while True.")
     public List<Condition> conditions;
 
     @JsonPropertyDescription("Human-readable summary of the current state.")

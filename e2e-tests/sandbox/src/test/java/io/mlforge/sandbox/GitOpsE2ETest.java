@@ -65,24 +65,51 @@ class GitOpsE2ETest {
     }
 
     @Test
-    void kstatusSeesWorkInProgressAndFinishedWorkAsCurrent() throws Exception {
+    void kstatusSeesWorkInProgressFinishedWorkAsCurrentAndAFailedJobAsFailed() throws Exception {
         Kubectl.Result suspended =
                 kubectl.runWithInput("""
                 apiVersion: mlforge.io/v1alpha1
                 kind: TrainingJob
                 metadata: {name: gitops-suspended, namespace: default}
                 spec: {image: mlforge/sandbox-trainer:latest, suspend: true}
+                ---
+                apiVersion: mlforge.io/v1alpha1
+                kind: TrainingJob
+                metadata: {name: gitops-crash, namespace: default}
+                spec:
+                  image: mlforge/sandbox-trainer:latest
+                  hyperParameters: {epochs: "20"}
+                  kubernetes:
+                    podAnnotations: {sandbox.mlforge.io/fail-after: "1", sandbox.mlforge.io/exit-code: "3"}
                 """, "apply", "--server-side", "--field-manager=gitops-controller", "-f", "-");
         assertThat(suspended.ok()).as(suspended.toString()).isTrue();
         gitopsApply(REPO.resolve("config/samples/trainingjob-sandbox-trainer.yaml"));
         assertThat(kubectl.run("wait", "--for=condition=Succeeded", "mltj/sandbox-branin", "--timeout=120s")
                         .ok())
                 .isTrue();
+        assertThat(kubectl.run("wait", "--for=condition=Failed", "mltj/gitops-crash", "--timeout=120s")
+                        .ok())
+                .isTrue();
         Awaitility.await("kstatus")
                 .atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(kstatus())
                         .containsEntry("TrainingJob/gitops-suspended", "InProgress")
-                        .containsEntry("TrainingJob/sandbox-branin", "Current"));
+                        .containsEntry("TrainingJob/sandbox-branin", "Current")
+                        .containsEntry("TrainingJob/gitops-crash", "Failed"));
+        // as Flux's own controllers set them: each of the two conditions present only while True
+        assertThat(conditionTypes("gitops-suspended")).contains("Reconciling").doesNotContain("Stalled");
+        assertThat(conditionTypes("sandbox-branin")).doesNotContain("Reconciling", "Stalled");
+        assertThat(conditionTypes("gitops-crash")).contains("Stalled").doesNotContain("Reconciling");
+    }
+
+    private static List<String> conditionTypes(String trainingJob) throws Exception {
+        Kubectl.Result result = kubectl.run("get", "mltj", trainingJob, "-o", "json");
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        List<String> types = new ArrayList<>();
+        JSON.readTree(result.out())
+                .at("/status/conditions")
+                .forEach(c -> types.add(c.path("type").asText()));
+        return types;
     }
 
     @Test

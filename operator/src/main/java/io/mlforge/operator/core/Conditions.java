@@ -51,6 +51,16 @@ public final class Conditions {
         return result;
     }
 
+    /** {@code conditions} without the one of {@code type} (the same list if there is none). */
+    public static List<Condition> remove(List<Condition> conditions, String type) {
+        if (find(conditions, type) == null) {
+            return conditions;
+        }
+        List<Condition> result = new ArrayList<>(conditions);
+        result.removeIf(c -> Objects.equals(c.type, type));
+        return result;
+    }
+
     public static Condition find(List<Condition> conditions, String type) {
         if (conditions == null) {
             return null;

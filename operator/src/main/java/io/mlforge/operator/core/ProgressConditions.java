@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The {@code Reconciling} and {@code Stalled} conditions that kstatus (Flux, kpt, cli-utils) reads to tell
  * InProgress from Current and Failed on resources it knows nothing else about, derived from the phase every status
- * already has. Pure: applied by {@link StatusWriter} to every status it writes, so all kinds and backends agree.
+ * already has; each is present only while it is True. Pure: applied by {@link StatusWriter} to every status it writes, so all kinds and backends agree.
  */
 public final class ProgressConditions {
     private ProgressConditions() {}
@@ -61,21 +61,26 @@ public final class ProgressConditions {
             String message,
             Long generation,
             Instant now) {
-        List<Condition> result = Conditions.set(
-                conditions,
-                Condition.RECONCILING,
-                reconciling ? ConditionStatus.True : ConditionStatus.False,
-                reason,
-                message,
-                generation,
-                now);
-        return Conditions.set(
-                result,
-                Condition.STALLED,
-                stalled ? ConditionStatus.True : ConditionStatus.False,
-                reason,
-                message,
-                generation,
-                now);
+        List<Condition> result =
+                presentWhileTrue(conditions, Condition.RECONCILING, reconciling, reason, message, generation, now);
+        return presentWhileTrue(result, Condition.STALLED, stalled, reason, message, generation, now);
+    }
+
+    /**
+     * Both conditions are abnormal-true: kstatus reads a missing one as False, and Flux's own controllers delete them
+     * rather than set them False. So they are there only while True, which keeps every status write two conditions
+     * smaller on the happy path.
+     */
+    private static List<Condition> presentWhileTrue(
+            List<Condition> conditions,
+            String type,
+            boolean value,
+            String reason,
+            String message,
+            Long generation,
+            Instant now) {
+        return value
+                ? Conditions.set(conditions, type, ConditionStatus.True, reason, message, generation, now)
+                : Conditions.remove(conditions, type);
     }
 }
