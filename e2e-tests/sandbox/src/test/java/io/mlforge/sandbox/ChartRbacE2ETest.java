@@ -444,12 +444,13 @@ class ChartRbacE2ETest {
                     return null;
                 });
         scenario(
-                "in-cluster Endpoint scaled on requests by KEDA: created, retargeted, moved to CPU and back, deleted",
+                "in-cluster Endpoint scaled on requests by KEDA, with the finalizer of an earlier version: created,"
+                        + " retargeted, moved to CPU and back, deleted (its objects deleted by the operator first)",
                 () -> {
                     String requests = """
                             apiVersion: mlforge.io/v1alpha1
                             kind: Endpoint
-                            metadata: {name: chat, namespace: default}
+                            metadata: {name: chat, namespace: default, finalizers: [endpoints.mlforge.io/finalizer]}
                             spec:
                               model: {image: registry.example.com/chat:1}
                               variants:

@@ -664,7 +664,9 @@ class EndpointE2ETest {
                 .containsEntry("create services", 3L)
                 .containsEntry("create horizontalpodautoscalers", 1L)
                 .doesNotContainKey("list horizontalpodautoscalers")
-                .doesNotContainKey("update deployments");
+                .doesNotContainKey("update deployments")
+                .as("no finalizer: the garbage collector removes what the endpoint owns")
+                .doesNotContainKey("patch endpoints");
         assertThat(requests.getOrDefault("get deployments", 0L))
                 .as("%s", requests)
                 .isLessThanOrEqualTo(2L);
@@ -785,10 +787,18 @@ class EndpointE2ETest {
                 .isEqualTo(4);
         await("churn-model", "InService again", EndpointE2ETest::inService);
 
+        assertThat(client.genericKubernetesResources(Sandbox.ENDPOINTS)
+                        .inNamespace("default")
+                        .withName("churn-model")
+                        .get()
+                        .getMetadata()
+                        .getFinalizers())
+                .isEmpty();
         client.genericKubernetesResources(Sandbox.ENDPOINTS)
                 .inNamespace("default")
                 .withName("churn-model")
                 .delete();
+        // kube-controller-manager's garbage collector removes what the endpoint owned
         org.awaitility.Awaitility.await("objects removed")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> client.apps()

@@ -461,7 +461,20 @@ public class KubernetesEndpointBackend implements EndpointBackend {
             "cannot delete the serving objects yet",
             "Deployments, Services, autoscalers and routes deleted");
 
-    /** Deletion: the objects are owned by the Endpoint; they are deleted here too (without relying on the garbage collector). */
+    /**
+     * No finalizer: everything an in-cluster Endpoint makes (Deployments, Services, autoscalers, routes) is in its
+     * namespace and owned by it (controller owner references), so the garbage collector removes it when the Endpoint
+     * goes, as it removes a Deployment's ReplicaSets. One API request and one reconcile less per endpoint.
+     */
+    @Override
+    public boolean releasesBeforeDeletion() {
+        return false;
+    }
+
+    /**
+     * An Endpoint that still carries the finalizer (made by an earlier version of the operator): its objects are
+     * deleted before it goes.
+     */
     @Override
     public boolean release(Endpoint endpoint) {
         String ns = endpoint.getMetadata().getNamespace();
