@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * N in-cluster Endpoints (one variant, one replica each) applied at once to the packaged operator in the sandbox:
- * time until all are InService, the operator's API requests per endpoint, RSS and CPU. The floor, in the same run
+ * time until all are InService, the operator's API requests per endpoint, RSS and CPU, and in both phases the CPU
+ * of every other process with kube-apiserver's by part ({@link Bench.ControlPlaneMeter}). The floor, in the same run
  * and on an identical simulated cluster: the same Deployments and Services, created directly by a client (copies of
  * what the operator made, without owner and labels of MLForge), until every Deployment has its replica ready.
  *
@@ -71,6 +72,7 @@ public final class EndpointBenchmark {
                     .inNamespace("default")
                     .inform();
             var meter = new Bench.OperatorMeter(sandbox);
+            var controlPlane = Bench.ControlPlaneMeter.start(sandbox.controlPlane());
             long start = System.nanoTime();
             parallel(endpoints, i -> Bench.create(client, endpoint(i)));
             double created = seconds(start);
@@ -83,6 +85,7 @@ public final class EndpointBenchmark {
                                         && "InService".equals(s.get("phase")));
             });
             progress("operator: all Endpoints InService", ready);
+            controlPlane.finish(figures, "operator");
             inService.close();
             figures.put("operator_create_calls_seconds", round(created));
             figures.put("operator_all_in_service_seconds", round(ready));
@@ -118,6 +121,7 @@ public final class EndpointBenchmark {
                     .inNamespace("default")
                     .withLabel("bench", "floor")
                     .inform();
+            var controlPlane = Bench.ControlPlaneMeter.start(sandbox.controlPlane());
             long start = System.nanoTime();
             parallel(deployments.size(), i -> {
                 client.resource(deployments.get(i)).create();
@@ -134,6 +138,7 @@ public final class EndpointBenchmark {
                                             && d.getStatus().getReadyReplicas() >= 1)
                                     .count()
                             >= deployments.size());
+            controlPlane.finish(figures, "floor");
             ready.close();
             progress("floor: all Deployments ready", allReady);
             figures.put("floor_create_calls_seconds", round(created));
