@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The {@code Reconciling} and {@code Stalled} conditions that kstatus (Flux, kpt, cli-utils) reads to tell
  * InProgress from Current and Failed on resources it knows nothing else about, derived from the phase every status
- * already has; each is present only while it is True. Pure: applied by {@link StatusWriter} to every status it writes, so all kinds and backends agree.
+ * already has; each is present only while it is True. Pure: applied by {@link StatusWriter} to every status it
+ * writes, so all kinds and backends agree.
  */
 public final class ProgressConditions {
     private ProgressConditions() {}
