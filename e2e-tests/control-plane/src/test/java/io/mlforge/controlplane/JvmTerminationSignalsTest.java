@@ -40,7 +40,7 @@ class JvmTerminationSignalsTest {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("shutdown hook ran")));
             System.out.println("installed");
-            Thread.sleep(Long.MAX_VALUE);
+            Thread.currentThread().join(); // until a signal ends the JVM
         }
     }
 
