@@ -8,6 +8,7 @@ import static io.mlforge.sandbox.bench.Bench.seconds;
 import static io.mlforge.sandbox.bench.Bench.waitFor;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlforge.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,12 +125,13 @@ public final class EndpointBenchmark {
                     .inform();
             var controlPlane = Bench.ControlPlaneMeter.start(sandbox.controlPlane());
             long start = System.nanoTime();
-            parallel(deployments.size(), i -> {
-                client.resource(deployments.get(i)).create();
-                if (i < services.size()) {
-                    client.resource(services.get(i)).create();
-                }
-            });
+            // Every object the operator made, each Deployment followed by its share of the Services (the operator
+            // makes two per Endpoint: the variant's and the Endpoint's), one create per task so a retried create
+            // never skips another object.
+            List<HasMetadata> objects = interleaved(deployments, services);
+            parallel(objects.size(), i -> client.resource(objects.get(i)).create());
+            figures.put("floor_deployments", deployments.size());
+            figures.put("floor_services", services.size());
             double created = seconds(start);
             double allReady = waitFor(
                     start,
@@ -145,6 +148,18 @@ public final class EndpointBenchmark {
             figures.put("floor_all_ready_seconds", round(allReady));
             figures.put("floor_load_average_1m", loadAverage());
         }
+    }
+
+    /** Each Deployment followed by its share of the Services, in order. */
+    static List<HasMetadata> interleaved(List<Deployment> deployments, List<Service> services) {
+        List<HasMetadata> objects = new ArrayList<>();
+        int perDeployment = deployments.isEmpty() ? 0 : (services.size() + deployments.size() - 1) / deployments.size();
+        for (int i = 0; i < deployments.size(); i++) {
+            objects.add(deployments.get(i));
+            objects.addAll(services.subList(
+                    Math.min(services.size(), i * perDeployment), Math.min(services.size(), (i + 1) * perDeployment)));
+        }
+        return objects;
     }
 
     /** A copy to create on another cluster: same spec, fresh metadata without owner, MLForge labels or status. */
