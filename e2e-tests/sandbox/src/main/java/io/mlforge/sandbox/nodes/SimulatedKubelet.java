@@ -65,11 +65,19 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final double speed;
 
     /**
-     * Runs the pods' transitions. Every real node has a kubelet of its own, writing its pods' status in parallel with
+     * Writes the pods' status. Every real node has a kubelet of its own, writing its pods' status in parallel with
      * the others: one thread per 8 nodes (at least 4, at most 32), so that with a thousand nodes the simulation's own
      * threads do not become the queue that every pod waits in.
      */
     private final ScheduledExecutorService executor;
+    /**
+     * The containers' own time: pulls, epochs, exits and faults happen on it whether or not their status has been
+     * written yet, as on a real node, where the kubelet's pod workers run the containers and its status manager
+     * reports them when it can. Its tasks never wait for the API server.
+     */
+    private final ScheduledExecutorService containerClock;
+    /** Per pod (namespace/name/uid): the status changes not yet written, as a kubelet's status manager keeps them. */
+    private final Map<String, StatusQueue> statusQueues = new ConcurrentHashMap<>();
     /** Pods this kubelet has started (namespace/name/uid), so an update never starts one twice. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
@@ -113,6 +121,11 @@ public final class SimulatedKubelet implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        this.containerClock = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "sandbox-kubelet-containers");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     static int threadsFor(int nodes) {
@@ -141,6 +154,8 @@ public final class SimulatedKubelet implements AutoCloseable {
                                 cancelTimers(key);
                                 serving.stop(key);
                                 started.remove(key + "/" + pod.getMetadata().getUid());
+                                statusQueues.remove(
+                                        key + "/" + pod.getMetadata().getUid());
                                 logs.forget(
                                         pod.getMetadata().getNamespace(),
                                         pod.getMetadata().getName());
@@ -182,9 +197,10 @@ public final class SimulatedKubelet implements AutoCloseable {
         }
         if (!terminated(pod) && started.add(key(pod) + "/" + pod.getMetadata().getUid())) {
             long seen = System.nanoTime();
-            executor.execute(() -> startPod(pod, node, seen));
+            containerClock.execute(() -> startPod(pod, node, seen));
         } else if (markedNotReady(pod) && !nodes.isDown(node.name())) {
-            executor.execute(() -> update(pod, p -> markedNotReady(p) ? PodStates.readyAgain(p, now()) : p));
+            Instant at = now();
+            post(pod, p -> markedNotReady(p) ? PodStates.readyAgain(p, at) : p);
         }
     }
 
@@ -224,12 +240,13 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     private void startPod(Pod pod, NodeSpec node, long seen) {
-        update(pod, p -> PodStates.scheduled(p, node.name(), now()));
-        touchDelays.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - seen));
+        statusQueues.put(key(pod) + "/" + pod.getMetadata().getUid(), new StatusQueue(pod, seen));
+        Instant admitted = now();
+        post(pod, p -> PodStates.scheduled(p, node.name(), admitted));
         Faults faults = Faults.of(pod).scaled(speed);
         Duration pull = timing.pull();
         if (faults.slowPull() != null) {
-            update(
+            post(
                     pod,
                     p -> PodStates.waiting(
                             p,
@@ -263,11 +280,11 @@ public final class SimulatedKubelet implements AutoCloseable {
                                 + i.millis() + " ms");
             }
             logs.finish(ns, name, init);
-            executor.execute(() -> run(pod, node, faults));
+            containerClock.execute(() -> run(pod, node, faults));
         } catch (IOException | RuntimeException e) {
             String message = "model install failed: " + e.getMessage();
             logs.append(ns, name, init, now(), message);
-            update(pod, p -> PodStates.waiting(p, init, "CrashLoopBackOff", message));
+            post(pod, p -> PodStates.waiting(p, init, "CrashLoopBackOff", message));
         }
     }
 
@@ -284,11 +301,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         if (serving(pod)) {
             serving.start(key(pod), pod, ip); // listening before the pod turns Ready
         }
-        if (update(pod, p -> PodStates.running(p, ip, now())) == null) {
-            serving.stop(key(pod));
-            return;
-        }
         Instant startedAt = now();
+        post(pod, p -> PodStates.running(p, ip, startedAt));
         if (pod.getSpec().getInitContainers() != null
                 && !pod.getSpec().getInitContainers().isEmpty()
                 && !(modelInstalls != null && ModelInstalls.applies(pod))) {
@@ -339,10 +353,11 @@ public final class SimulatedKubelet implements AutoCloseable {
 
     private void injectFault(Pod pod, NodeSpec node, Faults faults, Duration at) {
         if (at.equals(faults.evictAfter())) {
-            update(
+            Instant evictedAt = now();
+            post(
                     pod,
                     p -> PodStates.evicted(
-                            p, "The node was low on resource: ephemeral-storage. (sandbox fault)", now()));
+                            p, "The node was low on resource: ephemeral-storage. (sandbox fault)", evictedAt));
             logs.finish(
                     pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(),
@@ -361,7 +376,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         if (message != null) {
             logs.append(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), container, now(), message);
         }
-        update(pod, p -> PodStates.exited(p, container, code, reason, message, now()));
+        Instant exitedAt = now();
+        post(pod, p -> PodStates.exited(p, container, code, reason, message, exitedAt));
         logs.finish(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), container);
     }
 
@@ -377,7 +393,8 @@ public final class SimulatedKubelet implements AutoCloseable {
             }
             cancelTimers(key(pod));
             serving.stop(key(pod));
-            update(pod, p -> PodStates.nodeLost(p, now()));
+            Instant lostAt = now();
+            post(pod, p -> PodStates.nodeLost(p, lostAt));
             executor.schedule(
                     () -> client.pods()
                             .inNamespace(pod.getMetadata().getNamespace())
@@ -448,7 +465,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     private void after(Pod pod, Duration delay, Runnable action) {
-        ScheduledFuture<?> future = executor.schedule(
+        ScheduledFuture<?> future = containerClock.schedule(
                 () -> {
                     try {
                         action.run();
@@ -490,8 +507,78 @@ public final class SimulatedKubelet implements AutoCloseable {
                 .orElse(null);
     }
 
+    /** A pod's status changes not written yet, and whether a write of them is queued or running. */
+    private static final class StatusQueue {
+        final Pod pod;
+        /** When the pod was seen bound to a node (System.nanoTime), for the touch delay of its first write. */
+        final long seen;
+
+        boolean touched;
+        boolean writing;
+        List<UnaryOperator<Pod>> pending = new ArrayList<>();
+
+        StatusQueue(Pod pod, long seen) {
+            this.pod = pod;
+            this.seen = seen;
+        }
+    }
+
+    /**
+     * A status change of the pod, written as a kubelet's status manager does: changes that happen while an earlier
+     * write of the same pod is still queued or on its way go out together in the next write (the latest status, not
+     * one write per step), and a pod's writes never overtake each other. A change to a pod this kubelet did not start
+     * (or that is gone) is written on its own.
+     */
+    private void post(Pod pod, UnaryOperator<Pod> change) {
+        StatusQueue queue = statusQueues.get(key(pod) + "/" + pod.getMetadata().getUid());
+        if (queue == null) {
+            executor.execute(() -> update(pod, change));
+            return;
+        }
+        boolean start;
+        synchronized (queue) {
+            queue.pending.add(change);
+            start = !queue.writing;
+            queue.writing = true;
+        }
+        if (start) {
+            executor.execute(() -> write(queue));
+        }
+    }
+
+    /** Writes every change queued for the pod in one status write; again if more arrived meanwhile. */
+    private void write(StatusQueue queue) {
+        List<UnaryOperator<Pod>> changes;
+        synchronized (queue) {
+            changes = queue.pending;
+            queue.pending = new ArrayList<>();
+        }
+        Pod written = update(queue.pod, p -> {
+            Pod next = p;
+            for (UnaryOperator<Pod> change : changes) {
+                next = change.apply(next);
+            }
+            return next;
+        });
+        if (written == null) {
+            serving.stop(key(queue.pod)); // gone before its containers' status was written
+        } else if (!queue.touched) {
+            queue.touched = true;
+            touchDelays.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queue.seen));
+        }
+        boolean again;
+        synchronized (queue) {
+            again = !queue.pending.isEmpty();
+            queue.writing = again;
+        }
+        if (again) {
+            executor.execute(() -> write(queue));
+        }
+    }
+
     @Override
     public void close() {
+        containerClock.shutdownNow();
         executor.shutdownNow();
         serving.close();
         if (pods != null) {
