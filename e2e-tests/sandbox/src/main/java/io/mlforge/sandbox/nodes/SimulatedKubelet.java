@@ -76,17 +76,12 @@ public final class SimulatedKubelet implements AutoCloseable {
      * reports them when it can. Its tasks never wait for the API server.
      */
     private final ScheduledExecutorService containerClock;
-    /** Per pod (namespace/name/uid): the status changes not yet written, as a kubelet's status manager keeps them. */
-    private final Map<String, StatusQueue> statusQueues = new ConcurrentHashMap<>();
+    /** How the pods' status changes are written: the latest status of each pod, as a kubelet's status manager. */
+    private final StatusManager statusManager;
     /** Pods this kubelet has started (namespace/name/uid), so an update never starts one twice. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
-    /**
-     * Milliseconds from seeing a pod bound to one of the nodes to its first status written (what a kubelet reports
-     * when it takes a pod on), one entry per pod: how long the simulation itself took to touch bound pods.
-     */
-    private final java.util.Queue<Long> touchDelays = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Pod IPs in 10.244.0.0/16, from a random start so that two sandboxes on one machine rarely share one. */
     private final AtomicInteger nextIp =
             new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(50_000));
@@ -121,6 +116,7 @@ public final class SimulatedKubelet implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        this.statusManager = new StatusManager(executor, this::update, pod -> serving.stop(key(pod)));
         this.containerClock = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "sandbox-kubelet-containers");
             t.setDaemon(true);
@@ -154,8 +150,7 @@ public final class SimulatedKubelet implements AutoCloseable {
                                 cancelTimers(key);
                                 serving.stop(key);
                                 started.remove(key + "/" + pod.getMetadata().getUid());
-                                statusQueues.remove(
-                                        key + "/" + pod.getMetadata().getUid());
+                                statusManager.forget(pod);
                                 logs.forget(
                                         pod.getMetadata().getNamespace(),
                                         pod.getMetadata().getName());
@@ -240,7 +235,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     private void startPod(Pod pod, NodeSpec node, long seen) {
-        statusQueues.put(key(pod) + "/" + pod.getMetadata().getUid(), new StatusQueue(pod, seen));
+        statusManager.track(pod, seen);
         Instant admitted = now();
         post(pod, p -> PodStates.scheduled(p, node.name(), admitted));
         Faults faults = Faults.of(pod).scaled(speed);
@@ -412,12 +407,7 @@ public final class SimulatedKubelet implements AutoCloseable {
      * milliseconds, sorted; the record starts again.
      */
     public List<Long> drainTouchDelays() {
-        List<Long> delays = new ArrayList<>();
-        for (Long d = touchDelays.poll(); d != null; d = touchDelays.poll()) {
-            delays.add(d);
-        }
-        java.util.Collections.sort(delays);
-        return delays;
+        return statusManager.drainTouchDelays();
     }
 
     /** How long a status write is retried while the API server fails (longer than the reliability suite's outage). */
@@ -507,73 +497,9 @@ public final class SimulatedKubelet implements AutoCloseable {
                 .orElse(null);
     }
 
-    /** A pod's status changes not written yet, and whether a write of them is queued or running. */
-    private static final class StatusQueue {
-        final Pod pod;
-        /** When the pod was seen bound to a node (System.nanoTime), for the touch delay of its first write. */
-        final long seen;
-
-        boolean touched;
-        boolean writing;
-        List<UnaryOperator<Pod>> pending = new ArrayList<>();
-
-        StatusQueue(Pod pod, long seen) {
-            this.pod = pod;
-            this.seen = seen;
-        }
-    }
-
-    /**
-     * A status change of the pod, written as a kubelet's status manager does: changes that happen while an earlier
-     * write of the same pod is still queued or on its way go out together in the next write (the latest status, not
-     * one write per step), and a pod's writes never overtake each other. A change to a pod this kubelet did not start
-     * (or that is gone) is written on its own.
-     */
+    /** A status change of the pod, written by the {@link StatusManager}. */
     private void post(Pod pod, UnaryOperator<Pod> change) {
-        StatusQueue queue = statusQueues.get(key(pod) + "/" + pod.getMetadata().getUid());
-        if (queue == null) {
-            executor.execute(() -> update(pod, change));
-            return;
-        }
-        boolean start;
-        synchronized (queue) {
-            queue.pending.add(change);
-            start = !queue.writing;
-            queue.writing = true;
-        }
-        if (start) {
-            executor.execute(() -> write(queue));
-        }
-    }
-
-    /** Writes every change queued for the pod in one status write; again if more arrived meanwhile. */
-    private void write(StatusQueue queue) {
-        List<UnaryOperator<Pod>> changes;
-        synchronized (queue) {
-            changes = queue.pending;
-            queue.pending = new ArrayList<>();
-        }
-        Pod written = update(queue.pod, p -> {
-            Pod next = p;
-            for (UnaryOperator<Pod> change : changes) {
-                next = change.apply(next);
-            }
-            return next;
-        });
-        if (written == null) {
-            serving.stop(key(queue.pod)); // gone before its containers' status was written
-        } else if (!queue.touched) {
-            queue.touched = true;
-            touchDelays.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queue.seen));
-        }
-        boolean again;
-        synchronized (queue) {
-            again = !queue.pending.isEmpty();
-            queue.writing = again;
-        }
-        if (again) {
-            executor.execute(() -> write(queue));
-        }
+        statusManager.post(pod, change);
     }
 
     @Override
