@@ -48,13 +48,30 @@ public final class PodStates {
         return p;
     }
 
-    /** Bound to a node; init containers about to run. */
+    /** Bound to a node by the scheduler at {@code at}; its kubelet has not reported on it yet. */
+    public static Pod bound(Pod pod, String node, Instant at) {
+        Pod p = copy(pod);
+        p.getSpec().setNodeName(node);
+        p.getStatus().setPhase("Pending");
+        setCondition(p, "PodScheduled", "True", null, null, at);
+        return p;
+    }
+
+    /**
+     * Bound to a node and taken up by its kubelet at {@code at} ({@code status.startTime}); init containers about to
+     * run. PodScheduled is the scheduler's: kept as it is when the pod was bound by a scheduler, set at {@code at}
+     * where there is none.
+     */
     public static Pod scheduled(Pod pod, String node, Instant at) {
         Pod p = copy(pod);
         p.getSpec().setNodeName(node);
         p.getStatus().setPhase("Pending");
         p.getStatus().setStartTime(ts(at));
-        setCondition(p, "PodScheduled", "True", null, null, at);
+        boolean bound = list(p.getStatus().getConditions()).stream()
+                .anyMatch(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (!bound) {
+            setCondition(p, "PodScheduled", "True", null, null, at);
+        }
         p.getStatus()
                 .setInitContainerStatuses(statuses(p.getSpec().getInitContainers(), waiting("PodInitializing", null)));
         p.getStatus().setContainerStatuses(statuses(p.getSpec().getContainers(), waiting("PodInitializing", null)));

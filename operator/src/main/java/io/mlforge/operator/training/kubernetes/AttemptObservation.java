@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param unschedulable      a pod has not been scheduled for longer than the configured time
  * @param modelArtifacts     where rank 0's data agent uploaded the model (state SUCCEEDED), or null
  * @param scheduledAt        when the first pod of the attempt was scheduled (state STARTING), or null
+ * @param acknowledgedAt     when the first pod's kubelet took it up ({@code status.startTime}; state STARTING), or null
+ *                           while no kubelet has reported on the attempt's pods
  */
 public record AttemptObservation(
         State state,
@@ -20,7 +22,8 @@ public record AttemptObservation(
         String detail,
         boolean unschedulable,
         String modelArtifacts,
-        Instant scheduledAt) {
+        Instant scheduledAt,
+        Instant acknowledgedAt) {
 
     public enum State {
         PENDING,
@@ -44,14 +47,16 @@ public record AttemptObservation(
             boolean infrastructure, boolean retryable, String reason, String message, Integer exitCode, String pod) {}
 
     static AttemptObservation of(State state, String startedAt, String detail, boolean unschedulable) {
-        return new AttemptObservation(state, null, startedAt, detail, unschedulable, null, null);
+        return new AttemptObservation(state, null, startedAt, detail, unschedulable, null, null, null);
     }
 
-    static AttemptObservation starting(String startedAt, String detail, boolean unschedulable, Instant scheduledAt) {
-        return new AttemptObservation(State.STARTING, null, startedAt, detail, unschedulable, null, scheduledAt);
+    static AttemptObservation starting(
+            String startedAt, String detail, boolean unschedulable, Instant scheduledAt, Instant acknowledgedAt) {
+        return new AttemptObservation(
+                State.STARTING, null, startedAt, detail, unschedulable, null, scheduledAt, acknowledgedAt);
     }
 
     static AttemptObservation failed(Failure failure) {
-        return new AttemptObservation(State.FAILED, failure, null, null, false, null, null);
+        return new AttemptObservation(State.FAILED, failure, null, null, false, null, null, null);
     }
 }

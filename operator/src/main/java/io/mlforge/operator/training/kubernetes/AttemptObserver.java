@@ -170,8 +170,16 @@ public final class AttemptObserver {
                 .map(c -> Optional.ofNullable(Timestamps.parse(c.getLastTransitionTime()))
                         .orElse(now))
                 .min(Instant::compareTo);
+        // status.startTime: when the pod's kubelet took it up (its first status write); a real node's kubelet does so
+        // within a second of the binding, so a bound pod without it is on a node whose kubelet is busy or gone.
+        Instant acknowledgedAt = ordered.stream()
+                .map(p -> p.getStatus() == null ? null : p.getStatus().getStartTime())
+                .filter(t -> t != null)
+                .map(t -> Optional.ofNullable(Timestamps.parse(t)).orElse(now))
+                .min(Instant::compareTo)
+                .orElse(null);
         return scheduledAt.isPresent()
-                ? AttemptObservation.starting(startedAt, detail, unschedulable, scheduledAt.get())
+                ? AttemptObservation.starting(startedAt, detail, unschedulable, scheduledAt.get(), acknowledgedAt)
                 : AttemptObservation.of(State.PENDING, startedAt, detail, unschedulable);
     }
 
@@ -305,9 +313,9 @@ public final class AttemptObserver {
             } catch (Exception e) {
                 artifacts = null;
             }
-            return new AttemptObservation(State.SUCCEEDED, null, null, null, false, artifacts, null);
+            return new AttemptObservation(State.SUCCEEDED, null, null, null, false, artifacts, null, null);
         }
-        return new AttemptObservation(State.SUCCEEDED, null, null, null, false, null, null);
+        return new AttemptObservation(State.SUCCEEDED, null, null, null, false, null, null, null);
     }
 
     private static String agentError(String terminationMessage) {

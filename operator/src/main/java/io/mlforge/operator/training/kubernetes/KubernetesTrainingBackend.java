@@ -119,12 +119,20 @@ public class KubernetesTrainingBackend implements TrainingBackend {
     }
 
     /**
-     * How long an attempt's pods may have been on their nodes without all running before the job shows Starting: a
-     * start that takes longer is worth a status write of its own (an image pull, a volume attach); a shorter one is
-     * the kubelet's ordinary work, and the job goes from Pending to Running in one write. PodScheduled's timestamp has
-     * whole seconds, so the wait is 9 to 10 s.
+     * How long the kubelet may have been starting an attempt's first pod ({@code status.startTime}) without all of the
+     * attempt's pods running before the job shows Starting: a start that takes longer is worth a status write of its
+     * own (an image pull, a volume attach, the data agent's download); a shorter one is the kubelet's ordinary work,
+     * and the job goes from Pending to Running in one write. The timestamp has whole seconds, so the wait is 9 to 10 s.
      */
     static final Duration STARTING_REPORTED_AFTER = Duration.ofSeconds(10);
+
+    /**
+     * How long an attempt's first pod may have been bound to its node (PodScheduled) with no kubelet reporting on any
+     * of its pods before the job shows Starting all the same, saying so: a kubelet takes up a bound pod within a
+     * second, so a minute of silence means a node that is overloaded or gone (the node lifecycle controller acts on
+     * the latter after its own grace periods).
+     */
+    static final Duration UNACKNOWLEDGED_REPORTED_AFTER = Duration.ofSeconds(60);
 
     private static final ReleaseNotes RELEASE = new ReleaseNotes(
             EventReason.STOPPING,
@@ -282,7 +290,7 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 }
                 String message = switch (phase) {
                     case Running -> "attempt " + current.number + " is training on " + expected + " pod(s)";
-                    case Starting -> "attempt " + current.number + " is starting" + detail(observation);
+                    case Starting -> "attempt " + current.number + " is starting" + startingDetail(observation);
                     default ->
                         "attempt " + current.number + " waits for its pods to be scheduled" + detail(observation);
                 };
@@ -385,10 +393,11 @@ public class KubernetesTrainingBackend implements TrainingBackend {
     static final Duration QUEUE_FIRST_LOOK = Duration.ofSeconds(2);
 
     /**
-     * When a Pending attempt whose pods have been scheduled is reported as Starting: once its first pod has been
-     * scheduled for {@link #STARTING_REPORTED_AFTER} (at once if a pod has something to say, e.g. an image pull
-     * back-off). A pod that runs within that time takes the job from Pending to Running in one status write instead of
-     * two. Null when there is nothing to defer.
+     * When a Pending attempt whose pods have been scheduled is reported as Starting: once the kubelet has been starting
+     * its first pod for {@link #STARTING_REPORTED_AFTER} (at once if a pod has something to say, e.g. an image pull
+     * back-off), or once its first pod has been bound for {@link #UNACKNOWLEDGED_REPORTED_AFTER} while no kubelet has
+     * reported on its pods. A pod that runs within that time takes the job from Pending to Running in one status write
+     * instead of two. Null when there is nothing to defer.
      */
     static Instant startingReportedAt(TrainingAttempt current, AttemptObservation observation) {
         if (observation.state() != AttemptObservation.State.STARTING
@@ -397,7 +406,17 @@ public class KubernetesTrainingBackend implements TrainingBackend {
                 || observation.scheduledAt() == null) {
             return null;
         }
-        return observation.scheduledAt().plus(STARTING_REPORTED_AFTER);
+        return observation.acknowledgedAt() != null
+                ? observation.acknowledgedAt().plus(STARTING_REPORTED_AFTER)
+                : observation.scheduledAt().plus(UNACKNOWLEDGED_REPORTED_AFTER);
+    }
+
+    /** What a Starting attempt waits for, for its message. */
+    private static String startingDetail(AttemptObservation observation) {
+        if (observation.detail() == null && observation.acknowledgedAt() == null) {
+            return " (its pods are bound to their nodes; no kubelet has reported on them yet)";
+        }
+        return detail(observation);
     }
 
     private static String detail(AttemptObservation observation) {

@@ -170,6 +170,33 @@ class AttemptObserverTest {
     }
 
     @Test
+    void theWaitBeforeStartingRunsFromTheKubeletTakingUpThePodNotFromTheBinding() {
+        TrainingAttempt pending = new TrainingAttempt();
+        pending.phase = TrainingPhase.Pending;
+        List<Pod> bound = apply(pods("image: x\nresources: {instanceCount: 2}"), p -> PodStates.bound(p, "node-1", T0));
+        AttemptObservation unacknowledged = observe(bound, T0.plusSeconds(12));
+        assertThat(unacknowledged.state()).isEqualTo(State.STARTING);
+        assertThat(unacknowledged.acknowledgedAt()).isNull();
+        assertThat(KubernetesTrainingBackend.startingReportedAt(pending, unacknowledged))
+                .as("bound pods no kubelet has reported on: Starting only after a minute of silence")
+                .isEqualTo(T0.plus(KubernetesTrainingBackend.UNACKNOWLEDGED_REPORTED_AFTER));
+
+        List<Pod> takenUp = List.of(
+                PodStates.scheduled(bound.get(0), "node-1", T0.plusSeconds(30)),
+                PodStates.scheduled(bound.get(1), "node-1", T0.plusSeconds(25)));
+        AttemptObservation acknowledged = observe(takenUp, T0.plusSeconds(31));
+        assertThat(acknowledged.scheduledAt())
+                .as("the scheduler's binding is kept")
+                .isEqualTo(T0);
+        assertThat(acknowledged.acknowledgedAt())
+                .as("the first pod a kubelet took up")
+                .isEqualTo(T0.plusSeconds(25));
+        assertThat(KubernetesTrainingBackend.startingReportedAt(pending, acknowledged))
+                .as("10 s after the kubelet took up the first pod, however late that was")
+                .isEqualTo(T0.plusSeconds(25).plus(KubernetesTrainingBackend.STARTING_REPORTED_AFTER));
+    }
+
+    @Test
     void successCarriesTheModelTheDataAgentUploaded() {
         List<Pod> pods =
                 apply(pods("image: x\noutput: {uri: \"s3://b/models/\"}"), p -> PodStates.running(p, "10.0.0.1", T0));
