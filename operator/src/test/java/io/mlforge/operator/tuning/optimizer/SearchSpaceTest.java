@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.mlforge.api.v1alpha1.ParameterScaling;
 import io.mlforge.api.v1alpha1.ParameterType;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SearchSpaceTest {
@@ -93,5 +97,40 @@ class SearchSpaceTest {
                         Map.of("depth", "5", "booster", "dart"));
         assertThat(grid.suggest(new SuggestionRequest(List.of(), List.of(), 3, 1, 4)))
                 .hasSize(2);
+    }
+
+    @Test
+    void valuesAreFormattedAsTheirExactValueRoundedToSixSignificantDigitsWithoutBigIntegerArithmetic() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 200_000; i++) {
+            double x = (random.nextBoolean() ? 1 : -1) * Math.pow(10, random.nextDouble(-12, 12)) * random.nextDouble();
+            BigDecimal exact = new BigDecimal(x).round(new MathContext(6)).stripTrailingZeros();
+            String expected = Math.abs(x) >= 1e-4 && Math.abs(x) < 1e7 ? exact.toPlainString() : exact.toString();
+            assertThat(SearchSpace.format(x, 6)).as("x=%s", x).isEqualTo(expected);
+        }
+        assertThat(SearchSpace.format(0.1, 6)).isEqualTo("0.1");
+        assertThat(SearchSpace.format(2.5e-5, 6)).isEqualTo("0.000025");
+        assertThat(SearchSpace.format(1.23456789e9, 6)).isEqualTo("1.23457E+9");
+
+        // the Bayesian suggester formats ~2,600 candidates per suggestion: the exact binary value of a small double
+        // (new BigDecimal(x)) has dozens of digits and its rounding allocates BigIntegers, several kB per value
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        double[] values = new double[1000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1e-5 * (1 + random.nextDouble());
+        }
+        long chars = 0;
+        for (int round = 0; round < 20; round++) {
+            for (double v : values) {
+                chars += SearchSpace.format(v, 6).length(); // warm-up
+            }
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (double v : values) {
+            chars += SearchSpace.format(v, 6).length();
+        }
+        long perValue = (threads.getCurrentThreadAllocatedBytes() - before) / values.length;
+        assertThat(chars).isPositive();
+        assertThat(perValue).as("bytes allocated per formatted value").isLessThan(1_000);
     }
 }

@@ -198,4 +198,24 @@ class SuggesterTest {
             done.add(new Observation(next, -1.0));
         }
     }
+
+    @Test
+    void theBestCandidatesAreThoseAStableSortByDescendingScoreWouldPutFirst() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int trial = 0; trial < 500; trial++) {
+            List<double[]> items = new ArrayList<>();
+            int n = random.nextInt(0, 40);
+            for (int i = 0; i < n; i++) {
+                // few distinct values, so ties are common; a NaN now and then, which Double.compare puts highest
+                double v = random.nextInt(10) == 0 ? Double.NaN : random.nextInt(-3, 4);
+                items.add(new double[] {v, i});
+            }
+            int k = random.nextInt(1, 7);
+            List<double[]> sorted = new ArrayList<>(items);
+            sorted.sort(
+                    java.util.Comparator.<double[]>comparingDouble(a -> a[0]).reversed());
+            List<double[]> expected = sorted.subList(0, Math.min(k, sorted.size()));
+            assertThat(BayesianSuggester.best(items, a -> a[0], k)).containsExactlyElementsOf(expected);
+        }
+    }
 }
