@@ -196,6 +196,9 @@ public final class SearchSpace {
      * x instead of x's exact binary value differs only where x lies within a last-place unit of a half-way point.
      */
     static String format(double x, int digits) {
+        if (!Double.isFinite(x)) {
+            throw new IllegalArgumentException("not a finite value: " + x);
+        }
         if (x == 0) {
             return "0";
         }

@@ -111,6 +111,9 @@ class SearchSpaceTest {
         assertThat(SearchSpace.format(0.1, 6)).isEqualTo("0.1");
         assertThat(SearchSpace.format(2.5e-5, 6)).isEqualTo("0.000025");
         assertThat(SearchSpace.format(1.23456789e9, 6)).isEqualTo("1.23457E+9");
+        assertThat(SearchSpace.format(999999.7, 6)).isEqualTo("1000000");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SearchSpace.format(Double.NaN, 6))
+                .isInstanceOf(IllegalArgumentException.class);
 
         // the Bayesian suggester formats ~2,600 candidates per suggestion: the exact binary value of a small double
         // (new BigDecimal(x)) has dozens of digits and its rounding allocates BigIntegers, several kB per value
