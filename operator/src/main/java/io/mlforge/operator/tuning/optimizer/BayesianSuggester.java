@@ -256,7 +256,7 @@ public final class BayesianSuggester implements Suggester {
                 scored.put(config, new Scored(u, config, acquisition(model, config, incumbent)));
             }
         }
-        List<Scored> ranked = best(scored.values(), 5);
+        List<Scored> ranked = best(scored.values(), Scored::value, 5);
         Scored winner = ranked.isEmpty() ? null : ranked.get(0);
         for (Scored start : ranked) {
             Scored refined = refine(model, start.unit(), incumbent, known);
@@ -363,10 +363,6 @@ public final class BayesianSuggester implements Suggester {
             }
         }
         return top;
-    }
-
-    private static List<Scored> best(Iterable<Scored> items, int k) {
-        return best(items, Scored::value, k);
     }
 
     /** A configuration not tried yet: the first new one among uniform draws, or null if none is found. */
